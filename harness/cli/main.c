@@ -1,0 +1,6 @@
+#include <stdio.h>
+int main(void)
+{
+    puts("ecrconform: not built yet");
+    return 0;
+}

@@ -1,0 +1,97 @@
+/* casefile.h: loading and validating case files (docs/CASES.md).
+ *
+ * A loaded case is plain data: every string is owned by the case and freed by
+ * case_free. JSON members (step input, raw body) are json-c objects owned by
+ * the case (one reference each).
+ */
+#ifndef ECR_CASEFILE_H
+#define ECR_CASEFILE_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include "diag.h"
+#include "golden.h"
+
+typedef struct case_image {
+    char *id;
+    char *manifest_path; /* as written, relative to the cases root */
+    char *manifest;      /* the file's exact bytes (NUL-terminated) */
+    size_t manifest_len;
+    char *media_type; /* NULL: taken from the manifest's "mediaType" */
+    char **tags;
+    size_t ntags;
+} case_image;
+
+typedef struct case_repo {
+    char *name;
+    int create; /* 0: reserved name only */
+    int length; /* 0: natural length; else pad to exactly this */
+    case_image *images;
+    size_t nimages;
+} case_repo;
+
+typedef struct case_fault {
+    char *kind;       /* "kms-error", ... */
+    char *repository; /* fixture repository name */
+    char *image;      /* fixture image id, or NULL */
+} case_fault;
+
+typedef enum case_auth { CASE_AUTH_SIGV4 = 0, CASE_AUTH_NONE, CASE_AUTH_UNKNOWN_KEY, CASE_AUTH_WRONG_SECRET } case_auth;
+
+typedef struct case_step {
+    char *name;
+    char *operation;
+    json_object *input; /* owned; {} when absent */
+    int raw;            /* nonzero when a "raw" member was given */
+    case_auth auth;
+    char *target;   /* NULL: default for operation */
+    char *raw_body; /* NULL: JSON of input */
+    char **header_names, **header_values;
+    size_t nheaders;
+    char *golden_path; /* resolved path of the golden file */
+    golden *golden;    /* owned; loaded with the case */
+} case_step;
+
+typedef struct case_def {
+    char *path; /* the case file */
+    char *id;
+    char *summary;
+    char **covers;
+    size_t ncovers;
+    char **requires;
+    size_t nrequires;
+    case_repo *repos;
+    size_t nrepos;
+    case_fault *faults;
+    size_t nfaults;
+    case_step *steps;
+    size_t nsteps;
+} case_def;
+
+/* Loads the case file at path, its manifests (relative to cases_root) and the
+ * golden of every step (from golden_root). Every problem found is added to
+ * diags as `file: field: message` (the golden's own problems name the golden
+ * file). Returns the case when it is valid, NULL when anything was wrong (at
+ * least one diagnostic was then added). The caller frees with case_free. */
+case_def *case_load(const char *path, const char *cases_root, const char *golden_root,
+                    diag_list *diags);
+
+/* Frees everything c owns; c may be NULL. */
+void case_free(case_def *c);
+
+/* Finds the cases root for a case file: the nearest ancestor directory named
+ * "cases". Writes it into out (size outsz) and returns 1, or returns 0 when
+ * there is none (the caller then uses the file's own directory). */
+int case_find_cases_root(const char *path, char *out, size_t outsz);
+
+/* Expands paths (files or directories, recursively, *.json only, skipping any
+ * directory named "manifests") into a sorted list of case files. Non-existent
+ * paths are added to diags. *out is a NULL-terminated array the caller frees
+ * with case_paths_free. Returns the number of files. */
+size_t case_collect_paths(const char *const *paths, size_t npaths, char ***out,
+                          diag_list *diags);
+
+/* Frees what case_collect_paths returned; list may be NULL. */
+void case_paths_free(char **list);
+
+#endif

@@ -1,0 +1,43 @@
+/* vars.h: the variables of one case run (${repo:x}, ${digest:a}, ${account},
+ * ${region}) and their substitution into strings and JSON trees. */
+#ifndef ECR_VARS_H
+#define ECR_VARS_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include "result.h"
+
+typedef struct vars vars;
+
+/* Creates an empty table. NULL on allocation failure. */
+vars *vars_new(void);
+
+/* Frees the table; v may be NULL. */
+void vars_free(vars *v);
+
+/* Sets name (e.g. "repo:ubuntu", "digest:a", "account") to value; both are
+ * copied, an existing name is replaced. ECR_ENOMEM on failure. */
+ecr_result vars_set(vars *v, const char *name, const char *value);
+
+/* The value of name, or NULL. Borrowed from v. */
+const char *vars_get(const vars *v, const char *name);
+
+/* Returns a newly allocated copy of s with every ${name} replaced. When
+ * regex_escape is nonzero, substituted values are escaped for POSIX ERE.
+ * An unknown or unterminated variable: returns NULL with ECR_EINVAL in *rc
+ * and the offending name copied to bad (size badsz, may be NULL). */
+char *vars_expand(const vars *v, const char *s, int regex_escape, ecr_result *rc, char *bad,
+                  size_t badsz);
+
+/* Returns a deep copy of j (new reference, caller puts it) with every string
+ * value (not keys) expanded. Strings inside a {"$regex": ...} matcher object
+ * are expanded with regex escaping. Same failure convention as vars_expand
+ * (NULL, *rc, bad). */
+json_object *vars_expand_json(const vars *v, json_object *j, ecr_result *rc, char *bad,
+                              size_t badsz);
+
+/* Lists the ${...} names used in s, calling cb for each (for lint). Returns
+ * ECR_EINVAL at the first unterminated "${". */
+ecr_result vars_scan(const char *s, void (*cb)(const char *name, void *ud), void *ud);
+
+#endif

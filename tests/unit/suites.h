@@ -1,0 +1,31 @@
+/* suites.h: every CUnit suite of the project. Each test_<module>.c defines
+ * its register function; main.c calls those that are linked in (weak
+ * references), so a module's tests live entirely in its own file. Each
+ * register function adds one or more suites and returns 0, or nonzero on a
+ * CUnit registry error. */
+#ifndef ECRC_SUITES_H
+#define ECRC_SUITES_H
+
+#define ECRC_SUITES(X)                                                                            \
+    X(common)                                                                                     \
+    X(sigv4)                                                                                      \
+    X(awsclient)                                                                                  \
+    X(vars)                                                                                       \
+    X(compare)                                                                                    \
+    X(golden)                                                                                     \
+    X(casefile)                                                                                   \
+    X(store)                                                                                      \
+    X(emulator)                                                                                   \
+    X(runner)                                                                                     \
+    X(report)                                                                                     \
+    X(baseline)
+
+#define ECRC_DECLARE(name) int register_##name##_suite(void) __attribute__((weak));
+ECRC_SUITES(ECRC_DECLARE)
+#undef ECRC_DECLARE
+
+/* Path of a file under the source tree (tests run from any directory). The
+ * result is a static buffer overwritten by the next call. */
+const char *src_path(const char *rel);
+
+#endif
