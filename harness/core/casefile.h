@@ -1,8 +1,10 @@
 /* casefile.h: loading and validating case files (docs/CASES.md).
  *
  * A loaded case is plain data: every string is owned by the case and freed by
- * case_free. JSON members (step input, raw body) are json-c objects owned by
- * the case (one reference each).
+ * case_free. The step input is a json-c object owned by the case (one
+ * reference). Input, raw target/body/header values and goldens keep their
+ * ${...} variables unexpanded: the runner expands them once the fixture's
+ * names and digests are known (vars.h).
  */
 #ifndef ECR_CASEFILE_H
 #define ECR_CASEFILE_H
@@ -34,9 +36,15 @@ typedef struct case_fault {
     char *kind;       /* "kms-error", ... */
     char *repository; /* fixture repository name */
     char *image;      /* fixture image id, or NULL */
+    char *operation;  /* operation the request-level kinds apply to; NULL: BatchDeleteImage */
 } case_fault;
 
-typedef enum case_auth { CASE_AUTH_SIGV4 = 0, CASE_AUTH_NONE, CASE_AUTH_UNKNOWN_KEY, CASE_AUTH_WRONG_SECRET } case_auth;
+typedef enum case_auth {
+    CASE_AUTH_SIGV4 = 0,
+    CASE_AUTH_NONE,
+    CASE_AUTH_UNKNOWN_KEY,
+    CASE_AUTH_WRONG_SECRET
+} case_auth;
 
 typedef struct case_step {
     char *name;
@@ -69,10 +77,24 @@ typedef struct case_def {
 } case_def;
 
 /* Loads the case file at path, its manifests (relative to cases_root) and the
- * golden of every step (from golden_root). Every problem found is added to
- * diags as `file: field: message` (the golden's own problems name the golden
- * file). Returns the case when it is valid, NULL when anything was wrong (at
- * least one diagnostic was then added). The caller frees with case_free. */
+ * golden of every step (golden_root/<id>/<step>.json, or golden_root/<golden>
+ * when the step overrides it). Validates every rule of docs/CASES.md: types
+ * and required members, unknown members (typos), the id pattern and
+ * <id>.json file name, covers labels, known capabilities in requires (and
+ * "fault-injection" whenever there are faults), unique repository names,
+ * image ids (case-wide, [A-Za-z0-9._-]+) and step names, length 2..256,
+ * images only in created repositories, manifests readable JSON of at most
+ * MANIFEST_FILE_MAX bytes below cases_root (no absolute paths or ".."),
+ * fault kinds / repository / image, raw.auth, a ListImages or DescribeImages
+ * step after the first step, and every ${...} in input, raw and the goldens
+ * naming repo:<fixture repo>, digest:<fixture image>, account or region.
+ * Manifests are kept as exact bytes; their digests are left to the runner.
+ * Every problem found is added to diags as `file: field: message` (the
+ * golden's own problems name the golden file); loading goes on after a
+ * problem so all of them are reported. Returns the case when it is valid,
+ * NULL when anything was wrong (at least one diagnostic was then added). The
+ * caller frees with case_free. Ids unique across a run are the caller's
+ * check (one file is all this sees). */
 case_def *case_load(const char *path, const char *cases_root, const char *golden_root,
                     diag_list *diags);
 
@@ -80,16 +102,20 @@ case_def *case_load(const char *path, const char *cases_root, const char *golden
 void case_free(case_def *c);
 
 /* Finds the cases root for a case file: the nearest ancestor directory named
- * "cases". Writes it into out (size outsz) and returns 1, or returns 0 when
- * there is none (the caller then uses the file's own directory). */
+ * "cases", textually in path, else in its realpath (so "./x.json" run from
+ * inside cases/ works; the result is then absolute). Writes it into out (size
+ * outsz) and returns 1, or returns 0 when there is none or it does not fit
+ * (the caller then uses the file's own directory). */
 int case_find_cases_root(const char *path, char *out, size_t outsz);
 
 /* Expands paths (files or directories, recursively, *.json only, skipping any
- * directory named "manifests") into a sorted list of case files. Non-existent
- * paths are added to diags. *out is a NULL-terminated array the caller frees
- * with case_paths_free. Returns the number of files. */
-size_t case_collect_paths(const char *const *paths, size_t npaths, char ***out,
-                          diag_list *diags);
+ * directory named "manifests" and entries starting with ".") into a sorted
+ * list of case files without duplicates; a file named directly is taken
+ * whatever its name. Non-existent paths and unreadable directories are added
+ * to diags. *out is a NULL-terminated array (never NULL unless allocation
+ * failed) the caller frees with case_paths_free. Returns the number of files.
+ * Bounded: 16 directory levels, 100000 files. */
+size_t case_collect_paths(const char *const *paths, size_t npaths, char ***out, diag_list *diags);
 
 /* Frees what case_collect_paths returned; list may be NULL. */
 void case_paths_free(char **list);

@@ -18,20 +18,33 @@ typedef struct diff_list {
     size_t n, cap;
 } diff_list;
 
+/* Zeroes the list. Cannot fail. */
 void diff_init(diff_list *d);
 
-/* Adds a difference (strings copied). Allocation failure drops the item. */
+/* Adds a difference (strings copied; NULL is taken as ""). Allocation
+ * failure drops the item. */
 void diff_add(diff_list *d, const char *path, const char *expected, const char *actual);
 
+/* Frees every item and zeroes the list; d may be NULL. */
 void diff_free(diff_list *d);
 
 /* Compares actual against expected (already variable-expanded) and appends
- * every difference under the path prefix `path` (e.g. "$.body") to out.
- * actual may be NULL (absent). Returns the number of differences added;
- * 0 means it matches. Never fails on bad input: an invalid matcher is itself
- * reported as a difference. */
-size_t compare_json(json_object *expected, json_object *actual, const char *path,
-                    diff_list *out);
+ * every difference under the path prefix `path` (e.g. "$.body"; NULL: "$")
+ * to out. actual == NULL means absent (json-c's NULL is also JSON null: a
+ * null *member* is told apart from a missing one, a null top-level value
+ * cannot be). Returns the number of differences added; 0 means it matches.
+ * out may be NULL: then the comparison stops at the first difference and
+ * returns 0 or 1. Never fails on bad input: an invalid matcher is itself
+ * reported as a difference. Paths: members as .name, or ["name"] when the
+ * name is not an identifier; elements as [i]; unmatched $set members as
+ * {missing} / {unexpected}. Values are compact JSON cut to about 300 bytes.
+ * Objects must have the same members (a missing one shows "(absent)" as
+ * actual, an extra one "(absent)" as expected); arrays are compared in order
+ * (a length difference is reported once at the array's path, then each
+ * differing index); integers are compared exactly, other numbers by value.
+ * $set uses a maximum bipartite matching, so overlapping matchers never cause
+ * false differences; sets over 1000 elements are reported, not compared. */
+size_t compare_json(json_object *expected, json_object *actual, const char *path, diff_list *out);
 
 /* Returns 1 when actual matches expected (no differences), else 0. */
 int compare_matches(json_object *expected, json_object *actual);

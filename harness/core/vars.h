@@ -22,22 +22,29 @@ ecr_result vars_set(vars *v, const char *name, const char *value);
 /* The value of name, or NULL. Borrowed from v. */
 const char *vars_get(const vars *v, const char *name);
 
-/* Returns a newly allocated copy of s with every ${name} replaced. When
+/* Returns a newly allocated copy of s with every ${name} replaced (caller
+ * frees); text outside ${...}, a lone "$" included, is kept as is. When
  * regex_escape is nonzero, substituted values are escaped for POSIX ERE.
- * An unknown or unterminated variable: returns NULL with ECR_EINVAL in *rc
- * and the offending name copied to bad (size badsz, may be NULL). */
+ * An unknown variable: returns NULL with ECR_EINVAL in *rc and the name
+ * copied to bad (size badsz, may be NULL); an unterminated one: the same with
+ * the text from "${" to the end in bad. ECR_ENOMEM on allocation failure.
+ * On success *rc is ECR_OK. rc may be NULL. */
 char *vars_expand(const vars *v, const char *s, int regex_escape, ecr_result *rc, char *bad,
                   size_t badsz);
 
 /* Returns a deep copy of j (new reference, caller puts it) with every string
  * value (not keys) expanded. Strings inside a {"$regex": ...} matcher object
  * are expanded with regex escaping. Same failure convention as vars_expand
- * (NULL, *rc, bad). */
+ * (NULL, *rc, bad); since json-c represents JSON null as NULL, a null j
+ * yields NULL with *rc == ECR_OK, so test *rc, not the pointer. rc may be
+ * NULL only when j is known not to be null. */
 json_object *vars_expand_json(const vars *v, json_object *j, ecr_result *rc, char *bad,
                               size_t badsz);
 
-/* Lists the ${...} names used in s, calling cb for each (for lint). Returns
- * ECR_EINVAL at the first unterminated "${". */
+/* Lists the ${...} names used in s, calling cb for each (for lint; the name
+ * is borrowed for the call only). Returns ECR_EINVAL at the first
+ * unterminated "${" (names before it were reported), ECR_ENOMEM, else
+ * ECR_OK. */
 ecr_result vars_scan(const char *s, void (*cb)(const char *name, void *ud), void *ud);
 
 #endif

@@ -1,18 +1,267 @@
-/* placeholder until the emulator lands */
+/* server.c: the emulator's HTTP side (libmicrohttpd) and its public API
+ * (emulator.h). Requests are authenticated here (auth.c), then handed to the
+ * ECR operations (api.c) or the control interface (control.c). */
 #include "emulator.h"
-#include <stddef.h>
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "api.h"
+#include "auth.h"
+#include "buf.h"
+#include "control.h"
+#include "store.h"
+#include "wire.h"
+
+/* ImageManifest may be 4 MiB; JSON escaping can grow it. Bodies past this
+ * are discarded and answered 413. */
+#define MAX_BODY (10u * 1024u * 1024u)
+#define MAX_HEADERS 128
+#define CONTROL_PREFIX "/__ecrconform/"
+#define CONTENT_TYPE "application/x-amz-json-1.1"
+#define SERVER_ERROR_BODY                                                                          \
+    "{\"__type\":\"ServerException\",\"message\":\"An internal server error has occured\"}"
+
+struct emu {
+    struct MHD_Daemon *daemon;
+    unsigned short port;
+    char *account, *region, *access_key, *secret_key;
+    store *st;
+    control *ctl; /* NULL when the control interface is off */
+    api_ctx api;
+    auth_config auth;
+};
+
+/* Per-request state held in *req_cls: the bounded body. */
+typedef struct request {
+    buf body;
+    int too_big;
+} request;
+
+typedef struct header_list {
+    sigv4_header v[MAX_HEADERS];
+    size_t n;
+} header_list;
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    header_list *h = cls;
+    (void)kind;
+    if (h->n < MAX_HEADERS) {
+        h->v[h->n].name = key;
+        h->v[h->n].value = value ? value : "";
+        h->n++;
+    }
+    return MHD_YES;
+}
+
+/* A random UUID v4 (RFC 4122) as x-amzn-RequestId. */
+static void request_id(char out[37])
+{
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1)
+        memset(b, 0, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
+}
+
+/* Sends status with the JSON text of body (which this consumes; NULL means
+ * out of memory and becomes a 500). */
+static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_object *body)
+{
+    const char *text = body ? wire_text(body) : NULL;
+    if (!text) {
+        text = SERVER_ERROR_BODY;
+        status = 500;
+    }
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+    json_object_put(body);
+    if (!resp)
+        return MHD_NO;
+    char id[37];
+    request_id(id);
+    MHD_add_response_header(resp, "Content-Type", CONTENT_TYPE);
+    MHD_add_response_header(resp, "x-amzn-RequestId", id);
+    enum MHD_Result rc = MHD_queue_response(conn, (unsigned int)status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *type,
+                                  const char *message)
+{
+    return send_json(conn, status, wire_error(type, message));
+}
+
+static enum MHD_Result serve_ecr(emu *e, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *body, size_t len)
+{
+    header_list h;
+    h.n = 0;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &h);
+
+    auth_failure why;
+    /* ECR's JSON API never uses a query string; signing it is not supported. */
+    int status = auth_check(&e->auth, method, url, NULL, h.v, h.n, body, len, &why);
+    if (status)
+        return send_error(conn, status, why.type, why.message);
+    if (strcmp(method, "POST") != 0 || strcmp(url, "/") != 0)
+        return send_error(conn, 400, "UnknownOperationException",
+                          "The AWS JSON protocol serves only POST /");
+
+    const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
+    json_object *out = NULL;
+    status = api_handle(&e->api, target, body, len, &out);
+    return send_json(conn, status, out);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **req_cls)
+{
+    emu *e = cls;
+    request *rq = *req_cls;
+    (void)version;
+
+    if (!rq) {
+        rq = calloc(1, sizeof *rq);
+        if (!rq)
+            return MHD_NO;
+        buf_init(&rq->body, MAX_BODY);
+        *req_cls = rq;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        /* upload_data is valid only during this call: copy it (or drop it
+         * once the cap is passed, still reading to the end). */
+        if (!rq->too_big && buf_append(&rq->body, upload_data, *upload_data_size) != ECR_OK)
+            rq->too_big = 1;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    const char *body = rq->body.data ? rq->body.data : "";
+    size_t len = rq->body.len;
+    if (rq->too_big)
+        return send_error(conn, 413, "SerializationException",
+                          "The request body exceeds the emulator's limit of 10 MiB");
+    if (e->ctl && strncmp(url, CONTROL_PREFIX, sizeof CONTROL_PREFIX - 1) == 0) {
+        const char *repo =
+            MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "repositoryName");
+        json_object *out = NULL;
+        int status = control_handle(e->ctl, method, url, repo, body, len, &out);
+        return send_json(conn, status, out);
+    }
+    return serve_ecr(e, conn, url, method, body, len);
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    request *rq = *req_cls;
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (rq) {
+        buf_free(&rq->body);
+        free(rq);
+        *req_cls = NULL;
+    }
+}
+
+static int valid_account(const char *s)
+{
+    size_t n = strlen(s);
+    if (n != 12)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
 ecr_result emu_start(const emu_config *cfg, emu **out)
 {
-    (void)cfg;
     *out = NULL;
-    return ECR_EUNSUPPORTED;
+    if (!cfg || (cfg->auth != EMU_AUTH_LENIENT && cfg->auth != EMU_AUTH_STRICT))
+        return ECR_EINVAL;
+    const char *account = cfg->account_id ? cfg->account_id : EMU_DEFAULT_ACCOUNT;
+    const char *region = cfg->region ? cfg->region : EMU_DEFAULT_REGION;
+    const char *ak = cfg->access_key ? cfg->access_key : EMU_DEFAULT_ACCESS_KEY;
+    const char *sk = cfg->secret_key ? cfg->secret_key : EMU_DEFAULT_SECRET_KEY;
+    if (!valid_account(account) || !*region || !*ak || !*sk)
+        return ECR_EINVAL;
+
+    emu *e = calloc(1, sizeof *e);
+    if (!e)
+        return ECR_ENOMEM;
+    e->account = strdup(account);
+    e->region = strdup(region);
+    e->access_key = strdup(ak);
+    e->secret_key = strdup(sk);
+    e->st = store_new();
+    if (cfg->control) {
+        control_info info = {e->account, e->region, cfg->auth == EMU_AUTH_STRICT};
+        if (e->account && e->region)
+            e->ctl = control_new(&info);
+    }
+    if (!e->account || !e->region || !e->access_key || !e->secret_key || !e->st ||
+        (cfg->control && !e->ctl)) {
+        emu_stop(e);
+        return ECR_ENOMEM;
+    }
+    e->api = (api_ctx){e->st, e->ctl, e->account, e->region};
+    e->auth = (auth_config){cfg->auth, e->access_key, e->secret_key};
+
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(cfg->port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | (cfg->quiet ? 0 : MHD_USE_ERROR_LOG);
+    e->daemon = MHD_start_daemon(flags, cfg->port, NULL, NULL, handle, e, MHD_OPTION_SOCK_ADDR,
+                                 (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED, completed,
+                                 NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
+                                 MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4, MHD_OPTION_END);
+    if (!e->daemon) {
+        emu_stop(e);
+        return ECR_EBUSY;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(e->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    e->port = info ? info->port : cfg->port;
+    *out = e;
+    return ECR_OK;
 }
+
 unsigned short emu_port(const emu *e)
 {
-    (void)e;
-    return 0;
+    return e ? e->port : 0;
 }
+
 void emu_stop(emu *e)
 {
-    (void)e;
+    if (!e)
+        return;
+    if (e->daemon)
+        MHD_stop_daemon(e->daemon);
+    control_free(e->ctl);
+    store_free(e->st);
+    free(e->account);
+    free(e->region);
+    free(e->access_key);
+    free(e->secret_key);
+    free(e);
 }

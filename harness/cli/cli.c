@@ -1,0 +1,15 @@
+#include <errno.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+int cli_parse_int(const char *s, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}

@@ -1,0 +1,37 @@
+/* cli.h: the ecrconform command line: one cmd_<name>.c per subcommand, each
+ * parsing argv into its options and calling the core. Nothing here is used by
+ * the core or the emulator.
+ *
+ * Exit codes (documented in README.md and every --help):
+ */
+#ifndef ECR_CLI_H
+#define ECR_CLI_H
+
+enum {
+    EXIT_OK = 0,          /* every case passed (or failed only as the baseline expects) */
+    EXIT_FAIL = 1,        /* conformance failures: a case failed or errored on the target */
+    EXIT_USAGE = 2,       /* bad command line */
+    EXIT_INVALID = 3,     /* invalid case, golden, baseline or report files */
+    EXIT_UNREACHABLE = 4, /* the target did not answer */
+    EXIT_INTERNAL = 5     /* the harness itself failed (reports not written, emulator not started) */
+};
+
+#define CLI_EXIT_CODES_HELP                                                                       \
+    "Exit codes:\n"                                                                               \
+    "  0  every case passed (with --baseline: no failure outside the baseline)\n"                 \
+    "  1  conformance failures (a case failed, or errored on the target)\n"                       \
+    "  2  usage error\n"                                                                          \
+    "  3  invalid case, golden or baseline files (the valid cases still run)\n"                   \
+    "  4  target unreachable\n"                                                                   \
+    "  5  internal error (e.g. reports could not be written)\n"
+
+int cmd_run(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+
+/* Parses a decimal integer in [min, max]; returns 0 and sets *out, or -1. */
+int cli_parse_int(const char *s, long min, long max, long *out);
+
+#endif

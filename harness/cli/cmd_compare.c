@@ -1,0 +1,64 @@
+/* ecrconform compare: several targets' reports side by side. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "matrix.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: ecrconform compare [-o DIR] REPORT.json...\n"
+          "\n"
+          "Writes DIR/compare.html and DIR/compare.md: every case (rows) by target (columns, named\n"
+          "after each report's target), each cell the case's status there, rows where the targets\n"
+          "disagree marked, and each target's score overall and by provenance level.\n"
+          "\n"
+          "  -o, --output DIR   where to write (default: reports)\n"
+          "\n"
+          "Exit codes: 0 written, 2 usage error, 3 a report cannot be read, 5 cannot write.\n",
+          f);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    enum { O_HELP = 256 };
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, O_HELP},
+                                         {NULL, 0, NULL, 0}};
+    const char *dir = "reports";
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        switch (o) {
+        case 'o':
+            dir = optarg;
+            break;
+        case O_HELP:
+            usage(stdout);
+            return EXIT_OK;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "ecrconform compare: expected at least one REPORT.json\n");
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    diag_list diags;
+    diag_init(&diags);
+    ecr_result rc = matrix_compare_files((const char *const *)argv + optind,
+                                         (size_t)(argc - optind), dir, &diags);
+    diag_print(&diags, stderr);
+    diag_free(&diags);
+    if (rc == ECR_EPARSE)
+        return EXIT_INVALID;
+    if (rc) {
+        fprintf(stderr, "ecrconform compare: cannot write %s: %s\n", dir, ecr_strerror(rc));
+        return EXIT_INTERNAL;
+    }
+    printf("wrote %s/compare.html and %s/compare.md (%d targets)\n", dir, dir, argc - optind);
+    return EXIT_OK;
+}

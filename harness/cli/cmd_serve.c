@@ -1,0 +1,123 @@
+/* ecrconform serve: the built-in emulator on its own, for any client. */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "awsclient.h"
+#include "cli.h"
+#include "emulator.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: ecrconform serve [--port N] [--auth lenient|strict] [--no-control]\n"
+          "                        [--account ID] [--region REGION]\n"
+          "\n"
+          "Runs the built-in ECR emulator on 127.0.0.1 until SIGINT or SIGTERM. Its first line of\n"
+          "output is 'listening on http://127.0.0.1:PORT'; point any client at it, e.g.\n"
+          "  aws ecr describe-repositories --endpoint-url http://127.0.0.1:PORT\n"
+          "\n"
+          "  --port N        TCP port (default 0: a random free port)\n"
+          "  --auth MODE     lenient (default): any well-formed SigV4 request is accepted;\n"
+          "                  strict: signatures are verified against the one known credential pair:\n"
+          "                  AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when set, else the test\n"
+          "                  defaults " EMU_DEFAULT_ACCESS_KEY " / " EMU_DEFAULT_SECRET_KEY "\n"
+          "  --no-control    do not serve the fault-injection control interface (/__ecrconform/)\n"
+          "  --account ID    account id of the emulated registry (default " EMU_DEFAULT_ACCOUNT ")\n"
+          "  --region NAME   region in ARNs and URIs (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
+          "                  else " EMU_DEFAULT_REGION ")\n"
+          "\n"
+          "Exit codes: 0 stopped by a signal, 2 usage error, 5 the emulator could not start.\n",
+          f);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    enum { O_PORT = 256, O_AUTH, O_NOCONTROL, O_ACCOUNT, O_REGION, O_HELP };
+    static const struct option opts[] = {{"port", required_argument, NULL, O_PORT},
+                                         {"auth", required_argument, NULL, O_AUTH},
+                                         {"no-control", no_argument, NULL, O_NOCONTROL},
+                                         {"account", required_argument, NULL, O_ACCOUNT},
+                                         {"region", required_argument, NULL, O_REGION},
+                                         {"help", no_argument, NULL, O_HELP},
+                                         {NULL, 0, NULL, 0}};
+    aws_credentials creds;
+    aws_credentials_from_env(&creds);
+    emu_config ec = {.auth = EMU_AUTH_LENIENT,
+                     .access_key = creds.access_key,
+                     .secret_key = creds.secret_key,
+                     .region = creds.region,
+                     .control = 1};
+    long port = 0;
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case O_PORT:
+            if (cli_parse_int(optarg, 0, 65535, &port)) {
+                fprintf(stderr, "ecrconform serve: --port: expected 0..65535, got '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_AUTH:
+            if (!strcmp(optarg, "strict"))
+                ec.auth = EMU_AUTH_STRICT;
+            else if (!strcmp(optarg, "lenient"))
+                ec.auth = EMU_AUTH_LENIENT;
+            else {
+                fprintf(stderr, "ecrconform serve: --auth: expected lenient or strict, got '%s'\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_NOCONTROL:
+            ec.control = 0;
+            break;
+        case O_ACCOUNT:
+            ec.account_id = optarg;
+            break;
+        case O_REGION:
+            ec.region = optarg;
+            break;
+        case O_HELP:
+            usage(stdout);
+            return EXIT_OK;
+        default:
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "ecrconform serve: unexpected argument '%s'\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    ec.port = (unsigned short)port;
+
+    /* Block the stop signals before the server threads exist, so that they
+     * inherit the mask and sigwait() below is the only receiver. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+
+    emu *e = NULL;
+    ecr_result rc = emu_start(&ec, &e);
+    if (rc) {
+        fprintf(stderr, "ecrconform serve: cannot start the emulator on port %ld: %s\n", port,
+                ecr_strerror(rc));
+        return EXIT_INTERNAL;
+    }
+    printf("listening on http://127.0.0.1:%u\n", emu_port(e));
+    printf("auth %s; control interface %s; credentials %s\n",
+           ec.auth == EMU_AUTH_STRICT ? "strict" : "lenient", ec.control ? "on" : "off",
+           ec.auth == EMU_AUTH_STRICT ? ec.access_key : "(any)");
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, "ecrconform serve: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    emu_stop(e);
+    return EXIT_OK;
+}

@@ -1,0 +1,34 @@
+/* report_json.h: the mapping between the result model (report.h) and the
+ * report.json document. report_write_json (declared in report.h) is built on
+ * report_json_build; report_read_json on report_json_parse.
+ *
+ * Document: {"harness": {name, version}, "target": {name, endpoint},
+ * "started_at", "duration_ms", "summary": {total, passed, failed, errored,
+ * skipped, expected_failures, score, "by_level": {"CD": {total, passed,
+ * score}, "IE": {...}}}, "coverage": {"<label>": {"cases": [{id, status}],
+ * passed, failed, errored, skipped, total}}, "skipped": [{id, reason}],
+ * "baseline"?: {file, expected_failures: [{id, reason}], fixed: [id],
+ * regressions: [id]}, "cases": [{id, file, summary, status, reason, covers,
+ * level, duration_ms, diff, baseline_expected, baseline_reason?, steps:
+ * [{name, operation, level, passed, request, response, diff}]}]}.
+ */
+#ifndef ECR_REPORT_JSON_H
+#define ECR_REPORT_JSON_H
+
+#include <json-c/json.h>
+#include "report.h"
+
+/* Builds the report.json tree of r. Every string is redacted and sanitised to
+ * valid UTF-8 (report_text.h); a NULL string becomes JSON null. Returns a new
+ * reference the caller puts, or NULL when memory ran out. */
+json_object *report_json_build(const run_report *r);
+
+/* Builds a model from a parsed report.json tree (borrowed). Requires an
+ * object with harness.name "ecrconform" and a "cases" array whose entries
+ * each have a string "id" and a known "status"; everything else is optional
+ * and ignored when of the wrong type. Steps' request/response are not read.
+ * Returns NULL and sets *err (static text) when root is not a report or
+ * memory ran out. The caller frees the result with report_free. */
+run_report *report_json_parse(json_object *root, const char **err);
+
+#endif

@@ -1,0 +1,34 @@
+/* auth.h: the emulator's SigV4 checks, in ECR's order (reference section 4):
+ * no Authorization header, a malformed one (or no X-Amz-Date), an unknown
+ * access key, a wrong signature. The signature itself is verified by
+ * harness/common/sigv4 over exactly the headers the client listed in
+ * SignedHeaders. No HTTP library here: the server hands over the headers. */
+#ifndef ECR_EMU_AUTH_H
+#define ECR_EMU_AUTH_H
+
+#include <stddef.h>
+#include "emulator.h"
+#include "sigv4.h"
+
+typedef struct auth_config {
+    emu_auth_mode mode;
+    const char *access_key; /* the one key pair the emulator knows (borrowed) */
+    const char *secret_key;
+} auth_config;
+
+/* Why a request was refused: an AWS error type and message (static). */
+typedef struct auth_failure {
+    const char *type;
+    const char *message;
+} auth_failure;
+
+/* Checks a request. headers are every header received (names in any case).
+ * path/query are as on the request line (query NULL when none). Returns 0
+ * when the request may proceed, else the HTTP status (400) with *why set.
+ * In EMU_AUTH_LENIENT any well-formed header passes; in EMU_AUTH_STRICT the
+ * access key must be the configured one and the signature must verify. */
+int auth_check(const auth_config *cfg, const char *method, const char *path, const char *query,
+               const sigv4_header *headers, size_t nheaders, const void *body, size_t len,
+               auth_failure *why);
+
+#endif

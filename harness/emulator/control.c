@@ -1,0 +1,324 @@
+#include "control.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire.h"
+
+#define DEFAULT_FAULT_OP "BatchDeleteImage"
+/* A runaway client must not grow the table without bound. */
+#define MAX_FAULTS 4096
+
+typedef struct fault {
+    fault_kind kind;
+    char *repo;
+    char *digest; /* image-inaccessible only */
+    char *op;     /* request-level kinds only */
+} fault;
+
+struct control {
+    pthread_mutex_t mu;
+    control_info info;
+    fault *v;
+    size_t n;
+};
+
+static const struct {
+    const char *name;
+    const char *code;   /* failureCode (item kinds) */
+    const char *reason; /* failureReason (item kinds); inferred, see EMULATOR.md */
+} kinds[FAULT_KIND_COUNT] = {
+    [FAULT_KMS_ERROR] = {"kms-error", "KmsError",
+                         "The KMS key used to encrypt the repository could not be used"},
+    [FAULT_UPSTREAM_ACCESS_DENIED] = {"upstream-access-denied", "UpstreamAccessDenied",
+                                      "The upstream registry denied access to the image"},
+    [FAULT_UPSTREAM_TOO_MANY_REQUESTS] = {"upstream-too-many-requests", "UpstreamTooManyRequests",
+                                          "The upstream registry is throttling requests"},
+    [FAULT_UPSTREAM_UNAVAILABLE] = {"upstream-unavailable", "UpstreamUnavailable",
+                                    "The upstream registry is unavailable"},
+    [FAULT_IMAGE_INACCESSIBLE] = {"image-inaccessible", "ImageInaccessible",
+                                  "Requested image is inaccessible"},
+    [FAULT_SERVER_ERROR] = {"server-error", NULL, NULL},
+    [FAULT_THROTTLING] = {"throttling", NULL, NULL},
+    [FAULT_ACCESS_DENIED] = {"access-denied", NULL, NULL},
+};
+
+const char *fault_kind_name(fault_kind k)
+{
+    if ((unsigned)k >= FAULT_KIND_COUNT)
+        return "unknown";
+    return kinds[k].name;
+}
+
+int fault_kind_parse(const char *name, fault_kind *out)
+{
+    for (int k = 0; k < FAULT_KIND_COUNT; k++) {
+        if (strcmp(kinds[k].name, name) == 0) {
+            *out = (fault_kind)k;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int is_request_kind(fault_kind k)
+{
+    return k == FAULT_SERVER_ERROR || k == FAULT_THROTTLING || k == FAULT_ACCESS_DENIED;
+}
+
+control *control_new(const control_info *info)
+{
+    control *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    if (pthread_mutex_init(&c->mu, NULL) != 0) {
+        free(c);
+        return NULL;
+    }
+    c->info = *info;
+    return c;
+}
+
+static void fault_clear(fault *f)
+{
+    free(f->repo);
+    free(f->digest);
+    free(f->op);
+}
+
+void control_free(control *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        fault_clear(&c->v[i]);
+    free(c->v);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+static int same_str(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+ecr_result control_add_fault(control *c, fault_kind kind, const char *repo, const char *digest,
+                             const char *op)
+{
+    if ((unsigned)kind >= FAULT_KIND_COUNT || !repo || !*repo)
+        return ECR_EINVAL;
+    if (kind == FAULT_IMAGE_INACCESSIBLE && (!digest || !*digest))
+        return ECR_EINVAL;
+    if (kind != FAULT_IMAGE_INACCESSIBLE)
+        digest = NULL;
+    if (is_request_kind(kind))
+        op = op && *op ? op : DEFAULT_FAULT_OP;
+    else
+        op = NULL;
+
+    ecr_result rc = ECR_OK;
+    pthread_mutex_lock(&c->mu);
+    for (size_t i = 0; i < c->n; i++) {
+        fault *f = &c->v[i];
+        if (f->kind == kind && strcmp(f->repo, repo) == 0 && same_str(f->digest, digest) &&
+            same_str(f->op, op))
+            goto out;
+    }
+    if (c->n >= MAX_FAULTS) {
+        rc = ECR_ETOOBIG;
+        goto out;
+    }
+    fault *v = realloc(c->v, (c->n + 1) * sizeof *v);
+    if (!v) {
+        rc = ECR_ENOMEM;
+        goto out;
+    }
+    c->v = v;
+    fault nf = {kind, strdup(repo), digest ? strdup(digest) : NULL, op ? strdup(op) : NULL};
+    if (!nf.repo || (digest && !nf.digest) || (op && !nf.op)) {
+        fault_clear(&nf);
+        rc = ECR_ENOMEM;
+        goto out;
+    }
+    c->v[c->n++] = nf;
+out:
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+void control_clear(control *c, const char *repo)
+{
+    pthread_mutex_lock(&c->mu);
+    size_t kept = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (strcmp(c->v[i].repo, repo) == 0)
+            fault_clear(&c->v[i]);
+        else
+            c->v[kept++] = c->v[i];
+    }
+    c->n = kept;
+    pthread_mutex_unlock(&c->mu);
+}
+
+int control_request_fault(control *c, fault_kind kind, const char *op, const char *repo)
+{
+    if (!c || !op || !repo || !is_request_kind(kind))
+        return 0;
+    int hit = 0;
+    pthread_mutex_lock(&c->mu);
+    for (size_t i = 0; i < c->n && !hit; i++) {
+        const fault *f = &c->v[i];
+        hit = f->kind == kind && strcmp(f->repo, repo) == 0 && strcmp(f->op, op) == 0;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return hit;
+}
+
+int control_item_fault(control *c, const char *repo, const char *digest, const char **code,
+                       const char **reason)
+{
+    if (!c)
+        return 0;
+    int found = -1;
+    pthread_mutex_lock(&c->mu);
+    for (size_t i = 0; i < c->n; i++) {
+        const fault *f = &c->v[i];
+        if (is_request_kind(f->kind) || strcmp(f->repo, repo) != 0)
+            continue;
+        if (f->kind == FAULT_IMAGE_INACCESSIBLE) {
+            if (strcmp(f->digest, digest) == 0) {
+                found = (int)f->kind;
+                break; /* the image's own fault wins */
+            }
+        } else if (found < 0) {
+            found = (int)f->kind;
+        }
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (found < 0)
+        return 0;
+    *code = kinds[found].code;
+    *reason = kinds[found].reason;
+    return 1;
+}
+
+static int reply_message(json_object **out, int status, const char *message)
+{
+    json_object *o = json_object_new_object();
+    if (o)
+        json_object_object_add(o, "message", json_object_new_string(message));
+    *out = o;
+    return o ? status : 500;
+}
+
+static int capabilities(control *c, json_object **out)
+{
+    json_object *o = json_object_new_object();
+    json_object *caps = json_object_new_array();
+    json_object *faults = json_object_new_array();
+    if (!o || !caps || !faults) {
+        json_object_put(o);
+        json_object_put(caps);
+        json_object_put(faults);
+        *out = NULL;
+        return 500;
+    }
+    json_object_array_add(caps, json_object_new_string("fault-injection"));
+    if (c->info.strict_auth)
+        json_object_array_add(caps, json_object_new_string("strict-auth"));
+    for (int k = 0; k < FAULT_KIND_COUNT; k++)
+        json_object_array_add(faults, json_object_new_string(kinds[k].name));
+    json_object_object_add(o, "capabilities", caps);
+    json_object_object_add(o, "faultKinds", faults);
+    json_object_object_add(o, "account", json_object_new_string(c->info.account));
+    json_object_object_add(o, "region", json_object_new_string(c->info.region));
+    *out = o;
+    return 200;
+}
+
+/* Reads an optional string member; -1 when present but not a string. */
+static int opt_string(json_object *obj, const char *key, const char **out)
+{
+    json_object *v = NULL;
+    *out = NULL;
+    if (!json_object_object_get_ex(obj, key, &v) || !v)
+        return 0;
+    if (!json_object_is_type(v, json_type_string))
+        return -1;
+    *out = json_object_get_string(v);
+    return 0;
+}
+
+/* Operation names are letters only; an operation the emulator does not serve
+ * is accepted and simply never matches. */
+static int valid_op(const char *op)
+{
+    if (!*op)
+        return 0;
+    for (const char *p = op; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+            return 0;
+    return 1;
+}
+
+static int add_fault(control *c, const char *body, size_t len, json_object **out)
+{
+    json_object *in = wire_parse(body, len);
+    const char *kind_name, *repo, *digest, *op;
+    fault_kind kind;
+    int status;
+
+    if (!in || !json_object_is_type(in, json_type_object)) {
+        status = reply_message(out, 400, "the body must be a JSON object");
+    } else if (opt_string(in, "fault", &kind_name) || opt_string(in, "repositoryName", &repo) ||
+               opt_string(in, "imageDigest", &digest) || opt_string(in, "operation", &op)) {
+        status = reply_message(out, 400,
+                               "fault, repositoryName, imageDigest and operation must be strings");
+    } else if (!kind_name || fault_kind_parse(kind_name, &kind)) {
+        status = reply_message(out, 400,
+                               "unknown or missing fault kind (GET /__ecrconform/capabilities "
+                               "lists them in faultKinds)");
+    } else if (!repo || !*repo) {
+        status = reply_message(out, 400, "missing repositoryName");
+    } else if (kind == FAULT_IMAGE_INACCESSIBLE && (!digest || !*digest)) {
+        status = reply_message(out, 400, "image-inaccessible needs imageDigest");
+    } else if (op && !valid_op(op)) {
+        status = reply_message(out, 400, "operation must be an ECR operation name");
+    } else {
+        ecr_result rc = control_add_fault(c, kind, repo, digest, op);
+        if (rc == ECR_ETOOBIG)
+            status = reply_message(out, 400, "too many faults are set");
+        else if (rc)
+            status = reply_message(out, 500, "out of memory");
+        else
+            status = (*out = json_object_new_object()) ? 200 : 500;
+    }
+    json_object_put(in);
+    return status;
+}
+
+int control_handle(control *c, const char *method, const char *path, const char *repo_query,
+                   const char *body, size_t len, json_object **out)
+{
+    *out = NULL;
+    if (strcmp(path, "/__ecrconform/capabilities") == 0) {
+        if (strcmp(method, "GET") != 0)
+            return reply_message(out, 405, "use GET");
+        return capabilities(c, out);
+    }
+    if (strcmp(path, "/__ecrconform/faults") == 0) {
+        if (strcmp(method, "POST") == 0)
+            return add_fault(c, body, len, out);
+        if (strcmp(method, "DELETE") == 0) {
+            if (!repo_query || !*repo_query)
+                return reply_message(out, 400, "missing repositoryName query argument");
+            control_clear(c, repo_query);
+            return (*out = json_object_new_object()) ? 200 : 500;
+        }
+        return reply_message(out, 405, "use POST or DELETE");
+    }
+    return reply_message(out, 404, "no such control resource");
+}

@@ -1,0 +1,411 @@
+#include "images.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire.h"
+
+#define MAX_MANIFEST 4194304 /* the model's ImageManifest max length */
+#define MAX_REFS 1024        /* children of one index we keep track of */
+
+#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+
+/* What PutImage learns from a manifest's JSON. refs borrow from the parsed
+ * manifest object. */
+typedef struct manifest_info {
+    const char *media_type;
+    const char *refs[MAX_REFS];
+    size_t nrefs;
+    long long layers_size;
+} manifest_info;
+
+static void read_manifest(json_object *m, manifest_info *mi)
+{
+    json_object *v, *list;
+    memset(mi, 0, sizeof *mi);
+    if (json_object_object_get_ex(m, "mediaType", &v) && json_object_is_type(v, json_type_string))
+        mi->media_type = json_object_get_string(v);
+    if (json_object_object_get_ex(m, "manifests", &list) &&
+        json_object_is_type(list, json_type_array)) {
+        size_t n = json_object_array_length(list);
+        for (size_t i = 0; i < n && mi->nrefs < MAX_REFS; i++) {
+            json_object *d;
+            if (json_object_object_get_ex(json_object_array_get_idx(list, i), "digest", &d) &&
+                json_object_is_type(d, json_type_string))
+                mi->refs[mi->nrefs++] = json_object_get_string(d);
+        }
+        if (!mi->media_type)
+            mi->media_type = MT_OCI_INDEX;
+    }
+    if (json_object_object_get_ex(m, "layers", &list) &&
+        json_object_is_type(list, json_type_array)) {
+        size_t n = json_object_array_length(list);
+        for (size_t i = 0; i < n; i++) {
+            json_object *sz;
+            if (json_object_object_get_ex(json_object_array_get_idx(list, i), "size", &sz) &&
+                json_object_is_type(sz, json_type_int) && json_object_get_int64(sz) > 0)
+                mi->layers_size += json_object_get_int64(sz);
+        }
+    }
+    if (!mi->media_type)
+        mi->media_type = MT_OCI_MANIFEST;
+}
+
+/* imageSizeInBytes: the layers of a manifest; for an index the largest of
+ * its children (the AWS API reference says so for manifest lists). */
+static long long image_size(const store_repo *r, const manifest_info *mi)
+{
+    if (!mi->nrefs)
+        return mi->layers_size;
+    long long max = 0;
+    for (size_t i = 0; i < mi->nrefs; i++) {
+        const store_image *child = store_image_by_digest(r, mi->refs[i]);
+        if (child && child->size > max)
+            max = child->size;
+    }
+    return max;
+}
+
+static json_object *image_json(const op_call *c, const char *reg, const store_repo *r,
+                               const store_image *img, const char *tag)
+{
+    json_object *o = json_object_new_object();
+    json_object *id = op_image_id(img->digest, tag);
+    if (!o || !id) {
+        json_object_put(o);
+        json_object_put(id);
+        return NULL;
+    }
+    json_object_object_add(o, "registryId", json_object_new_string(op_registry(c, reg)));
+    json_object_object_add(o, "repositoryName", json_object_new_string(r->name));
+    json_object_object_add(o, "imageId", id);
+    json_object_object_add(o, "imageManifest",
+                           json_object_new_string_len(img->manifest, (int)img->manifest_len));
+    json_object_object_add(o, "imageManifestMediaType", json_object_new_string(img->media_type));
+    return o;
+}
+
+static int check_length(op_call *c, const char *member, const char *s, size_t len, size_t max)
+{
+    if (!s)
+        return 0;
+    if (len < 1)
+        return op_invalid(c, member, "Member must have length greater than or equal to 1");
+    if (len > max) {
+        char rule[96];
+        snprintf(rule, sizeof rule, "Member must have length less than or equal to %zu", max);
+        return op_invalid(c, member, rule);
+    }
+    return 0;
+}
+
+/* Tag rules of PutImage for an image that exists or is about to. Returns 0
+ * when tag may go onto the image with digest (or NULL for a new image). */
+static int check_put_tag(op_call *c, const store_repo *r, const char *digest, const char *tag)
+{
+    if (!tag)
+        return 0;
+    const store_image *holder = store_image_by_tag(r, tag);
+    if (holder && r->immutable && (!digest || strcmp(holder->digest, digest) != 0))
+        return op_fail(c, 400, "ImageTagAlreadyExistsException",
+                       "The image tag '%s' already exists in the '%s' repository and cannot be "
+                       "overwritten because the repository is immutable.",
+                       tag, r->name);
+    return 0;
+}
+
+static void put_existing(op_call *c, store_repo *r, const char *reg, store_image *img,
+                         const char *tag)
+{
+    if (!tag || store_image_has_tag(img, tag)) {
+        if (tag)
+            op_fail(c, 400, "ImageAlreadyExistsException",
+                    "Image with digest '%s' and tag '%s' already exists in the repository with "
+                    "name '%s' in registry with id '%s'",
+                    img->digest, tag, r->name, op_registry(c, reg));
+        else
+            op_fail(c, 400, "ImageAlreadyExistsException",
+                    "Image with digest '%s' already exists in the repository with name '%s' in "
+                    "registry with id '%s'",
+                    img->digest, r->name, op_registry(c, reg));
+        return;
+    }
+    if (check_put_tag(c, r, img->digest, tag))
+        return;
+    if (store_tag_set(r, img, tag)) {
+        op_oom(c);
+        return;
+    }
+    json_object *o = json_object_new_object();
+    if (o)
+        json_object_object_add(o, "image", image_json(c, reg, r, img, tag));
+    op_ok(c, o);
+}
+
+static void put_new(op_call *c, store_repo *r, const char *reg, const char *manifest, size_t len,
+                    const char *media_type, const manifest_info *mi, const char *tag)
+{
+    for (size_t i = 0; i < mi->nrefs; i++) {
+        if (!store_image_by_digest(r, mi->refs[i])) {
+            op_fail(c, 400, "ReferencedImagesNotFoundException",
+                    "Some of the images referenced by the manifest list were not found in the "
+                    "repository: [%s]",
+                    mi->refs[i]);
+            return;
+        }
+    }
+    if (check_put_tag(c, r, NULL, tag))
+        return;
+    store_image_spec spec = {manifest,          len,      media_type ? media_type : mi->media_type,
+                             image_size(r, mi), op_now(), mi->refs,
+                             mi->nrefs};
+    store_image *img = NULL;
+    if (store_image_add(r, &spec, &img) || (tag && store_tag_set(r, img, tag))) {
+        if (img)
+            store_image_delete(r, img);
+        op_oom(c);
+        return;
+    }
+    json_object *o = json_object_new_object();
+    if (o)
+        json_object_object_add(o, "image", image_json(c, reg, r, img, tag));
+    op_ok(c, o);
+}
+
+void images_put(op_call *c)
+{
+    const char *reg, *name, *manifest, *media_type, *tag, *digest;
+    if (op_string(c, c->in, "registryId", &reg) || op_string(c, c->in, "repositoryName", &name) ||
+        op_string(c, c->in, "imageManifest", &manifest) ||
+        op_string(c, c->in, "imageManifestMediaType", &media_type) ||
+        op_string(c, c->in, "imageTag", &tag) || op_string(c, c->in, "imageDigest", &digest))
+        return;
+    if (op_check_registry(c, reg) || op_check_repo_name(c, "repositoryName", name))
+        return;
+    if (!manifest) {
+        op_invalid(c, "imageManifest", "Member must not be null");
+        return;
+    }
+    json_object *mv = NULL;
+    json_object_object_get_ex(c->in, "imageManifest", &mv);
+    size_t len = (size_t)json_object_get_string_len(mv);
+    if (check_length(c, "imageManifest", manifest, len, MAX_MANIFEST) ||
+        check_length(c, "imageTag", tag, tag ? strlen(tag) : 0, 300) || op_request_faults(c, name))
+        return;
+    store_repo *r = op_find_repo(c, reg, name);
+    if (!r)
+        return;
+
+    json_object *parsed = wire_parse(manifest, len);
+    if (!parsed || !json_object_is_type(parsed, json_type_object)) {
+        json_object_put(parsed);
+        op_invalid(c, "ImageManifest", "Invalid JSON syntax");
+        return;
+    }
+    manifest_info mi;
+    read_manifest(parsed, &mi);
+
+    char computed[DIGEST_STR_SIZE];
+    if (digest_sha256(manifest, len, computed)) {
+        op_oom(c);
+    } else if (digest && strcmp(digest, computed) != 0) {
+        op_fail(c, 400, "ImageDigestDoesNotMatchException",
+                "Provided digest '%s' does not match the digest of the image manifest '%s'", digest,
+                computed);
+    } else {
+        store_image *img = store_image_by_digest(r, computed);
+        if (img)
+            put_existing(c, r, reg, img, tag);
+        else
+            put_new(c, r, reg, manifest, len, media_type, &mi, tag);
+    }
+    json_object_put(parsed); /* mi.refs borrowed from it until here */
+}
+
+/* The members ListImages and DescribeImages share. */
+typedef struct list_args {
+    const char *reg, *name, *tag_status;
+    store_repo *repo;
+} list_args;
+
+static int list_common(op_call *c, list_args *a, json_object **ids)
+{
+    const char *token;
+    json_object *filter;
+    int has_max;
+    long long max;
+    if (op_string(c, c->in, "registryId", &a->reg) ||
+        op_string(c, c->in, "repositoryName", &a->name) ||
+        (ids && op_image_ids(c, "imageIds", ids)) || op_string(c, c->in, "nextToken", &token) ||
+        op_int(c, c->in, "maxResults", &has_max, &max) || op_object(c, c->in, "filter", &filter))
+        return -1;
+    if (op_check_registry(c, a->reg) || op_check_repo_name(c, "repositoryName", a->name) ||
+        (ids &&
+         (op_check_count(c, "imageIds", *ids, 1, 100, 0) || op_check_tags(c, "imageIds", *ids))) ||
+        op_check_max_results(c, has_max, max) || op_filter_tag_status(c, filter, &a->tag_status) ||
+        op_request_faults(c, a->name))
+        return -1;
+    a->repo = op_find_repo(c, a->reg, a->name);
+    return a->repo ? 0 : -1;
+}
+
+static int status_wants(const char *tag_status, const store_image *img)
+{
+    if (strcmp(tag_status, "TAGGED") == 0)
+        return img->ntags > 0;
+    if (strcmp(tag_status, "UNTAGGED") == 0)
+        return img->ntags == 0;
+    return 1;
+}
+
+void images_list(op_call *c)
+{
+    list_args a;
+    if (list_common(c, &a, NULL))
+        return;
+    json_object *list = json_object_new_array();
+    json_object *o = json_object_new_object();
+    if (!list || !o) {
+        json_object_put(list);
+        json_object_put(o);
+        op_oom(c);
+        return;
+    }
+    json_object_object_add(o, "imageIds", list);
+    for (size_t i = 0; i < a.repo->nimages; i++) {
+        const store_image *img = a.repo->images[i];
+        if (!status_wants(a.tag_status, img))
+            continue;
+        if (!img->ntags)
+            json_object_array_add(list, op_image_id(img->digest, NULL));
+        for (size_t t = 0; t < img->ntags; t++)
+            json_object_array_add(list, op_image_id(img->digest, img->tags[t]));
+    }
+    op_ok(c, o);
+}
+
+static json_object *detail_json(const op_call *c, const list_args *a, const store_image *img)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    json_object_object_add(o, "registryId", json_object_new_string(op_registry(c, a->reg)));
+    json_object_object_add(o, "repositoryName", json_object_new_string(a->repo->name));
+    json_object_object_add(o, "imageDigest", json_object_new_string(img->digest));
+    if (img->ntags) {
+        json_object *tags = json_object_new_array();
+        for (size_t t = 0; tags && t < img->ntags; t++)
+            json_object_array_add(tags, json_object_new_string(img->tags[t]));
+        json_object_object_add(o, "imageTags", tags);
+    }
+    json_object_object_add(o, "imageSizeInBytes", json_object_new_int64(img->size));
+    json_object_object_add(o, "imagePushedAt", wire_time(img->pushed_at));
+    json_object_object_add(o, "imageManifestMediaType", json_object_new_string(img->media_type));
+    return o;
+}
+
+void images_describe(op_call *c)
+{
+    list_args a;
+    json_object *ids = NULL;
+    if (list_common(c, &a, &ids))
+        return;
+    size_t n = ids ? json_object_array_length(ids) : a.repo->nimages;
+    const store_image **found = calloc(n ? n : 1, sizeof *found);
+    size_t nfound = 0;
+    if (!found) {
+        op_oom(c);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        store_image *img = ids ? NULL : a.repo->images[i];
+        if (ids) {
+            const char *d, *t;
+            op_id_fields(json_object_array_get_idx(ids, i), &d, &t);
+            op_id_status st = op_resolve(a.repo, d, t, &img);
+            if (st == OP_ID_NOT_FOUND || st == OP_ID_TAG_MISMATCH) {
+                op_fail(c, 400, "ImageNotFoundException",
+                        "The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist "
+                        "within the repository with name '%s' in the registry with id '%s'",
+                        d ? d : "null", t ? t : "null", a.repo->name, op_registry(c, a.reg));
+                goto out;
+            }
+            if (st != OP_ID_FOUND) {
+                char mem[64];
+                snprintf(mem, sizeof mem, "imageIds.%zu.member", i + 1);
+                op_invalid(c, mem, op_id_reason(st));
+                goto out;
+            }
+        } else if (!status_wants(a.tag_status, img)) {
+            continue;
+        }
+        int dup = 0;
+        for (size_t k = 0; k < nfound; k++)
+            dup |= found[k] == img;
+        if (!dup)
+            found[nfound++] = img;
+    }
+    json_object *list = json_object_new_array();
+    json_object *o = json_object_new_object();
+    if (!list || !o) {
+        json_object_put(list);
+        json_object_put(o);
+        op_oom(c);
+        goto out;
+    }
+    json_object_object_add(o, "imageDetails", list);
+    for (size_t k = 0; k < nfound; k++)
+        json_object_array_add(list, detail_json(c, &a, found[k]));
+    op_ok(c, o);
+out:
+    free(found);
+}
+
+void images_batch_get(op_call *c)
+{
+    const char *reg, *name;
+    json_object *ids, *accepted;
+    if (op_string(c, c->in, "registryId", &reg) || op_string(c, c->in, "repositoryName", &name) ||
+        op_image_ids(c, "imageIds", &ids) ||
+        op_string_list(c, c->in, "acceptedMediaTypes", &accepted))
+        return;
+    if (op_check_registry(c, reg) || op_check_repo_name(c, "repositoryName", name) ||
+        op_check_count(c, "imageIds", ids, 1, 100, 1) || op_check_tags(c, "imageIds", ids) ||
+        op_check_count(c, "acceptedMediaTypes", accepted, 1, 100, 0) || op_request_faults(c, name))
+        return;
+    store_repo *r = op_find_repo(c, reg, name);
+    if (!r)
+        return;
+
+    json_object *o = json_object_new_object();
+    json_object *images = json_object_new_array();
+    json_object *failures = json_object_new_array();
+    if (!o || !images || !failures) {
+        json_object_put(o);
+        json_object_put(images);
+        json_object_put(failures);
+        op_oom(c);
+        return;
+    }
+    json_object_object_add(o, "images", images);
+    json_object_object_add(o, "failures", failures);
+    size_t n = json_object_array_length(ids);
+    for (size_t i = 0; i < n; i++) {
+        const char *d, *t;
+        store_image *img;
+        op_id_fields(json_object_array_get_idx(ids, i), &d, &t);
+        op_id_status st = op_resolve(r, d, t, &img);
+        if (st != OP_ID_FOUND) {
+            if (op_add_failure(failures, d, t, op_id_code(st), op_id_reason(st))) {
+                json_object_put(o);
+                op_oom(c);
+                return;
+            }
+            continue;
+        }
+        json_object_array_add(images, image_json(c, reg, r, img, t));
+    }
+    op_ok(c, o);
+}

@@ -1,0 +1,416 @@
+#include "ops.h"
+
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "wire.h"
+
+/* The botocore model's RepositoryName pattern, anchored. ERE needs no
+ * backslash before '/'. */
+#define REPO_NAME_ERE "^[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$"
+/* ECR's messages quote the Java form of the pattern (reference section 4). */
+#define REPO_NAME_RULE                                                                             \
+    "must satisfy regular expression "                                                             \
+    "'(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'"
+/* [a-zA-Z0-9-_+.]+:[a-fA-F0-9]+ rewritten for POSIX brackets ('-' last). */
+#define DIGEST_ERE "^[a-zA-Z0-9_+.-]+:[a-fA-F0-9]+$"
+#define TAG_ERE "^[a-zA-Z0-9_.-]+$"
+
+int op_ok(op_call *c, json_object *out)
+{
+    if (!out) {
+        op_oom(c);
+        return 0;
+    }
+    json_object_put(c->out);
+    c->out = out;
+    c->status = 200;
+    return 0;
+}
+
+int op_fail(op_call *c, int status, const char *type, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_object_put(c->out);
+    c->out = wire_error(type, msg);
+    c->status = c->out ? status : 500;
+    return -1;
+}
+
+int op_invalid(op_call *c, const char *member, const char *rule)
+{
+    return op_fail(c, 400, "InvalidParameterException",
+                   "Invalid parameter at '%s' failed to satisfy constraint: '%s'", member, rule);
+}
+
+int op_oom(op_call *c)
+{
+    return op_fail(c, 500, "ServerException", "An internal server error has occured");
+}
+
+/* Coral-style wording for a value of the wrong JSON type (inferred). */
+static int wrong_type(op_call *c, json_object *v, const char *want)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_object:
+        return op_fail(c, 400, "SerializationException",
+                       "Start of structure or map found where not expected.");
+    case json_type_array:
+        return op_fail(c, 400, "SerializationException", "Start of list found where not expected");
+    case json_type_string:
+        return op_fail(c, 400, "SerializationException", "STRING_VALUE can not be converted to %s",
+                       want);
+    case json_type_boolean:
+        return op_fail(c, 400, "SerializationException", "BOOLEAN_VALUE can not be converted to %s",
+                       want);
+    default:
+        return op_fail(c, 400, "SerializationException", "NUMBER_VALUE can not be converted to %s",
+                       want);
+    }
+}
+
+static json_object *member(json_object *obj, const char *key)
+{
+    json_object *v = NULL;
+    if (!obj || !json_object_object_get_ex(obj, key, &v))
+        return NULL;
+    return v;
+}
+
+int op_string(op_call *c, json_object *obj, const char *key, const char **out)
+{
+    json_object *v = member(obj, key);
+    *out = NULL;
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, json_type_string))
+        return wrong_type(c, v, "a String");
+    *out = json_object_get_string(v);
+    return 0;
+}
+
+int op_bool(op_call *c, json_object *obj, const char *key, int *out)
+{
+    json_object *v = member(obj, key);
+    *out = 0;
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, json_type_boolean))
+        return wrong_type(c, v, "a Boolean");
+    *out = json_object_get_boolean(v) ? 1 : 0;
+    return 0;
+}
+
+int op_int(op_call *c, json_object *obj, const char *key, int *present, long long *out)
+{
+    json_object *v = member(obj, key);
+    *present = 0;
+    *out = 0;
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, json_type_int))
+        return wrong_type(c, v, "an Integer");
+    *present = 1;
+    *out = (long long)json_object_get_int64(v);
+    return 0;
+}
+
+int op_array(op_call *c, json_object *obj, const char *key, json_object **out)
+{
+    json_object *v = member(obj, key);
+    *out = NULL;
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, json_type_array))
+        return wrong_type(c, v, "a Collection");
+    *out = v;
+    return 0;
+}
+
+int op_object(op_call *c, json_object *obj, const char *key, json_object **out)
+{
+    json_object *v = member(obj, key);
+    *out = NULL;
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, json_type_object))
+        return wrong_type(c, v, "a Structure");
+    *out = v;
+    return 0;
+}
+
+int op_string_list(op_call *c, json_object *obj, const char *key, json_object **out)
+{
+    if (op_array(c, obj, key, out))
+        return -1;
+    size_t n = *out ? json_object_array_length(*out) : 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *item = json_object_array_get_idx(*out, i);
+        if (!item)
+            return op_fail(c, 400, "SerializationException",
+                           "Null value found where a string was expected");
+        if (!json_object_is_type(item, json_type_string))
+            return wrong_type(c, item, "a String");
+    }
+    return 0;
+}
+
+int op_image_ids(op_call *c, const char *key, json_object **out)
+{
+    if (op_array(c, c->in, key, out))
+        return -1;
+    if (!*out)
+        return 0;
+    size_t n = json_object_array_length(*out);
+    for (size_t i = 0; i < n; i++) {
+        json_object *item = json_object_array_get_idx(*out, i);
+        const char *s;
+        if (!item || !json_object_is_type(item, json_type_object))
+            return item ? wrong_type(c, item, "a Structure")
+                        : op_fail(c, 400, "SerializationException",
+                                  "Null value found where a structure was expected");
+        if (op_string(c, item, "imageDigest", &s) || op_string(c, item, "imageTag", &s))
+            return -1;
+    }
+    return 0;
+}
+
+static int matches(const char *ere, const char *s)
+{
+    regex_t re;
+    if (regcomp(&re, ere, REG_EXTENDED | REG_NOSUB) != 0)
+        return 0;
+    int ok = regexec(&re, s, 0, NULL, 0) == 0;
+    regfree(&re);
+    return ok;
+}
+
+int op_check_registry(op_call *c, const char *registry_id)
+{
+    if (registry_id && !matches("^[0-9]{12}$", registry_id))
+        return op_invalid(c, "registryId", "must satisfy regular expression [0-9]{12}");
+    return 0;
+}
+
+int op_check_repo_name(op_call *c, const char *mem, const char *name)
+{
+    if (!name)
+        return op_invalid(c, mem, "Member must not be null");
+    size_t len = strlen(name);
+    if (len < 2)
+        return op_invalid(c, mem, "must have length greater than or equal to 2");
+    if (len > 256)
+        return op_invalid(c, mem, "must have length less than or equal to 256");
+    if (!matches(REPO_NAME_ERE, name))
+        return op_invalid(c, mem, REPO_NAME_RULE);
+    return 0;
+}
+
+int op_check_count(op_call *c, const char *mem, json_object *arr, size_t min, size_t max,
+                   int required)
+{
+    char rule[96];
+    if (!arr)
+        return required ? op_invalid(c, mem, "Member must not be null") : 0;
+    size_t n = json_object_array_length(arr);
+    if (n < min) {
+        snprintf(rule, sizeof rule, "Member must have length greater than or equal to %zu", min);
+        return op_invalid(c, mem, rule);
+    }
+    if (n > max) {
+        snprintf(rule, sizeof rule, "Member must have length less than or equal to %zu", max);
+        return op_invalid(c, mem, rule);
+    }
+    return 0;
+}
+
+int op_check_tags(op_call *c, const char *key, json_object *ids)
+{
+    size_t n = ids ? json_object_array_length(ids) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *digest, *tag;
+        op_id_fields(json_object_array_get_idx(ids, i), &digest, &tag);
+        if (!tag)
+            continue;
+        size_t len = strlen(tag);
+        if (len >= 1 && len <= 300)
+            continue;
+        char mem[96];
+        snprintf(mem, sizeof mem, "%s.%zu.member.imageTag", key, i + 1);
+        return op_invalid(c, mem,
+                          len < 1 ? "Member must have length greater than or equal to 1"
+                                  : "Member must have length less than or equal to 300");
+    }
+    return 0;
+}
+
+int op_check_max_results(op_call *c, int present, long long v)
+{
+    if (present && v < 1)
+        return op_invalid(c, "maxResults", "Member must have value greater than or equal to 1");
+    if (present && v > 1000)
+        return op_invalid(c, "maxResults", "Member must have value less than or equal to 1000");
+    return 0;
+}
+
+int op_filter_tag_status(op_call *c, json_object *filter, const char **status)
+{
+    *status = "ANY";
+    const char *s = NULL;
+    if (filter && op_string(c, filter, "tagStatus", &s))
+        return -1;
+    if (!s)
+        return 0;
+    if (strcmp(s, "TAGGED") && strcmp(s, "UNTAGGED") && strcmp(s, "ANY"))
+        return op_invalid(c, "filter.tagStatus",
+                          "Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]");
+    *status = s;
+    return 0;
+}
+
+int op_request_faults(op_call *c, const char *name)
+{
+    const api_ctx *x = c->ctx;
+    if (control_request_fault(x->ctl, FAULT_ACCESS_DENIED, c->op, name))
+        return op_fail(c, 400, "AccessDeniedException",
+                       "User: arn:aws:iam::%s:user/ecrconform is not authorized to perform: "
+                       "ecr:%s on resource: arn:aws:ecr:%s:%s:repository/%s because no "
+                       "identity-based policy allows the ecr:%s action",
+                       x->account, c->op, x->region, x->account, name, c->op);
+    if (control_request_fault(x->ctl, FAULT_SERVER_ERROR, c->op, name))
+        return op_fail(c, 500, "ServerException", "An internal server error has occured");
+    return 0;
+}
+
+const char *op_registry(const op_call *c, const char *registry_id)
+{
+    return registry_id ? registry_id : c->ctx->account;
+}
+
+store_repo *op_find_repo(op_call *c, const char *registry_id, const char *name)
+{
+    store_repo *r = NULL;
+    if (!registry_id || strcmp(registry_id, c->ctx->account) == 0)
+        r = store_repo_find(c->ctx->st, name);
+    if (!r)
+        op_fail(c, 400, "RepositoryNotFoundException",
+                "The repository with name '%s' does not exist in the registry with id '%s'", name,
+                op_registry(c, registry_id));
+    return r;
+}
+
+op_id_status op_resolve(const store_repo *r, const char *digest, const char *tag, store_image **img)
+{
+    *img = NULL;
+    if (!digest && !tag)
+        return OP_ID_MISSING;
+    if (digest && !matches(DIGEST_ERE, digest))
+        return OP_ID_BAD_DIGEST;
+    if (tag && !matches(TAG_ERE, tag))
+        return OP_ID_BAD_TAG;
+    store_image *by_tag = tag ? store_image_by_tag(r, tag) : NULL;
+    store_image *by_digest = digest ? store_image_by_digest(r, digest) : NULL;
+    /* A tag that exists but names another image is a mismatch even when the
+     * digest is unknown: the tag does not map to the given digest. */
+    if (tag && digest && by_tag && strcmp(by_tag->digest, digest) != 0)
+        return OP_ID_TAG_MISMATCH;
+    if ((tag && !by_tag) || (digest && !by_digest))
+        return OP_ID_NOT_FOUND;
+    *img = by_tag ? by_tag : by_digest;
+    return OP_ID_FOUND;
+}
+
+const char *op_id_code(op_id_status s)
+{
+    switch (s) {
+    case OP_ID_MISSING:
+        return "MissingDigestAndTag";
+    case OP_ID_BAD_DIGEST:
+        return "InvalidImageDigest";
+    case OP_ID_BAD_TAG:
+        return "InvalidImageTag";
+    case OP_ID_TAG_MISMATCH:
+        return "ImageTagDoesNotMatchDigest";
+    default:
+        return "ImageNotFound";
+    }
+}
+
+const char *op_id_reason(op_id_status s)
+{
+    switch (s) {
+    case OP_ID_MISSING:
+        return "Invalid request parameters: both tag and digest cannot be null";
+    case OP_ID_BAD_DIGEST:
+        return "Invalid request parameters: image digest should satisfy the regex "
+               "'[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'";
+    case OP_ID_BAD_TAG:
+        return "Invalid request parameters: image tag should satisfy the regex "
+               "'[a-zA-Z0-9-_.]+'";
+    case OP_ID_TAG_MISMATCH:
+        return "Invalid request parameters: given tag does not map to the given digest";
+    default:
+        return "Requested image not found";
+    }
+}
+
+void op_id_fields(json_object *item, const char **digest, const char **tag)
+{
+    json_object *v;
+    *digest = NULL;
+    *tag = NULL;
+    if ((v = member(item, "imageDigest")) && json_object_is_type(v, json_type_string))
+        *digest = json_object_get_string(v);
+    if ((v = member(item, "imageTag")) && json_object_is_type(v, json_type_string))
+        *tag = json_object_get_string(v);
+}
+
+json_object *op_image_id(const char *digest, const char *tag)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    if (digest && json_object_object_add(o, "imageDigest", json_object_new_string(digest)))
+        goto fail;
+    if (tag && json_object_object_add(o, "imageTag", json_object_new_string(tag)))
+        goto fail;
+    return o;
+fail:
+    json_object_put(o);
+    return NULL;
+}
+
+int op_add_failure(json_object *failures, const char *digest, const char *tag, const char *code,
+                   const char *reason)
+{
+    json_object *f = json_object_new_object();
+    json_object *id = op_image_id(digest, tag);
+    if (!f || !id) {
+        json_object_put(f);
+        json_object_put(id);
+        return -1;
+    }
+    json_object_object_add(f, "imageId", id);
+    json_object_object_add(f, "failureCode", json_object_new_string(code));
+    json_object_object_add(f, "failureReason", json_object_new_string(reason));
+    if (json_object_array_add(failures, f)) {
+        json_object_put(f);
+        return -1;
+    }
+    return 0;
+}
+
+double op_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    /* whole milliseconds, as ECR reports them */
+    return (double)ts.tv_sec + (double)(ts.tv_nsec / 1000000) / 1000.0;
+}

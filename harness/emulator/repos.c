@@ -1,0 +1,189 @@
+#include "repos.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "wire.h"
+
+json_object *repos_json(const api_ctx *ctx, const store_repo *r)
+{
+    char arn[512], uri[512];
+    snprintf(arn, sizeof arn, "arn:aws:ecr:%s:%s:repository/%s", ctx->region, ctx->account,
+             r->name);
+    snprintf(uri, sizeof uri, "%s.dkr.ecr.%s.amazonaws.com/%s", ctx->account, ctx->region, r->name);
+    json_object *o = json_object_new_object();
+    json_object *scan = json_object_new_object();
+    json_object *enc = json_object_new_object();
+    if (!o || !scan || !enc) {
+        json_object_put(o);
+        json_object_put(scan);
+        json_object_put(enc);
+        return NULL;
+    }
+    json_object_object_add(o, "repositoryArn", json_object_new_string(arn));
+    json_object_object_add(o, "registryId", json_object_new_string(ctx->account));
+    json_object_object_add(o, "repositoryName", json_object_new_string(r->name));
+    json_object_object_add(o, "repositoryUri", json_object_new_string(uri));
+    json_object_object_add(o, "createdAt", wire_time(r->created_at));
+    json_object_object_add(o, "imageTagMutability",
+                           json_object_new_string(r->immutable ? "IMMUTABLE" : "MUTABLE"));
+    json_object_object_add(scan, "scanOnPush", json_object_new_boolean(r->scan_on_push));
+    json_object_object_add(o, "imageScanningConfiguration", scan);
+    json_object_object_add(enc, "encryptionType", json_object_new_string(r->encryption_type));
+    if (r->kms_key)
+        json_object_object_add(enc, "kmsKey", json_object_new_string(r->kms_key));
+    json_object_object_add(o, "encryptionConfiguration", enc);
+    return o;
+}
+
+static json_object *wrap(const char *key, json_object *v)
+{
+    json_object *o = v ? json_object_new_object() : NULL;
+    if (!o) {
+        json_object_put(v);
+        return NULL;
+    }
+    json_object_object_add(o, key, v);
+    return o;
+}
+
+void repos_create(op_call *c)
+{
+    const char *reg, *name, *mutability, *enc_type = NULL, *kms_key = NULL;
+    json_object *tags, *scan, *enc;
+    int scan_on_push = 0;
+
+    if (op_string(c, c->in, "registryId", &reg) || op_string(c, c->in, "repositoryName", &name) ||
+        op_array(c, c->in, "tags", &tags) ||
+        op_string(c, c->in, "imageTagMutability", &mutability) ||
+        op_object(c, c->in, "imageScanningConfiguration", &scan) ||
+        op_object(c, c->in, "encryptionConfiguration", &enc) ||
+        (scan && op_bool(c, scan, "scanOnPush", &scan_on_push)) ||
+        (enc &&
+         (op_string(c, enc, "encryptionType", &enc_type) || op_string(c, enc, "kmsKey", &kms_key))))
+        return;
+
+    if (op_check_registry(c, reg) || op_check_repo_name(c, "repositoryName", name))
+        return;
+    if (mutability && strcmp(mutability, "MUTABLE") && strcmp(mutability, "IMMUTABLE")) {
+        op_invalid(c, "imageTagMutability",
+                   "Member must satisfy enum value set: [MUTABLE, IMMUTABLE]");
+        return;
+    }
+    if (enc && !enc_type) {
+        op_invalid(c, "encryptionConfiguration.encryptionType", "Member must not be null");
+        return;
+    }
+    if (enc_type && strcmp(enc_type, "AES256") && strcmp(enc_type, "KMS") &&
+        strcmp(enc_type, "KMS_DSSE")) {
+        op_invalid(c, "encryptionConfiguration.encryptionType",
+                   "Member must satisfy enum value set: [AES256, KMS, KMS_DSSE]");
+        return;
+    }
+    if (op_request_faults(c, name))
+        return;
+    if (reg && strcmp(reg, c->ctx->account) != 0) {
+        /* Creating in another account's registry: inferred as an IAM denial. */
+        op_fail(c, 400, "AccessDeniedException",
+                "User: arn:aws:iam::%s:user/ecrconform is not authorized to perform: "
+                "ecr:CreateRepository on resource: arn:aws:ecr:%s:%s:repository/%s",
+                c->ctx->account, c->ctx->region, reg, name);
+        return;
+    }
+
+    store_repo *r = NULL;
+    ecr_result rc = store_repo_create(c->ctx->st, name, op_now(),
+                                      mutability && !strcmp(mutability, "IMMUTABLE"), scan_on_push,
+                                      enc_type, kms_key, &r);
+    if (rc == ECR_EINVAL) {
+        op_fail(c, 400, "RepositoryAlreadyExistsException",
+                "The repository with name '%s' already exists in the registry with id '%s'", name,
+                c->ctx->account);
+        return;
+    }
+    if (rc) {
+        op_oom(c);
+        return;
+    }
+    op_ok(c, wrap("repository", repos_json(c->ctx, r)));
+}
+
+void repos_describe(op_call *c)
+{
+    const char *reg, *token;
+    json_object *names;
+    int has_max;
+    long long max;
+
+    if (op_string(c, c->in, "registryId", &reg) ||
+        op_string_list(c, c->in, "repositoryNames", &names) ||
+        op_string(c, c->in, "nextToken", &token) || op_int(c, c->in, "maxResults", &has_max, &max))
+        return;
+    size_t n = names ? json_object_array_length(names) : 0;
+
+    if (op_check_registry(c, reg) || op_check_count(c, "repositoryNames", names, 1, 100, 0))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        char mem[64];
+        snprintf(mem, sizeof mem, "repositoryNames.%zu.member", i + 1);
+        if (op_check_repo_name(c, mem, json_object_get_string(json_object_array_get_idx(names, i))))
+            return;
+    }
+    if (op_check_max_results(c, has_max, max))
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (op_request_faults(c, json_object_get_string(json_object_array_get_idx(names, i))))
+            return;
+
+    json_object *list = json_object_new_array();
+    if (!list) {
+        op_oom(c);
+        return;
+    }
+    if (names) {
+        for (size_t i = 0; i < n; i++) {
+            store_repo *r =
+                op_find_repo(c, reg, json_object_get_string(json_object_array_get_idx(names, i)));
+            if (!r) {
+                json_object_put(list);
+                return;
+            }
+            json_object_array_add(list, repos_json(c->ctx, r));
+        }
+    } else if (!reg || strcmp(reg, c->ctx->account) == 0) {
+        const store *st = c->ctx->st;
+        for (size_t i = 0; i < st->nrepos; i++)
+            json_object_array_add(list, repos_json(c->ctx, st->repos[i]));
+    }
+    op_ok(c, wrap("repositories", list));
+}
+
+void repos_delete(op_call *c)
+{
+    const char *reg, *name;
+    int force;
+
+    if (op_string(c, c->in, "registryId", &reg) || op_string(c, c->in, "repositoryName", &name) ||
+        op_bool(c, c->in, "force", &force))
+        return;
+    if (op_check_registry(c, reg) || op_check_repo_name(c, "repositoryName", name) ||
+        op_request_faults(c, name))
+        return;
+    store_repo *r = op_find_repo(c, reg, name);
+    if (!r)
+        return;
+    if (r->nimages && !force) {
+        op_fail(c, 400, "RepositoryNotEmptyException",
+                "The repository with name '%s' in registry with id '%s' cannot be deleted "
+                "because it still contains images",
+                name, op_registry(c, reg));
+        return;
+    }
+    json_object *out = wrap("repository", repos_json(c->ctx, r));
+    if (!out) {
+        op_oom(c);
+        return;
+    }
+    store_repo_delete(c->ctx->st, r);
+    op_ok(c, out);
+}

@@ -1,0 +1,17 @@
+/* repos.h: the repository operations of the emulator (CreateRepository,
+ * DescribeRepositories, DeleteRepository). Each runs one request held in an
+ * op_call (ops.h) with the store lock held, and leaves the reply in it. */
+#ifndef ECR_EMU_REPOS_H
+#define ECR_EMU_REPOS_H
+
+#include "ops.h"
+
+void repos_create(op_call *c);
+void repos_describe(op_call *c);
+void repos_delete(op_call *c);
+
+/* The Repository shape of r as ECR returns it (new reference, NULL when out
+ * of memory). */
+json_object *repos_json(const api_ctx *ctx, const store_repo *r);
+
+#endif

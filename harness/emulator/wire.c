@@ -1,0 +1,62 @@
+#include "wire.h"
+
+#include <stdio.h>
+#include <string.h>
+
+json_object *wire_parse(const char *body, size_t len)
+{
+    size_t i = 0;
+    while (i < len && strchr(" \t\r\n", body[i]))
+        i++;
+    if (i == len)
+        return json_object_new_object();
+    if (len > (size_t)0x7ffffffe)
+        return NULL;
+
+    struct json_tokener *tok = json_tokener_new();
+    if (!tok)
+        return NULL;
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    /* len + 1 hands the tokener the terminating NUL, which ends a value that
+     * could otherwise continue (a bare number) instead of asking for more. */
+    json_object *o = json_tokener_parse_ex(tok, body, (int)len + 1);
+    if (o && json_tokener_get_parse_end(tok) < len) {
+        /* an embedded NUL ended the parse early: trailing bytes remain */
+        json_object_put(o);
+        o = NULL;
+    }
+    json_tokener_free(tok);
+    return o;
+}
+
+json_object *wire_error(const char *type, const char *message)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    if (json_object_object_add(o, "__type", json_object_new_string(type)) ||
+        json_object_object_add(o, "message", json_object_new_string(message ? message : ""))) {
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
+const char *wire_text(json_object *o)
+{
+    return json_object_to_json_string_ext(o,
+                                          JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+json_object *wire_time(double epoch_seconds)
+{
+    char text[64];
+    snprintf(text, sizeof text, "%.3f", epoch_seconds);
+    return json_object_new_double_s(epoch_seconds, text);
+}
+
+int wire_absent(json_object *obj, const char *key)
+{
+    json_object *v = NULL;
+    return !json_object_object_get_ex(obj, key, &v) || v == NULL;
+}

@@ -1,0 +1,146 @@
+"""Shared fixtures of the end-to-end tests.
+
+Driver: Debian's /usr/bin/python3 with python3-pytest and python3-boto3 (see
+scripts/lib.sh). Every server started here binds 127.0.0.1 with a port read
+back from the server itself (or, for moto, a free port found by binding port
+0), is waited for with a bounded loop, and is stopped at the end.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("ECRCONFORM_BIN", ROOT / "build" / "ecrconform"))
+
+# The documented test credentials (harness/core/awsclient.h, emulator.h).
+TEST_KEY = "AKIDECRCONFORMTEST01"
+TEST_SECRET = "ecrconform-test-secret-key-not-a-real-one"
+ACCOUNT = "123456789012"
+
+
+def clean_env(**extra):
+    """An environment with the test credentials and nothing of the caller's AWS set-up."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID=TEST_KEY, AWS_SECRET_ACCESS_KEY=TEST_SECRET,
+               AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1",
+               AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+    env.update(extra)
+    return env
+
+
+def run_cli(*args, timeout=300, env=None, cwd=ROOT):
+    """Runs build/ecrconform and returns the CompletedProcess (text)."""
+    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, env=env or clean_env(), cwd=cwd, stdin=subprocess.DEVNULL)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def ecrconform_bin():
+    if not BIN.exists():
+        pytest.fail(f"{BIN} does not exist: build first (./scripts/test builds it)")
+    return BIN
+
+
+class Served:
+    def __init__(self, proc, url):
+        self.proc, self.url = proc, url
+
+
+def start_serve(*args, env=None):
+    proc = subprocess.Popen([str(BIN), "serve", "--port", "0", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env or clean_env(),
+                            stdin=subprocess.DEVNULL)
+    line = proc.stdout.readline()  # the first line names the port
+    if not line.startswith("listening on http://127.0.0.1:"):
+        proc.kill()
+        raise RuntimeError(f"serve did not start: {line!r} {proc.stderr.read()!r}")
+    return Served(proc, line.split()[-1])
+
+
+def stop(proc, timeout=10):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=timeout)
+
+
+@pytest.fixture
+def serve(ecrconform_bin):
+    s = start_serve()
+    yield s
+    stop(s.proc)
+
+
+@pytest.fixture
+def serve_strict(ecrconform_bin):
+    s = start_serve("--auth", "strict")
+    yield s
+    stop(s.proc)
+
+
+def boto3_ecr(url, key=TEST_KEY, secret=TEST_SECRET, validate=False):
+    import boto3
+    from botocore.config import Config
+    return boto3.client("ecr", endpoint_url=url, region_name="us-east-1",
+                        aws_access_key_id=key, aws_secret_access_key=secret,
+                        config=Config(parameter_validation=validate, retries={"max_attempts": 1},
+                                      connect_timeout=5, read_timeout=30))
+
+
+@pytest.fixture(scope="session")
+def builtin_report(ecrconform_bin, tmp_path_factory):
+    """The whole corpus run once against the built-in emulator (shared by several tests)."""
+    out = tmp_path_factory.mktemp("builtin-reports")
+    proc = run_cli("run", "--report-dir", out, "--no-progress", "cases")
+    report = json.loads((out / "report.json").read_text()) if (out / "report.json").exists() else None
+    return proc, out, report
+
+
+def moto_server_path():
+    return shutil.which("moto_server")
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory):
+    """A moto_server on 127.0.0.1 (skipped when moto is not installed)."""
+    exe = moto_server_path()
+    if not exe:
+        pytest.skip("moto_server is not on PATH (moto is optional: pip install 'moto[server]')")
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("moto") / "moto.log", "w")
+    proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)], stdout=log,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            env=clean_env())
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    for _ in range(300):  # bounded in count and in time
+        if proc.poll() is not None or time.monotonic() > deadline:
+            break
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        pass
+    if proc.poll() is not None:
+        pytest.skip(f"moto_server exited early with {proc.returncode}")
+    yield url
+    stop(proc)
+    log.close()

@@ -1,0 +1,146 @@
+"""Bad input never crashes anything: malformed cases and goldens each get a clear
+error naming the file and field, the other cases still run, and a wrong golden
+fails with a readable diff and the conformance-failure exit code."""
+import json
+import shutil
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+EXIT_FAIL, EXIT_INVALID = 1, 3
+
+
+def doc_example_case():
+    for p in sorted((ROOT / "cases").rglob("*.json")):
+        if "manifests" in p.parts:
+            continue
+        c = json.loads(p.read_text())
+        if "behaviour:documentation-example" in c.get("covers", []):
+            return p, c
+    pytest.fail("no case covers behaviour:documentation-example")
+
+
+def make_tree(tmp_path):
+    """A private copy of one good case (the documentation example) with its goldens."""
+    src, case = doc_example_case()
+    (tmp_path / "cases" / "bdi").mkdir(parents=True)
+    shutil.copytree(ROOT / "cases" / "manifests", tmp_path / "cases" / "manifests")
+    shutil.copy(src, tmp_path / "cases" / "bdi" / src.name)
+    shutil.copytree(ROOT / "golden" / case["id"], tmp_path / "golden" / case["id"])
+    return case
+
+
+BAD_CASES = {
+    # file name -> (content, text the error must contain)
+    "not-json.json": ('{"id": "not-json", "summary": ', "not-json.json"),
+    "empty.json": ("", "empty.json"),
+    "array.json": ("[1, 2, 3]", "array.json"),
+    "no-id.json": (json.dumps({"summary": "x", "covers": ["behaviour:x"], "steps": []}), "id"),
+    "wrong-types.json": (json.dumps({"id": "wrong-types", "summary": 7, "covers": "nope",
+                                     "steps": {}}), "summary"),
+    "unknown-var.json": (json.dumps({
+        "id": "unknown-var", "summary": "s", "covers": ["behaviour:x"],
+        "fixture": {"repositories": [{"name": "r"}]},
+        "steps": [{"name": "delete", "operation": "BatchDeleteImage",
+                   "input": {"repositoryName": "${repo:nope}", "imageIds": [{"imageTag": "a"}]}},
+                  {"name": "state", "operation": "ListImages",
+                   "input": {"repositoryName": "${repo:r}"}}]}), "repo:nope"),
+    "missing-manifest.json": (json.dumps({
+        "id": "missing-manifest", "summary": "s", "covers": ["behaviour:x"],
+        "fixture": {"repositories": [{"name": "r", "images": [
+            {"id": "a", "manifest": "manifests/does-not-exist.json", "tags": ["t"]}]}]},
+        "steps": [{"name": "state", "operation": "ListImages",
+                   "input": {"repositoryName": "${repo:r}"}}]}), "does-not-exist.json"),
+}
+
+
+def test_lint_reports_every_bad_file_with_file_field_message(ecrconform_bin, tmp_path):
+    make_tree(tmp_path)
+    for name, (content, _) in BAD_CASES.items():
+        (tmp_path / "cases" / "bdi" / name).write_text(content)
+    p = run_cli("lint", tmp_path / "cases", cwd=tmp_path)
+    assert p.returncode == EXIT_INVALID, p.stdout + p.stderr
+    out = p.stdout
+    for name, (_, needle) in BAD_CASES.items():
+        lines = [l for l in out.splitlines() if name in l]
+        assert lines, f"no error names {name}:\n{out}"
+        assert any(needle in l for l in lines), f"{name}: expected {needle!r} in {lines}"
+        # file: field: message, or file: message
+        assert all(l.split(":", 1)[1].strip() for l in lines)
+    assert "Segmentation" not in p.stderr
+
+
+def test_run_goes_on_with_the_good_case_and_exits_invalid(ecrconform_bin, tmp_path):
+    case = make_tree(tmp_path)
+    for name, (content, _) in BAD_CASES.items():
+        (tmp_path / "cases" / "bdi" / name).write_text(content)
+    p = run_cli("run", "--report-dir", tmp_path / "reports", "--no-progress", tmp_path / "cases",
+                cwd=tmp_path)
+    assert p.returncode == EXIT_INVALID, p.stdout + p.stderr
+    r = json.loads((tmp_path / "reports" / "report.json").read_text())
+    status = {c["id"]: c["status"] for c in r["cases"]}
+    assert status[case["id"]] == "pass"
+    for name in BAD_CASES:
+        assert status[name[:-5]] == "error"
+
+
+def test_wrong_golden_fails_with_a_readable_diff(ecrconform_bin, tmp_path):
+    case = make_tree(tmp_path)
+    step = case["steps"][0]["name"]
+    gpath = tmp_path / "golden" / case["id"] / f"{step}.json"
+    g = json.loads(gpath.read_text())
+    assert "body" in g, "the documentation example's first step succeeds"
+    g["body"]["failures"] = [{"failureCode": "ImageNotFound",
+                              "failureReason": "Requested image not found",
+                              "imageId": {"imageTag": "precise"}}]
+    gpath.write_text(json.dumps(g, indent=2))
+    p = run_cli("run", "--report-dir", tmp_path / "reports", "--no-progress", tmp_path / "cases",
+                cwd=tmp_path)
+    assert p.returncode == EXIT_FAIL, p.stdout + p.stderr
+    assert f"FAIL  {case['id']}" in p.stdout
+    assert "$.body.failures" in p.stdout and "expected" in p.stdout and "got" in p.stdout
+    assert "ImageNotFound" in p.stdout
+    assert f"diff -u {gpath}" in p.stdout
+    actual = tmp_path / "reports" / "actual" / case["id"] / f"{step}.json"
+    assert f"cp {actual} {gpath}" in p.stdout
+    written = json.loads(actual.read_text())
+    assert written["status"] == 200 and written["body"]["failures"] == []
+    r = json.loads((tmp_path / "reports" / "report.json").read_text())
+    c = next(c for c in r["cases"] if c["id"] == case["id"])
+    assert c["status"] == "fail" and any("$.body.failures" in d for d in c["diff"])
+
+
+def test_garbage_response_is_a_clear_failure_not_a_crash(ecrconform_bin, tmp_path):
+    """A target that answers garbage: every case errors or fails, none crashes the run."""
+    import http.server
+    import threading
+
+    class Garbage(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = b"\x00\xffnot json at all<html>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        do_GET = do_DELETE = do_POST
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    try:
+        make_tree(tmp_path)
+        url = f"http://127.0.0.1:{srv.server_address[1]}"
+        p = run_cli("run", "--endpoint", url, "--report-dir", tmp_path / "reports",
+                    "--no-progress", "--timeout", "10", tmp_path / "cases", cwd=tmp_path)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert p.returncode == EXIT_FAIL, p.stdout + p.stderr
+    r = json.loads((tmp_path / "reports" / "report.json").read_text())
+    assert r["summary"]["passed"] == 0
+    assert all(c["status"] in ("fail", "error") for c in r["cases"])

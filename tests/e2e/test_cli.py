@@ -1,0 +1,70 @@
+"""The command line: help texts that tell the truth, usage errors, exit codes."""
+import re
+import signal
+import subprocess
+
+import pytest
+
+from conftest import ROOT, run_cli, start_serve, free_port
+
+
+@pytest.mark.parametrize("cmd,must_mention", [
+    ("run", ["--endpoint", "--report-dir", "--jobs", "--filter", "--baseline", "--target",
+             "Exit codes", "AWS_ACCESS_KEY_ID"]),
+    ("serve", ["--port", "--auth", "listening on http://127.0.0.1:PORT", "SIGTERM"]),
+    ("lint", ["file: field: message", "Exit codes"]),
+    ("baseline", ["REPORT"]),
+    ("compare", ["REPORT"]),
+])
+def test_help_of_each_command(ecrconform_bin, cmd, must_mention):
+    p = run_cli(cmd, "--help")
+    assert p.returncode == 0, p.stderr
+    for word in must_mention:
+        assert word in p.stdout, f"'{cmd} --help' does not mention {word!r}"
+
+
+def test_top_level_help_lists_commands_and_exit_codes(ecrconform_bin):
+    p = run_cli("--help")
+    assert p.returncode == 0
+    for cmd in ("run", "serve", "lint", "baseline", "compare"):
+        assert re.search(rf"^\s+{cmd}\b", p.stdout, re.M)
+    for code in range(6):
+        assert re.search(rf"^\s+{code}\s", p.stdout, re.M), f"exit code {code} not documented"
+
+
+def test_usage_errors_exit_2(ecrconform_bin):
+    assert run_cli().returncode == 2
+    assert run_cli("frobnicate").returncode == 2
+    p = run_cli("run", "--jobs", "zero")
+    assert p.returncode == 2 and "--jobs" in p.stderr
+    p = run_cli("run", "--endpoint", "ftp://x")
+    assert p.returncode == 2 and "--endpoint" in p.stderr
+    assert run_cli("serve", "--port", "70000").returncode == 2
+    assert run_cli("serve", "--auth", "maybe").returncode == 2
+
+
+def test_unreachable_endpoint_exits_4_and_says_so(ecrconform_bin, tmp_path):
+    port = free_port()  # bound then released: nothing listens there
+    url = f"http://127.0.0.1:{port}"
+    p = run_cli("run", "--endpoint", url, "--report-dir", tmp_path, "--timeout", "5", "cases")
+    assert p.returncode == 4, p.stdout + p.stderr
+    assert "unreachable" in p.stderr and url in p.stderr
+
+
+def test_serve_prints_port_first_and_stops_on_sigint_and_sigterm(ecrconform_bin):
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        s = start_serve()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", s.url)
+        s.proc.send_signal(sig)
+        assert s.proc.wait(timeout=10) == 0
+
+
+def test_version(ecrconform_bin):
+    p = run_cli("--version")
+    assert p.returncode == 0 and re.match(r"ecrconform \d+\.\d+\.\d+", p.stdout)
+
+
+def test_no_case_files_is_an_error(ecrconform_bin, tmp_path):
+    p = run_cli("run", "--report-dir", tmp_path / "r", "--filter", "no-such-case-anywhere", "cases")
+    assert p.returncode == 2
+    assert "no case files" in p.stderr

@@ -1,0 +1,736 @@
+/* Tests of the emulator's state and operations without HTTP: store.c, the
+ * ECR operations behind api_handle (ops, repos, images, batchdel), faults and
+ * the control interface (control.c), wire.c. Every test gets a fresh store. */
+#include <CUnit/CUnit.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "buf.h"
+#include "control.h"
+#include "digest.h"
+#include "store.h"
+#include "suites.h"
+#include "wire.h"
+
+#define ACCOUNT "123456789012"
+#define REPO "ecrc-run1/case/ubuntu"
+#define MT_DOCKER "application/vnd.docker.distribution.manifest.v2+json"
+#define MT_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+
+static store *g_st;
+static control *g_ctl;
+static api_ctx g_ctx;
+static json_object *g_out; /* the last reply */
+static int g_status;
+
+static void setup(void)
+{
+    control_info ci = {ACCOUNT, "us-east-1", 1};
+    g_st = store_new();
+    g_ctl = control_new(&ci);
+    g_ctx = (api_ctx){g_st, g_ctl, ACCOUNT, "us-east-1"};
+    g_out = NULL;
+}
+
+static void teardown(void)
+{
+    json_object_put(g_out);
+    g_out = NULL;
+    control_free(g_ctl);
+    store_free(g_st);
+}
+
+/* Sends op with a printf-made body; keeps the reply in g_out. */
+static int call(const char *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int call(const char *op, const char *fmt, ...)
+{
+    static char body[64 * 1024];
+    char target[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(body, sizeof body, fmt, ap);
+    va_end(ap);
+    snprintf(target, sizeof target, API_TARGET_PREFIX "%s", op);
+    json_object_put(g_out);
+    g_out = NULL;
+    g_status = api_handle(&g_ctx, target, body, strlen(body), &g_out);
+    return g_status;
+}
+
+/* The member at a dotted path of g_out ("failures.0.imageId"), or NULL. */
+static json_object *at(const char *path)
+{
+    char copy[256], *save = NULL;
+    json_object *o = g_out;
+    snprintf(copy, sizeof copy, "%s", path);
+    for (char *seg = strtok_r(copy, ".", &save); seg && o; seg = strtok_r(NULL, ".", &save)) {
+        char *end;
+        long idx = strtol(seg, &end, 10);
+        if (*end == '\0' && json_object_is_type(o, json_type_array)) {
+            o = idx >= 0 && (size_t)idx < json_object_array_length(o)
+                    ? json_object_array_get_idx(o, (size_t)idx)
+                    : NULL;
+        } else if (!json_object_is_type(o, json_type_object) ||
+                   !json_object_object_get_ex(o, seg, &o)) {
+            o = NULL;
+        }
+    }
+    return o;
+}
+
+static const char *str_at(const char *path)
+{
+    json_object *o = at(path);
+    return o && json_object_is_type(o, json_type_string) ? json_object_get_string(o) : "<none>";
+}
+
+static size_t len_at(const char *path)
+{
+    json_object *o = at(path);
+    return o && json_object_is_type(o, json_type_array) ? json_object_array_length(o) : 999;
+}
+
+/* Asserts an error reply of that status and type. */
+#define ASSERT_ERROR(status, type)                                                                 \
+    do {                                                                                           \
+        CU_ASSERT_EQUAL(g_status, status);                                                         \
+        CU_ASSERT_STRING_EQUAL(str_at("__type"), type);                                            \
+    } while (0)
+
+/* A distinct Docker v2 manifest per variant, with one layer of 100+variant. */
+static const char *manifest(int variant)
+{
+    static char m[8][512];
+    snprintf(
+        m[variant], sizeof m[variant],
+        "{\n  \"schemaVersion\": 2,\n  \"mediaType\": \"" MT_DOCKER "\",\n"
+        "  \"config\": {\"mediaType\": \"application/vnd.docker.container.image.v1+json\", "
+        "\"size\": 7, \"digest\": \"sha256:%064d\"},\n"
+        "  \"layers\": [{\"mediaType\": \"application/vnd.docker.image.rootfs.diff.tar.gzip\", "
+        "\"size\": %d, \"digest\": \"sha256:%064d\"}]\n}\n",
+        variant, 100 + variant, variant + 10);
+    return m[variant];
+}
+
+/* A manifest list naming the given children. */
+static const char *index_of(const char *a, const char *b)
+{
+    static char m[1024];
+    snprintf(m, sizeof m,
+             "{\"schemaVersion\":2,\"mediaType\":\"" MT_LIST "\",\"manifests\":["
+             "{\"mediaType\":\"" MT_DOCKER "\",\"size\":1,\"digest\":\"%s\"}%s%s%s]}",
+             a, b ? ",{\"mediaType\":\"" MT_DOCKER "\",\"size\":1,\"digest\":\"" : "", b ? b : "",
+             b ? "\"}" : "");
+    return m;
+}
+
+/* PutImage of exact manifest bytes (tag may be NULL); returns the status. */
+static int put_status(const char *repo, const char *m, const char *tag)
+{
+    json_object *req = json_object_new_object();
+    json_object_object_add(req, "repositoryName", json_object_new_string(repo));
+    json_object_object_add(req, "imageManifest", json_object_new_string(m));
+    if (tag)
+        json_object_object_add(req, "imageTag", json_object_new_string(tag));
+    call("PutImage", "%s", wire_text(req));
+    json_object_put(req);
+    return g_status;
+}
+
+/* PutImage that must succeed; returns the digest (one of 8 rotating slots). */
+static const char *put(const char *repo, const char *m, const char *tag)
+{
+    static char digest[8][DIGEST_STR_SIZE];
+    static int slot;
+    char *d = digest[slot++ % 8];
+    CU_ASSERT_EQUAL(put_status(repo, m, tag), 200);
+    snprintf(d, DIGEST_STR_SIZE, "%s", str_at("image.imageId.imageDigest"));
+    return d;
+}
+
+static void create(const char *repo)
+{
+    CU_ASSERT_EQUAL(call("CreateRepository", "{\"repositoryName\":\"%s\"}", repo), 200);
+}
+
+/* Number of ListImages entries matching digest (and tag, when given). */
+static int listed(const char *digest, const char *tag)
+{
+    int n = 0;
+    CU_ASSERT_EQUAL_FATAL(call("ListImages", "{\"repositoryName\":\"" REPO "\"}"), 200);
+    for (size_t i = 0; i < len_at("imageIds"); i++) {
+        char p[64], q[64];
+        snprintf(p, sizeof p, "imageIds.%zu.imageDigest", i);
+        snprintf(q, sizeof q, "imageIds.%zu.imageTag", i);
+        if (strcmp(str_at(p), digest) == 0 && (!tag || strcmp(str_at(q), tag) == 0))
+            n++;
+    }
+    return n;
+}
+
+static void test_store_model(void)
+{
+    store_repo *r = NULL;
+    CU_ASSERT_EQUAL(store_repo_create(g_st, "a/b", 1.0, 0, 0, NULL, NULL, &r), ECR_OK);
+    CU_ASSERT_EQUAL(store_repo_create(g_st, "a/b", 1.0, 0, 0, NULL, NULL, NULL), ECR_EINVAL);
+    CU_ASSERT_STRING_EQUAL(r->encryption_type, "AES256");
+    const char *refs[] = {"sha256:child"};
+    store_image_spec spec = {"{}", 2, "x", 5, 2.0, NULL, 0};
+    store_image *a = NULL, *b = NULL;
+    CU_ASSERT_EQUAL(store_image_add(r, &spec, &a), ECR_OK);
+    CU_ASSERT_EQUAL(store_image_add(r, &spec, &b), ECR_EINVAL); /* same bytes, same digest */
+    CU_ASSERT_STRING_EQUAL(
+        a->digest, "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+    spec = (store_image_spec){"{} ", 3, "x", 5, 2.0, refs, 1};
+    CU_ASSERT_EQUAL(store_image_add(r, &spec, &b), ECR_OK);
+    CU_ASSERT_EQUAL(store_tag_set(r, a, "t"), ECR_OK);
+    CU_ASSERT_EQUAL(store_tag_set(r, b, "t"), ECR_OK); /* the tag moves */
+    CU_ASSERT_EQUAL(a->ntags, 0);
+    CU_ASSERT_PTR_EQUAL(store_image_by_tag(r, "t"), b);
+    store_refs snap;
+    CU_ASSERT_EQUAL(store_refs_snapshot(r, &snap), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(snap.n, 1);
+    CU_ASSERT_STRING_EQUAL(snap.v[0].parent, b->digest);
+    CU_ASSERT_STRING_EQUAL(snap.v[0].child, "sha256:child");
+    store_image_delete(r, b);
+    CU_ASSERT_EQUAL(r->nimages, 1);
+    CU_ASSERT_STRING_EQUAL(snap.v[0].child, "sha256:child"); /* a copy: survives the delete */
+    store_refs_free(&snap);
+    CU_ASSERT_EQUAL(store_tag_remove(a, "nope"), 0);
+    store_repo_delete(g_st, r);
+    CU_ASSERT_PTR_NULL(store_repo_find(g_st, "a/b"));
+}
+
+static void test_repositories(void)
+{
+    create(REPO);
+    CU_ASSERT_STRING_EQUAL(str_at("repository.repositoryArn"),
+                           "arn:aws:ecr:us-east-1:" ACCOUNT ":repository/" REPO);
+    CU_ASSERT_STRING_EQUAL(str_at("repository.repositoryUri"),
+                           ACCOUNT ".dkr.ecr.us-east-1.amazonaws.com/" REPO);
+    CU_ASSERT_STRING_EQUAL(str_at("repository.registryId"), ACCOUNT);
+    CU_ASSERT_STRING_EQUAL(str_at("repository.imageTagMutability"), "MUTABLE");
+    CU_ASSERT_STRING_EQUAL(str_at("repository.encryptionConfiguration.encryptionType"), "AES256");
+    CU_ASSERT_TRUE(json_object_is_type(at("repository.createdAt"), json_type_double));
+    CU_ASSERT_FALSE(
+        json_object_get_boolean(at("repository.imageScanningConfiguration.scanOnPush")));
+    CU_ASSERT_PTR_NOT_NULL(at("repository.imageScanningConfiguration.scanOnPush"));
+
+    call("CreateRepository", "{\"repositoryName\":\"" REPO "\"}");
+    ASSERT_ERROR(400, "RepositoryAlreadyExistsException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "The repository with name '" REPO
+                           "' already exists in the registry with id '" ACCOUNT "'");
+
+    CU_ASSERT_EQUAL(call("DescribeRepositories", "{}"), 200);
+    CU_ASSERT_EQUAL(len_at("repositories"), 1);
+    call("DescribeRepositories", "{\"repositoryNames\":[\"" REPO "\",\"nope\"]}");
+    ASSERT_ERROR(400, "RepositoryNotFoundException");
+
+    put(REPO, manifest(0), "v1");
+    call("DeleteRepository", "{\"repositoryName\":\"" REPO "\"}");
+    ASSERT_ERROR(400, "RepositoryNotEmptyException");
+    CU_ASSERT_EQUAL(call("DeleteRepository", "{\"repositoryName\":\"" REPO "\",\"force\":true}"),
+                    200);
+    CU_ASSERT_STRING_EQUAL(str_at("repository.repositoryName"), REPO);
+    call("ListImages", "{\"repositoryName\":\"" REPO "\"}");
+    ASSERT_ERROR(400, "RepositoryNotFoundException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "The repository with name '" REPO
+                           "' does not exist in the registry with id '" ACCOUNT "'");
+}
+
+static void test_put_image(void)
+{
+    char want[DIGEST_STR_SIZE];
+    create(REPO);
+    const char *m = manifest(0);
+    digest_sha256(m, strlen(m), want);
+    const char *d = put(REPO, m, "v1");
+    CU_ASSERT_STRING_EQUAL(d, want); /* sha256 of the exact bytes, newlines included */
+    CU_ASSERT_STRING_EQUAL(str_at("image.imageId.imageTag"), "v1");
+    CU_ASSERT_STRING_EQUAL(str_at("image.imageManifest"), m);
+    CU_ASSERT_STRING_EQUAL(str_at("image.imageManifestMediaType"), MT_DOCKER);
+    CU_ASSERT_STRING_EQUAL(str_at("image.registryId"), ACCOUNT);
+
+    put_status(REPO, m, "v1"); /* same manifest, same tag */
+    ASSERT_ERROR(400, "ImageAlreadyExistsException");
+    put_status(REPO, m, NULL); /* an existing manifest without a tag */
+    ASSERT_ERROR(400, "ImageAlreadyExistsException");
+    put(REPO, m, "v2"); /* an existing image gets another tag */
+    CU_ASSERT_EQUAL(listed(d, NULL), 2);
+
+    /* The tag moves; the old image keeps its other tag. */
+    const char *e = put(REPO, manifest(1), "v1");
+    CU_ASSERT_EQUAL(listed(d, "v2"), 1);
+    CU_ASSERT_EQUAL(listed(d, "v1"), 0);
+    CU_ASSERT_EQUAL(listed(e, "v1"), 1);
+    /* ... or becomes untagged; it is never deleted. */
+    put(REPO, manifest(1), "v2");
+    CU_ASSERT_EQUAL(listed(d, NULL), 1);
+    CU_ASSERT_PTR_NULL(at("imageIds.0.imageTag"));
+
+    call("PutImage",
+         "{\"repositoryName\":\"" REPO
+         "\",\"imageManifest\":\"{}\",\"imageDigest\":\"sha256:%064d\"}",
+         0);
+    ASSERT_ERROR(400, "ImageDigestDoesNotMatchException");
+    CU_ASSERT_EQUAL(
+        call("PutImage",
+             "{\"repositoryName\":\"" REPO "\",\"imageManifest\":\"{}\","
+             "\"imageDigest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e831"
+             "0c060f61caaff8a\",\"imageManifestMediaType\":\"x/y\"}"),
+        200);
+    CU_ASSERT_STRING_EQUAL(str_at("image.imageManifestMediaType"), "x/y");
+    CU_ASSERT_PTR_NULL(at("image.imageId.imageTag"));
+    call("PutImage", "{\"repositoryName\":\"" REPO "\",\"imageManifest\":\"not json\"}");
+    ASSERT_ERROR(400, "InvalidParameterException");
+    call("PutImage", "{\"repositoryName\":\"" REPO "\",\"imageManifest\":\"\"}");
+    ASSERT_ERROR(400, "InvalidParameterException");
+
+    /* An index whose children are missing is refused. */
+    put_status(REPO, index_of("sha256:0000", NULL), NULL);
+    ASSERT_ERROR(400, "ReferencedImagesNotFoundException");
+    const char *idx = put(REPO, index_of(d, e), "multi");
+    CU_ASSERT_STRING_EQUAL(str_at("image.imageManifestMediaType"), MT_LIST);
+    CU_ASSERT_EQUAL(call("DescribeImages",
+                         "{\"repositoryName\":\"" REPO "\",\"imageIds\":"
+                         "[{\"imageDigest\":\"%s\"}]}",
+                         idx),
+                    200);
+    CU_ASSERT_EQUAL(json_object_get_int64(at("imageDetails.0.imageSizeInBytes")), 101);
+}
+
+static void test_immutable(void)
+{
+    CU_ASSERT_EQUAL(call("CreateRepository",
+                         "{\"repositoryName\":\"" REPO "\",\"imageTagMutability\":\"IMMUTABLE\"}"),
+                    200);
+    CU_ASSERT_STRING_EQUAL(str_at("repository.imageTagMutability"), "IMMUTABLE");
+    put(REPO, manifest(0), "v1");
+    put_status(REPO, manifest(1), "v1");
+    ASSERT_ERROR(400, "ImageTagAlreadyExistsException");
+    CU_ASSERT_EQUAL(put_status(REPO, manifest(1), "v2"), 200); /* a new tag is fine */
+}
+
+static void test_list_and_describe(void)
+{
+    create(REPO);
+    const char *a = put(REPO, manifest(0), "a1");
+    put(REPO, manifest(0), "a2");
+    const char *u = put(REPO, manifest(1), NULL);
+    CU_ASSERT_EQUAL(call("ListImages", "{\"repositoryName\":\"" REPO "\"}"), 200);
+    CU_ASSERT_EQUAL(len_at("imageIds"), 3); /* one per tag, one for the untagged image */
+    CU_ASSERT_PTR_NULL(at("nextToken"));
+    call("ListImages", "{\"repositoryName\":\"" REPO "\",\"filter\":{\"tagStatus\":\"UNTAGGED\"}}");
+    CU_ASSERT_EQUAL_FATAL(len_at("imageIds"), 1);
+    CU_ASSERT_STRING_EQUAL(str_at("imageIds.0.imageDigest"), u);
+    CU_ASSERT_PTR_NULL(at("imageIds.0.imageTag"));
+    call("ListImages", "{\"repositoryName\":\"" REPO "\",\"filter\":{\"tagStatus\":\"TAGGED\"}}");
+    CU_ASSERT_EQUAL(len_at("imageIds"), 2);
+    call("ListImages", "{\"repositoryName\":\"" REPO "\",\"filter\":{\"tagStatus\":\"NONE\"}}");
+    ASSERT_ERROR(400, "InvalidParameterException");
+
+    CU_ASSERT_EQUAL(call("DescribeImages", "{\"repositoryName\":\"" REPO "\"}"), 200);
+    CU_ASSERT_EQUAL_FATAL(len_at("imageDetails"), 2);
+    CU_ASSERT_STRING_EQUAL(str_at("imageDetails.0.imageDigest"), a);
+    CU_ASSERT_EQUAL(len_at("imageDetails.0.imageTags"), 2);
+    CU_ASSERT_EQUAL(json_object_get_int64(at("imageDetails.0.imageSizeInBytes")), 100);
+    CU_ASSERT_STRING_EQUAL(str_at("imageDetails.0.imageManifestMediaType"), MT_DOCKER);
+    CU_ASSERT_PTR_NOT_NULL(at("imageDetails.0.imagePushedAt"));
+    CU_ASSERT_PTR_NULL(at("imageDetails.1.imageTags")); /* omitted when none */
+    call("DescribeImages",
+         "{\"repositoryName\":\"" REPO "\",\"imageIds\":[{\"imageTag\":\"zz\"}]}");
+    ASSERT_ERROR(400, "ImageNotFoundException");
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_at("message"), "imageTag:'zz'"));
+
+    CU_ASSERT_EQUAL(call("BatchGetImage", "{\"repositoryName\":\"" REPO "\",\"imageIds\":"
+                                          "[{\"imageTag\":\"a2\"},{\"imageTag\":\"nope\"}]}"),
+                    200);
+    CU_ASSERT_EQUAL_FATAL(len_at("images"), 1);
+    CU_ASSERT_STRING_EQUAL(str_at("images.0.imageId.imageDigest"), a);
+    CU_ASSERT_STRING_EQUAL(str_at("images.0.imageId.imageTag"), "a2");
+    CU_ASSERT_STRING_EQUAL(str_at("images.0.imageManifest"), manifest(0));
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "ImageNotFound");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.imageId.imageTag"), "nope");
+}
+
+#define BDI(ids) call("BatchDeleteImage", "{\"repositoryName\":\"" REPO "\",\"imageIds\":" ids "}")
+
+static void test_delete_by_tag(void)
+{
+    create(REPO);
+    const char *d = put(REPO, manifest(0), "precise");
+    put(REPO, manifest(0), "trusty");
+    CU_ASSERT_EQUAL(BDI("[{\"imageTag\":\"precise\"}]"), 200);
+    CU_ASSERT_EQUAL_FATAL(len_at("imageIds"), 1);
+    CU_ASSERT_STRING_EQUAL(str_at("imageIds.0.imageDigest"), d);
+    CU_ASSERT_STRING_EQUAL(str_at("imageIds.0.imageTag"), "precise");
+    CU_ASSERT_EQUAL(len_at("failures"), 0); /* present even when empty */
+    CU_ASSERT_EQUAL(listed(d, "trusty"), 1);
+    CU_ASSERT_EQUAL(listed(d, NULL), 1);
+    /* the last tag takes the image with it */
+    CU_ASSERT_EQUAL(BDI("[{\"imageTag\":\"trusty\"}]"), 200);
+    CU_ASSERT_EQUAL(listed(d, NULL), 0);
+}
+
+static void test_delete_by_digest(void)
+{
+    create(REPO);
+    const char *d = put(REPO, manifest(0), "a");
+    put(REPO, manifest(0), "b");
+    const char *u = put(REPO, manifest(1), NULL);
+    CU_ASSERT_EQUAL(call("BatchDeleteImage",
+                         "{\"repositoryName\":\"" REPO "\",\"imageIds\":[{\"imageDigest\":\"%s\"},"
+                         "{\"imageDigest\":\"%s\"}]}",
+                         d, u),
+                    200);
+    CU_ASSERT_EQUAL_FATAL(len_at("imageIds"), 3); /* one per tag, then the untagged image */
+    CU_ASSERT_STRING_EQUAL(str_at("imageIds.0.imageTag"), "a");
+    CU_ASSERT_STRING_EQUAL(str_at("imageIds.1.imageTag"), "b");
+    CU_ASSERT_STRING_EQUAL(str_at("imageIds.2.imageDigest"), u);
+    CU_ASSERT_EQUAL(json_object_object_length(at("imageIds.2")), 1);
+    CU_ASSERT_EQUAL(listed(d, NULL) + listed(u, NULL), 0);
+}
+
+static void test_delete_failures(void)
+{
+    create(REPO);
+    const char *d = put(REPO, manifest(0), "a");
+    const char *e = put(REPO, manifest(1), "b");
+    CU_ASSERT_EQUAL(BDI("[{\"imageTag\":\"latest\"}]"), 200);
+    CU_ASSERT_STRING_EQUAL(wire_text(g_out),
+                           "{\"imageIds\":[],\"failures\":[{\"imageId\":{\"imageTag\":\"latest\"},"
+                           "\"failureCode\":\"ImageNotFound\",\"failureReason\":\"Requested image "
+                           "not found\"}]}");
+    BDI("[{}]");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "MissingDigestAndTag");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureReason"),
+                           "Invalid request parameters: both tag and digest cannot be null");
+    CU_ASSERT_EQUAL(json_object_object_length(at("failures.0.imageId")), 0);
+    BDI("[{\"imageDigest\":\"nocolon\"}]");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "InvalidImageDigest");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.imageId.imageDigest"), "nocolon");
+    BDI("[{\"imageTag\":\"bad tag!\"}]");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "InvalidImageTag");
+    BDI("[{\"imageDigest\":\"sha256:abc\"}]");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "ImageNotFound");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.imageId.imageDigest"), "sha256:abc");
+    CU_ASSERT_PTR_NULL(at("failures.0.imageId.imageTag"));
+
+    /* tag + digest: mismatch, unknown digest, then a match (only the tag goes) */
+    call("BatchDeleteImage",
+         "{\"repositoryName\":\"" REPO "\",\"imageIds\":["
+         "{\"imageTag\":\"a\",\"imageDigest\":\"%s\"},{\"imageTag\":\"zz\",\"imageDigest\":\"%s\"},"
+         "{\"imageTag\":\"b\",\"imageDigest\":\"%s\"}]}",
+         e, d, e);
+    CU_ASSERT_EQUAL(g_status, 200);
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "ImageTagDoesNotMatchDigest");
+    CU_ASSERT_STRING_EQUAL(
+        str_at("failures.0.failureReason"),
+        "Invalid request parameters: given tag does not map to the given digest");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.1.failureCode"), "ImageNotFound");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.1.imageId.imageTag"), "zz");
+    CU_ASSERT_STRING_EQUAL(str_at("imageIds.0.imageDigest"), e);
+    CU_ASSERT_STRING_EQUAL(str_at("imageIds.0.imageTag"), "b");
+    CU_ASSERT_EQUAL(listed(e, NULL), 0); /* "b" was its last tag */
+    CU_ASSERT_EQUAL(listed(d, "a"), 1);
+
+    /* the same image twice: the second sees the evolving state */
+    call("BatchDeleteImage",
+         "{\"repositoryName\":\"" REPO "\",\"imageIds\":["
+         "{\"imageDigest\":\"%s\"},{\"imageDigest\":\"%s\"}]}",
+         d, d);
+    CU_ASSERT_EQUAL(len_at("imageIds"), 1);
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "ImageNotFound");
+}
+
+static void test_manifest_list(void)
+{
+    create(REPO);
+    const char *a = put(REPO, manifest(0), "amd64");
+    const char *b = put(REPO, manifest(1), NULL);
+    put(REPO, manifest(1), "arm1");
+    put(REPO, manifest(1), "arm2");
+    char idx[DIGEST_STR_SIZE], idx2[DIGEST_STR_SIZE];
+    snprintf(idx, sizeof idx, "%s", put(REPO, index_of(a, b), "multi"));
+    char reason[512];
+    snprintf(reason, sizeof reason, "Requested image referenced by manifest list: [%s]", idx);
+
+    /* by digest, and by the only remaining tag: refused, the tag stays */
+    call("BatchDeleteImage",
+         "{\"repositoryName\":\"" REPO "\",\"imageIds\":["
+         "{\"imageDigest\":\"%s\"},{\"imageTag\":\"amd64\"},{\"imageTag\":\"arm1\"}]}",
+         a);
+    CU_ASSERT_EQUAL_FATAL(len_at("failures"), 2);
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "ImageReferencedByManifestList");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureReason"), reason);
+    CU_ASSERT_STRING_EQUAL(str_at("failures.1.imageId.imageTag"), "amd64");
+    CU_ASSERT_EQUAL(len_at("imageIds"), 1); /* arm1: b still has arm2 */
+    CU_ASSERT_EQUAL(listed(a, "amd64"), 1);
+
+    /* a second parent: both named, ", "-separated */
+    snprintf(idx2, sizeof idx2, "%s", put(REPO, index_of(a, NULL), NULL));
+    BDI("[{\"imageTag\":\"amd64\"}]");
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_at("failures.0.failureReason"), ", "));
+
+    /* index and child in one request: the child still fails (state before) */
+    call("BatchDeleteImage",
+         "{\"repositoryName\":\"" REPO "\",\"imageIds\":["
+         "{\"imageTag\":\"multi\"},{\"imageDigest\":\"%s\"}]}",
+         b);
+    CU_ASSERT_EQUAL(len_at("imageIds"), 1);
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "ImageReferencedByManifestList");
+    CU_ASSERT_EQUAL(listed(idx, NULL), 0);
+    CU_ASSERT_EQUAL(listed(b, "arm2"), 1);
+    /* now that the index is gone, b can go */
+    call("BatchDeleteImage",
+         "{\"repositoryName\":\"" REPO "\",\"imageIds\":["
+         "{\"imageDigest\":\"%s\"}]}",
+         b);
+    CU_ASSERT_EQUAL(len_at("imageIds"), 1);
+    CU_ASSERT_EQUAL(len_at("failures"), 0);
+}
+
+static void test_request_errors(void)
+{
+    create(REPO);
+    char target[] = API_TARGET_PREFIX "NoSuchThing";
+    json_object_put(g_out);
+    g_status = api_handle(&g_ctx, target, "{}", 2, &g_out);
+    ASSERT_ERROR(400, "UnknownOperationException");
+    json_object_put(g_out);
+    g_status = api_handle(&g_ctx, NULL, "{}", 2, &g_out);
+    ASSERT_ERROR(400, "UnknownOperationException");
+
+    call("BatchDeleteImage", "{\"repositoryName\": ");
+    ASSERT_ERROR(400, "SerializationException");
+    call("BatchDeleteImage", "[1]");
+    ASSERT_ERROR(400, "SerializationException");
+    call("BatchDeleteImage", "{\"repositoryName\":\"" REPO "\",\"imageIds\":{}}");
+    ASSERT_ERROR(400, "SerializationException");
+    call("BatchDeleteImage", "{\"repositoryName\":42,\"imageIds\":[{\"imageTag\":\"a\"}]}");
+    ASSERT_ERROR(400, "SerializationException");
+    BDI("[{\"imageTag\":7}]");
+    ASSERT_ERROR(400, "SerializationException");
+
+    BDI("[]");
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "Invalid parameter at 'imageIds' failed to satisfy "
+                           "constraint: 'Member must have length greater than or equal to 1'");
+    buf many;
+    buf_init(&many, 8192);
+    for (int i = 0; i < 101; i++)
+        buf_puts(&many, i ? ",{\"imageTag\":\"t\"}" : "[{\"imageTag\":\"t\"}");
+    call("BatchDeleteImage", "{\"repositoryName\":\"" REPO "\",\"imageIds\":%s]}", many.data);
+    buf_free(&many);
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "Invalid parameter at 'imageIds' failed to satisfy "
+                           "constraint: 'Member must have length less than or equal to 100'");
+    call("BatchDeleteImage",
+         "{\"repositoryName\":\"Upper/Case\",\"imageIds\":[{\"imageTag\":\"t\"}]}");
+    ASSERT_ERROR(400, "InvalidParameterException"); /* not RepositoryNotFound: constraints first */
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "Invalid parameter at 'repositoryName' failed to satisfy constraint: "
+                           "'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*"
+                           "[a-z0-9]+(?:[._-][a-z0-9]+)*''");
+    call("BatchDeleteImage", "{\"repositoryName\":\"a\",\"imageIds\":[{\"imageTag\":\"t\"}]}");
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "Invalid parameter at 'repositoryName' failed to "
+                           "satisfy constraint: 'must have length greater than or equal to 2'");
+    call("BatchDeleteImage", "{\"repositoryName\":\"%0257d\",\"imageIds\":[{\"imageTag\":\"t\"}]}",
+         0);
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "Invalid parameter at 'repositoryName' failed to "
+                           "satisfy constraint: 'must have length less than or equal to 256'");
+    call("BatchDeleteImage",
+         "{\"repositoryName\":\"a--b__c/d\",\"imageIds\":[{\"imageTag\":\"t\"}]}");
+    ASSERT_ERROR(400, "RepositoryNotFoundException"); /* a valid name per the model */
+    call("BatchDeleteImage", "{\"registryId\":\"12\",\"repositoryName\":\"" REPO
+                             "\",\"imageIds\":[{\"imageTag\":\"t\"}]}");
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "Invalid parameter at 'registryId' failed to satisfy "
+                           "constraint: 'must satisfy regular expression [0-9]{12}'");
+    BDI("[{\"imageTag\":\"\"}]");
+    CU_ASSERT_STRING_EQUAL(
+        str_at("message"),
+        "Invalid parameter at 'imageIds.1.member.imageTag' "
+        "failed to satisfy constraint: 'Member must have length greater than or equal to 1'");
+    call("BatchDeleteImage",
+         "{\"repositoryName\":\"" REPO "\",\"imageIds\":[{\"imageTag\":\"a\"},"
+         "{\"imageTag\":\"%0301d\"}]}",
+         0);
+    CU_ASSERT_STRING_EQUAL(
+        str_at("message"),
+        "Invalid parameter at 'imageIds.2.member.imageTag' "
+        "failed to satisfy constraint: 'Member must have length less than or equal to 300'");
+    call("BatchDeleteImage", "{\"registryId\":\"999999999999\",\"repositoryName\":\"" REPO
+                             "\",\"imageIds\":[{\"imageTag\":\"t\"}]}");
+    ASSERT_ERROR(400, "RepositoryNotFoundException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "The repository with name '" REPO
+                           "' does not exist in the registry with id '999999999999'");
+    call("BatchDeleteImage", "{\"imageIds\":[{\"imageTag\":\"t\"}]}");
+    ASSERT_ERROR(400, "InvalidParameterException");
+}
+
+static void test_faults(void)
+{
+    create(REPO);
+    create("other/repo");
+    const char *a = put(REPO, manifest(0), "a");
+    const char *b = put(REPO, manifest(1), "b");
+    put("other/repo", manifest(0), "a");
+
+    CU_ASSERT_EQUAL(control_add_fault(g_ctl, FAULT_IMAGE_INACCESSIBLE, REPO, b, NULL), ECR_OK);
+    BDI("[{\"imageTag\":\"a\"},{\"imageTag\":\"b\"},{\"imageTag\":\"zz\"}]");
+    CU_ASSERT_EQUAL(len_at("imageIds"), 1);
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "ImageInaccessible");
+    CU_ASSERT_STRING_EQUAL(str_at("failures.1.failureCode"), "ImageNotFound");
+    put(REPO, manifest(0), "a");
+
+    static const struct {
+        fault_kind k;
+        const char *code;
+    } item[] = {{FAULT_KMS_ERROR, "KmsError"},
+                {FAULT_UPSTREAM_ACCESS_DENIED, "UpstreamAccessDenied"},
+                {FAULT_UPSTREAM_TOO_MANY_REQUESTS, "UpstreamTooManyRequests"},
+                {FAULT_UPSTREAM_UNAVAILABLE, "UpstreamUnavailable"}};
+    for (size_t i = 0; i < sizeof item / sizeof item[0]; i++) {
+        control_clear(g_ctl, REPO);
+        CU_ASSERT_EQUAL(control_add_fault(g_ctl, item[i].k, REPO, NULL, NULL), ECR_OK);
+        call("BatchDeleteImage",
+             "{\"repositoryName\":\"" REPO "\",\"imageIds\":["
+             "{\"imageDigest\":\"%s\"}]}",
+             a);
+        CU_ASSERT_EQUAL(g_status, 200);
+        CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), item[i].code);
+        CU_ASSERT_STRING_EQUAL(str_at("failures.0.imageId.imageDigest"), a);
+        CU_ASSERT_NOT_EQUAL(strlen(str_at("failures.0.failureReason")), 0);
+    }
+    /* another repository is untouched */
+    CU_ASSERT_EQUAL(call("BatchDeleteImage", "{\"repositoryName\":\"other/repo\",\"imageIds\":"
+                                             "[{\"imageTag\":\"a\"}]}"),
+                    200);
+    CU_ASSERT_EQUAL(len_at("imageIds"), 1);
+    control_clear(g_ctl, REPO);
+
+    CU_ASSERT_EQUAL(control_add_fault(g_ctl, FAULT_THROTTLING, REPO, NULL, NULL), ECR_OK);
+    BDI("[{\"imageTag\":\"a\"}]");
+    ASSERT_ERROR(400, "ThrottlingException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"), "Rate exceeded");
+    CU_ASSERT_EQUAL(call("ListImages", "{\"repositoryName\":\"" REPO "\"}"), 200); /* other op */
+    control_clear(g_ctl, REPO);
+
+    CU_ASSERT_EQUAL(control_add_fault(g_ctl, FAULT_ACCESS_DENIED, REPO, NULL, "ListImages"), 0);
+    call("ListImages", "{\"repositoryName\":\"" REPO "\"}");
+    ASSERT_ERROR(400, "AccessDeniedException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "User: arn:aws:iam::" ACCOUNT ":user/ecrconform is not authorized to "
+                           "perform: ecr:ListImages on resource: arn:aws:ecr:us-east-1:" ACCOUNT
+                           ":repository/" REPO " because no identity-based policy allows the "
+                           "ecr:ListImages action");
+    call("ListImages", "{\"repositoryName\":\"" REPO "\",\"maxResults\":0}");
+    ASSERT_ERROR(400, "InvalidParameterException");
+    control_clear(g_ctl, REPO);
+
+    CU_ASSERT_EQUAL(control_add_fault(g_ctl, FAULT_SERVER_ERROR, REPO, NULL, NULL), ECR_OK);
+    call("DeleteRepository", "{\"repositoryName\":\"" REPO "\",\"force\":true}");
+    CU_ASSERT_EQUAL(g_status, 200);
+    BDI("[{\"imageTag\":\"a\"}]"); /* survives deletion of the repository */
+    ASSERT_ERROR(500, "ServerException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"), "An internal server error has occured");
+    control_clear(g_ctl, REPO);
+    BDI("[{\"imageTag\":\"a\"}]");
+    ASSERT_ERROR(400, "RepositoryNotFoundException");
+}
+
+static int ctl(const char *method, const char *path, const char *repo, const char *body)
+{
+    json_object_put(g_out);
+    g_out = NULL;
+    g_status = control_handle(g_ctl, method, path, repo, body, strlen(body), &g_out);
+    return g_status;
+}
+
+static void test_control_interface(void)
+{
+    CU_ASSERT_EQUAL(ctl("GET", "/__ecrconform/capabilities", NULL, ""), 200);
+    CU_ASSERT_STRING_EQUAL(str_at("capabilities.0"), "fault-injection");
+    CU_ASSERT_STRING_EQUAL(str_at("capabilities.1"), "strict-auth");
+    CU_ASSERT_STRING_EQUAL(str_at("account"), ACCOUNT);
+    CU_ASSERT_STRING_EQUAL(str_at("region"), "us-east-1");
+    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL,
+                        "{\"fault\":\"throttling\",\"repositoryName\":\"r1\",\"operation\":"
+                        "\"ListImages\"}"),
+                    200);
+    CU_ASSERT_EQUAL(json_object_object_length(g_out), 0);
+    CU_ASSERT_TRUE(control_request_fault(g_ctl, FAULT_THROTTLING, "ListImages", "r1"));
+    CU_ASSERT_FALSE(control_request_fault(g_ctl, FAULT_THROTTLING, "BatchDeleteImage", "r1"));
+    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL,
+                        "{\"fault\":\"kms-error\",\"repositoryName\":\"r1\"}"),
+                    200);
+    CU_ASSERT_EQUAL(
+        ctl("POST", "/__ecrconform/faults", NULL, "{\"fault\":\"melt\",\"repositoryName\":\"r1\"}"),
+        400);
+    CU_ASSERT_NOT_EQUAL(strlen(str_at("message")), 0);
+    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL, "{\"fault\":\"kms-error\"}"), 400);
+    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL,
+                        "{\"fault\":\"image-inaccessible\",\"repositoryName\":\"r1\"}"),
+                    400);
+    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL, "not json"), 400);
+    CU_ASSERT_EQUAL(ctl("DELETE", "/__ecrconform/faults", NULL, ""), 400);
+    CU_ASSERT_EQUAL(ctl("DELETE", "/__ecrconform/faults", "r1", ""), 200);
+    CU_ASSERT_FALSE(control_request_fault(g_ctl, FAULT_THROTTLING, "ListImages", "r1"));
+    const char *code, *reason;
+    CU_ASSERT_FALSE(control_item_fault(g_ctl, "r1", "sha256:x", &code, &reason));
+    CU_ASSERT_EQUAL(ctl("GET", "/__ecrconform/faults", NULL, ""), 405);
+    CU_ASSERT_EQUAL(ctl("GET", "/__ecrconform/nothing", NULL, ""), 404);
+    fault_kind k;
+    CU_ASSERT_EQUAL(fault_kind_parse("upstream-unavailable", &k), 0);
+    CU_ASSERT_EQUAL(k, FAULT_UPSTREAM_UNAVAILABLE);
+    CU_ASSERT_STRING_EQUAL(fault_kind_name(FAULT_ACCESS_DENIED), "access-denied");
+}
+
+static void test_wire(void)
+{
+    json_object *o = wire_parse("", 0);
+    CU_ASSERT_EQUAL(json_object_object_length(o), 0);
+    json_object_put(o);
+    CU_ASSERT_PTR_NULL(wire_parse("{}x", 3));
+    CU_ASSERT_PTR_NULL(wire_parse("{\"a\":", 5));
+    CU_ASSERT_PTR_NULL(wire_parse("\"\xff\"", 3)); /* not UTF-8 */
+    o = wire_parse(" {\"a\":\"x/y\"}\n", 13);
+    CU_ASSERT_STRING_EQUAL(wire_text(o), "{\"a\":\"x/y\"}"); /* '/' not escaped */
+    json_object_put(o);
+    o = wire_time(1700000000.5);
+    CU_ASSERT_STRING_EQUAL(wire_text(o), "1700000000.500");
+    json_object_put(o);
+}
+
+int register_store_suite(void)
+{
+    CU_pSuite s = CU_add_suite_with_setup_and_teardown("store", NULL, NULL, setup, teardown);
+    if (!s)
+        return 1;
+    if (!CU_add_test(s, "store_model", test_store_model) ||
+        !CU_add_test(s, "repositories", test_repositories) ||
+        !CU_add_test(s, "put_image", test_put_image) ||
+        !CU_add_test(s, "immutable", test_immutable) ||
+        !CU_add_test(s, "list_and_describe", test_list_and_describe) ||
+        !CU_add_test(s, "delete_by_tag", test_delete_by_tag) ||
+        !CU_add_test(s, "delete_by_digest", test_delete_by_digest) ||
+        !CU_add_test(s, "delete_failures", test_delete_failures) ||
+        !CU_add_test(s, "manifest_list", test_manifest_list) ||
+        !CU_add_test(s, "request_errors", test_request_errors) ||
+        !CU_add_test(s, "faults", test_faults) ||
+        !CU_add_test(s, "control_interface", test_control_interface) ||
+        !CU_add_test(s, "wire", test_wire))
+        return 1;
+    return 0;
+}
