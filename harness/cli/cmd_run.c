@@ -164,7 +164,7 @@ static void print_summary(const run_report *rep, const report_summary *s, const 
 {
     printf("\n%zu passed, %zu failed, %zu errored, %zu skipped (%zu cases, %.0f ms)\n", s->passed,
            s->failed, s->errored, s->skipped, s->total, rep->duration_ms);
-    printf("score %.1f%% of %zu run; C/D expectations %zu/%zu, I/E expectations %zu/%zu\n",
+    printf("score %.1f%% of %zu run; expectations met: C/D %zu/%zu, I/E %zu/%zu\n",
            s->score * 100.0, s->total - s->skipped, s->cd_passed, s->cd_total, s->ie_passed,
            s->ie_total);
     if (ninvalid)

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 #include <stddef.h>
 #include "diag.h"
+#include "casepaths.h" /* case_find_cases_root, case_collect_paths */
 #include "golden.h"
 
 typedef struct case_image {
@@ -100,24 +101,5 @@ case_def *case_load(const char *path, const char *cases_root, const char *golden
 
 /* Frees everything c owns; c may be NULL. */
 void case_free(case_def *c);
-
-/* Finds the cases root for a case file: the nearest ancestor directory named
- * "cases", textually in path, else in its realpath (so "./x.json" run from
- * inside cases/ works; the result is then absolute). Writes it into out (size
- * outsz) and returns 1, or returns 0 when there is none or it does not fit
- * (the caller then uses the file's own directory). */
-int case_find_cases_root(const char *path, char *out, size_t outsz);
-
-/* Expands paths (files or directories, recursively, *.json only, skipping any
- * directory named "manifests" and entries starting with ".") into a sorted
- * list of case files without duplicates; a file named directly is taken
- * whatever its name. Non-existent paths and unreadable directories are added
- * to diags. *out is a NULL-terminated array (never NULL unless allocation
- * failed) the caller frees with case_paths_free. Returns the number of files.
- * Bounded: 16 directory levels, 100000 files. */
-size_t case_collect_paths(const char *const *paths, size_t npaths, char ***out, diag_list *diags);
-
-/* Frees what case_collect_paths returned; list may be NULL. */
-void case_paths_free(char **list);
 
 #endif

@@ -56,6 +56,18 @@ double report_score(size_t passed, size_t ran)
     return ran ? (double)passed / (double)ran : 0.0;
 }
 
+static void count_level(report_summary *s, const char *level, int pass)
+{
+    const char *l = level ? level : "";
+    if (strcmp(l, "C") == 0 || strcmp(l, "D") == 0) {
+        s->cd_total++;
+        s->cd_passed += (size_t)pass;
+    } else if (strcmp(l, "I") == 0 || strcmp(l, "E") == 0) {
+        s->ie_total++;
+        s->ie_passed += (size_t)pass;
+    }
+}
+
 void report_summarize(const run_report *r, report_summary *s)
 {
     memset(s, 0, sizeof *s);
@@ -80,14 +92,15 @@ void report_summarize(const run_report *r, report_summary *s)
             continue; /* a skip says nothing about any level */
         if ((c->status == CASE_FAIL || c->status == CASE_ERROR) && c->baseline_expected)
             s->expected++;
-        const char *l = c->level ? c->level : "";
-        int pass = c->status == CASE_PASS;
-        if (strcmp(l, "C") == 0 || strcmp(l, "D") == 0) {
-            s->cd_total++;
-            s->cd_passed += (size_t)pass;
-        } else if (strcmp(l, "I") == 0 || strcmp(l, "E") == 0) {
-            s->ie_total++;
-            s->ie_passed += (size_t)pass;
+        /* Levels are counted per expectation (each step's golden), so a case
+         * whose C assertion held but whose I state check failed shows up on
+         * both sides. Reports read back without steps fall back to the case's
+         * own (weakest) level. */
+        if (c->nsteps) {
+            for (size_t k = 0; k < c->nsteps; k++)
+                count_level(s, c->steps[k].level, c->steps[k].passed != 0);
+        } else {
+            count_level(s, c->level, c->status == CASE_PASS);
         }
     }
     s->score = report_score(s->passed, s->total - s->skipped);

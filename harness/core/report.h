@@ -71,8 +71,10 @@ typedef struct run_report {
 
 typedef struct report_summary {
     size_t total, passed, failed, errored, skipped;
-    size_t cd_total, cd_passed; /* cases whose level is C or D, not skipped */
-    size_t ie_total, ie_passed; /* cases whose level is I or E, not skipped */
+    /* Expectations (step goldens) of non-skipped cases, by provenance level:
+     * C or D, and I or E. A case without steps counts once at its own level. */
+    size_t cd_total, cd_passed;
+    size_t ie_total, ie_passed;
     double score;               /* passed / (total - skipped), 0 when nothing ran */
     size_t expected; /* fail/error cases the baseline expects (still counted as failed/errored) */
 } report_summary;

@@ -118,14 +118,14 @@ static void write_score(FILE *f, const report_summary *s)
     if (s->expected)
         fprintf(f, "; <span class=\"badge expected\">%zu expected by the baseline</span>",
                 s->expected);
-    fputs(".</p>\n<table>\n<tr><th>Provenance of the expectations</th><th>Passed</th>"
-          "<th>Ran</th><th>Score</th></tr>\n",
+    fputs(".</p>\n<table>\n<tr><th>Expectations (step goldens) by provenance</th><th>Met</th>"
+          "<th>Checked</th><th>Score</th></tr>\n",
           f);
     level_row(f, "C/D: confirmed on AWS or documented", s->cd_passed, s->cd_total);
     level_row(f, "I/E: inferred or emulator-only", s->ie_passed, s->ie_total);
     fputs("</table>\n<p class=\"note\">Score = passed / (total &minus; skipped). Skipped cases "
-          "count neither as passes nor as failures. A case's level is the weakest provenance "
-          "among its goldens.</p>\n</section>\n",
+          "count neither as passes nor as failures. Each step's golden is one expectation, counted "
+          "at its own level; a case's level is the weakest among its goldens.</p>\n</section>\n",
           f);
 }
 

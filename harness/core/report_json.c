@@ -262,7 +262,8 @@ ecr_result report_write_json(const run_report *r, const char *path)
     if (!root)
         return ECR_ENOMEM;
     int rc = json_object_to_file_ext(path, root,
-                                     JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+                                     JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                         JSON_C_TO_STRING_NOSLASHESCAPE);
     json_object_put(root);
     return rc == 0 ? ECR_OK : ECR_EIO;
 }

@@ -61,7 +61,7 @@ ecr_result report_write_markdown(const run_report *r, const char *path)
     md(f, r->started_at ? r->started_at : "(unknown)");
     fputs(".\n\n", f);
 
-    fputs("| provenance | passed | ran | score |\n|---|---:|---:|---:|\n", f);
+    fputs("| expectations (step goldens) by provenance | met | checked | score |\n|---|---:|---:|---:|\n", f);
     fprintf(f, "| C/D (confirmed, documented) | %zu | %zu | ", s.cd_passed, s.cd_total);
     pct(f, s.cd_passed, s.cd_total);
     fprintf(f, " |\n| I/E (inferred, emulator-only) | %zu | %zu | ", s.ie_passed, s.ie_total);

@@ -8,9 +8,11 @@
 #include "repos.h"
 #include "wire.h"
 
+typedef void (*op_fn)(op_call *c);
+
 static const struct {
     const char *name;
-    void (*run)(op_call *c);
+    op_fn run;
 } operations[] = {
     {"BatchDeleteImage", batchdel_run},  {"BatchGetImage", images_batch_get},
     {"CreateRepository", repos_create},  {"DeleteRepository", repos_delete},
@@ -20,7 +22,7 @@ static const struct {
 
 #define NOPS (sizeof operations / sizeof operations[0])
 
-static void (*find_op(const char *name))(op_call *)
+static op_fn find_op(const char *name)
 {
     for (size_t i = 0; name && i < NOPS; i++)
         if (strcmp(operations[i].name, name) == 0)
@@ -65,7 +67,7 @@ int api_handle(const api_ctx *ctx, const char *target, const char *body, size_t 
     const char *op = NULL;
     if (target && strncmp(target, prefix, sizeof prefix - 1) == 0)
         op = target + sizeof prefix - 1;
-    void (*run)(op_call *) = find_op(op);
+    op_fn run = find_op(op);
 
     op_call c = {ctx, op ? op : "", wire_parse(body, len), 0, NULL};
     store_lock(ctx->st);

@@ -317,12 +317,14 @@ op_id_status op_resolve(const store_repo *r, const char *digest, const char *tag
         return OP_ID_BAD_TAG;
     store_image *by_tag = tag ? store_image_by_tag(r, tag) : NULL;
     store_image *by_digest = digest ? store_image_by_digest(r, digest) : NULL;
-    /* A tag that exists but names another image is a mismatch even when the
-     * digest is unknown: the tag does not map to the given digest. */
-    if (tag && digest && by_tag && strcmp(by_tag->digest, digest) != 0)
-        return OP_ID_TAG_MISMATCH;
+    /* The digest names the image (it is the key); a tag is then checked
+     * against it. So an unknown digest is ImageNotFound even when the tag
+     * exists, and only a tag naming another existing image is a mismatch
+     * (inferred, docs/EMULATOR.md). */
     if ((tag && !by_tag) || (digest && !by_digest))
         return OP_ID_NOT_FOUND;
+    if (tag && digest && strcmp(by_tag->digest, digest) != 0)
+        return OP_ID_TAG_MISMATCH;
     *img = by_tag ? by_tag : by_digest;
     return OP_ID_FOUND;
 }
