@@ -5,6 +5,11 @@
  * with SigV4 (service "ecr"). Keeps status, headers and body of every
  * exchange. One client holds one curl easy handle, so consecutive calls reuse
  * the connection; a client is not thread-safe (use one per worker thread).
+ *
+ * The program calls curl_global_init() once before creating any client and
+ * curl_global_cleanup() after freeing the last one (harness/cli/main.c does;
+ * the unit tests do it in their suite set-up): libcurl requires it to be done
+ * while no other thread runs.
  */
 #ifndef ECR_AWSCLIENT_H
 #define ECR_AWSCLIENT_H

@@ -112,7 +112,10 @@ static enum MHD_Result serve_ecr(emu *e, struct MHD_Connection *conn, const char
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &h);
 
     auth_failure why;
-    /* ECR's JSON API never uses a query string; signing it is not supported. */
+    /* ECR's JSON API never uses a query string; signing it is not supported.
+     * MHD hands over the path already percent-decoded: for "/" (the only path
+     * ECR serves) that is the raw path; any other path is rejected below
+     * after authentication, so a mis-verified odd path changes nothing. */
     int status = auth_check(&e->auth, method, url, NULL, h.v, h.n, body, len, &why);
     if (status)
         return send_error(conn, status, why.type, why.message);
