@@ -30,9 +30,8 @@ ecr_result fixture_vars(fixture *fx, vars *v, char *err, size_t errsz)
     const case_def *c = fx->c;
     size_t nimg = image_count(c);
     fx->names = calloc(c->nrepos ? c->nrepos : 1, sizeof *fx->names);
-    fx->created = calloc(c->nrepos ? c->nrepos : 1, sizeof *fx->created);
     fx->digests = calloc(nimg ? nimg : 1, sizeof *fx->digests);
-    if (!fx->names || !fx->created || !fx->digests) {
+    if (!fx->names || !fx->digests) {
         snprintf(err, errsz, "out of memory");
         return ECR_ENOMEM;
     }
@@ -188,7 +187,6 @@ ecr_result fixture_build(fixture *fx, aws_client *cl, char *err, size_t errsz)
         json_object_put(in);
         if (rc)
             return rc;
-        fx->created[i] = 1;
         for (size_t j = 0; j < r->nimages; j++, k++) {
             const case_image *im = &r->images[j];
             if (!im->ntags) {
@@ -230,13 +228,12 @@ ecr_result fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t errsz
         aws_request req = {.operation = "DeleteRepository", .body = text, .body_len = strlen(text)};
         aws_response r;
         ecr_result rc = aws_client_call(cl, &req, &r);
+        /* RepositoryNotFound is fine: never created, or a step deleted it. */
         if (!rc && r.status != 200 && strcmp(r.error_type, "RepositoryNotFoundException")) {
             rc = ECR_EINVAL;
             if (!first)
                 snprintf(err, errsz, "DeleteRepository '%s': HTTP %ld %s", c->repos[i].name,
                          r.status, r.error_type);
-        } else if (!rc && r.status != 200 && fx->created[i]) {
-            /* Created but already gone: a step deleted it. Not an error. */
         } else if (rc && !first) {
             snprintf(err, errsz, "DeleteRepository '%s': %s %s", c->repos[i].name,
                      ecr_strerror(rc), r.transport_error);
@@ -254,9 +251,7 @@ void fixture_free(fixture *fx)
     if (!fx)
         return;
     free(fx->names);
-    free(fx->created);
     free(fx->digests);
     fx->names = NULL;
-    fx->created = NULL;
     fx->digests = NULL;
 }

@@ -23,7 +23,6 @@ typedef struct fixture {
     const target_info *t;
     char run_id[16];
     char (*names)[FIXTURE_NAME_MAX];  /* per repository: its run-unique name */
-    int *created;                     /* per repository: 1 once CreateRepository succeeded */
     char (*digests)[DIGEST_STR_SIZE]; /* per image, repositories' images in order */
     int faults_set;                   /* 1 once any fault was sent */
 } fixture;
@@ -39,7 +38,7 @@ ecr_result fixture_vars(fixture *fx, vars *v, char *err, size_t errsz);
 /* Creates the repositories, pushes the images (one PutImage per tag, with
  * imageDigest) and sets the faults. Stops at the first failing step and
  * returns ECR_EINVAL (or the transport error) with "<Operation> <what>: ..."
- * in err. Whatever was created is recorded for fixture_teardown. */
+ * in err. fixture_teardown cleans up whatever was created. */
 ecr_result fixture_build(fixture *fx, aws_client *cl, char *err, size_t errsz);
 
 /* Clears faults and force-deletes every repository the case could have

@@ -1,0 +1,215 @@
+/* Tests of harness/core/runner.c and fixture.c: run-unique names, and whole
+ * cases run in-process against the built-in emulator (pass, a wrong golden,
+ * a dead endpoint, a missing capability, a fixture the target refuses). */
+#include <CUnit/CUnit.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "casefile.h"
+#include "emulator.h"
+#include "runner.h"
+#include "suites.h"
+
+static emu *E;
+static target_info T;
+
+static int setup(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    emu_config ec = {.auth = EMU_AUTH_STRICT, .control = 1, .quiet = 1,
+                     .access_key = AWS_TEST_ACCESS_KEY, .secret_key = AWS_TEST_SECRET_KEY};
+    if (emu_start(&ec, &E))
+        return 1;
+    memset(&T, 0, sizeof T);
+    snprintf(T.name, sizeof T.name, "built-in");
+    snprintf(T.endpoint, sizeof T.endpoint, "http://127.0.0.1:%u", emu_port(E));
+    snprintf(T.account, sizeof T.account, "%s", EMU_DEFAULT_ACCOUNT);
+    snprintf(T.region, sizeof T.region, "us-east-1");
+    T.fault_injection = 1;
+    T.strict_auth = 1;
+    return 0;
+}
+
+static int teardown(void)
+{
+    emu_stop(E);
+    curl_global_cleanup();
+    return 0;
+}
+
+static int valid_repo_name(const char *s)
+{
+    /* The botocore model's repositoryName pattern, anchored. */
+    regex_t re;
+    regcomp(&re, "^[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$",
+            REG_EXTENDED | REG_NOSUB);
+    int ok = regexec(&re, s, 0, NULL, 0) == 0;
+    regfree(&re);
+    return ok;
+}
+
+static void test_repo_names(void)
+{
+    char out[300];
+    CU_ASSERT_STRING_EQUAL(runner_repo_name("0a1b2c3d", "doc-case", "ubuntu", 0, out, sizeof out),
+                           "ecrc-0a1b2c3d/doc-case/ubuntu");
+    CU_ASSERT_TRUE(valid_repo_name(out));
+    for (int len = 40; len <= 256; len++) {
+        runner_repo_name("0a1b2c3d", "doc-case", "r", len, out, sizeof out);
+        CU_ASSERT_EQUAL(strlen(out), (size_t)len);
+        CU_ASSERT_TRUE(valid_repo_name(out)); /* including a pad of exactly one character */
+    }
+    /* Too short to hold the prefix: the prefix alone, which the fixture reports. */
+    runner_repo_name("0a1b2c3d", "doc-case", "r", 5, out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "ecrc-0a1b2c3d/doc-case/r");
+}
+
+static case_def *load(const char *id)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/cases/batch-delete-image/%s.json", ECRC_SOURCE_DIR, id);
+    diag_list d;
+    diag_init(&d);
+    char cases[512], goldens[512]; /* src_path's buffer is overwritten by each call */
+    snprintf(cases, sizeof cases, "%s", src_path("cases"));
+    snprintf(goldens, sizeof goldens, "%s", src_path("golden"));
+    case_def *c = case_load(path, cases, goldens, &d);
+    diag_print(&d, stderr);
+    diag_free(&d);
+    return c;
+}
+
+static run_report *run_one(const target_info *t, case_def *c, const char *report_dir)
+{
+    runner_options ro = {.target = t, .jobs = 1, .timeout_ms = 5000, .report_dir = report_dir};
+    aws_credentials_from_env(&ro.creds);
+    snprintf(ro.creds.access_key, sizeof ro.creds.access_key, "%s", AWS_TEST_ACCESS_KEY);
+    snprintf(ro.creds.secret_key, sizeof ro.creds.secret_key, "%s", AWS_TEST_SECRET_KEY);
+    run_entry e = {.c = c, .path = c->path};
+    return runner_run(&ro, &e, 1);
+}
+
+static void test_documentation_example_passes(void)
+{
+    case_def *c = load("documentation-example");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    char dir[] = "/tmp/ecrc-runner-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    run_report *r = run_one(&T, c, dir);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(r->ncases, 1);
+    CU_ASSERT_EQUAL(r->cases[0].status, CASE_PASS);
+    CU_ASSERT_STRING_EQUAL(r->cases[0].id, "documentation-example");
+    CU_ASSERT_EQUAL(r->cases[0].nsteps, c->nsteps);
+    for (size_t i = 0; i < r->cases[0].nsteps; i++) {
+        CU_ASSERT_TRUE(r->cases[0].steps[i].passed);
+        /* Recorded exchanges never carry a signature. */
+        CU_ASSERT_PTR_NULL(strstr(r->cases[0].steps[i].request, "Signature="));
+        CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].steps[i].response, "HTTP 200"));
+    }
+    report_free(r);
+    case_free(c);
+}
+
+static void test_wrong_golden_fails_with_paths_and_actual_file(void)
+{
+    case_def *c = load("documentation-example");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    c->steps[0].golden->status = 418; /* nobody answers that */
+    char dir[] = "/tmp/ecrc-runner-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    run_report *r = run_one(&T, c, dir);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(r->cases[0].status, CASE_FAIL);
+    const step_report *s = &r->cases[0].steps[0];
+    CU_ASSERT_FALSE(s->passed);
+    CU_ASSERT_TRUE(s->ndiff >= 3);
+    CU_ASSERT_STRING_EQUAL(s->diff[0], "$.status: expected 418, got 200");
+    CU_ASSERT_EQUAL(strncmp(s->diff[s->ndiff - 2], "see: diff -u ", 13), 0);
+    CU_ASSERT_EQUAL(strncmp(s->diff[s->ndiff - 1], "accept: cp ", 11), 0);
+    char actual[600];
+    snprintf(actual, sizeof actual, "%s/actual/documentation-example/%s.json", dir,
+             c->steps[0].name);
+    CU_ASSERT_EQUAL(access(actual, R_OK), 0);
+    /* The state check after it still ran and passed: a failed step does not stop the case. */
+    CU_ASSERT_TRUE(r->cases[0].steps[c->nsteps - 1].passed);
+    report_free(r);
+    case_free(c);
+}
+
+static void test_dead_endpoint_is_error_naming_it(void)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t alen = sizeof a;
+    bind(s, (struct sockaddr *)&a, sizeof a);
+    getsockname(s, (struct sockaddr *)&a, &alen);
+    close(s); /* nothing listens there now */
+    target_info dead = T;
+    snprintf(dead.endpoint, sizeof dead.endpoint, "http://127.0.0.1:%u", ntohs(a.sin_port));
+    dead.fault_injection = 0;
+    case_def *c = load("documentation-example");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    run_report *r = run_one(&dead, c, "/tmp");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(r->cases[0].status, CASE_ERROR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "CreateRepository"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "could not connect"));
+    report_free(r);
+    case_free(c);
+}
+
+static void test_missing_capability_is_skip(void)
+{
+    case_def *c = load("kms-error-by-tag");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    target_info plain = T;
+    plain.fault_injection = 0;
+    run_report *r = run_one(&plain, c, "/tmp");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(r->cases[0].status, CASE_SKIP);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "fault-injection"));
+    report_free(r);
+    case_free(c);
+}
+
+static void test_fixture_refused_is_error_naming_the_step(void)
+{
+    case_def *c = load("documentation-example");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    /* A manifest whose bytes no longer match what PutImage gets as imageDigest
+     * cannot happen with real files; simulate a target that refuses the push
+     * by making the manifest invalid JSON. */
+    free(c->repos[0].images[0].manifest);
+    c->repos[0].images[0].manifest = strdup("not a manifest");
+    c->repos[0].images[0].manifest_len = strlen("not a manifest");
+    run_report *r = run_one(&T, c, "/tmp");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(r->cases[0].status, CASE_ERROR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "fixture: PutImage"));
+    /* The operation under test was never reached. */
+    CU_ASSERT_PTR_NULL(r->cases[0].steps[0].response);
+    report_free(r);
+    case_free(c);
+}
+
+int register_runner_suite(void)
+{
+    CU_pSuite s = CU_add_suite("runner", setup, teardown);
+    if (!s)
+        return 1;
+    if (!CU_add_test(s, "repo_names", test_repo_names) ||
+        !CU_add_test(s, "documentation_example_passes", test_documentation_example_passes) ||
+        !CU_add_test(s, "wrong_golden", test_wrong_golden_fails_with_paths_and_actual_file) ||
+        !CU_add_test(s, "dead_endpoint", test_dead_endpoint_is_error_naming_it) ||
+        !CU_add_test(s, "missing_capability", test_missing_capability_is_skip) ||
+        !CU_add_test(s, "fixture_refused", test_fixture_refused_is_error_naming_the_step))
+        return 1;
+    return 0;
+}
