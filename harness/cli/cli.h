@@ -13,16 +13,16 @@ enum {
     EXIT_USAGE = 2,       /* bad command line */
     EXIT_INVALID = 3,     /* invalid case, golden, baseline or report files */
     EXIT_UNREACHABLE = 4, /* the target did not answer */
-    EXIT_INTERNAL = 5     /* the harness itself failed (reports not written, emulator not started) */
+    EXIT_INTERNAL = 5 /* the harness itself failed (reports not written, emulator not started) */
 };
 
-#define CLI_EXIT_CODES_HELP                                                                       \
-    "Exit codes:\n"                                                                               \
-    "  0  every case passed (with --baseline: no failure outside the baseline)\n"                 \
-    "  1  conformance failures (a case failed, or errored on the target)\n"                       \
-    "  2  usage error\n"                                                                          \
-    "  3  invalid case, golden or baseline files (the valid cases still run)\n"                   \
-    "  4  target unreachable\n"                                                                   \
+#define CLI_EXIT_CODES_HELP                                                                        \
+    "Exit codes:\n"                                                                                \
+    "  0  every case passed (with --baseline: no failure outside the baseline)\n"                  \
+    "  1  conformance failures (a case failed, or errored on the target)\n"                        \
+    "  2  usage error\n"                                                                           \
+    "  3  invalid case, golden or baseline files (the valid cases still run)\n"                    \
+    "  4  target unreachable\n"                                                                    \
     "  5  internal error (e.g. reports could not be written)\n"
 
 int cmd_run(int argc, char **argv);

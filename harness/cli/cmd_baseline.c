@@ -9,20 +9,23 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: ecrconform baseline REPORT.json -o FILE [--target NAME]\n"
-          "\n"
-          "Writes a baseline listing every case that failed or errored in REPORT.json, for\n"
-          "'ecrconform run --baseline FILE': the run then exits 0 while the failures stay within the\n"
-          "baseline, fails on any new failure, and lists baseline entries that pass again.\n"
-          "Each entry's reason starts as 'TODO: confirm: <what the report said>': replace it with why\n"
-          "the target differs from ECR before committing the baseline.\n"
-          "\n"
-          "  -o, --output FILE   the baseline to write (required)\n"
-          "  --target NAME       the target named in the baseline (default: the report's target)\n"
-          "\n"
-          "Exit codes: 0 written, 2 usage error, 3 the report cannot be read, 5 the file cannot be\n"
-          "written.\n",
-          f);
+    fputs(
+        "usage: ecrconform baseline REPORT.json -o FILE [--target NAME]\n"
+        "\n"
+        "Writes a baseline listing every case that failed or errored in REPORT.json, for\n"
+        "'ecrconform run --baseline FILE': the run then exits 0 while the failures stay within "
+        "the\n"
+        "baseline, fails on any new failure, and lists baseline entries that pass again.\n"
+        "Each entry's reason starts as 'TODO: confirm: <what the report said>': replace it with "
+        "why\n"
+        "the target differs from ECR before committing the baseline.\n"
+        "\n"
+        "  -o, --output FILE   the baseline to write (required)\n"
+        "  --target NAME       the target named in the baseline (default: the report's target)\n"
+        "\n"
+        "Exit codes: 0 written, 2 usage error, 3 the report cannot be read, 5 the file cannot be\n"
+        "written.\n",
+        f);
 }
 
 int cmd_baseline(int argc, char **argv)
@@ -62,8 +65,8 @@ int cmd_baseline(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", argv[optind], err ? err : "cannot read the report");
         return EXIT_INVALID;
     }
-    ecr_result rc = baseline_write_from_report(r, output, target ? target : r->target,
-                                               "TODO: confirm");
+    ecr_result rc =
+        baseline_write_from_report(r, output, target ? target : r->target, "TODO: confirm");
     size_t n = 0;
     for (size_t i = 0; i < r->ncases; i++)
         if (r->cases[i].status == CASE_FAIL || r->cases[i].status == CASE_ERROR)

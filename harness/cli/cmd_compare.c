@@ -8,16 +8,17 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: ecrconform compare [-o DIR] REPORT.json...\n"
-          "\n"
-          "Writes DIR/compare.html and DIR/compare.md: every case (rows) by target (columns, named\n"
-          "after each report's target), each cell the case's status there, rows where the targets\n"
-          "disagree marked, and each target's score overall and by provenance level.\n"
-          "\n"
-          "  -o, --output DIR   where to write (default: reports)\n"
-          "\n"
-          "Exit codes: 0 written, 2 usage error, 3 a report cannot be read, 5 cannot write.\n",
-          f);
+    fputs(
+        "usage: ecrconform compare [-o DIR] REPORT.json...\n"
+        "\n"
+        "Writes DIR/compare.html and DIR/compare.md: every case (rows) by target (columns, named\n"
+        "after each report's target), each cell the case's status there, rows where the targets\n"
+        "disagree marked, and each target's score overall and by provenance level.\n"
+        "\n"
+        "  -o, --output DIR   where to write (default: reports)\n"
+        "\n"
+        "Exit codes: 0 written, 2 usage error, 3 a report cannot be read, 5 cannot write.\n",
+        f);
 }
 
 int cmd_compare(int argc, char **argv)

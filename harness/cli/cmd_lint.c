@@ -11,16 +11,18 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: ecrconform lint [--golden-dir DIR] [PATH...]\n"
-          "\n"
-          "Validates case files (default: every case under cases/) and the goldens they name, without\n"
-          "running anything: format (docs/CASES.md), variables, manifests, provenance (every golden\n"
-          "names its level and sources; no exact message text on an I or E golden), the state check\n"
-          "after the call under test, duplicate ids, and golden files no case uses.\n"
-          "Every problem is printed as 'file: field: message'.\n"
-          "\n"
-          "Exit codes: 0 clean, 2 usage error, 3 problems found.\n",
-          f);
+    fputs(
+        "usage: ecrconform lint [--golden-dir DIR] [PATH...]\n"
+        "\n"
+        "Validates case files (default: every case under cases/) and the goldens they name, "
+        "without\n"
+        "running anything: format (docs/CASES.md), variables, manifests, provenance (every golden\n"
+        "names its level and sources; no exact message text on an I or E golden), the state check\n"
+        "after the call under test, duplicate ids, and golden files no case uses.\n"
+        "Every problem is printed as 'file: field: message'.\n"
+        "\n"
+        "Exit codes: 0 clean, 2 usage error, 3 problems found.\n",
+        f);
 }
 
 /* Golden files under root that no loaded case uses: a typo in a step name

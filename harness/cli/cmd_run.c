@@ -31,57 +31,75 @@ typedef struct run_config {
 
 static void usage(FILE *f)
 {
-    fputs("usage: ecrconform run [options] [PATH...]\n"
-          "\n"
-          "Runs case files, or every case under directories (default: cases/), against a target and\n"
-          "writes report.json, junit.xml, report.html and summary.md.\n"
-          "\n"
-          "Target:\n"
-          "  --endpoint URL     the ECR endpoint to test (e.g. http://127.0.0.1:5000). Default: the\n"
-          "                     built-in emulator, started in-process on 127.0.0.1 with a random port\n"
-          "                     (strict SigV4 checking, fault injection).\n"
-          "  --target NAME      label for the reports (default: built-in, or the endpoint's host:port)\n"
-          "  --account ID       the caller's account id, ${account} in cases (default: what the target's\n"
-          "                     control interface says, else 123456789012)\n"
-          "  --no-strict-auth   the target does not verify signatures: skip cases that need it\n"
-          "  --timeout SECONDS  per request (default 30)\n"
-          "\n"
-          "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; region from\n"
-          "AWS_REGION or AWS_DEFAULT_REGION. Unset, the documented test defaults are used\n"
-          "(" AWS_TEST_ACCESS_KEY ", us-east-1), which the built-in emulator knows.\n"
-          "\n"
-          "Selection and output:\n"
-          "  --filter PATTERN   only cases whose id matches (a glob with * ? [ ], else a substring)\n"
-          "  --golden-dir DIR   goldens (default: golden/ beside the cases/ directory)\n"
-          "  --report-dir DIR   where reports go (default: reports)\n"
-          "  --baseline FILE    cases expected to fail on this target; exit 0 unless a failure is new\n"
-          "  --jobs N           cases run in parallel (default 4; cases are isolated)\n"
-          "  --progress/--no-progress  a live progress line (default: only on a terminal)\n"
-          "  --verbose          print every diff line (the reports always have all of them)\n"
-          "\n" CLI_EXIT_CODES_HELP,
-          f);
+    fputs(
+        "usage: ecrconform run [options] [PATH...]\n"
+        "\n"
+        "Runs case files, or every case under directories (default: cases/), against a target and\n"
+        "writes report.json, junit.xml, report.html and summary.md.\n"
+        "\n"
+        "Target:\n"
+        "  --endpoint URL     the ECR endpoint to test (e.g. http://127.0.0.1:5000). Default: the\n"
+        "                     built-in emulator, started in-process on 127.0.0.1 with a random "
+        "port\n"
+        "                     (strict SigV4 checking, fault injection).\n"
+        "  --target NAME      label for the reports (default: built-in, or the endpoint's "
+        "host:port)\n"
+        "  --account ID       the caller's account id, ${account} in cases (default: what the "
+        "target's\n"
+        "                     control interface says, else 123456789012)\n"
+        "  --no-strict-auth   the target does not verify signatures: skip cases that need it\n"
+        "  --timeout SECONDS  per request (default 30)\n"
+        "\n"
+        "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; region from\n"
+        "AWS_REGION or AWS_DEFAULT_REGION. Unset, the documented test defaults are used\n"
+        "(" AWS_TEST_ACCESS_KEY ", us-east-1), which the built-in emulator knows.\n"
+        "\n"
+        "Selection and output:\n"
+        "  --filter PATTERN   only cases whose id matches (a glob with * ? [ ], else a substring)\n"
+        "  --golden-dir DIR   goldens (default: golden/ beside the cases/ directory)\n"
+        "  --report-dir DIR   where reports go (default: reports)\n"
+        "  --baseline FILE    cases expected to fail on this target; exit 0 unless a failure is "
+        "new\n"
+        "  --jobs N           cases run in parallel (default 4; cases are isolated)\n"
+        "  --progress/--no-progress  a live progress line (default: only on a terminal)\n"
+        "  --verbose          print every diff line (the reports always have all of them)\n"
+        "\n" CLI_EXIT_CODES_HELP,
+        f);
 }
 
 static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
 {
-    enum { O_ENDPOINT = 256, O_TARGET, O_REPORT, O_GOLDEN, O_FILTER, O_BASELINE, O_ACCOUNT,
-           O_JOBS, O_TIMEOUT, O_NOSTRICT, O_VERBOSE, O_PROGRESS, O_NOPROGRESS, O_HELP };
-    static const struct option opts[] = {
-        {"endpoint", required_argument, NULL, O_ENDPOINT},
-        {"target", required_argument, NULL, O_TARGET},
-        {"report-dir", required_argument, NULL, O_REPORT},
-        {"golden-dir", required_argument, NULL, O_GOLDEN},
-        {"filter", required_argument, NULL, O_FILTER},
-        {"baseline", required_argument, NULL, O_BASELINE},
-        {"account", required_argument, NULL, O_ACCOUNT},
-        {"jobs", required_argument, NULL, O_JOBS},
-        {"timeout", required_argument, NULL, O_TIMEOUT},
-        {"no-strict-auth", no_argument, NULL, O_NOSTRICT},
-        {"verbose", no_argument, NULL, O_VERBOSE},
-        {"progress", no_argument, NULL, O_PROGRESS},
-        {"no-progress", no_argument, NULL, O_NOPROGRESS},
-        {"help", no_argument, NULL, O_HELP},
-        {NULL, 0, NULL, 0}};
+    enum {
+        O_ENDPOINT = 256,
+        O_TARGET,
+        O_REPORT,
+        O_GOLDEN,
+        O_FILTER,
+        O_BASELINE,
+        O_ACCOUNT,
+        O_JOBS,
+        O_TIMEOUT,
+        O_NOSTRICT,
+        O_VERBOSE,
+        O_PROGRESS,
+        O_NOPROGRESS,
+        O_HELP
+    };
+    static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
+                                         {"target", required_argument, NULL, O_TARGET},
+                                         {"report-dir", required_argument, NULL, O_REPORT},
+                                         {"golden-dir", required_argument, NULL, O_GOLDEN},
+                                         {"filter", required_argument, NULL, O_FILTER},
+                                         {"baseline", required_argument, NULL, O_BASELINE},
+                                         {"account", required_argument, NULL, O_ACCOUNT},
+                                         {"jobs", required_argument, NULL, O_JOBS},
+                                         {"timeout", required_argument, NULL, O_TIMEOUT},
+                                         {"no-strict-auth", no_argument, NULL, O_NOSTRICT},
+                                         {"verbose", no_argument, NULL, O_VERBOSE},
+                                         {"progress", no_argument, NULL, O_PROGRESS},
+                                         {"no-progress", no_argument, NULL, O_NOPROGRESS},
+                                         {"help", no_argument, NULL, O_HELP},
+                                         {NULL, 0, NULL, 0}};
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
@@ -141,8 +159,10 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
             return EXIT_USAGE;
         }
     }
-    if (cfg->endpoint && strncmp(cfg->endpoint, "http://", 7) && strncmp(cfg->endpoint, "https://", 8)) {
-        fprintf(stderr, "ecrconform run: --endpoint: expected an http:// or https:// URL, got '%s'\n",
+    if (cfg->endpoint && strncmp(cfg->endpoint, "http://", 7) &&
+        strncmp(cfg->endpoint, "https://", 8)) {
+        fprintf(stderr,
+                "ecrconform run: --endpoint: expected an http:// or https:// URL, got '%s'\n",
                 cfg->endpoint);
         return EXIT_USAGE;
     }
@@ -171,8 +191,8 @@ static void print_summary(const run_report *rep, const report_summary *s, const 
         printf("%zu invalid case file%s (run 'ecrconform lint' for every problem)\n", ninvalid,
                ninvalid == 1 ? "" : "s");
     if (rep->baseline_file) {
-        printf("baseline %s: %zu regression%s, %zu fixed\n", rep->baseline_file,
-               rep->nregressions, rep->nregressions == 1 ? "" : "s", rep->nfixed);
+        printf("baseline %s: %zu regression%s, %zu fixed\n", rep->baseline_file, rep->nregressions,
+               rep->nregressions == 1 ? "" : "s", rep->nfixed);
         for (size_t i = 0; i < rep->nregressions; i++)
             printf("  regression: %s\n", rep->regressions[i]);
         for (size_t i = 0; i < rep->nfixed; i++)
@@ -263,8 +283,8 @@ int cmd_run(int argc, char **argv)
     int exit_code = EXIT_OK;
     aws_client *probe = aws_client_new(t.endpoint, &creds, cfg.timeout_s * 1000, 0);
     char err[1024] = "";
-    ecr_result prc = probe ? target_probe(probe, &t, cfg.no_strict_auth, err, sizeof err)
-                           : ECR_ENOMEM;
+    ecr_result prc =
+        probe ? target_probe(probe, &t, cfg.no_strict_auth, err, sizeof err) : ECR_ENOMEM;
     aws_client_free(probe);
     if (cfg.account) /* an explicit --account wins over the probe */
         snprintf(t.account, sizeof t.account, "%s", cfg.account);

@@ -11,25 +11,26 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: ecrconform serve [--port N] [--auth lenient|strict] [--no-control]\n"
-          "                        [--account ID] [--region REGION]\n"
-          "\n"
-          "Runs the built-in ECR emulator on 127.0.0.1 until SIGINT or SIGTERM. Its first line of\n"
-          "output is 'listening on http://127.0.0.1:PORT'; point any client at it, e.g.\n"
-          "  aws ecr describe-repositories --endpoint-url http://127.0.0.1:PORT\n"
-          "\n"
-          "  --port N        TCP port (default 0: a random free port)\n"
-          "  --auth MODE     lenient (default): any well-formed SigV4 request is accepted;\n"
-          "                  strict: signatures are verified against the one known credential pair:\n"
-          "                  AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when set, else the test\n"
-          "                  defaults " EMU_DEFAULT_ACCESS_KEY " / " EMU_DEFAULT_SECRET_KEY "\n"
-          "  --no-control    do not serve the fault-injection control interface (/__ecrconform/)\n"
-          "  --account ID    account id of the emulated registry (default " EMU_DEFAULT_ACCOUNT ")\n"
-          "  --region NAME   region in ARNs and URIs (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
-          "                  else " EMU_DEFAULT_REGION ")\n"
-          "\n"
-          "Exit codes: 0 stopped by a signal, 2 usage error, 5 the emulator could not start.\n",
-          f);
+    fputs(
+        "usage: ecrconform serve [--port N] [--auth lenient|strict] [--no-control]\n"
+        "                        [--account ID] [--region REGION]\n"
+        "\n"
+        "Runs the built-in ECR emulator on 127.0.0.1 until SIGINT or SIGTERM. Its first line of\n"
+        "output is 'listening on http://127.0.0.1:PORT'; point any client at it, e.g.\n"
+        "  aws ecr describe-repositories --endpoint-url http://127.0.0.1:PORT\n"
+        "\n"
+        "  --port N        TCP port (default 0: a random free port)\n"
+        "  --auth MODE     lenient (default): any well-formed SigV4 request is accepted;\n"
+        "                  strict: signatures are verified against the one known credential pair:\n"
+        "                  AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when set, else the test\n"
+        "                  defaults " EMU_DEFAULT_ACCESS_KEY " / " EMU_DEFAULT_SECRET_KEY "\n"
+        "  --no-control    do not serve the fault-injection control interface (/__ecrconform/)\n"
+        "  --account ID    account id of the emulated registry (default " EMU_DEFAULT_ACCOUNT ")\n"
+        "  --region NAME   region in ARNs and URIs (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
+        "                  else " EMU_DEFAULT_REGION ")\n"
+        "\n"
+        "Exit codes: 0 stopped by a signal, 2 usage error, 5 the emulator could not start.\n",
+        f);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -117,7 +118,8 @@ int cmd_serve(int argc, char **argv)
 
     int sig = 0;
     sigwait(&stop, &sig);
-    fprintf(stderr, "ecrconform serve: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fprintf(stderr, "ecrconform serve: %s received, stopping\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
     emu_stop(e);
     return EXIT_OK;
 }

@@ -42,8 +42,8 @@ static void roots_for(const char *path, const char *golden_dir, char *cases_root
     }
 }
 
-int load_cases(const char *const *paths, size_t npaths, const char *filter,
-               const char *golden_dir, loaded_set *out, diag_list *diags)
+int load_cases(const char *const *paths, size_t npaths, const char *filter, const char *golden_dir,
+               loaded_set *out, diag_list *diags)
 {
     static const char *const default_paths[] = {"cases"};
     memset(out, 0, sizeof *out);
@@ -66,8 +66,7 @@ int load_cases(const char *const *paths, size_t npaths, const char *filter,
          * filter can be applied before loading. */
         if (!id_matches(stem, filter))
             continue;
-        roots_for(path, golden_dir, cases_root, sizeof cases_root, golden_root,
-                  sizeof golden_root);
+        roots_for(path, golden_dir, cases_root, sizeof cases_root, golden_root, sizeof golden_root);
         size_t before = diags->n;
         case_def *c = case_load(path, cases_root, golden_root, diags);
         /* Ids are unique in a run: reports and repository names key on them. */

@@ -22,8 +22,8 @@ typedef struct loaded_set {
  * matches it are kept: a glob (fnmatch) when it has * ? or [, else a
  * substring. golden_dir NULL means "golden/ beside each case's cases/".
  * All diagnostics go to diags. Returns 0, or -1 on allocation failure. */
-int load_cases(const char *const *paths, size_t npaths, const char *filter,
-               const char *golden_dir, loaded_set *out, diag_list *diags);
+int load_cases(const char *const *paths, size_t npaths, const char *filter, const char *golden_dir,
+               loaded_set *out, diag_list *diags);
 
 /* Frees the set; s may be NULL. */
 void loaded_set_free(loaded_set *s);

@@ -29,8 +29,7 @@ ecr_result buf_append(buf *b, const void *data, size_t n);
 ecr_result buf_puts(buf *b, const char *s);
 
 /* printf-style append; same failures as buf_append. */
-ecr_result buf_printf(buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+ecr_result buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Empties the buffer but keeps its memory. */
 void buf_reset(buf *b);

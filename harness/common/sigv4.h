@@ -62,8 +62,7 @@ ecr_result sigv4_canonical_request(const sigv4_request *req, buf *out);
  * with ECR_EINVAL also for a scope whose amz_date is not yyyymmddThhmmssZ or
  * whose region/service is empty or holds '/', ',', spaces or controls, or
  * ECR_ECRYPTO. */
-ecr_result sigv4_string_to_sign(const char *canonical_request, const sigv4_scope *scope,
-                                buf *out);
+ecr_result sigv4_string_to_sign(const char *canonical_request, const sigv4_scope *scope, buf *out);
 
 /* Computes the lowercase hex signature (65 bytes incl. NUL) of req. Fails like
  * the functions above (ECR_ETOOBIG when the canonical request exceeds
@@ -86,7 +85,7 @@ ecr_result sigv4_authorization(const sigv4_request *req, const sigv4_credentials
 typedef struct sigv4_auth {
     char storage[2048];
     const char *access_key;
-    const char *date;    /* yyyymmdd from the credential scope */
+    const char *date; /* yyyymmdd from the credential scope */
     const char *region;
     const char *service;
     const char *signed_headers; /* "content-type;host;x-amz-date" */

@@ -71,7 +71,7 @@ typedef struct aws_response {
      * X-Amzn-ErrorType header, else body "code", else body "__type";
      * sanitised (before the first ':', after the first '#'). "" when none. */
     char error_type[256];
-    char *error_message; /* owned; body "message" or "Message"; NULL when absent */
+    char *error_message;       /* owned; body "message" or "Message"; NULL when absent */
     char transport_error[512]; /* libcurl's message when the call failed */
     double elapsed_ms;
 } aws_response;
@@ -97,8 +97,8 @@ ecr_result aws_client_call(aws_client *c, const aws_request *req, aws_response *
 /* Sends a plain unsigned HTTP request (the emulator control interface).
  * method "GET"/"POST"/"DELETE", path beginning with '/', body may be NULL.
  * Same results as aws_client_call. */
-ecr_result aws_client_plain(aws_client *c, const char *method, const char *path,
-                            const char *body, aws_response *resp);
+ecr_result aws_client_plain(aws_client *c, const char *method, const char *path, const char *body,
+                            aws_response *resp);
 
 /* First header named name (case-insensitive) or NULL. Borrowed. */
 const char *aws_response_header(const aws_response *resp, const char *name);

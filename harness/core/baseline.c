@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "report_json.h"
 #include "report_text.h"
 
 /* A baseline is a hand-edited list; anything this large is not one. */
@@ -95,11 +96,13 @@ static json_object *read_json(const char *path, diag_list *diags)
     return root;
 }
 
-/* A copy of the non-empty string member key of o, or NULL with a diagnostic
- * (required) or silently (optional). */
-static char *string_member(json_object *o, const char *key, const char *path, const char *field,
+/* A copy of the non-empty string member key of o (at field path where), or
+ * NULL with a diagnostic (required) or silently (optional). */
+static char *string_member(json_object *o, const char *key, const char *path, const char *where,
                            int required, diag_list *diags)
 {
+    char field[DIAG_FIELD_MAX];
+    diag_field_key(field, sizeof field, where, key);
     json_object *v;
     if (!json_object_object_get_ex(o, key, &v)) {
         if (required)
@@ -158,8 +161,8 @@ baseline *baseline_load(const char *path, diag_list *diags)
         goto done;
     }
     check_members(root, top_keys, path, "", diags);
-    b->target = string_member(root, "target", path, "target", 1, diags);
-    b->description = string_member(root, "description", path, "description", 0, diags);
+    b->target = string_member(root, "target", path, "", 1, diags);
+    b->description = string_member(root, "description", path, "", 0, diags);
 
     json_object *list;
     if (!json_object_object_get_ex(root, "expected_failures", &list)) {
@@ -177,21 +180,20 @@ baseline *baseline_load(const char *path, diag_list *diags)
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        char field[64];
+        char field[DIAG_FIELD_MAX];
         json_object *e = json_object_array_get_idx(list, i);
-        snprintf(field, sizeof field, "expected_failures[%zu]", i);
+        diag_field_index(field, sizeof field, "expected_failures", i);
         if (!json_object_is_type(e, json_type_object)) {
             diag_add(diags, path, field, "must be an object {\"id\", \"reason\"}");
             continue;
         }
         check_members(e, entry_keys, path, field, diags);
-        snprintf(field, sizeof field, "expected_failures[%zu].id", i);
         char *id = string_member(e, "id", path, field, 1, diags);
-        snprintf(field, sizeof field, "expected_failures[%zu].reason", i);
         char *reason = string_member(e, "reason", path, field, 1, diags);
         if (id && baseline_find(b, id)) {
-            snprintf(field, sizeof field, "expected_failures[%zu].id", i);
-            diag_add(diags, path, field, "\"%s\" is listed more than once", id);
+            char id_field[DIAG_FIELD_MAX];
+            diag_field_key(id_field, sizeof id_field, field, "id");
+            diag_add(diags, path, id_field, "\"%s\" is listed more than once", id);
         }
         if (!id || !reason) {
             free(id);
@@ -370,9 +372,7 @@ ecr_result baseline_write_from_report(const run_report *r, const char *path, con
         json_object_put(root);
         return ECR_ENOMEM;
     }
-    int rc = json_object_to_file_ext(path, root,
-                                     JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                         JSON_C_TO_STRING_NOSLASHESCAPE);
+    ecr_result rc = report_json_save(root, path);
     json_object_put(root);
-    return rc == 0 ? ECR_OK : ECR_EIO;
+    return rc;
 }

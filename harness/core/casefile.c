@@ -11,9 +11,6 @@
 #include "buf.h"
 #include "vars.h"
 
-/* Field paths in diagnostics; deeper ones are truncated, which only shortens
- * a message. */
-#define FIELD_MAX 512
 #define ID_MAX 64
 
 static const char *const FAULT_KINDS[] = {"kms-error",
@@ -63,31 +60,6 @@ static char *xdup(loader *L, const char *s)
     if (!p)
         ERR(L, "", "out of memory");
     return p;
-}
-
-/* Marks a truncated field path with "..." (it only shortens a message). */
-static void fit(char *out, size_t outsz, int n)
-{
-    if (n >= 0 && (size_t)n >= outsz && outsz > 4)
-        memcpy(out + outsz - 4, "...", 4);
-}
-
-static void field_key(char *out, size_t outsz, const char *base, const char *key)
-{
-    int simple = key[0] != '\0';
-    for (const char *k = key; *k; k++)
-        if (!((*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') ||
-              *k == '_' || *k == '$' || *k == '-'))
-            simple = 0;
-    if (simple)
-        fit(out, outsz, snprintf(out, outsz, "%s%s%s", base, base[0] ? "." : "", key));
-    else
-        fit(out, outsz, snprintf(out, outsz, "%s[\"%s\"]", base, key));
-}
-
-static void field_index(char *out, size_t outsz, const char *base, size_t i)
-{
-    fit(out, outsz, snprintf(out, outsz, "%s[%zu]", base, i));
 }
 
 /* [a-z0-9]+(-[a-z0-9]+)* */
@@ -148,67 +120,62 @@ static int safe_relative(const char *p)
     return 1;
 }
 
-/* Reports members of obj not named in allowed (NULL-terminated). */
+/* Reports members of obj not named in allowed (NULL-terminated), listing
+ * the allowed names. */
 static void check_members(loader *L, json_object *obj, const char *where,
-                          const char *const *allowed, const char *allowed_text)
+                          const char *const *allowed)
 {
+    /* The lists are this file's constants: they always fit. */
+    char names[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; allowed[i] && len < sizeof names; i++) {
+        int n = snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", allowed[i]);
+        len = n < 0 ? sizeof names : len + (size_t)n;
+    }
     json_object_object_foreach(obj, k, v)
     {
         (void)v;
         if (in_list(k, allowed))
             continue;
-        char f[FIELD_MAX];
-        field_key(f, sizeof f, where, k);
-        ERR(L, f, "unknown member (allowed: %s)", allowed_text);
+        char f[DIAG_FIELD_MAX];
+        diag_field_key(f, sizeof f, where, k);
+        ERR(L, f, "unknown member (allowed: %s)", names);
     }
 }
 
-/* Member key of obj as a string. Returns the string (borrowed from obj) or
- * NULL, reporting a missing (when required) or mistyped member. */
-static const char *get_string(loader *L, json_object *obj, const char *where, const char *key,
-                              int required, int nonempty)
+/* Member key of obj when it has type t (json_type_string or json_type_array).
+ * Returns it (borrowed from obj) or NULL when it is absent (reported when
+ * required), of another type, or empty while nonempty is set (both reported). */
+static json_object *get_member(loader *L, json_object *obj, const char *where, const char *key,
+                               json_type t, int required, int nonempty)
 {
-    char f[FIELD_MAX];
-    field_key(f, sizeof f, where, key);
+    char f[DIAG_FIELD_MAX];
+    diag_field_key(f, sizeof f, where, key);
     json_object *v;
     if (!json_object_object_get_ex(obj, key, &v)) {
         if (required)
             ERR(L, f, "required member missing");
         return NULL;
     }
-    if (json_object_get_type(v) != json_type_string) {
-        ERR(L, f, "must be a string");
+    int is_string = t == json_type_string;
+    if (json_object_get_type(v) != t) {
+        ERR(L, f, "must be %s", is_string ? "a string" : "an array");
         return NULL;
     }
-    if (nonempty && !json_object_get_string_len(v)) {
-        ERR(L, f, "must not be empty");
-        return NULL;
-    }
-    return json_object_get_string(v);
-}
-
-/* Member key of obj when it is an array; NULL when absent (reported when
- * required) or not an array (reported). */
-static json_object *get_array(loader *L, json_object *obj, const char *where, const char *key,
-                              int required, int nonempty)
-{
-    char f[FIELD_MAX];
-    field_key(f, sizeof f, where, key);
-    json_object *v;
-    if (!json_object_object_get_ex(obj, key, &v)) {
-        if (required)
-            ERR(L, f, "required member missing");
-        return NULL;
-    }
-    if (json_object_get_type(v) != json_type_array) {
-        ERR(L, f, "must be an array");
-        return NULL;
-    }
-    if (nonempty && json_object_array_length(v) == 0) {
+    size_t len = is_string ? (size_t)json_object_get_string_len(v) : json_object_array_length(v);
+    if (nonempty && len == 0) {
         ERR(L, f, "must not be empty");
         return NULL;
     }
     return v;
+}
+
+/* Member key of obj as a string (borrowed from obj), or NULL as get_member. */
+static const char *get_string(loader *L, json_object *obj, const char *where, const char *key,
+                              int required, int nonempty)
+{
+    json_object *v = get_member(L, obj, where, key, json_type_string, required, nonempty);
+    return v ? json_object_get_string(v) : NULL;
 }
 
 /* An array of strings into a newly allocated char* array. */
@@ -224,8 +191,8 @@ static char **get_strings(loader *L, json_object *arr, const char *where, size_t
     for (size_t i = 0; i < cnt; i++) {
         json_object *s = json_object_array_get_idx(arr, i);
         if (json_object_get_type(s) != json_type_string || !json_object_get_string_len(s)) {
-            char f[FIELD_MAX];
-            field_index(f, sizeof f, where, i);
+            char f[DIAG_FIELD_MAX];
+            diag_field_index(f, sizeof f, where, i);
             ERR(L, f, "must be a non-empty string");
             continue;
         }
@@ -276,16 +243,16 @@ static void scan_json(loader *L, const char *file, const char *field, json_objec
         break;
     case json_type_array:
         for (size_t i = 0; i < json_object_array_length(j); i++) {
-            char f[FIELD_MAX];
-            field_index(f, sizeof f, field, i);
+            char f[DIAG_FIELD_MAX];
+            diag_field_index(f, sizeof f, field, i);
             scan_json(L, file, f, json_object_array_get_idx(j, i));
         }
         break;
     case json_type_object: {
         json_object_object_foreach(j, k, v)
         {
-            char f[FIELD_MAX];
-            field_key(f, sizeof f, field, k);
+            char f[DIAG_FIELD_MAX];
+            diag_field_key(f, sizeof f, field, k);
             scan_json(L, file, f, v);
         }
         break;
@@ -305,13 +272,13 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
         ERR(L, where, "must be an object {id, manifest, tags?, media_type?}");
         return;
     }
-    check_members(L, jo, where, allowed, "id, manifest, tags, media_type");
+    check_members(L, jo, where, allowed);
     case_image *im = &r->images[r->nimages++];
-    char f[FIELD_MAX];
+    char f[DIAG_FIELD_MAX];
 
     const char *id = get_string(L, jo, where, "id", 1, 1);
     if (id) {
-        field_key(f, sizeof f, where, "id");
+        diag_field_key(f, sizeof f, where, "id");
         if (!valid_image_id(id))
             ERR(L, f, "image id '%s' must match [A-Za-z0-9._-]+", id);
         /* Unique in the whole case: ${digest:<id>} does not name the repository. */
@@ -327,7 +294,7 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
 
     const char *mp = get_string(L, jo, where, "manifest", 1, 1);
     if (mp) {
-        field_key(f, sizeof f, where, "manifest");
+        diag_field_key(f, sizeof f, where, "manifest");
         im->manifest_path = xdup(L, mp);
         if (!safe_relative(mp)) {
             ERR(L, f, "must be a path relative to the cases directory, without '..'");
@@ -347,9 +314,9 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
         }
     }
 
-    json_object *tags = get_array(L, jo, where, "tags", 0, 0);
+    json_object *tags = get_member(L, jo, where, "tags", json_type_array, 0, 0);
     if (tags) {
-        field_key(f, sizeof f, where, "tags");
+        diag_field_key(f, sizeof f, where, "tags");
         im->tags = get_strings(L, tags, f, &im->ntags);
     }
     const char *mt = get_string(L, jo, where, "media_type", 0, 1);
@@ -364,14 +331,14 @@ static void load_repo(loader *L, case_def *c, json_object *jo, const char *where
         ERR(L, where, "must be an object {name, images?, create?, length?}");
         return;
     }
-    check_members(L, jo, where, allowed, "name, images, create, length");
+    check_members(L, jo, where, allowed);
     case_repo *r = &c->repos[c->nrepos];
     r->create = 1;
-    char f[FIELD_MAX];
+    char f[DIAG_FIELD_MAX];
 
     const char *name = get_string(L, jo, where, "name", 1, 1);
     if (name) {
-        field_key(f, sizeof f, where, "name");
+        diag_field_key(f, sizeof f, where, "name");
         if (!valid_name(name))
             ERR(L, f, "repository name '%s' must match [a-z0-9]+(-[a-z0-9]+)*", name);
         for (size_t i = 0; i < c->nrepos; i++)
@@ -382,14 +349,14 @@ static void load_repo(loader *L, case_def *c, json_object *jo, const char *where
 
     json_object *v;
     if (json_object_object_get_ex(jo, "create", &v)) {
-        field_key(f, sizeof f, where, "create");
+        diag_field_key(f, sizeof f, where, "create");
         if (json_object_get_type(v) != json_type_boolean)
             ERR(L, f, "must be true or false");
         else
             r->create = json_object_get_boolean(v);
     }
     if (json_object_object_get_ex(jo, "length", &v)) {
-        field_key(f, sizeof f, where, "length");
+        diag_field_key(f, sizeof f, where, "length");
         int64_t len = json_object_get_int64(v);
         if (json_object_get_type(v) != json_type_int || len < 2 || len > 256)
             ERR(L, f, "must be an integer from 2 to 256");
@@ -397,9 +364,9 @@ static void load_repo(loader *L, case_def *c, json_object *jo, const char *where
             r->length = (int)len;
     }
 
-    json_object *imgs = get_array(L, jo, where, "images", 0, 0);
+    json_object *imgs = get_member(L, jo, where, "images", json_type_array, 0, 0);
     if (imgs && json_object_array_length(imgs)) {
-        field_key(f, sizeof f, where, "images");
+        diag_field_key(f, sizeof f, where, "images");
         if (!r->create)
             ERR(L, f, "images need a repository that is created (create is false)");
         size_t n = json_object_array_length(imgs);
@@ -410,8 +377,8 @@ static void load_repo(loader *L, case_def *c, json_object *jo, const char *where
             /* nrepos is bumped only after the images, so duplicate-id checks
              * see the earlier repositories plus this one's own images. */
             for (size_t i = 0; i < n; i++) {
-                char e[FIELD_MAX];
-                field_index(e, sizeof e, f, i);
+                char e[DIAG_FIELD_MAX];
+                diag_field_index(e, sizeof e, f, i);
                 load_image(L, r, json_object_array_get_idx(imgs, i), e, c);
             }
         }
@@ -434,13 +401,13 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
         ERR(L, where, "must be an object {fault, repository, image?, operation?}");
         return;
     }
-    check_members(L, jo, where, allowed, "fault, repository, image, operation");
+    check_members(L, jo, where, allowed);
     case_fault *fl = &c->faults[c->nfaults++];
-    char f[FIELD_MAX];
+    char f[DIAG_FIELD_MAX];
 
     const char *kind = get_string(L, jo, where, "fault", 1, 1);
     if (kind) {
-        field_key(f, sizeof f, where, "fault");
+        diag_field_key(f, sizeof f, where, "fault");
         if (!in_list(kind, FAULT_KINDS))
             ERR(L, f,
                 "unknown fault '%s' (known: kms-error, upstream-access-denied, "
@@ -452,7 +419,7 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
     const case_repo *repo = NULL;
     const char *rn = get_string(L, jo, where, "repository", 1, 1);
     if (rn) {
-        field_key(f, sizeof f, where, "repository");
+        diag_field_key(f, sizeof f, where, "repository");
         repo = find_repo(c, rn);
         if (!repo)
             ERR(L, f, "'%s' is not a fixture repository", rn);
@@ -460,7 +427,7 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
     }
     const char *img = get_string(L, jo, where, "image", 0, 1);
     int per_image = kind && !strcmp(kind, "image-inaccessible");
-    field_key(f, sizeof f, where, "image");
+    diag_field_key(f, sizeof f, where, "image");
     if (img) {
         if (kind && !per_image)
             ERR(L, f, "only image-inaccessible takes an image");
@@ -485,9 +452,9 @@ static void load_fixture(loader *L, case_def *c, json_object *fx)
         ERR(L, "fixture", "must be an object {repositories?, faults?}");
         return;
     }
-    check_members(L, fx, "fixture", allowed, "repositories, faults");
+    check_members(L, fx, "fixture", allowed);
 
-    json_object *repos = get_array(L, fx, "fixture", "repositories", 0, 0);
+    json_object *repos = get_member(L, fx, "fixture", "repositories", json_type_array, 0, 0);
     size_t n = repos ? json_object_array_length(repos) : 0;
     if (n) {
         c->repos = calloc(n, sizeof *c->repos);
@@ -496,12 +463,12 @@ static void load_fixture(loader *L, case_def *c, json_object *fx)
             return;
         }
         for (size_t i = 0; i < n; i++) {
-            char f[FIELD_MAX];
-            field_index(f, sizeof f, "fixture.repositories", i);
+            char f[DIAG_FIELD_MAX];
+            diag_field_index(f, sizeof f, "fixture.repositories", i);
             load_repo(L, c, json_object_array_get_idx(repos, i), f);
         }
     }
-    json_object *faults = get_array(L, fx, "fixture", "faults", 0, 0);
+    json_object *faults = get_member(L, fx, "fixture", "faults", json_type_array, 0, 0);
     n = faults ? json_object_array_length(faults) : 0;
     if (n) {
         c->faults = calloc(n, sizeof *c->faults);
@@ -510,8 +477,8 @@ static void load_fixture(loader *L, case_def *c, json_object *fx)
             return;
         }
         for (size_t i = 0; i < n; i++) {
-            char f[FIELD_MAX];
-            field_index(f, sizeof f, "fixture.faults", i);
+            char f[DIAG_FIELD_MAX];
+            diag_field_index(f, sizeof f, "fixture.faults", i);
             load_fault(L, c, json_object_array_get_idx(faults, i), f);
         }
     }
@@ -538,13 +505,13 @@ static void load_raw(loader *L, case_step *s, json_object *raw, const char *wher
         ERR(L, where, "must be an object {auth?, target?, body?, headers?}");
         return;
     }
-    check_members(L, raw, where, allowed, "auth, target, body, headers");
-    char f[FIELD_MAX];
+    check_members(L, raw, where, allowed);
+    char f[DIAG_FIELD_MAX];
 
     const char *auth = get_string(L, raw, where, "auth", 0, 1);
     if (auth) {
         int a = list_index(auth, AUTH_NAMES);
-        field_key(f, sizeof f, where, "auth");
+        diag_field_key(f, sizeof f, where, "auth");
         if (a < 0)
             ERR(L, f, "unknown auth '%s' (known: sigv4, none, unknown-key, wrong-secret)", auth);
         else
@@ -552,21 +519,21 @@ static void load_raw(loader *L, case_step *s, json_object *raw, const char *wher
     }
     const char *target = get_string(L, raw, where, "target", 0, 1);
     if (target) {
-        field_key(f, sizeof f, where, "target");
+        diag_field_key(f, sizeof f, where, "target");
         scan_string(L, L->file, f, target);
         s->target = xdup(L, target);
     }
     /* An empty body is a legitimate malformed request. */
     const char *body = get_string(L, raw, where, "body", 0, 0);
     if (body) {
-        field_key(f, sizeof f, where, "body");
+        diag_field_key(f, sizeof f, where, "body");
         scan_string(L, L->file, f, body);
         s->raw_body = xdup(L, body);
     }
     json_object *h;
     if (!json_object_object_get_ex(raw, "headers", &h))
         return;
-    field_key(f, sizeof f, where, "headers");
+    diag_field_key(f, sizeof f, where, "headers");
     if (json_object_get_type(h) != json_type_object) {
         ERR(L, f, "must be an object of header name to string");
         return;
@@ -580,8 +547,8 @@ static void load_raw(loader *L, case_step *s, json_object *raw, const char *wher
     }
     json_object_object_foreach(h, name, val)
     {
-        char hf[FIELD_MAX];
-        field_key(hf, sizeof hf, f, name);
+        char hf[DIAG_FIELD_MAX];
+        diag_field_key(hf, sizeof hf, f, name);
         if (!name[0] || strpbrk(name, " \t\r\n:")) {
             ERR(L, hf, "not a valid header name");
             continue;
@@ -611,8 +578,8 @@ static void load_raw(loader *L, case_step *s, json_object *raw, const char *wher
 static void load_step_golden(loader *L, const case_def *c, case_step *s, const char *override,
                              const char *where)
 {
-    char f[FIELD_MAX], path[PATH_MAX];
-    field_key(f, sizeof f, where, "golden");
+    char f[DIAG_FIELD_MAX], path[PATH_MAX];
+    diag_field_key(f, sizeof f, where, "golden");
     int n;
     if (override)
         n = snprintf(path, sizeof path, "%s/%s", L->golden_root, override);
@@ -651,13 +618,13 @@ static void load_step(loader *L, case_def *c, json_object *jo, const char *where
         ERR(L, where, "must be an object {name, operation, input?, raw?, golden?}");
         return;
     }
-    check_members(L, jo, where, allowed, "name, operation, input, raw, golden");
+    check_members(L, jo, where, allowed);
     case_step *s = &c->steps[c->nsteps];
-    char f[FIELD_MAX];
+    char f[DIAG_FIELD_MAX];
 
     const char *name = get_string(L, jo, where, "name", 1, 1);
     if (name) {
-        field_key(f, sizeof f, where, "name");
+        diag_field_key(f, sizeof f, where, "name");
         if (!valid_name(name))
             ERR(L, f, "step name '%s' must match [a-z0-9]+(-[a-z0-9]+)*", name);
         for (size_t i = 0; i < c->nsteps; i++)
@@ -667,14 +634,14 @@ static void load_step(loader *L, case_def *c, json_object *jo, const char *where
     }
     const char *op = get_string(L, jo, where, "operation", 1, 1);
     if (op) {
-        field_key(f, sizeof f, where, "operation");
+        diag_field_key(f, sizeof f, where, "operation");
         if (!valid_operation(op))
             ERR(L, f, "'%s' is not an operation name (like BatchDeleteImage)", op);
         s->operation = xdup(L, op);
     }
 
     json_object *in;
-    field_key(f, sizeof f, where, "input");
+    diag_field_key(f, sizeof f, where, "input");
     if (json_object_object_get_ex(jo, "input", &in)) {
         if (json_object_get_type(in) != json_type_object) {
             ERR(L, f, "must be an object (the request body)");
@@ -690,13 +657,13 @@ static void load_step(loader *L, case_def *c, json_object *jo, const char *where
 
     json_object *raw;
     if (json_object_object_get_ex(jo, "raw", &raw)) {
-        field_key(f, sizeof f, where, "raw");
+        diag_field_key(f, sizeof f, where, "raw");
         load_raw(L, s, raw, f);
     }
 
     const char *override = get_string(L, jo, where, "golden", 0, 1);
     if (override && !safe_relative(override)) {
-        field_key(f, sizeof f, where, "golden");
+        diag_field_key(f, sizeof f, where, "golden");
         ERR(L, f, "must be a path relative to the golden directory, without '..'");
     } else {
         load_step_golden(L, c, s, override, where);
@@ -727,7 +694,7 @@ static void check_id(loader *L, case_def *c, json_object *root)
 static void check_covers(loader *L, case_def *c, json_object *root)
 {
     static const char *const prefixes[] = {"failureCode:", "exception:", "behaviour:"};
-    json_object *cov = get_array(L, root, "", "covers", 1, 1);
+    json_object *cov = get_member(L, root, "", "covers", json_type_array, 1, 1);
     if (!cov)
         return;
     c->covers = get_strings(L, cov, "covers", &c->ncovers);
@@ -743,8 +710,8 @@ static void check_covers(loader *L, case_def *c, json_object *root)
                 ok = 1;
         }
         if (!ok) {
-            char f[FIELD_MAX];
-            field_index(f, sizeof f, "covers", i);
+            char f[DIAG_FIELD_MAX];
+            diag_field_index(f, sizeof f, "covers", i);
             ERR(L, f,
                 "'%s' is not a label: use failureCode:<Code>, exception:<Type> or "
                 "behaviour:<name>",
@@ -776,14 +743,14 @@ case_def *case_load(const char *path, const char *cases_root, const char *golden
         ERR(&L, "", "a case must be a JSON object");
         goto out;
     }
-    check_members(&L, root, "", allowed, "id, summary, covers, requires, fixture, steps");
+    check_members(&L, root, "", allowed);
     check_id(&L, c, root);
     const char *summary = get_string(&L, root, "", "summary", 1, 1);
     if (summary)
         c->summary = xdup(&L, summary);
     check_covers(&L, c, root);
 
-    json_object *req = get_array(&L, root, "", "requires", 0, 0);
+    json_object *req = get_member(&L, root, "", "requires", json_type_array, 0, 0);
     if (req) {
         c->requires = get_strings(&L, req, "requires", &c->nrequires);
         for (size_t i = 0; i < c->nrequires; i++)
@@ -816,7 +783,7 @@ case_def *case_load(const char *path, const char *cases_root, const char *golden
     add_known(&L, "account");
     add_known(&L, "region");
 
-    json_object *steps = get_array(&L, root, "", "steps", 1, 1);
+    json_object *steps = get_member(&L, root, "", "steps", json_type_array, 1, 1);
     size_t n = steps ? json_object_array_length(steps) : 0;
     if (n) {
         c->steps = calloc(n, sizeof *c->steps);
@@ -825,8 +792,8 @@ case_def *case_load(const char *path, const char *cases_root, const char *golden
             goto out;
         }
         for (size_t i = 0; i < n; i++) {
-            char f[FIELD_MAX];
-            field_index(f, sizeof f, "steps", i);
+            char f[DIAG_FIELD_MAX];
+            diag_field_index(f, sizeof f, "steps", i);
             load_step(&L, c, json_object_array_get_idx(steps, i), f);
         }
         int state = 0;

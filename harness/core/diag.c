@@ -56,6 +56,31 @@ void diag_print(const diag_list *d, void *file_ptr)
     }
 }
 
+/* Marks a cut field path with "..." (it only shortens a message). */
+static void fit(char *out, size_t outsz, int n)
+{
+    if (n >= 0 && (size_t)n >= outsz && outsz > 4)
+        memcpy(out + outsz - 4, "...", 4);
+}
+
+void diag_field_key(char *out, size_t outsz, const char *base, const char *key)
+{
+    int simple = key[0] != '\0';
+    for (const char *k = key; *k; k++)
+        if (!((*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') ||
+              *k == '_' || *k == '$' || *k == '-'))
+            simple = 0;
+    if (simple)
+        fit(out, outsz, snprintf(out, outsz, "%s%s%s", base, base[0] ? "." : "", key));
+    else
+        fit(out, outsz, snprintf(out, outsz, "%s[\"%s\"]", base, key));
+}
+
+void diag_field_index(char *out, size_t outsz, const char *base, size_t i)
+{
+    fit(out, outsz, snprintf(out, outsz, "%s[%zu]", base, i));
+}
+
 void diag_free(diag_list *d)
 {
     if (!d)

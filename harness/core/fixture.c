@@ -41,8 +41,10 @@ ecr_result fixture_vars(fixture *fx, vars *v, char *err, size_t errsz)
         const case_repo *r = &c->repos[i];
         runner_repo_name(fx->run_id, c->id, r->name, r->length, fx->names[i], FIXTURE_NAME_MAX);
         if (r->length > 0 && strlen(fx->names[i]) != (size_t)r->length) {
-            snprintf(err, errsz, "repository '%s': cannot make a name of length %d (the run prefix "
-                     "alone is %zu characters)", r->name, r->length, strlen(fx->names[i]));
+            snprintf(err, errsz,
+                     "repository '%s': cannot make a name of length %d (the run prefix "
+                     "alone is %zu characters)",
+                     r->name, r->length, strlen(fx->names[i]));
             return ECR_EINVAL;
         }
         snprintf(key, sizeof key, "repo:%s", r->name);
@@ -128,8 +130,10 @@ static ecr_result put_image(fixture *fx, aws_client *cl, size_t repo, const case
         json_object_object_get_ex(image, "imageId", &id) &&
         json_object_object_get_ex(id, "imageDigest", &d) &&
         strcmp(json_object_get_string(d), digest)) {
-        snprintf(err, errsz, "PutImage %s: the target reports digest %s, expected %s (sha256 of "
-                 "the manifest bytes)", what, json_object_get_string(d), digest);
+        snprintf(err, errsz,
+                 "PutImage %s: the target reports digest %s, expected %s (sha256 of "
+                 "the manifest bytes)",
+                 what, json_object_get_string(d), digest);
         rc = ECR_EINVAL;
     }
     json_object_put(out);
@@ -158,8 +162,8 @@ static ecr_result set_faults(fixture *fx, aws_client *cl, char *err, size_t errs
             json_object_object_add(in, "operation", json_object_new_string(f->operation));
         fx->faults_set = 1;
         char e[700];
-        ecr_result rc = target_set_fault(cl, json_object_to_json_string_ext(in, JSON_FLAGS), e,
-                                         sizeof e);
+        ecr_result rc =
+            target_set_fault(cl, json_object_to_json_string_ext(in, JSON_FLAGS), e, sizeof e);
         json_object_put(in);
         if (rc) {
             snprintf(err, errsz, "fault %s on '%s': %s", f->kind, f->repository, e);
@@ -235,8 +239,8 @@ ecr_result fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t errsz
                 snprintf(err, errsz, "DeleteRepository '%s': HTTP %ld %s", c->repos[i].name,
                          r.status, r.error_type);
         } else if (rc && !first) {
-            snprintf(err, errsz, "DeleteRepository '%s': %s %s", c->repos[i].name,
-                     ecr_strerror(rc), r.transport_error);
+            snprintf(err, errsz, "DeleteRepository '%s': %s %s", c->repos[i].name, ecr_strerror(rc),
+                     r.transport_error);
         }
         if (rc && !first)
             first = rc;

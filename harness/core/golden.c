@@ -13,10 +13,6 @@
 
 #include "buf.h"
 
-/* Field paths in diagnostics; deeper ones are truncated, which only shortens
- * a message. */
-#define FIELD_MAX 512
-
 static const char *const LEVEL_NAMES[] = {"C", "D", "I", "E"};
 
 const char *golden_level_name(golden_level l)
@@ -150,33 +146,6 @@ json_object *golden_read_json(const char *path, size_t maxsize, char **text, siz
 
 /* ---- matcher syntax ----------------------------------------------------- */
 
-/* Diagnostic field paths: keys made of name characters are appended with a
- * dot, others quoted in brackets. */
-/* Marks a truncated field path with "..." (it only shortens a message). */
-static void fit(char *out, size_t outsz, int n)
-{
-    if (n >= 0 && (size_t)n >= outsz && outsz > 4)
-        memcpy(out + outsz - 4, "...", 4);
-}
-
-static void field_key(char *out, size_t outsz, const char *base, const char *key)
-{
-    int simple = key[0] != '\0';
-    for (const char *k = key; *k; k++)
-        if (!((*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') ||
-              *k == '_' || *k == '$' || *k == '-'))
-            simple = 0;
-    if (simple)
-        fit(out, outsz, snprintf(out, outsz, "%s%s%s", base, base[0] ? "." : "", key));
-    else
-        fit(out, outsz, snprintf(out, outsz, "%s[\"%s\"]", base, key));
-}
-
-static void field_index(char *out, size_t outsz, const char *base, size_t i)
-{
-    fit(out, outsz, snprintf(out, outsz, "%s[%zu]", base, i));
-}
-
 static int is_type_name(const char *s)
 {
     static const char *const names[] = {"string", "number", "boolean", "object", "array", "null"};
@@ -240,12 +209,34 @@ static size_t check_regex(const char *re, const char *file, const char *where, d
 static size_t check(json_object *j, const char *file, const char *where, int member,
                     diag_list *diags);
 
+/* Checks every element of array j, or every member of object j (where
+ * $absent is allowed); other values have no children. */
+static size_t check_children(json_object *j, const char *file, const char *where, diag_list *diags)
+{
+    size_t n = 0;
+    if (json_object_get_type(j) == json_type_array) {
+        for (size_t i = 0; i < json_object_array_length(j); i++) {
+            char el[DIAG_FIELD_MAX];
+            diag_field_index(el, sizeof el, where, i);
+            n += check(json_object_array_get_idx(j, i), file, el, 0, diags);
+        }
+    } else if (json_object_get_type(j) == json_type_object) {
+        json_object_object_foreach(j, k, v)
+        {
+            char m[DIAG_FIELD_MAX];
+            diag_field_key(m, sizeof m, where, k);
+            n += check(v, file, m, 1, diags);
+        }
+    }
+    return n;
+}
+
 /* One matcher object {"$x": arg}; where names the object. */
 static size_t check_matcher(const char *key, json_object *arg, const char *file, const char *where,
                             int member, diag_list *diags)
 {
-    char sub[FIELD_MAX];
-    field_key(sub, sizeof sub, where, key);
+    char sub[DIAG_FIELD_MAX];
+    diag_field_key(sub, sizeof sub, where, key);
     json_type t = json_object_get_type(arg);
     if (!strcmp(key, "$any") || !strcmp(key, "$absent")) {
         size_t n = 0;
@@ -279,27 +270,14 @@ static size_t check_matcher(const char *key, json_object *arg, const char *file,
             diag_add(diags, file, sub, "$set takes an array");
             return 1;
         }
-        size_t n = 0;
-        for (size_t i = 0; i < json_object_array_length(arg); i++) {
-            char el[FIELD_MAX];
-            field_index(el, sizeof el, sub, i);
-            n += check(json_object_array_get_idx(arg, i), file, el, 0, diags);
-        }
-        return n;
+        return check_children(arg, file, sub, diags);
     }
     if (!strcmp(key, "$partial")) {
         if (t != json_type_object) {
             diag_add(diags, file, sub, "$partial takes an object");
             return 1;
         }
-        size_t n = 0;
-        json_object_object_foreach(arg, k, v)
-        {
-            char m[FIELD_MAX];
-            field_key(m, sizeof m, sub, k);
-            n += check(v, file, m, 1, diags);
-        }
-        return n;
+        return check_children(arg, file, sub, diags);
     }
     diag_add(diags, file, sub,
              "unknown matcher %s (known: $any, $absent, $regex, $type, $set, $partial)", key);
@@ -312,15 +290,8 @@ static size_t check(json_object *j, const char *file, const char *where, int mem
                     diag_list *diags)
 {
     json_type t = json_object_get_type(j);
-    if (t == json_type_array) {
-        size_t n = 0;
-        for (size_t i = 0; i < json_object_array_length(j); i++) {
-            char el[FIELD_MAX];
-            field_index(el, sizeof el, where, i);
-            n += check(json_object_array_get_idx(j, i), file, el, 0, diags);
-        }
-        return n;
-    }
+    if (t == json_type_array)
+        return check_children(j, file, where, diags);
     if (t != json_type_object)
         return 0;
 
@@ -331,16 +302,8 @@ static size_t check(json_object *j, const char *file, const char *where, int mem
         if (key[0] == '$')
             dollars++;
     }
-    if (dollars == 0) {
-        size_t n = 0;
-        json_object_object_foreach(j, k, v)
-        {
-            char m[FIELD_MAX];
-            field_key(m, sizeof m, where, k);
-            n += check(v, file, m, 1, diags);
-        }
-        return n;
-    }
+    if (dollars == 0)
+        return check_children(j, file, where, diags);
     if (json_object_object_length(j) != 1) {
         diag_add(diags, file, where,
                  "a matcher object has exactly one member, the \"$\" key (found %d members)",
@@ -373,15 +336,15 @@ static size_t find_exact_reasons(json_object *j, const char *file, const char *w
     json_type t = json_object_get_type(j);
     if (t == json_type_array) {
         for (size_t i = 0; i < json_object_array_length(j); i++) {
-            char el[FIELD_MAX];
-            field_index(el, sizeof el, where, i);
+            char el[DIAG_FIELD_MAX];
+            diag_field_index(el, sizeof el, where, i);
             n += find_exact_reasons(json_object_array_get_idx(j, i), file, el, level, diags);
         }
     } else if (t == json_type_object) {
         json_object_object_foreach(j, k, v)
         {
-            char m[FIELD_MAX];
-            field_key(m, sizeof m, where, k);
+            char m[DIAG_FIELD_MAX];
+            diag_field_key(m, sizeof m, where, k);
             if (!strcmp(k, "failureReason") && json_object_get_type(v) == json_type_string) {
                 diag_add(diags, file, m, MSG_EXACT, level);
                 n++;
@@ -418,8 +381,8 @@ static size_t unknown_members(json_object *obj, const char *const *allowed, cons
         for (size_t i = 0; allowed[i]; i++)
             ok |= !strcmp(k, allowed[i]);
         if (!ok) {
-            char m[FIELD_MAX];
-            field_key(m, sizeof m, where, k);
+            char m[DIAG_FIELD_MAX];
+            diag_field_key(m, sizeof m, where, k);
             diag_add(diags, file, m, "unknown member");
             n++;
         }
@@ -485,8 +448,8 @@ static size_t load_provenance(golden *g, json_object *root, const char *file, in
         for (size_t i = 0; g->sources && i < cnt; i++) {
             json_object *s = json_object_array_get_idx(v, i);
             if (json_object_get_type(s) != json_type_string || !json_object_get_string_len(s)) {
-                char f[FIELD_MAX];
-                field_index(f, sizeof f, "provenance.sources", i);
+                char f[DIAG_FIELD_MAX];
+                diag_field_index(f, sizeof f, "provenance.sources", i);
                 diag_add(diags, file, f, "must be a non-empty string");
                 n++;
                 continue;
@@ -551,8 +514,8 @@ static size_t load_headers(golden *g, json_object *h, const char *file, diag_lis
     size_t n = 0;
     json_object_object_foreach(h, name, val)
     {
-        char f[FIELD_MAX];
-        field_key(f, sizeof f, "headers", name);
+        char f[DIAG_FIELD_MAX];
+        diag_field_key(f, sizeof f, "headers", name);
         if (!name[0] || strpbrk(name, " \t\r\n:")) {
             diag_add(diags, file, f, "not a valid header name");
             n++;

@@ -138,14 +138,42 @@ static int diverges(const matrix *m, const char *id)
     return 0;
 }
 
-static int expected(const case_report *c)
-{
-    return c && c->baseline_expected && (c->status == CASE_FAIL || c->status == CASE_ERROR);
-}
-
 static void pct(FILE *f, size_t passed, size_t ran)
 {
-    fprintf(f, "%.1f%% (%zu/%zu)", 100.0 * report_score(passed, ran), passed, ran);
+    report_text_percent(f, passed, ran);
+    fprintf(f, " (%zu/%zu)", passed, ran);
+}
+
+/* The strings around a score row's title and cells, per output format. */
+typedef struct row_markup {
+    const char *row_open, *title_close, *cell_open, *cell_close, *row_close;
+} row_markup;
+
+static const row_markup HTML_ROW = {"<tr class=\"score\"><td>", "</td>", "<td>", "</td>",
+                                    "</tr>\n"};
+static const row_markup MD_ROW = {"| **", "** |", " ", " |", "\n"};
+
+/* The three score rows (overall, C/D, I/E), one cell per column. */
+static void score_rows(FILE *f, const matrix *m, const row_markup *mk)
+{
+    static const char *const titles[] = {"score", "C/D score", "I/E score"};
+    for (int which = 0; which < 3; which++) {
+        fputs(mk->row_open, f);
+        fputs(titles[which], f);
+        fputs(mk->title_close, f);
+        for (size_t i = 0; i < m->ncols; i++) {
+            const report_summary *s = &m->cols[i].sum;
+            fputs(mk->cell_open, f);
+            if (which == 0)
+                pct(f, s->passed, s->total - s->skipped);
+            else if (which == 1)
+                pct(f, s->cd_passed, s->cd_total);
+            else
+                pct(f, s->ie_passed, s->ie_total);
+            fputs(mk->cell_close, f);
+        }
+        fputs(mk->row_close, f);
+    }
 }
 
 /* ---- HTML -------------------------------------------------------------- */
@@ -164,23 +192,6 @@ static const char css[] =
     ".skip{background:#eaeef2;color:#57606a}\n"
     ".absent{color:#8c959f;font-style:italic}\n"
     ".note{color:#57606a}\n";
-
-static void html_score_row(FILE *f, const matrix *m, const char *title, int which)
-{
-    fprintf(f, "<tr class=\"score\"><td>%s</td>", title);
-    for (size_t i = 0; i < m->ncols; i++) {
-        const report_summary *s = &m->cols[i].sum;
-        fputs("<td>", f);
-        if (which == 0)
-            pct(f, s->passed, s->total - s->skipped);
-        else if (which == 1)
-            pct(f, s->cd_passed, s->cd_total);
-        else
-            pct(f, s->ie_passed, s->ie_total);
-        fputs("</td>", f);
-    }
-    fputs("</tr>\n", f);
-}
 
 static ecr_result write_html(const matrix *m, const char *path)
 {
@@ -223,35 +234,16 @@ static ecr_result write_html(const matrix *m, const char *path)
                 report_text_html(f, c->reason);
                 fputc('"', f);
             }
-            fprintf(f, ">%s%s</td>", st, expected(c) ? " (expected)" : "");
+            fprintf(f, ">%s%s</td>", st, report_case_expected_failure(c) ? " (expected)" : "");
         }
         fputs("</tr>\n", f);
     }
-    html_score_row(f, m, "score", 0);
-    html_score_row(f, m, "C/D score", 1);
-    html_score_row(f, m, "I/E score", 2);
+    score_rows(f, m, &HTML_ROW);
     fputs("</table>\n</body>\n</html>\n", f);
     return report_text_close(f);
 }
 
 /* ---- Markdown ---------------------------------------------------------- */
-
-static void md_score_row(FILE *f, const matrix *m, const char *title, int which)
-{
-    fprintf(f, "| **%s** |", title);
-    for (size_t i = 0; i < m->ncols; i++) {
-        const report_summary *s = &m->cols[i].sum;
-        fputc(' ', f);
-        if (which == 0)
-            pct(f, s->passed, s->total - s->skipped);
-        else if (which == 1)
-            pct(f, s->cd_passed, s->cd_total);
-        else
-            pct(f, s->ie_passed, s->ie_total);
-        fputs(" |", f);
-    }
-    fputc('\n', f);
-}
 
 static ecr_result write_md(const matrix *m, const char *path)
 {
@@ -276,13 +268,11 @@ static ecr_result write_md(const matrix *m, const char *path)
         for (size_t i = 0; i < m->ncols; i++) {
             const case_report *c = lookup(&m->cols[i], id);
             fprintf(f, " %s%s |", c ? case_status_name(c->status) : "absent",
-                    expected(c) ? " (expected)" : "");
+                    report_case_expected_failure(c) ? " (expected)" : "");
         }
         fputc('\n', f);
     }
-    md_score_row(f, m, "score", 0);
-    md_score_row(f, m, "C/D score", 1);
-    md_score_row(f, m, "I/E score", 2);
+    score_rows(f, m, &MD_ROW);
     return report_text_close(f);
 }
 

@@ -90,7 +90,7 @@ void report_summarize(const run_report *r, report_summary *s)
         }
         if (c->status == CASE_SKIP)
             continue; /* a skip says nothing about any level */
-        if ((c->status == CASE_FAIL || c->status == CASE_ERROR) && c->baseline_expected)
+        if (report_case_expected_failure(c))
             s->expected++;
         /* Levels are counted per expectation (each step's golden), so a case
          * whose C assertion held but whose I state check failed shows up on
@@ -104,6 +104,11 @@ void report_summarize(const run_report *r, report_summary *s)
         }
     }
     s->score = report_score(s->passed, s->total - s->skipped);
+}
+
+int report_case_expected_failure(const case_report *c)
+{
+    return c && c->baseline_expected && (c->status == CASE_FAIL || c->status == CASE_ERROR);
 }
 
 const char *report_case_headline(const case_report *c)

@@ -75,7 +75,7 @@ typedef struct report_summary {
      * C or D, and I or E. A case without steps counts once at its own level. */
     size_t cd_total, cd_passed;
     size_t ie_total, ie_passed;
-    double score;               /* passed / (total - skipped), 0 when nothing ran */
+    double score;    /* passed / (total - skipped), 0 when nothing ran */
     size_t expected; /* fail/error cases the baseline expects (still counted as failed/errored) */
 } report_summary;
 
@@ -85,6 +85,10 @@ void report_summarize(const run_report *r, report_summary *s);
 
 /* passed / ran as a fraction, 0 when ran is 0. Cannot fail. */
 double report_score(size_t passed, size_t ran);
+
+/* 1 when c failed or errored and the baseline lists it as an expected
+ * failure, else 0 (also for a NULL c). Cannot fail. */
+int report_case_expected_failure(const case_report *c);
 
 /* The one line that best explains a case's result: the first diff line of the
  * first step that has one, else the reason, else "". Borrowed from c. */

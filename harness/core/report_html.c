@@ -45,16 +45,6 @@ static void esc(FILE *f, const char *s)
     report_text_html(f, s);
 }
 
-static void pct(FILE *f, size_t passed, size_t ran)
-{
-    fprintf(f, "%.1f%%", 100.0 * report_score(passed, ran));
-}
-
-static int expected_failure(const case_report *c)
-{
-    return c->baseline_expected && (c->status == CASE_FAIL || c->status == CASE_ERROR);
-}
-
 static void badge(FILE *f, case_status st)
 {
     const char *n = case_status_name(st);
@@ -100,7 +90,7 @@ static void level_row(FILE *f, const char *label, size_t passed, size_t ran)
 {
     fprintf(f, "<tr><td>%s</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">",
             label, passed, ran);
-    pct(f, passed, ran);
+    report_text_percent(f, passed, ran);
     fputs("</td></tr>\n", f);
 }
 
@@ -108,7 +98,7 @@ static void write_score(FILE *f, const report_summary *s)
 {
     size_t ran = s->total - s->skipped;
     fputs("<section id=\"score\">\n<h2>Score</h2>\n<p class=\"big\">", f);
-    pct(f, s->passed, ran);
+    report_text_percent(f, s->passed, ran);
     fprintf(f,
             "</p>\n<p>%zu of %zu run cases passed: <span class=\"badge pass\">%zu passed</span> "
             "<span class=\"badge fail\">%zu failed</span> "
@@ -309,7 +299,7 @@ static void diff_pre(FILE *f, const case_report *c)
 
 static void expected_note(FILE *f, const case_report *c)
 {
-    if (!expected_failure(c))
+    if (!report_case_expected_failure(c))
         return;
     fputs(" <span class=\"badge expected\">expected failure (baseline)</span>", f);
 }
@@ -336,7 +326,7 @@ static void write_failures(FILE *f, const run_report *r, const report_summary *s
             esc(f, c->reason);
             fputs("</p>\n", f);
         }
-        if (expected_failure(c) && c->baseline_reason) {
+        if (report_case_expected_failure(c) && c->baseline_reason) {
             fputs("<p><strong>Baseline:</strong> ", f);
             esc(f, c->baseline_reason);
             fputs("</p>\n", f);

@@ -256,16 +256,22 @@ json_object *report_json_build(const run_report *r)
     return root;
 }
 
+ecr_result report_json_save(json_object *root, const char *path)
+{
+    int rc = json_object_to_file_ext(path, root,
+                                     JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                         JSON_C_TO_STRING_NOSLASHESCAPE);
+    return rc == 0 ? ECR_OK : ECR_EIO;
+}
+
 ecr_result report_write_json(const run_report *r, const char *path)
 {
     json_object *root = report_json_build(r);
     if (!root)
         return ECR_ENOMEM;
-    int rc = json_object_to_file_ext(path, root,
-                                     JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                         JSON_C_TO_STRING_NOSLASHESCAPE);
+    ecr_result rc = report_json_save(root, path);
     json_object_put(root);
-    return rc == 0 ? ECR_OK : ECR_EIO;
+    return rc;
 }
 
 /* ---- parsing ----------------------------------------------------------- */

@@ -23,6 +23,12 @@
  * reference the caller puts, or NULL when memory ran out. */
 json_object *report_json_build(const run_report *r);
 
+/* Writes root (borrowed) to the file at path, replacing it, as pretty JSON
+ * with "/" left unescaped: the one layout of every JSON file ecrconform writes
+ * (report.json, baselines, actual responses). Returns ECR_EIO when the file
+ * cannot be written, else ECR_OK. */
+ecr_result report_json_save(json_object *root, const char *path);
+
 /* Builds a model from a parsed report.json tree (borrowed). Requires an
  * object with harness.name "ecrconform" and a "cases" array whose entries
  * each have a string "id" and a known "status"; everything else is optional

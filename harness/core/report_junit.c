@@ -4,11 +4,6 @@
 
 #include "report_text.h"
 
-static int expected_failure(const case_report *c)
-{
-    return c->baseline_expected && (c->status == CASE_FAIL || c->status == CASE_ERROR);
-}
-
 /* Writes every diff line of c, one per line, as XML text. */
 static void write_diff_text(FILE *f, const case_report *c)
 {
@@ -49,7 +44,7 @@ static void write_case(FILE *f, const run_report *r, const case_report *c)
     report_text_seconds(f, c->duration_ms);
     fputc('"', f);
 
-    if (expected_failure(c)) {
+    if (report_case_expected_failure(c)) {
         fputs(">\n      <properties><property name=\"baseline\" value=\"expected-failure\"/>"
               "</properties>\n      <skipped message=\"expected failure (baseline): ",
               f);
@@ -90,7 +85,7 @@ ecr_result report_write_junit(const run_report *r, const char *path)
     size_t failures = 0, errors = 0, skipped = 0;
     for (size_t i = 0; i < r->ncases; i++) {
         const case_report *c = &r->cases[i];
-        if (expected_failure(c) || c->status == CASE_SKIP)
+        if (report_case_expected_failure(c) || c->status == CASE_SKIP)
             skipped++;
         else if (c->status == CASE_FAIL)
             failures++;

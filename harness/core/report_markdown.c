@@ -9,11 +9,6 @@ static void md(FILE *f, const char *s)
     report_text_md(f, s);
 }
 
-static void pct(FILE *f, size_t passed, size_t ran)
-{
-    fprintf(f, "%.1f%%", 100.0 * report_score(passed, ran));
-}
-
 static void more(FILE *f, size_t shown, size_t total)
 {
     if (total > shown)
@@ -47,7 +42,7 @@ ecr_result report_write_markdown(const run_report *r, const char *path)
     fputs("## ecrconform: ", f);
     md(f, r->target ? r->target : "unnamed");
     fputs(": ", f);
-    pct(f, s.passed, ran);
+    report_text_percent(f, s.passed, ran);
     fprintf(f, " (%zu/%zu passed)\n\n", s.passed, ran);
     fprintf(f, "%zu passed, %zu failed, %zu errored, %zu skipped, %zu total", s.passed, s.failed,
             s.errored, s.skipped, s.total);
@@ -61,11 +56,13 @@ ecr_result report_write_markdown(const run_report *r, const char *path)
     md(f, r->started_at ? r->started_at : "(unknown)");
     fputs(".\n\n", f);
 
-    fputs("| expectations (step goldens) by provenance | met | checked | score |\n|---|---:|---:|---:|\n", f);
+    fputs("| expectations (step goldens) by provenance | met | checked | score "
+          "|\n|---|---:|---:|---:|\n",
+          f);
     fprintf(f, "| C/D (confirmed, documented) | %zu | %zu | ", s.cd_passed, s.cd_total);
-    pct(f, s.cd_passed, s.cd_total);
+    report_text_percent(f, s.cd_passed, s.cd_total);
     fprintf(f, " |\n| I/E (inferred, emulator-only) | %zu | %zu | ", s.ie_passed, s.ie_total);
-    pct(f, s.ie_passed, s.ie_total);
+    report_text_percent(f, s.ie_passed, s.ie_total);
     fputs(" |\n", f);
 
     size_t nbad = s.failed + s.errored, shown = 0;

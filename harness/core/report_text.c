@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "report.h"
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD in UTF-8 */
 #define REDACTED "REDACTED"
@@ -270,6 +271,11 @@ ecr_result report_text_close(FILE *f)
     if (fclose(f) != 0)
         bad = 1;
     return bad ? ECR_EIO : ECR_OK;
+}
+
+void report_text_percent(FILE *f, size_t passed, size_t ran)
+{
+    fprintf(f, "%.1f%%", 100.0 * report_score(passed, ran));
 }
 
 void report_text_seconds(FILE *f, double ms)

@@ -52,6 +52,11 @@ void report_text_md(FILE *f, const char *s);
  * write failed (ferror) or fclose failed, else ECR_OK. f is always closed. */
 ecr_result report_text_close(FILE *f);
 
+/* Writes passed / ran as a percentage with one decimal ("87.5%"), "0.0%"
+ * when ran is 0 (report_score). Used by HTML, Markdown and the compare
+ * matrix. Write errors are left for the caller's ferror(f). */
+void report_text_percent(FILE *f, size_t passed, size_t ran);
+
 /* Writes a duration in milliseconds as seconds with 3 decimals ("1.250");
  * negative or non-finite values as "0.000". Used by junit and HTML. */
 void report_text_seconds(FILE *f, double ms);

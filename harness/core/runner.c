@@ -15,6 +15,7 @@
 #include "compare.h"
 #include "digest.h"
 #include "fixture.h"
+#include "report_json.h"
 #include "vars.h"
 
 /* Shared by the worker threads; `mu` guards next, done and the output. */
@@ -30,7 +31,6 @@ typedef struct run_ctx {
 } run_ctx;
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
-#define PRETTY_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 char *runner_repo_name(const char *run_id, const char *case_id, const char *name, int length,
                        char *out, size_t outsz)
@@ -151,7 +151,8 @@ static void write_actual(const run_ctx *ctx, const case_def *c, const case_step 
     snprintf(out, outsz, "%s/actual/%s/%s.json", ctx->opt->report_dir, c->id, s->name);
     json_object *g = json_object_new_object();
     json_object *prov = json_object_new_object();
-    json_object_object_add(prov, "level", json_object_new_string(golden_level_name(s->golden->level)));
+    json_object_object_add(prov, "level",
+                           json_object_new_string(golden_level_name(s->golden->level)));
     json_object *src = json_object_new_array();
     for (size_t i = 0; i < s->golden->nsources; i++)
         json_object_array_add(src, json_object_new_string(s->golden->sources[i]));
@@ -172,9 +173,9 @@ static void write_actual(const run_ctx *ctx, const case_def *c, const case_step 
         json_object_object_add(g, "body", json_object_new_string(r->body ? r->body : ""));
     }
     make_parent_dirs(out);
-    if (json_object_to_file_ext(out, g, PRETTY_FLAGS) != 0)
-        snprintf(out, outsz, "(could not write %s/actual/%s/%s.json)", ctx->opt->report_dir,
-                 c->id, s->name);
+    if (report_json_save(g, out) != ECR_OK)
+        snprintf(out, outsz, "(could not write %s/actual/%s/%s.json)", ctx->opt->report_dir, c->id,
+                 s->name);
     json_object_put(g);
 }
 
@@ -418,11 +419,10 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     for (size_t i = 0; i < c->nrequires; i++) {
         if (!target_has(ctx->opt->target, c->requires[i])) {
             cr->status = CASE_SKIP;
-            cr->reason = fmt_alloc("target '%s' lacks capability '%s'%s", ctx->opt->target->name,
-                                   c->requires[i],
-                                   strcmp(c->requires[i], "fault-injection")
-                                       ? ""
-                                       : " (no emulator control interface)");
+            cr->reason = fmt_alloc(
+                "target '%s' lacks capability '%s'%s", ctx->opt->target->name, c->requires[i],
+                strcmp(c->requires[i], "fault-injection") ? ""
+                                                          : " (no emulator control interface)");
             return;
         }
     }
@@ -487,7 +487,8 @@ static void print_result(run_ctx *ctx, const case_report *cr)
             for (size_t k = 0; k < sr->ndiff; k++) {
                 /* Long diffs are cut on the console (the reports keep all of
                  * them), but the see/accept hints always show. */
-                int hint = !strncmp(sr->diff[k], "see: ", 5) || !strncmp(sr->diff[k], "accept: ", 8);
+                int hint =
+                    !strncmp(sr->diff[k], "see: ", 5) || !strncmp(sr->diff[k], "accept: ", 8);
                 if (!hint && !ctx->opt->verbose && shown++ >= 8) {
                     if (shown == 10)
                         fprintf(f, "      %s: ... (more in the reports)\n", sr->name);
@@ -508,8 +509,8 @@ static void print_result(run_ctx *ctx, const case_report *cr)
 static void *worker(void *arg)
 {
     run_ctx *ctx = arg;
-    aws_client *cl = aws_client_new(ctx->opt->target->endpoint, &ctx->opt->creds,
-                                    ctx->opt->timeout_ms, 0);
+    aws_client *cl =
+        aws_client_new(ctx->opt->target->endpoint, &ctx->opt->creds, ctx->opt->timeout_ms, 0);
     for (;;) {
         pthread_mutex_lock(&ctx->mu);
         size_t i = ctx->next < ctx->n ? ctx->next++ : ctx->n;

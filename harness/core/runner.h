@@ -18,8 +18,8 @@
 
 /* One entry of a run: a loaded case, or a file that failed to load. */
 typedef struct run_entry {
-    case_def *c;        /* borrowed; NULL when the file is invalid */
-    const char *path;   /* the case file */
+    case_def *c;         /* borrowed; NULL when the file is invalid */
+    const char *path;    /* the case file */
     const char *invalid; /* the first diagnostic, when c is NULL */
 } run_entry;
 

@@ -10,8 +10,7 @@ static void copy_str(char *dst, size_t dstsz, const char *src)
     snprintf(dst, dstsz, "%s", src ? src : "");
 }
 
-ecr_result target_probe(aws_client *c, target_info *t, int no_strict_auth, char *err,
-                        size_t errsz)
+ecr_result target_probe(aws_client *c, target_info *t, int no_strict_auth, char *err, size_t errsz)
 {
     aws_response r;
     ecr_result rc = aws_client_plain(c, "GET", "/__ecrconform/capabilities", NULL, &r);

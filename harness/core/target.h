@@ -31,8 +31,7 @@ typedef struct target_info {
  * assumed to verify signatures (real ECR does) unless `no_strict_auth`.
  * Returns ECR_OK when the target answered anything, else the transport
  * error (ECR_ECONNECT, ECR_ETIMEOUT, ...) with curl's text in err. */
-ecr_result target_probe(aws_client *c, target_info *t, int no_strict_auth, char *err,
-                        size_t errsz);
+ecr_result target_probe(aws_client *c, target_info *t, int no_strict_auth, char *err, size_t errsz);
 
 /* Returns 1 when t has capability cap (one of the CAP_* names), else 0. */
 int target_has(const target_info *t, const char *cap);

@@ -114,19 +114,13 @@ void batchdel_run(op_call *c)
         return;
 
     store_refs before;
-    json_object *o = json_object_new_object();
-    json_object *deleted = json_object_new_array();
-    json_object *failures = json_object_new_array();
-    if (!o || !deleted || !failures || store_refs_snapshot(r, &before)) {
+    json_object *deleted, *failures;
+    json_object *o = op_batch_reply("imageIds", &deleted, &failures);
+    if (!o || store_refs_snapshot(r, &before)) {
         json_object_put(o);
-        json_object_put(deleted);
-        json_object_put(failures);
         op_oom(c);
         return;
     }
-    /* Both arrays are always present, even when empty (reference section 2). */
-    json_object_object_add(o, "imageIds", deleted);
-    json_object_object_add(o, "failures", failures);
 
     size_t n = json_object_array_length(ids);
     int rc = 0;

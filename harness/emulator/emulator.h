@@ -31,7 +31,7 @@ typedef enum emu_auth_mode {
 #define EMU_DEFAULT_SECRET_KEY "ecrconform-test-secret-key-not-a-real-one"
 
 typedef struct emu_config {
-    unsigned short port;    /* 0: a random free port (read it back with emu_port) */
+    unsigned short port; /* 0: a random free port (read it back with emu_port) */
     emu_auth_mode auth;
     const char *account_id; /* NULL: EMU_DEFAULT_ACCOUNT */
     const char *region;     /* NULL: EMU_DEFAULT_REGION (repository URIs, ARNs) */

@@ -116,6 +116,16 @@ static int check_put_tag(op_call *c, const store_repo *r, const char *digest, co
     return 0;
 }
 
+/* The PutImage reply {"image": Image} for img, stored under tag. */
+static void reply_image(op_call *c, const char *reg, const store_repo *r, const store_image *img,
+                        const char *tag)
+{
+    json_object *o = json_object_new_object();
+    if (o)
+        json_object_object_add(o, "image", image_json(c, reg, r, img, tag));
+    op_ok(c, o);
+}
+
 static void put_existing(op_call *c, store_repo *r, const char *reg, store_image *img,
                          const char *tag)
 {
@@ -138,10 +148,7 @@ static void put_existing(op_call *c, store_repo *r, const char *reg, store_image
         op_oom(c);
         return;
     }
-    json_object *o = json_object_new_object();
-    if (o)
-        json_object_object_add(o, "image", image_json(c, reg, r, img, tag));
-    op_ok(c, o);
+    reply_image(c, reg, r, img, tag);
 }
 
 static void put_new(op_call *c, store_repo *r, const char *reg, const char *manifest, size_t len,
@@ -168,10 +175,7 @@ static void put_new(op_call *c, store_repo *r, const char *reg, const char *mani
         op_oom(c);
         return;
     }
-    json_object *o = json_object_new_object();
-    if (o)
-        json_object_object_add(o, "image", image_json(c, reg, r, img, tag));
-    op_ok(c, o);
+    reply_image(c, reg, r, img, tag);
 }
 
 void images_put(op_call *c)
@@ -266,14 +270,11 @@ void images_list(op_call *c)
     if (list_common(c, &a, NULL))
         return;
     json_object *list = json_object_new_array();
-    json_object *o = json_object_new_object();
-    if (!list || !o) {
-        json_object_put(list);
-        json_object_put(o);
+    json_object *o = op_wrap("imageIds", list);
+    if (!o) {
         op_oom(c);
         return;
     }
-    json_object_object_add(o, "imageIds", list);
     for (size_t i = 0; i < a.repo->nimages; i++) {
         const store_image *img = a.repo->images[i];
         if (!status_wants(a.tag_status, img))
@@ -348,14 +349,11 @@ void images_describe(op_call *c)
             found[nfound++] = img;
     }
     json_object *list = json_object_new_array();
-    json_object *o = json_object_new_object();
-    if (!list || !o) {
-        json_object_put(list);
-        json_object_put(o);
+    json_object *o = op_wrap("imageDetails", list);
+    if (!o) {
         op_oom(c);
         goto out;
     }
-    json_object_object_add(o, "imageDetails", list);
     for (size_t k = 0; k < nfound; k++)
         json_object_array_add(list, detail_json(c, &a, found[k]));
     op_ok(c, o);
@@ -379,18 +377,12 @@ void images_batch_get(op_call *c)
     if (!r)
         return;
 
-    json_object *o = json_object_new_object();
-    json_object *images = json_object_new_array();
-    json_object *failures = json_object_new_array();
-    if (!o || !images || !failures) {
-        json_object_put(o);
-        json_object_put(images);
-        json_object_put(failures);
+    json_object *images, *failures;
+    json_object *o = op_batch_reply("images", &images, &failures);
+    if (!o) {
         op_oom(c);
         return;
     }
-    json_object_object_add(o, "images", images);
-    json_object_object_add(o, "failures", failures);
     size_t n = json_object_array_length(ids);
     for (size_t i = 0; i < n; i++) {
         const char *d, *t;

@@ -84,66 +84,55 @@ static json_object *member(json_object *obj, const char *key)
     return v;
 }
 
-int op_string(op_call *c, json_object *obj, const char *key, const char **out)
+/* Member key of obj in *out when it has type t. Absent or null: *out NULL,
+ * returns 0. Another type: *out NULL, returns -1 after the
+ * SerializationException that names want. */
+static int typed_member(op_call *c, json_object *obj, const char *key, json_type t,
+                        const char *want, json_object **out)
 {
     json_object *v = member(obj, key);
     *out = NULL;
     if (!v)
         return 0;
-    if (!json_object_is_type(v, json_type_string))
-        return wrong_type(c, v, "a String");
-    *out = json_object_get_string(v);
+    if (!json_object_is_type(v, t))
+        return wrong_type(c, v, want);
+    *out = v;
     return 0;
+}
+
+int op_string(op_call *c, json_object *obj, const char *key, const char **out)
+{
+    json_object *v;
+    int rc = typed_member(c, obj, key, json_type_string, "a String", &v);
+    *out = v ? json_object_get_string(v) : NULL;
+    return rc;
 }
 
 int op_bool(op_call *c, json_object *obj, const char *key, int *out)
 {
-    json_object *v = member(obj, key);
-    *out = 0;
-    if (!v)
-        return 0;
-    if (!json_object_is_type(v, json_type_boolean))
-        return wrong_type(c, v, "a Boolean");
-    *out = json_object_get_boolean(v) ? 1 : 0;
-    return 0;
+    json_object *v;
+    int rc = typed_member(c, obj, key, json_type_boolean, "a Boolean", &v);
+    *out = v && json_object_get_boolean(v) ? 1 : 0;
+    return rc;
 }
 
 int op_int(op_call *c, json_object *obj, const char *key, int *present, long long *out)
 {
-    json_object *v = member(obj, key);
-    *present = 0;
-    *out = 0;
-    if (!v)
-        return 0;
-    if (!json_object_is_type(v, json_type_int))
-        return wrong_type(c, v, "an Integer");
-    *present = 1;
-    *out = (long long)json_object_get_int64(v);
-    return 0;
+    json_object *v;
+    int rc = typed_member(c, obj, key, json_type_int, "an Integer", &v);
+    *present = v != NULL;
+    *out = v ? (long long)json_object_get_int64(v) : 0;
+    return rc;
 }
 
 int op_array(op_call *c, json_object *obj, const char *key, json_object **out)
 {
-    json_object *v = member(obj, key);
-    *out = NULL;
-    if (!v)
-        return 0;
-    if (!json_object_is_type(v, json_type_array))
-        return wrong_type(c, v, "a Collection");
-    *out = v;
-    return 0;
+    return typed_member(c, obj, key, json_type_array, "a Collection", out);
 }
 
 int op_object(op_call *c, json_object *obj, const char *key, json_object **out)
 {
-    json_object *v = member(obj, key);
-    *out = NULL;
-    if (!v)
-        return 0;
-    if (!json_object_is_type(v, json_type_object))
-        return wrong_type(c, v, "a Structure");
-    *out = v;
-    return 0;
+    return typed_member(c, obj, key, json_type_object, "a Structure", out);
 }
 
 int op_string_list(op_call *c, json_object *obj, const char *key, json_object **out)
@@ -407,6 +396,32 @@ int op_add_failure(json_object *failures, const char *digest, const char *tag, c
         return -1;
     }
     return 0;
+}
+
+json_object *op_wrap(const char *key, json_object *v)
+{
+    json_object *o = v ? json_object_new_object() : NULL;
+    if (!o) {
+        json_object_put(v);
+        return NULL;
+    }
+    json_object_object_add(o, key, v);
+    return o;
+}
+
+json_object *op_batch_reply(const char *key, json_object **items, json_object **failures)
+{
+    *items = json_object_new_array();
+    *failures = json_object_new_array();
+    json_object *o = op_wrap(key, *items);
+    if (!o || !*failures) {
+        json_object_put(o);
+        json_object_put(*failures);
+        *items = *failures = NULL;
+        return NULL;
+    }
+    json_object_object_add(o, "failures", *failures);
+    return o;
 }
 
 double op_now(void)

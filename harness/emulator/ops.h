@@ -114,6 +114,18 @@ json_object *op_image_id(const char *digest, const char *tag);
 int op_add_failure(json_object *failures, const char *digest, const char *tag, const char *code,
                    const char *reason);
 
+/* A new object {"<key>": v}, taking ownership of v. Returns NULL (v freed)
+ * when v is NULL or memory ran out, so a caller can wrap a fresh allocation
+ * and check once. */
+json_object *op_wrap(const char *key, json_object *v);
+
+/* The reply of a batch operation: a new object {"<key>": [], "failures": []}
+ * whose two arrays are also returned in *items and *failures (borrowed from
+ * the object). Both arrays are always present, even when they stay empty
+ * (reference section 2). Returns NULL (nothing allocated) when out of
+ * memory. */
+json_object *op_batch_reply(const char *key, json_object **items, json_object **failures);
+
 /* The current time in epoch seconds. */
 double op_now(void);
 

@@ -36,17 +36,6 @@ json_object *repos_json(const api_ctx *ctx, const store_repo *r)
     return o;
 }
 
-static json_object *wrap(const char *key, json_object *v)
-{
-    json_object *o = v ? json_object_new_object() : NULL;
-    if (!o) {
-        json_object_put(v);
-        return NULL;
-    }
-    json_object_object_add(o, key, v);
-    return o;
-}
-
 void repos_create(op_call *c)
 {
     const char *reg, *name, *mutability, *enc_type = NULL, *kms_key = NULL;
@@ -105,7 +94,7 @@ void repos_create(op_call *c)
         op_oom(c);
         return;
     }
-    op_ok(c, wrap("repository", repos_json(c->ctx, r)));
+    op_ok(c, op_wrap("repository", repos_json(c->ctx, r)));
 }
 
 void repos_describe(op_call *c)
@@ -155,7 +144,7 @@ void repos_describe(op_call *c)
         for (size_t i = 0; i < st->nrepos; i++)
             json_object_array_add(list, repos_json(c->ctx, st->repos[i]));
     }
-    op_ok(c, wrap("repositories", list));
+    op_ok(c, op_wrap("repositories", list));
 }
 
 void repos_delete(op_call *c)
@@ -179,7 +168,7 @@ void repos_delete(op_call *c)
                 name, op_registry(c, reg));
         return;
     }
-    json_object *out = wrap("repository", repos_json(c->ctx, r));
+    json_object *out = op_wrap("repository", repos_json(c->ctx, r));
     if (!out) {
         op_oom(c);
         return;

@@ -1,7 +1,9 @@
 /* The CUnit runner: `unit_tests [SUITE-SUBSTRING...]` runs every suite, or
  * only those whose name contains one of the arguments (libgit2-style running
  * by name). Exit status: 0 when every test passed, 1 otherwise. */
+#define _GNU_SOURCE /* nftw's FTW_DEPTH/FTW_PHYS */
 #include <CUnit/Basic.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,17 +17,28 @@ const char *src_path(const char *rel)
     return path;
 }
 
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+void rm_tree(const char *dir)
+{
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 1;
 
-#define ECRC_CALL(name)                                                                           \
-    if (register_##name##_suite && register_##name##_suite()) {                                   \
-        fprintf(stderr, "cannot register suite %s\n", #name);                                     \
-        CU_cleanup_registry();                                                                    \
-        return 1;                                                                                 \
+#define ECRC_CALL(name)                                                                            \
+    if (register_##name##_suite && register_##name##_suite()) {                                    \
+        fprintf(stderr, "cannot register suite %s\n", #name);                                      \
+        CU_cleanup_registry();                                                                     \
+        return 1;                                                                                  \
     }
     ECRC_SUITES(ECRC_CALL)
 #undef ECRC_CALL

@@ -6,18 +6,18 @@
 #ifndef ECRC_SUITES_H
 #define ECRC_SUITES_H
 
-#define ECRC_SUITES(X)                                                                            \
-    X(common)                                                                                     \
-    X(sigv4)                                                                                      \
-    X(awsclient)                                                                                  \
-    X(vars)                                                                                       \
-    X(compare)                                                                                    \
-    X(golden)                                                                                     \
-    X(casefile)                                                                                   \
-    X(store)                                                                                      \
-    X(emulator)                                                                                   \
-    X(runner)                                                                                     \
-    X(report)                                                                                     \
+#define ECRC_SUITES(X)                                                                             \
+    X(common)                                                                                      \
+    X(sigv4)                                                                                       \
+    X(awsclient)                                                                                   \
+    X(vars)                                                                                        \
+    X(compare)                                                                                     \
+    X(golden)                                                                                      \
+    X(casefile)                                                                                    \
+    X(store)                                                                                       \
+    X(emulator)                                                                                    \
+    X(runner)                                                                                      \
+    X(report)                                                                                      \
     X(baseline)
 
 #define ECRC_DECLARE(name) int register_##name##_suite(void) __attribute__((weak));
@@ -27,5 +27,9 @@ ECRC_SUITES(ECRC_DECLARE)
 /* Path of a file under the source tree (tests run from any directory). The
  * result is a static buffer overwritten by the next call. */
 const char *src_path(const char *rel);
+
+/* Removes dir and everything below it (temporary test directories). Errors
+ * are ignored: a leftover temporary directory must not fail a test. */
+void rm_tree(const char *dir);
 
 #endif

@@ -1,9 +1,7 @@
 /* Tests of baselines: loading and its validation, applying one to a run
  * (expected failures, fixed entries, regressions, the exit verdict) and
  * writing one from a run. */
-#define _GNU_SOURCE /* nftw's FTW_DEPTH/FTW_PHYS */
 #include <CUnit/CUnit.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +13,6 @@
 
 static char g_dir[64];
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
 static int suite_init(void)
 {
     snprintf(g_dir, sizeof g_dir, "/tmp/ecrc-baseline-XXXXXX");
@@ -29,7 +21,7 @@ static int suite_init(void)
 
 static int suite_clean(void)
 {
-    nftw(g_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    rm_tree(g_dir);
     return 0;
 }
 

@@ -41,9 +41,11 @@ static void test_digest_known_values(void)
     char d[DIGEST_STR_SIZE];
     /* sha256("") and sha256("abc") from FIPS 180-2. */
     CU_ASSERT_EQUAL(digest_sha256("", 0, d), ECR_OK);
-    CU_ASSERT_STRING_EQUAL(d, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CU_ASSERT_STRING_EQUAL(
+        d, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     CU_ASSERT_EQUAL(digest_sha256("abc", 3, d), ECR_OK);
-    CU_ASSERT_STRING_EQUAL(d, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CU_ASSERT_STRING_EQUAL(
+        d, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 static void test_digest_exact_bytes(void)

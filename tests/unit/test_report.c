@@ -8,9 +8,8 @@
  * the AWS_SECRET_ACCESS_KEY value of the environment. The files are written
  * to a mkdtemp directory and read back; junit.xml is checked by a small
  * well-formedness checker below (no XML library is a dependency). */
-#define _GNU_SOURCE /* nftw's FTW_DEPTH/FTW_PHYS */
+#define _GNU_SOURCE /* strcasestr */
 #include <CUnit/CUnit.h>
-#include <ftw.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
@@ -139,12 +138,6 @@ static char g_dir[64];
 static char *g_saved_secret;
 static int g_had_secret;
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
 static int suite_init(void)
 {
     snprintf(g_dir, sizeof g_dir, "/tmp/ecrc-report-XXXXXX");
@@ -163,7 +156,7 @@ static int suite_clean(void)
     else
         unsetenv("AWS_SECRET_ACCESS_KEY");
     free(g_saved_secret);
-    nftw(g_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    rm_tree(g_dir);
     return 0;
 }
 

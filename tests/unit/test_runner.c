@@ -22,8 +22,11 @@ static target_info T;
 static int setup(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    emu_config ec = {.auth = EMU_AUTH_STRICT, .control = 1, .quiet = 1,
-                     .access_key = AWS_TEST_ACCESS_KEY, .secret_key = AWS_TEST_SECRET_KEY};
+    emu_config ec = {.auth = EMU_AUTH_STRICT,
+                     .control = 1,
+                     .quiet = 1,
+                     .access_key = AWS_TEST_ACCESS_KEY,
+                     .secret_key = AWS_TEST_SECRET_KEY};
     if (emu_start(&ec, &E))
         return 1;
     memset(&T, 0, sizeof T);
@@ -115,6 +118,7 @@ static void test_documentation_example_passes(void)
     }
     report_free(r);
     case_free(c);
+    rm_tree(dir);
 }
 
 static void test_wrong_golden_fails_with_paths_and_actual_file(void)
@@ -141,6 +145,7 @@ static void test_wrong_golden_fails_with_paths_and_actual_file(void)
     CU_ASSERT_TRUE(r->cases[0].steps[c->nsteps - 1].passed);
     report_free(r);
     case_free(c);
+    rm_tree(dir);
 }
 
 static void test_dead_endpoint_is_error_naming_it(void)
