@@ -121,14 +121,15 @@ static ecr_result build(matrix *m, const run_report *const *reports, size_t n)
     return ECR_OK;
 }
 
-/* 1 when the present cells of row id do not all have the same status. */
+/* 1 when the targets that ran case id disagree on it. Absent and skipped
+ * cells say nothing about the behaviour, so they never make a row differ. */
 static int diverges(const matrix *m, const char *id)
 {
     int seen = 0;
     case_status first = CASE_PASS;
     for (size_t i = 0; i < m->ncols; i++) {
         const case_report *c = lookup(&m->cols[i], id);
-        if (!c)
+        if (!c || c->status == CASE_SKIP)
             continue;
         if (seen && c->status != first)
             return 1;

@@ -335,6 +335,8 @@ static void free_case(case_report *c)
         free(s->level);
         free(s->request);
         free(s->response);
+        free(s->golden);
+        free(s->actual);
         free_strv(s->diff, s->ndiff);
     }
     free(c->steps);

@@ -35,6 +35,8 @@ typedef struct step_report {
     char **diff;    /* lines "path: expected X, got Y" */
     size_t ndiff;
     int passed;
+    char *golden; /* the golden file's path; may be NULL */
+    char *actual; /* the actual response in golden form, written for a failing step; or NULL */
 } step_report;
 
 typedef struct case_report {

@@ -176,6 +176,10 @@ static json_object *build_step(const step_report *s, int *oom)
     put(o, "request", jstr(s->request, oom), oom);
     put(o, "response", jstr(s->response, oom), oom);
     put(o, "diff", jstrv(s->diff, s->ndiff, oom), oom);
+    if (s->golden)
+        put(o, "golden", jstr(s->golden, oom), oom);
+    if (s->actual)
+        put(o, "actual", jstr(s->actual, oom), oom);
     return o;
 }
 
@@ -342,6 +346,8 @@ static void parse_step(json_object *o, step_report *s, int *oom)
     json_object *p = member(o, "passed", json_type_boolean);
     s->passed = p ? json_object_get_boolean(p) : 0;
     s->diff = dup_strv(o, "diff", &s->ndiff, oom);
+    s->golden = dup_member(o, "golden", oom);
+    s->actual = dup_member(o, "actual", oom);
 }
 
 /* Returns NULL on success, else the static error text. */

@@ -102,9 +102,13 @@ static char *describe_request(const aws_request *req, const char *target)
     buf b;
     buf_init(&b, 1u << 20);
     buf_printf(&b, "POST /\nX-Amz-Target: %s\nContent-Type: application/x-amz-json-1.1\n", target);
-    buf_printf(&b, "Authorization: %s\n",
-               req->auth == AWS_AUTH_NONE ? "(none)" : "AWS4-HMAC-SHA256 REDACTED");
-    buf_printf(&b, "(signing: %s)\n", auth_names[req->auth]);
+    /* An unsigned request gets no Authorization line at all: the report
+     * writers redact every such line, which would make it look signed. */
+    if (req->auth == AWS_AUTH_NONE)
+        buf_puts(&b, "(unsigned: no Authorization header sent)\n");
+    else
+        buf_printf(&b, "Authorization: AWS4-HMAC-SHA256 REDACTED\n(signing: %s)\n",
+                   auth_names[req->auth]);
     for (size_t i = 0; i < req->nheaders; i++)
         buf_printf(&b, "%s: %s\n", req->headers[i].name,
                    is_secret_header(req->headers[i].name) ? "REDACTED" : req->headers[i].value);
@@ -144,12 +148,24 @@ static void record_diffs(step_report *sr, const diff_list *d)
     }
 }
 
-/* The actual response in golden form, so a reviewer can diff or accept it. */
-static void write_actual(const run_ctx *ctx, const case_def *c, const case_step *s,
-                         const aws_response *r, json_object *actual_body, char *out, size_t outsz)
+/* The actual response in golden form, so a reviewer can diff or accept it.
+ * It carries a "review" member naming the target it was recorded from: lint
+ * refuses that member, so a copied file cannot become a golden until someone
+ * has checked its provenance (it still holds the old golden's) and matchers.
+ * Returns the path written (caller frees), or NULL. */
+static char *write_actual(const run_ctx *ctx, const case_def *c, const case_step *s,
+                          const aws_response *r, json_object *actual_body)
 {
-    snprintf(out, outsz, "%s/actual/%s/%s.json", ctx->opt->report_dir, c->id, s->name);
+    char *out = fmt_alloc("%s/actual/%s/%s.json", ctx->opt->report_dir, c->id, s->name);
+    if (!out)
+        return NULL;
     json_object *g = json_object_new_object();
+    char review[1024];
+    snprintf(review, sizeof review,
+             "recorded from target '%s' (%s): check the provenance (copied from the old golden) "
+             "and put matchers back where values are not literal, then delete this member",
+             ctx->opt->target->name, ctx->opt->target->endpoint);
+    json_object_object_add(g, "review", json_object_new_string(review));
     json_object *prov = json_object_new_object();
     json_object_object_add(prov, "level",
                            json_object_new_string(golden_level_name(s->golden->level)));
@@ -161,7 +177,7 @@ static void write_actual(const run_ctx *ctx, const case_def *c, const case_step 
         json_object_object_add(prov, "notes", json_object_new_string(s->golden->notes));
     json_object_object_add(g, "provenance", prov);
     json_object_object_add(g, "status", json_object_new_int((int)r->status));
-    if (r->status >= 300) {
+    if (r->status >= 300 && r->error_type[0]) {
         json_object *e = json_object_new_object();
         json_object_object_add(e, "type", json_object_new_string(r->error_type));
         if (r->error_message)
@@ -170,13 +186,17 @@ static void write_actual(const run_ctx *ctx, const case_def *c, const case_step 
     } else if (actual_body) {
         json_object_object_add(g, "body", json_object_get(actual_body));
     } else {
-        json_object_object_add(g, "body", json_object_new_string(r->body ? r->body : ""));
+        /* Not JSON (an HTML error page, say): kept verbatim as a string. */
+        json_object_object_add(
+            g, "body", json_object_new_string_len(r->body ? r->body : "", (int)r->body_len));
     }
     make_parent_dirs(out);
-    if (report_json_save(g, out) != ECR_OK)
-        snprintf(out, outsz, "(could not write %s/actual/%s/%s.json)", ctx->opt->report_dir, c->id,
-                 s->name);
+    if (report_json_save(g, out) != ECR_OK) {
+        free(out);
+        out = NULL;
+    }
     json_object_put(g);
+    return out;
 }
 
 /* Compares one response with its golden. Returns the number of differences. */
@@ -331,25 +351,7 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
     json_object *actual_body = NULL;
     if (check_step(s, v, &r, &actual_body, &d)) {
         record_diffs(sr, &d);
-        char actual_path[4096];
-        write_actual(ctx, c, s, &r, actual_body, actual_path, sizeof actual_path);
-        char *see = fmt_alloc("see: diff -u %s %s", s->golden_path, actual_path);
-        char *accept = fmt_alloc("accept: cp %s %s", actual_path, s->golden_path);
-        char **lines = realloc(sr->diff, (sr->ndiff + 2) * sizeof *lines);
-        if (lines) {
-            sr->diff = lines;
-            if (see)
-                sr->diff[sr->ndiff++] = see;
-            else
-                free(see);
-            if (accept)
-                sr->diff[sr->ndiff++] = accept;
-            else
-                free(accept);
-        } else {
-            free(see);
-            free(accept);
-        }
+        sr->actual = write_actual(ctx, c, s, &r, actual_body);
         result = 1;
     } else {
         sr->passed = 1;
@@ -397,6 +399,7 @@ static void fill_case_header(case_report *cr, const case_def *c)
         sr->name = xstrdup(c->steps[i].name);
         sr->operation = xstrdup(c->steps[i].operation);
         sr->level = xstrdup(golden_level_name(c->steps[i].golden->level));
+        sr->golden = xstrdup(c->steps[i].golden_path);
     }
 }
 
@@ -467,15 +470,32 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     cr->duration_ms = now_ms() - t0;
 }
 
+/* The distinct provenance levels of a case's expectations, strongest first
+ * ("C", "CI", ...): the console shows what the case asserts at which level. */
+static const char *levels_of(const case_report *cr, char *out, size_t outsz)
+{
+    static const char order[] = "CDIE";
+    size_t o = 0;
+    for (const char *l = order; *l && o + 1 < outsz; l++)
+        for (size_t i = 0; i < cr->nsteps; i++)
+            if (cr->steps[i].level && cr->steps[i].level[0] == *l) {
+                out[o++] = *l;
+                break;
+            }
+    out[o] = '\0';
+    return o ? out : (cr->level ? cr->level : "?");
+}
+
 static void print_result(run_ctx *ctx, const case_report *cr)
 {
+    char lv[8];
     FILE *f = ctx->opt->out;
     if (!f)
         return;
     static const char *const tags[] = {"PASS ", "FAIL ", "ERROR", "SKIP "};
     if (ctx->opt->progress)
         fputs("\r\033[K", f);
-    fprintf(f, "%s %-52s [%s] %6.0f ms", tags[cr->status], cr->id, cr->level ? cr->level : "?",
+    fprintf(f, "%s %-52s [%-4s] %6.0f ms", tags[cr->status], cr->id, levels_of(cr, lv, sizeof lv),
             cr->duration_ms);
     if (cr->status != CASE_PASS && cr->reason)
         fprintf(f, "  %s", cr->reason);
@@ -483,18 +503,17 @@ static void print_result(run_ctx *ctx, const case_report *cr)
     if (cr->status == CASE_FAIL) {
         for (size_t i = 0; i < cr->nsteps; i++) {
             const step_report *sr = &cr->steps[i];
-            size_t shown = 0;
-            for (size_t k = 0; k < sr->ndiff; k++) {
-                /* Long diffs are cut on the console (the reports keep all of
-                 * them), but the see/accept hints always show. */
-                int hint =
-                    !strncmp(sr->diff[k], "see: ", 5) || !strncmp(sr->diff[k], "accept: ", 8);
-                if (!hint && !ctx->opt->verbose && shown++ >= 8) {
-                    if (shown == 10)
-                        fprintf(f, "      %s: ... (more in the reports)\n", sr->name);
-                    continue;
-                }
+            /* Long diffs are cut on the console; the reports keep every line. */
+            size_t shown = ctx->opt->verbose || sr->ndiff <= 10 ? sr->ndiff : 8;
+            for (size_t k = 0; k < shown; k++)
                 fprintf(f, "      %s: %s\n", sr->name, sr->diff[k]);
+            if (shown < sr->ndiff)
+                fprintf(f, "      %s: ... %zu more (--verbose, or the reports)\n", sr->name,
+                        sr->ndiff - shown);
+            if (sr->actual && sr->golden) {
+                fprintf(f, "      %s: see:    diff -u %s %s\n", sr->name, sr->golden, sr->actual);
+                fprintf(f, "      %s: accept: cp %s %s  (then review it: see its \"review\")\n",
+                        sr->name, sr->actual, sr->golden);
             }
         }
     }

@@ -106,6 +106,11 @@ def test_wrong_golden_fails_with_a_readable_diff(ecrconform_bin, tmp_path):
     assert f"cp {actual} {gpath}" in p.stdout
     written = json.loads(actual.read_text())
     assert written["status"] == 200 and written["body"]["failures"] == []
+    # a recorded response is not a golden until someone reviewed it: lint refuses it as is
+    assert "review" in written
+    shutil.copy(actual, gpath)
+    p = run_cli("lint", tmp_path / "cases", cwd=tmp_path)
+    assert p.returncode == EXIT_INVALID and "review" in p.stdout
     r = json.loads((tmp_path / "reports" / "report.json").read_text())
     c = next(c for c in r["cases"] if c["id"] == case["id"])
     assert c["status"] == "fail" and any("$.body.failures" in d for d in c["diff"])

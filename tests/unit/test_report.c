@@ -922,6 +922,7 @@ static void test_matrix(void)
     add_case(c, "alpha-pass", CASE_PASS, "C", NULL, cov, 1);
     case_report *h = add_case(c, "bravo-fail", CASE_ERROR, "I", HOSTILE, cov, 1);
     h->baseline_expected = 1;
+    add_case(c, "delta-skip", CASE_PASS, "E", NULL, cov, 1); /* skip vs pass: no disagreement */
     free(c->target);
     c->target = strdup("moto<&>");
 
@@ -954,8 +955,8 @@ static void test_matrix(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(md, "| alpha-pass (differs) | pass | fail | pass |"));
     CU_ASSERT_PTR_NOT_NULL(
         strstr(md, "| bravo-fail (differs) | fail | absent | error (expected) |"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(md, "| delta-skip | skip | absent | absent |"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(md, "| **score** | 50.0% (2/4) | 50.0% (1/2) | 50.0% (1/2) |"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(md, "| delta-skip | skip | absent | pass |"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(md, "| **score** | 50.0% (2/4) | 50.0% (1/2) | 66.7% (2/3) |"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td class=\"absent\">absent</td>"));
     CU_ASSERT_EQUAL(count(md, "\n| "), 6 + 3 + 1);
     free(html);

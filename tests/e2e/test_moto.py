@@ -1,0 +1,326 @@
+"""The whole corpus against moto 5.2.1 (moto_server), and its baseline.
+
+The first run (module-scoped, no baseline) must report moto's known divergences from ECR
+as failures; the second run, on a fresh moto_server with baselines/moto-5.2.1.json, must
+exit 0 with no regression. Every divergence asserted here was replayed by hand with boto3
+against moto_server; docs/EMULATORS.md lists them all with what ECR does and the level of
+that expectation (../shared/ecr-reference.md, "ref" below).
+
+Skipped (by the `moto` fixture of conftest.py) when moto_server is not on PATH.
+"""
+import json
+import re
+import socket
+import subprocess
+import time
+
+import pytest
+
+from conftest import ROOT, clean_env, free_port, moto_server_path, run_cli, stop
+
+TARGET = "moto-5.2.1"
+BASELINE = ROOT / "baselines" / "moto-5.2.1.json"
+RUN_TIMEOUT = 120  # seconds; a full run against moto takes about 5
+
+
+# ---- fixtures ------------------------------------------------------------------------
+
+
+def run_corpus(url, out, *extra):
+    proc = run_cli("run", "--endpoint", url, "--target", TARGET, "--report-dir", out,
+                   "--no-progress", *extra, "cases", timeout=RUN_TIMEOUT)
+    path = out / "report.json"
+    report = json.loads(path.read_text()) if path.exists() else None
+    return proc, out, report
+
+
+@pytest.fixture(scope="module")
+def moto_run(moto, ecrconform_bin, tmp_path_factory):
+    """The whole corpus once against moto, without a baseline."""
+    return run_corpus(moto, tmp_path_factory.mktemp("moto-reports"))
+
+
+@pytest.fixture
+def fresh_moto(ecrconform_bin, tmp_path):
+    """A moto_server of its own (state from earlier runs must not matter to the baseline run)."""
+    exe = moto_server_path()
+    if not exe:
+        pytest.skip("moto_server is not on PATH (moto is optional: pip install 'moto[server]')")
+    port = free_port()
+    log = open(tmp_path / "moto.log", "w")
+    proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)], stdout=log,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=clean_env())
+    try:
+        deadline = time.monotonic() + 30
+        up = False
+        for _ in range(300):  # bounded in count and in time
+            if proc.poll() is not None or time.monotonic() > deadline:
+                break
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    up = True
+                    break
+            except OSError:
+                time.sleep(0.1)
+        if not up:
+            pytest.fail(f"moto_server did not start (exit {proc.poll()}): see {tmp_path / 'moto.log'}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+        log.close()
+
+
+# ---- helpers -------------------------------------------------------------------------
+
+
+def case_files():
+    """id -> parsed case file, for every case of the corpus."""
+    out = {}
+    for p in sorted((ROOT / "cases").rglob("*.json")):
+        if "manifests" in p.parts:
+            continue
+        c = json.loads(p.read_text())
+        out[c["id"]] = c
+    return out
+
+
+def by_id(report):
+    return {c["id"]: c for c in report["cases"]}
+
+
+def covering(report, label):
+    return [c for c in report["cases"] if label in c["covers"]]
+
+
+def step(c, name):
+    for s in c["steps"]:
+        if s["name"] == name:
+            return s
+    raise AssertionError(f"{c['id']} has no step {name!r}")
+
+
+def parse_response(text):
+    """(status, {lower-case header: value}, body text) from a step's response transcript."""
+    head, _, body = text.partition("\n\n")
+    lines = head.split("\n")
+    m = re.match(r"HTTP (\d+)", lines[0])
+    assert m, text[:200]
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(m.group(1)), headers, body
+
+
+def response_json(c, name):
+    status, headers, body = parse_response(step(c, name)["response"])
+    return status, headers, json.loads(body)
+
+
+def request_json(c, name):
+    _, _, body = step(c, name)["request"].partition("\n\n")
+    return json.loads(body)
+
+
+def failing(report):
+    return sorted(c["id"] for c in report["cases"] if c["status"] in ("fail", "error"))
+
+
+def diff_text(c):
+    return "\n".join(line for s in c["steps"] for line in s["diff"])
+
+
+# ---- the run without a baseline ------------------------------------------------------
+
+
+def test_run_without_baseline_exits_1(moto_run):
+    proc, _, report = moto_run
+    assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert report is not None
+    assert report["target"]["name"] == TARGET
+    s = report["summary"]
+    assert s["failed"] > 0 and s["passed"] > 0
+    assert s["expected_failures"] == 0
+    assert not report.get("baseline")
+    # every case file of the corpus ran (or was skipped), each once
+    assert sorted(by_id(report)) == sorted(case_files())
+
+
+def test_image_tag_does_not_match_digest_fails(moto_run):
+    # ref §3/§6 (E, LocalStack): a tag+digest item whose tag names another image fails
+    # with ImageTagDoesNotMatchDigest; moto answers ImageNotFound instead.
+    _, _, report = moto_run
+    cases = covering(report, "failureCode:ImageTagDoesNotMatchDigest")
+    assert cases
+    for c in cases:
+        assert c["status"] == "fail", c["id"]
+        assert "ImageTagDoesNotMatchDigest" in diff_text(c), c["id"]
+        _, _, body = response_json(c, "delete")
+        codes = {f["failureCode"] for f in body["failures"]}
+        assert "ImageNotFound" in codes and "ImageTagDoesNotMatchDigest" not in codes, c["id"]
+
+
+def test_image_referenced_by_manifest_list_fails(moto_run):
+    # ref §3 (code and text C, I for this operation; kept state C): moto keeps no
+    # references from manifest lists / indexes and deletes the children.
+    _, _, report = moto_run
+    cases = covering(report, "failureCode:ImageReferencedByManifestList")
+    assert len(cases) >= 2
+    for c in cases:
+        assert c["status"] == "fail", c["id"]
+        assert "ImageReferencedByManifestList" in diff_text(c), c["id"]
+    # moto never answers the code, in any case of the corpus
+    for c in report["cases"]:
+        for s in c["steps"]:
+            assert "ImageReferencedByManifestList" not in (s["response"] or ""), (c["id"], s["name"])
+
+
+def test_101_image_ids_fails(moto_run):
+    # ref §4 (C): more than 100 imageIds is 400 InvalidParameterException; moto takes them.
+    _, _, report = moto_run
+    cases = [c for c in covering(report, "exception:InvalidParameterException")
+             if c["status"] != "skip" and len(request_json(c, c["steps"][0]["name"]).get("imageIds", [])) == 101]
+    assert cases, "no case sends 101 imageIds"
+    for c in cases:
+        assert c["status"] == "fail", c["id"]
+    boundary = [c for c in cases if "behaviour:boundary-image-ids" in c["covers"]]
+    assert boundary
+    for c in boundary:  # on an existing repository moto answers 200 and deletes
+        status, _, body = response_json(c, "delete")
+        assert status == 200 and len(body["imageIds"]) + len(body["failures"]) == 101, c["id"]
+
+
+def test_untagged_image_deleted_without_an_entry(moto_run):
+    # ref §2 (I): deleting an untagged image by digest reports [{imageDigest}]; moto deletes
+    # the image (the state step passes) but reports one entry per tag, so none.
+    _, _, report = moto_run
+    c = by_id(report)["delete-untagged-by-digest"]
+    assert c["status"] == "fail"
+    status, _, body = response_json(c, "delete")
+    assert status == 200 and body["imageIds"] == [] and body["failures"] == []
+    assert step(c, "state")["passed"]
+
+
+def test_unsigned_request_reaches_s3(moto_run):
+    # ref §4 (C): no Authorization header is 400 MissingAuthenticationTokenException; moto_server
+    # cannot tell the service of an unsigned ECR request and answers as S3 (ListAllMyBuckets).
+    _, _, report = moto_run
+    cases = covering(report, "exception:MissingAuthenticationTokenException")
+    assert cases
+    for c in cases:
+        assert c["status"] == "fail", c["id"]
+        status, _, body = parse_response(step(c, "delete")["response"])
+        assert status == 200 and "ListAllMyBucketsResult" in body, c["id"]
+
+
+def test_zero_image_ids_is_a_500(moto_run):
+    # ref §4 (C): an empty imageIds list is 400 InvalidParameterException; moto raises an
+    # unhandled ParamValidationError, an HTML 500.
+    _, _, report = moto_run
+    c = by_id(report)["invalid-parameter-zero-image-ids"]
+    assert c["status"] == "fail"
+    status, headers, _ = parse_response(step(c, "delete")["response"])
+    assert status == 500 and headers.get("content-type", "").startswith("text/html")
+
+
+def test_matching_tag_and_digest_deletes_the_whole_image(moto_run):
+    # ref §6 (I, our decision following LocalStack): a matching tag+digest item removes only
+    # that tag; moto removes the image with all its tags.
+    _, _, report = moto_run
+    c = by_id(report)["tag-and-digest-match-one-of-two-tags"]
+    assert c["status"] == "fail"
+    _, _, body = response_json(c, "delete")
+    assert sorted(i["imageTag"] for i in body["imageIds"]) == ["v1", "v2"]
+
+
+def test_malformed_tags_are_not_found(moto_run):
+    # ref §3 (I): a tag outside [a-zA-Z0-9-_.] fails with InvalidImageTag; moto has no tag
+    # check and answers ImageNotFound.
+    _, _, report = moto_run
+    cases = covering(report, "failureCode:InvalidImageTag")
+    assert cases
+    for c in cases:
+        assert c["status"] == "fail", c["id"]
+        _, _, body = response_json(c, "delete")
+        codes = {f["failureCode"] for f in body["failures"]}
+        assert codes == {"ImageNotFound"}, c["id"]
+
+
+def test_request_id_is_not_a_uuid(moto_run):
+    # ref §2 (C): x-amzn-RequestId is a UUID; moto's is a 52-character alphanumeric token.
+    _, _, report = moto_run
+    c = by_id(report)["response-headers-success"]
+    assert c["status"] == "fail"
+    _, headers, _ = parse_response(step(c, "delete")["response"])
+    rid = headers["x-amzn-requestid"]
+    assert re.fullmatch(r"[A-Za-z0-9]{52}", rid), rid
+
+
+def test_fault_injection_cases_skip(moto_run):
+    _, _, report = moto_run
+    cases = by_id(report)
+    faulty = sorted(i for i, c in case_files().items() if "fault-injection" in c.get("requires", []))
+    assert faulty
+    for i in faulty:
+        assert cases[i]["status"] == "skip", i
+        assert "fault-injection" in cases[i]["reason"], i
+    # nothing else skips (strict-auth cases run unless --no-strict-auth)
+    assert sorted(i for i, c in cases.items() if c["status"] == "skip") == faulty
+
+
+def test_skips_are_not_passes(moto_run):
+    proc, _, report = moto_run
+    s = report["summary"]
+    assert s["skipped"] > 0
+    assert s["passed"] + s["failed"] + s["errored"] + s["skipped"] == s["total"]
+    ran = s["total"] - s["skipped"]
+    assert s["score"] == pytest.approx(s["passed"] / ran, abs=1e-4)
+    assert s["score"] != pytest.approx(s["passed"] / s["total"], abs=1e-4)
+    assert f"of {ran} run" in proc.stdout
+
+
+# ---- the baseline --------------------------------------------------------------------
+
+
+def test_baseline_lists_exactly_the_failures(moto_run):
+    _, _, report = moto_run
+    b = json.loads(BASELINE.read_text())
+    assert b["target"] == TARGET
+    assert b["description"].strip()
+    ids = [e["id"] for e in b["expected_failures"]]
+    assert len(ids) == len(set(ids))
+    assert sorted(ids) == failing(report)
+    for e in b["expected_failures"]:
+        assert e["reason"].strip() and "TODO" not in e["reason"] and "\n" not in e["reason"], e["id"]
+
+
+def test_second_run_with_baseline_exits_0(fresh_moto, tmp_path):
+    proc, _, report = run_corpus(fresh_moto, tmp_path / "reports", "--baseline", BASELINE)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert report["baseline"]["regressions"] == []
+    assert report["baseline"]["fixed"] == []
+    expected = {e["id"] for e in json.loads(BASELINE.read_text())["expected_failures"]}
+    for c in report["cases"]:
+        if c["status"] in ("fail", "error"):
+            assert c["baseline_expected"] and c["id"] in expected, c["id"]
+    assert report["summary"]["expected_failures"] == len(expected)
+
+
+# ---- compare -------------------------------------------------------------------------
+
+
+def test_compare_builtin_and_moto(builtin_report, moto_run, tmp_path):
+    _, builtin_out, builtin = builtin_report
+    _, moto_out, moto = moto_run
+    assert builtin is not None and moto is not None
+    out = tmp_path / "compare"
+    proc = run_cli("compare", builtin_out / "report.json", moto_out / "report.json", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    ids = {c["id"] for c in builtin["cases"]} | {c["id"] for c in moto["cases"]}
+    for name in ("compare.html", "compare.md"):
+        text = (out / name).read_text()
+        for target in ("built-in", TARGET):
+            assert target in text, (name, target)
+        # a whole id, not a prefix of a longer one (duplicate-tag vs duplicate-tag-then-digest)
+        missing = [i for i in ids if not re.search(rf"(?<![a-z0-9-]){re.escape(i)}(?![a-z0-9-])", text)]
+        assert not missing, (name, missing)
