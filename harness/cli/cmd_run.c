@@ -182,8 +182,8 @@ static void label_from_endpoint(const char *url, char *out, size_t outsz)
 static void print_summary(const run_report *rep, const report_summary *s, const char *dir,
                           size_t ninvalid)
 {
-    printf("\n%zu passed, %zu failed, %zu errored, %zu skipped (%zu cases, %.0f ms)\n", s->passed,
-           s->failed, s->errored, s->skipped, s->total, rep->duration_ms);
+    printf("\n%zu passed, %zu failed, %zu errored, %zu skipped (%zu case%s, %.0f ms)\n", s->passed,
+           s->failed, s->errored, s->skipped, s->total, s->total == 1 ? "" : "s", rep->duration_ms);
     printf("score %.1f%% of %zu run; expectations met: C/D %zu/%zu, I/E %zu/%zu\n",
            s->score * 100.0, s->total - s->skipped, s->cd_passed, s->cd_total, s->ie_passed,
            s->ie_total);

@@ -38,7 +38,12 @@ static void roots_for(const char *path, const char *golden_dir, char *cases_root
     } else {
         char tmp[4096];
         snprintf(tmp, sizeof tmp, "%s", cases_root);
-        snprintf(golden_root, gsz, "%s/golden", dirname(tmp));
+        const char *parent = dirname(tmp);
+        /* "golden", not "./golden": paths in hints are pasted by people. */
+        if (!strcmp(parent, "."))
+            snprintf(golden_root, gsz, "golden");
+        else
+            snprintf(golden_root, gsz, "%s/golden", parent);
     }
 }
 
