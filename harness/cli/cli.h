@@ -21,7 +21,8 @@ enum {
     "  0  every case passed (with --baseline: no failure outside the baseline)\n"                  \
     "  1  conformance failures (a case failed, or errored on the target)\n"                        \
     "  2  usage error\n"                                                                           \
-    "  3  invalid case, golden or baseline files (the valid cases still run)\n"                    \
+    "  3  invalid case, golden or baseline files (valid cases still run; a bad baseline\n"         \
+    "     stops the run before it starts)\n"                                                       \
     "  4  target unreachable\n"                                                                    \
     "  5  internal error (e.g. reports could not be written)\n"
 

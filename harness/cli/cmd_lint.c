@@ -18,7 +18,9 @@ static void usage(FILE *f)
         "without\n"
         "running anything: format (docs/CASES.md), variables, manifests, provenance (every golden\n"
         "names its level and sources; no exact message text on an I or E golden), the state check\n"
-        "after the call under test, duplicate ids, and golden files no case uses.\n"
+        "after the call under test, and duplicate ids. Without PATH arguments and --golden-dir, "
+        "it\n"
+        "also reports golden files under ./golden that no case uses.\n"
         "Every problem is printed as 'file: field: message'.\n"
         "\n"
         "Exit codes: 0 clean, 2 usage error, 3 problems found.\n",

@@ -123,6 +123,11 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
             cfg->baseline = optarg;
             break;
         case O_ACCOUNT:
+            if (strlen(optarg) != 12 || strspn(optarg, "0123456789") != 12) {
+                fprintf(stderr, "ecrconform run: --account: expected 12 digits, got '%s'\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
             cfg->account = optarg;
             break;
         case 'j':
@@ -315,16 +320,21 @@ int cmd_run(int argc, char **argv)
         exit_code = EXIT_INTERNAL;
         goto done;
     }
-    if (bl)
-        baseline_apply(bl, rep);
+    if (bl && strcmp(bl->target, t.name))
+        fprintf(stderr, "ecrconform run: note: baseline %s is for target '%s', this run is '%s'\n",
+                cfg.baseline, bl->target, t.name);
+    ecr_result brc = bl ? baseline_apply(bl, rep) : ECR_OK;
 
     report_summary s;
     report_summarize(rep, &s);
     ecr_result wrc = report_write_all(rep, cfg.report_dir);
     print_summary(rep, &s, cfg.report_dir, set.ninvalid);
-    if (wrc) {
-        fprintf(stderr, "ecrconform run: cannot write the reports to %s: %s\n", cfg.report_dir,
-                ecr_strerror(wrc));
+    if (wrc || brc) {
+        if (wrc)
+            fprintf(stderr, "ecrconform run: cannot write the reports to %s: %s\n", cfg.report_dir,
+                    ecr_strerror(wrc));
+        if (brc) /* a partial regression list must not pass for a clean one */
+            fprintf(stderr, "ecrconform run: cannot apply the baseline: %s\n", ecr_strerror(brc));
         exit_code = EXIT_INTERNAL;
     } else if (invalid_files) {
         exit_code = EXIT_INVALID;
@@ -333,17 +343,19 @@ int cmd_run(int argc, char **argv)
     } else if (s.failed || s.errored) {
         exit_code = EXIT_FAIL;
     }
-    /* Every case erroring on transport means the target went away mid-run. */
-    if (!wrc && s.errored && s.errored + s.skipped == s.total && !s.passed && !s.failed) {
-        int all_transport = 1;
-        for (size_t i = 0; i < rep->ncases; i++)
-            if (rep->cases[i].status == CASE_ERROR &&
-                (!rep->cases[i].reason || !strstr(rep->cases[i].reason, t.endpoint)))
-                all_transport = 0;
-        if (all_transport) {
-            fprintf(stderr, "ecrconform run: target %s stopped answering\n", t.endpoint);
-            exit_code = EXIT_UNREACHABLE;
-        }
+    /* Every case that ran erroring because the target did not answer means
+     * the target went away after the probe: that is "unreachable", not a
+     * verdict on its behaviour. */
+    size_t ran = 0, transport = 0;
+    for (size_t i = 0; i < rep->ncases; i++) {
+        if (rep->cases[i].status == CASE_SKIP)
+            continue;
+        ran++;
+        transport += rep->cases[i].transport_error != 0;
+    }
+    if (!wrc && ran && transport == ran) {
+        fprintf(stderr, "ecrconform run: target %s stopped answering\n", t.endpoint);
+        exit_code = EXIT_UNREACHABLE;
     }
     report_free(rep);
 

@@ -13,7 +13,7 @@ static void usage(FILE *f)
 {
     fputs(
         "usage: ecrconform serve [--port N] [--auth lenient|strict] [--no-control]\n"
-        "                        [--account ID] [--region REGION]\n"
+        "                        [--account ID] [--region NAME]\n"
         "\n"
         "Runs the built-in ECR emulator on 127.0.0.1 until SIGINT or SIGTERM. Its first line of\n"
         "output is 'listening on http://127.0.0.1:PORT'; point any client at it, e.g.\n"
@@ -76,6 +76,12 @@ int cmd_serve(int argc, char **argv)
             ec.control = 0;
             break;
         case O_ACCOUNT:
+            /* An account id is 12 digits (the registryId pattern [0-9]{12}). */
+            if (strlen(optarg) != 12 || strspn(optarg, "0123456789") != 12) {
+                fprintf(stderr, "ecrconform serve: --account: expected 12 digits, got '%s'\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
             ec.account_id = optarg;
             break;
         case O_REGION:

@@ -142,7 +142,7 @@ static void check_members(json_object *o, const char *const *allowed, const char
 baseline *baseline_load(const char *path, diag_list *diags)
 {
     static const char *const top_keys[] = {"target", "description", "expected_failures", NULL};
-    static const char *const entry_keys[] = {"id", "reason", NULL};
+    static const char *const entry_keys[] = {"id", "reason", "status", NULL};
     size_t before = diags->n;
     json_object *root = read_json(path, diags);
     if (!root)
@@ -190,6 +190,18 @@ baseline *baseline_load(const char *path, diag_list *diags)
         check_members(e, entry_keys, path, field, diags);
         char *id = string_member(e, "id", path, field, 1, diags);
         char *reason = string_member(e, "reason", path, field, 1, diags);
+        /* An entry expects one status: a case that used to fail and now
+         * errors (the target crashed, say) is a regression, not "expected". */
+        char *status = string_member(e, "status", path, field, 0, diags);
+        case_status st = CASE_FAIL;
+        if (status && strcmp(status, "fail") && strcmp(status, "error")) {
+            char st_field[DIAG_FIELD_MAX];
+            diag_field_key(st_field, sizeof st_field, field, "status");
+            diag_add(diags, path, st_field, "must be \"fail\" (the default) or \"error\"");
+        } else if (status && !strcmp(status, "error")) {
+            st = CASE_ERROR;
+        }
+        free(status);
         if (id && baseline_find(b, id)) {
             char id_field[DIAG_FIELD_MAX];
             diag_field_key(id_field, sizeof id_field, field, "id");
@@ -202,6 +214,7 @@ baseline *baseline_load(const char *path, diag_list *diags)
         }
         b->entries[b->n].id = id;
         b->entries[b->n].reason = reason;
+        b->entries[b->n].status = st;
         b->n++;
     }
 done:
@@ -261,7 +274,7 @@ ecr_result baseline_apply(const baseline *b, run_report *r)
         if (!is_failure(c))
             continue;
         const baseline_entry *e = baseline_find(b, c->id);
-        if (e) {
+        if (e && e->status == c->status) {
             c->baseline_expected = 1;
             if (!(c->baseline_reason = strdup(e->reason)))
                 return ECR_ENOMEM;
@@ -362,6 +375,8 @@ ecr_result baseline_write_from_report(const run_report *r, const char *path, con
         }
         bad |= add(e, "id", clean_string(c->id));
         bad |= add(e, "reason", clean_string(reason));
+        if (c->status == CASE_ERROR)
+            bad |= add(e, "status", json_object_new_string("error"));
         free(reason);
         if (json_object_array_add(list, e) != 0) {
             json_object_put(e);

@@ -7,7 +7,9 @@
  *   {"target": "moto-5.2.1", "description": "...",
  *    "expected_failures": [{"id": "<case id>", "reason": "<why>"}]}
  *
- * An entry covers a case whose status is fail or error. A baseline never
+ * An entry covers a case with the status it names: "status" is "fail" (the
+ * default) or "error"; a case that fails when the entry expects an error, or
+ * errors when it expects a failure, is a regression. A baseline never
  * hides anything from the reports: the case keeps its status and the writers
  * label it (report.h: baseline_expected).
  */
@@ -22,6 +24,7 @@
 typedef struct baseline_entry {
     char *id;
     char *reason;
+    case_status status; /* CASE_FAIL (default) or CASE_ERROR: the status expected */
 } baseline_entry;
 
 typedef struct baseline {

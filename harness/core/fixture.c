@@ -124,15 +124,20 @@ static ecr_result put_image(fixture *fx, aws_client *cl, size_t repo, const case
     json_object_put(in);
     if (rc)
         return rc;
-    /* The digest the target computed must be the sha256 of the bytes sent. */
+    /* The digest the target computed must be the sha256 of the bytes sent;
+     * an answer without one is not a successful push either. */
     json_object *image = NULL, *id = NULL, *d = NULL;
-    if (out && json_object_object_get_ex(out, "image", &image) &&
-        json_object_object_get_ex(image, "imageId", &id) &&
-        json_object_object_get_ex(id, "imageDigest", &d) &&
-        strcmp(json_object_get_string(d), digest)) {
+    if (!out || !json_object_object_get_ex(out, "image", &image) ||
+        !json_object_object_get_ex(image, "imageId", &id) ||
+        !json_object_object_get_ex(id, "imageDigest", &d) ||
+        !json_object_is_type(d, json_type_string)) {
+        snprintf(err, errsz, "PutImage %s: HTTP 200 without image.imageId.imageDigest in the body",
+                 what);
+        rc = ECR_EINVAL;
+    } else if (strcmp(json_object_get_string(d), digest)) {
         snprintf(err, errsz,
-                 "PutImage %s: the target reports digest %s, expected %s (sha256 of "
-                 "the manifest bytes)",
+                 "PutImage %s: the target reports digest %.100s, expected %s (sha256 of the "
+                 "manifest bytes)",
                  what, json_object_get_string(d), digest);
         rc = ECR_EINVAL;
     }

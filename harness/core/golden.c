@@ -326,6 +326,55 @@ size_t golden_check_matchers(json_object *j, const char *file, const char *where
 
 static const char *const MSG_EXACT =
     "exact message text on a level %s golden; use a $regex or $any matcher";
+static const char *const MSG_LITERAL_RE =
+    "a $regex without any pattern is an exact text in disguise on a level %s golden; match "
+    "the text loosely (e.g. '^.*not found.*$')";
+
+/* 1 when the ERE matches exactly one string: only literal characters (or
+ * escaped ones, or ${variables}) between ^ and $. Such a regex
+ * asserts an exact text, which I/E goldens must not do. */
+static int is_literal_regex(const char *re)
+{
+    const char *p = re, *end = re + strlen(re);
+    /* Unanchored at either end, it matches texts around it: loose enough. */
+    if (*p != '^' || end - p < 2 || end[-1] != '$' || end[-2] == '\\')
+        return 0;
+    p++;
+    end--;
+    while (p < end) {
+        if (*p == '\\') {
+            p += 2;
+        } else if (p[0] == '$' && p[1] == '{') {
+            const char *close = strchr(p, '}');
+            if (!close || close >= end)
+                return 0;
+            p = close + 1;
+        } else if (strchr(".[]()*+?{}|^$", *p)) {
+            return 0;
+        } else {
+            p++;
+        }
+    }
+    return 1;
+}
+
+/* A message value that demands an exact text: a plain string, or a $regex
+ * that can match only one string. */
+static int is_exact_text(json_object *v, int *literal_regex)
+{
+    json_object *re;
+    *literal_regex = 0;
+    if (json_object_get_type(v) == json_type_string)
+        return 1;
+    if (json_object_get_type(v) == json_type_object &&
+        json_object_object_get_ex(v, "$regex", &re) &&
+        json_object_get_type(re) == json_type_string &&
+        is_literal_regex(json_object_get_string(re))) {
+        *literal_regex = 1;
+        return 1;
+    }
+    return 0;
+}
 
 /* Level I/E: every failureReason member holding a plain string, matchers'
  * contents included. */
@@ -345,8 +394,9 @@ static size_t find_exact_reasons(json_object *j, const char *file, const char *w
         {
             char m[DIAG_FIELD_MAX];
             diag_field_key(m, sizeof m, where, k);
-            if (!strcmp(k, "failureReason") && json_object_get_type(v) == json_type_string) {
-                diag_add(diags, file, m, MSG_EXACT, level);
+            int lit;
+            if (!strcmp(k, "failureReason") && is_exact_text(v, &lit)) {
+                diag_add(diags, file, m, lit ? MSG_LITERAL_RE : MSG_EXACT, level);
                 n++;
             } else {
                 n += find_exact_reasons(v, file, m, level, diags);
@@ -605,8 +655,9 @@ golden *golden_load(const char *path, diag_list *diags)
 
     if (level_ok && (g->level == LEVEL_I || g->level == LEVEL_E)) {
         const char *lv = golden_level_name(g->level);
-        if (g->error_message && json_object_get_type(g->error_message) == json_type_string) {
-            diag_add(diags, path, "error.message", MSG_EXACT, lv);
+        int lit;
+        if (g->error_message && is_exact_text(g->error_message, &lit)) {
+            diag_add(diags, path, "error.message", lit ? MSG_LITERAL_RE : MSG_EXACT, lv);
             n++;
         }
         if (g->body)

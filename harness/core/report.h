@@ -53,6 +53,7 @@ typedef struct case_report {
     size_t nsteps;
     int baseline_expected; /* 1: listed in the baseline as an expected failure */
     char *baseline_reason; /* the baseline's reason, or NULL */
+    int transport_error;   /* 1: the error was the target not answering (not kept in report.json) */
 } case_report;
 
 typedef struct run_report {

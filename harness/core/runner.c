@@ -1,5 +1,7 @@
+#define _GNU_SOURCE /* nftw's FTW_DEPTH/FTW_PHYS */
 #include "runner.h"
 
+#include <ftw.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <openssl/rand.h>
@@ -16,6 +18,7 @@
 #include "digest.h"
 #include "fixture.h"
 #include "report_json.h"
+#include "report_text.h"
 #include "vars.h"
 
 /* Shared by the worker threads; `mu` guards next, done and the output. */
@@ -64,12 +67,59 @@ static char *xstrdup(const char *s)
 static char *fmt_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *fmt_alloc(const char *fmt, ...)
 {
-    char tmp[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    return strdup(tmp);
+    if (n < 0)
+        return NULL;
+    char *p = malloc((size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* Peer bytes made safe for a terminal and for reports: valid UTF-8 (via
+ * report_text_utf8), control characters other than newline and tab shown as
+ * '?', so a hostile target cannot drive the user's terminal. Takes ownership
+ * of s; returns a new string (NULL only when s is NULL or memory runs out). */
+static char *sanitize(char *s)
+{
+    if (!s)
+        return NULL;
+    char *u = report_text_utf8(s);
+    free(s);
+    for (unsigned char *p = (unsigned char *)u; p && *p; p++)
+        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+            *p = '?';
+    return u;
+}
+
+/* Sets or extends a case's reason ("first; second"): a later problem never
+ * hides (or leaks) an earlier one. Takes ownership of add. */
+static void add_reason(case_report *cr, char *add)
+{
+    if (!add)
+        return;
+    if (!cr->reason) {
+        cr->reason = add;
+        return;
+    }
+    char *both = fmt_alloc("%s; %s", cr->reason, add);
+    free(add);
+    if (both) {
+        free(cr->reason);
+        cr->reason = both;
+    }
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
 }
 
 /* mkdir -p for the directory part of path. Failure shows up when the file
@@ -120,14 +170,15 @@ static char *describe_request(const aws_request *req, const char *target)
 static char *describe_response(const aws_response *r)
 {
     buf b;
-    buf_init(&b, 1u << 22);
+    /* Room for the largest body the client accepts, plus headers. */
+    buf_init(&b, AWS_DEFAULT_MAX_RESPONSE + (1u << 20));
     buf_printf(&b, "HTTP %ld\n", r->status);
     for (size_t i = 0; i < r->nheaders; i++)
         buf_printf(&b, "%s: %s\n", r->headers[i].name,
                    is_secret_header(r->headers[i].name) ? "REDACTED" : r->headers[i].value);
     buf_puts(&b, "\n");
-    if (r->body)
-        buf_append(&b, r->body, r->body_len);
+    if (r->body && buf_append(&b, r->body, r->body_len) == ECR_ETOOBIG)
+        buf_puts(&b, "\n...(body truncated in the report)");
     return buf_steal(&b);
 }
 
@@ -141,8 +192,8 @@ static void record_diffs(step_report *sr, const diff_list *d)
         return;
     sr->diff = lines;
     for (size_t i = 0; i < d->n; i++) {
-        char *l = fmt_alloc("%s: expected %s, got %s", d->items[i].path, d->items[i].expected,
-                            d->items[i].actual);
+        char *l = sanitize(fmt_alloc("%s: expected %s, got %s", d->items[i].path,
+                                     d->items[i].expected, d->items[i].actual));
         if (l)
             sr->diff[sr->ndiff++] = l;
     }
@@ -177,6 +228,17 @@ static char *write_actual(const run_ctx *ctx, const case_def *c, const case_step
         json_object_object_add(prov, "notes", json_object_new_string(s->golden->notes));
     json_object_object_add(g, "provenance", prov);
     json_object_object_add(g, "status", json_object_new_int((int)r->status));
+    if (s->golden->headers) {
+        /* The headers the golden asserts, with what the target sent. */
+        json_object *h = json_object_new_object();
+        json_object_object_foreach(s->golden->headers, name, val)
+        {
+            (void)val;
+            const char *hv = aws_response_header(r, name);
+            json_object_object_add(h, name, hv ? json_object_new_string(hv) : NULL);
+        }
+        json_object_object_add(g, "headers", h);
+    }
     if (r->status >= 300 && r->error_type[0]) {
         json_object *e = json_object_new_object();
         json_object_object_add(e, "type", json_object_new_string(r->error_type));
@@ -254,6 +316,7 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
         } else if (!*actual_body) {
             char a[160];
             snprintf(a, sizeof a, "(not JSON: %.100s)", r->body ? r->body : "");
+            /* The cut may split a UTF-8 sequence; record_diffs sanitises. */
             diff_add(d, "$.body", "a JSON body", a);
         } else {
             compare_json(exp, *actual_body, "$.body", d);
@@ -270,6 +333,8 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
             snprintf(path, sizeof path, "$.headers[\"%s\"]", name);
             if (exp)
                 compare_json(exp, act, path, d);
+            else
+                diff_add(d, path, "(golden uses an unknown variable)", bad);
             json_object_put(exp);
             json_object_put(act);
         }
@@ -321,7 +386,8 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
             body = (free(body), NULL);
     }
     if (!body || (s->target && !target) || (s->nheaders && !hdrs)) {
-        cr->reason = fmt_alloc("step %s: cannot build the request (variable '%s')", s->name, bad);
+        add_reason(cr,
+                   fmt_alloc("step %s: cannot build the request (variable '%s')", s->name, bad));
         goto out;
     }
 
@@ -339,8 +405,9 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
     aws_response r;
     rc = aws_client_call(cl, &req, &r);
     if (rc) {
-        cr->reason = fmt_alloc("step %s: %s %s: %s", s->name, ctx->opt->target->endpoint,
-                               ecr_strerror(rc), r.transport_error);
+        add_reason(cr, fmt_alloc("step %s: %s %s: %s", s->name, ctx->opt->target->endpoint,
+                                 ecr_strerror(rc), r.transport_error));
+        cr->transport_error = 1;
         aws_response_free(&r);
         goto out;
     }
@@ -403,6 +470,11 @@ static void fill_case_header(case_report *cr, const case_def *c)
     }
 }
 
+static int is_transport(ecr_result rc)
+{
+    return rc == ECR_ECONNECT || rc == ECR_ETIMEOUT || rc == ECR_EHTTP;
+}
+
 static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_report *cr)
 {
     double t0 = now_ms();
@@ -414,7 +486,7 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
         cr->file = xstrdup(e->path);
         cr->status = CASE_ERROR;
         cr->reason = fmt_alloc("invalid case file: %s", e->invalid ? e->invalid : "(unknown)");
-        cr->level = xstrdup("E");
+        /* No level: an invalid file is not an expectation at any level. */
         return;
     }
     fill_case_header(cr, c);
@@ -434,12 +506,14 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     fixture fx;
     fixture_init(&fx, c, ctx->run_id, ctx->opt->target);
     char err[1024] = "";
+    ecr_result frc;
     if (!v || fixture_vars(&fx, v, err, sizeof err)) {
         cr->status = CASE_ERROR;
         cr->reason = fmt_alloc("cannot set up variables: %s", err[0] ? err : "out of memory");
-    } else if (fixture_build(&fx, cl, err, sizeof err)) {
+    } else if ((frc = fixture_build(&fx, cl, err, sizeof err)) != ECR_OK) {
         cr->status = CASE_ERROR;
-        cr->reason = fmt_alloc("fixture: %s", err);
+        cr->reason = sanitize(fmt_alloc("fixture: %s", err));
+        cr->transport_error = is_transport(frc);
     } else {
         cr->status = CASE_PASS;
         for (size_t i = 0; i < c->nsteps; i++) {
@@ -448,10 +522,10 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
                 cr->status = CASE_ERROR;
                 break;
             }
-            if (r > 0 && cr->status == CASE_PASS) {
+            if (r > 0 && cr->status == CASE_PASS)
                 cr->status = CASE_FAIL;
-                cr->reason = fmt_alloc("step %s does not match its golden", c->steps[i].name);
-            }
+            if (r > 0)
+                add_reason(cr, fmt_alloc("step %s does not match its golden", c->steps[i].name));
         }
     }
 
@@ -459,12 +533,8 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
      * always deleted. A failed teardown is reported but does not change the
      * verdict on the behaviour under test. */
     char terr[1024] = "";
-    if (fixture_teardown(&fx, cl, terr, sizeof terr)) {
-        char *r = fmt_alloc("%s%steardown: %s", cr->reason ? cr->reason : "",
-                            cr->reason ? "; " : "", terr);
-        free(cr->reason);
-        cr->reason = r;
-    }
+    if (fixture_teardown(&fx, cl, terr, sizeof terr))
+        add_reason(cr, sanitize(fmt_alloc("teardown: %s", terr)));
     fixture_free(&fx);
     vars_free(v);
     cr->duration_ms = now_ms() - t0;
@@ -585,14 +655,21 @@ run_report *runner_run(const runner_options *opt, const run_entry *entries, size
     snprintf(ctx.run_id, sizeof ctx.run_id, "%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
     pthread_mutex_init(&ctx.mu, NULL);
 
+    /* Responses recorded by an earlier run must not be mistaken for this
+     * run's (someone might accept a stale one). */
+    char *stale = fmt_alloc("%s/actual", opt->report_dir ? opt->report_dir : "reports");
+    if (stale)
+        nftw(stale, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(stale);
+
     double t0 = now_ms();
     int jobs = opt->jobs < 1 ? 1 : opt->jobs;
     if ((size_t)jobs > n)
         jobs = n ? (int)n : 1;
     pthread_t *th = calloc((size_t)jobs, sizeof *th);
-    int started = 0;
+    int started = 0; /* th[0..started) are running: failures are not stored */
     for (int i = 0; th && i < jobs; i++)
-        if (pthread_create(&th[i], NULL, worker, &ctx) == 0)
+        if (pthread_create(&th[started], NULL, worker, &ctx) == 0)
             started++;
     if (!started)
         worker(&ctx); /* no thread could start: run everything here */

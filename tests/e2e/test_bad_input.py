@@ -149,3 +149,77 @@ def test_garbage_response_is_a_clear_failure_not_a_crash(ecrconform_bin, tmp_pat
     r = json.loads((tmp_path / "reports" / "report.json").read_text())
     assert r["summary"]["passed"] == 0
     assert all(c["status"] in ("fail", "error") for c in r["cases"])
+
+
+def serve_on_loopback(handler):
+    """A throwaway HTTP server on 127.0.0.1:0 in a thread; returns (server, url)."""
+    import http.server
+    import threading
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, f"http://127.0.0.1:{srv.server_address[1]}"
+
+
+def test_null_digest_from_put_image_is_a_fixture_error_not_a_crash(ecrconform_bin, tmp_path):
+    import http.server
+
+    class NullDigest(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            op = self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
+            body = {"PutImage": {"image": {"imageId": {"imageDigest": None}}}}.get(op, {})
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    make_tree(tmp_path)
+    srv, url = serve_on_loopback(NullDigest)
+    try:
+        p = run_cli("run", "--endpoint", url, "--report-dir", tmp_path / "reports",
+                    "--no-progress", "--timeout", "10", tmp_path / "cases", cwd=tmp_path)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert p.returncode == EXIT_FAIL, p.stdout + p.stderr
+    r = json.loads((tmp_path / "reports" / "report.json").read_text())
+    c = r["cases"][0]
+    assert c["status"] == "error"
+    assert "PutImage" in c["reason"] and "imageDigest" in c["reason"]
+
+
+def test_target_that_stops_answering_after_the_probe_exits_4(ecrconform_bin, tmp_path):
+    import http.server
+
+    class DropsPosts(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # the capability probe gets an answer
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_POST(self):  # every API call: connection closed, no reply
+            self.close_connection = True
+
+        def log_message(self, *a):
+            pass
+
+    make_tree(tmp_path)
+    srv, url = serve_on_loopback(DropsPosts)
+    try:
+        p = run_cli("run", "--endpoint", url, "--report-dir", tmp_path / "reports",
+                    "--no-progress", "--timeout", "10", tmp_path / "cases", cwd=tmp_path)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert p.returncode == 4, p.stdout + p.stderr
+    assert "stopped answering" in p.stderr and url in p.stderr

@@ -82,7 +82,7 @@ static const char *const GOOD =
     "{\"target\": \"moto-5.2.1\", \"description\": \"moto quirks\",\n"
     " \"expected_failures\": [\n"
     "  {\"id\": \"b-fail\", \"reason\": \"moto returns 400\"},\n"
-    "  {\"id\": \"c-error\", \"reason\": \"moto drops the connection\"},\n"
+    "  {\"id\": \"c-error\", \"reason\": \"moto drops the connection\", \"status\": \"error\"},\n"
     "  {\"id\": \"e-skip\", \"reason\": \"skipped here anyway\"},\n"
     "  {\"id\": \"f-fixed\", \"reason\": \"was broken in 5.1\"},\n"
     "  {\"id\": \"z-not-run\", \"reason\": \"filtered out of this run\"}]}\n";
@@ -165,6 +165,9 @@ static void test_load_errors(void)
     expect_error("{\"target\": \"t\", \"expected_failures\": [", "", "not valid JSON");
     expect_error("{\"target\": \"t\", \"expected_failures\": []} {}", "", "trailing data");
     expect_error("", "", "empty file");
+    expect_error("{\"target\": \"t\", \"expected_failures\": [{\"id\": \"a\", \"reason\": \"r\","
+                 " \"status\": \"skip\"}]}",
+                 "expected_failures[0].status", "must be \"fail\"");
 
     diag_list d;
     diag_init(&d);
@@ -218,6 +221,16 @@ static void test_apply(void)
     run_report clean = {0};
     CU_ASSERT_EQUAL(baseline_exit_code(&clean, EXIT_FAIL_CODE), 0);
 
+    /* An entry expects one status: a failure that turns into an error (the
+     * target crashed, say) is a regression, and so is the reverse. */
+    r->cases[1].status = CASE_ERROR;
+    r->cases[2].status = CASE_FAIL;
+    CU_ASSERT_EQUAL_FATAL(baseline_apply(b, r), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(r->nregressions, 2);
+    CU_ASSERT_STRING_EQUAL(r->regressions[0], "b-fail");
+    CU_ASSERT_STRING_EQUAL(r->regressions[1], "c-error");
+    CU_ASSERT_EQUAL(r->cases[1].baseline_expected, 0);
+
     report_free(r);
     baseline_free(b);
     diag_free(&d);
@@ -247,6 +260,8 @@ static void test_write_from_report(void)
     CU_ASSERT_STRING_EQUAL(b->entries[0].id, "b-fail");
     CU_ASSERT_STRING_EQUAL(b->entries[0].reason, "moto returns 400"); /* kept from the old one */
     CU_ASSERT_STRING_EQUAL(b->entries[1].id, "c-error");
+    CU_ASSERT_EQUAL(b->entries[1].status, CASE_ERROR); /* written as "status": "error" */
+    CU_ASSERT_EQUAL(b->entries[0].status, CASE_FAIL);
     CU_ASSERT_STRING_EQUAL(b->entries[2].id, "d-new-fail");
     CU_ASSERT_STRING_EQUAL(b->entries[2].reason, "TODO: confirm: $.body.x: expected 1, got 2");
     CU_ASSERT_STRING_EQUAL(b->entries[3].id, "g-bare");

@@ -385,6 +385,14 @@ static void test_inferred_exact_text(void)
             "{\"failureReason\": \"exact\"}}]}}}",
             "body.failures.$set[0].$partial.failureReason", "exact message text");
 
+    /* An anchored regex without any pattern is an exact text too. */
+    REFUSED("{" PROV_I ", \"status\": 400, \"error\": {\"type\": \"T\", \"message\": "
+            "{\"$regex\": \"^Requested image not found\\\\.$\"}}}",
+            "error.message", "exact text in disguise on a level I golden");
+    REFUSED("{" PROV_I ", \"status\": 200, \"body\": {\"failures\": [{\"failureCode\": \"X\","
+            " \"failureReason\": {\"$regex\": \"^list: \\\\[${digest:p}\\\\]$\"}}]}}",
+            "body.failures[0].failureReason", "exact text in disguise");
+
     /* Loose texts are what I and E goldens should use. */
     diag_list d;
     golden *g = load("{" PROV_I ", \"status\": 200, \"body\": {\"failures\": [{\"failureCode\": "
