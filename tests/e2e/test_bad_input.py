@@ -1,14 +1,49 @@
 """Bad input never crashes anything: malformed cases and goldens each get a clear
 error naming the file and field, the other cases still run, and a wrong golden
 fails with a readable diff and the conformance-failure exit code."""
+import http.server
 import json
 import shutil
+import threading
 
 import pytest
 
 from conftest import ROOT, run_cli
 
 EXIT_FAIL, EXIT_INVALID = 1, 3
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A fake target: GET (the capability probe) gets a 404, which means "no
+    control interface"; subclasses answer POST (the ECR API) badly."""
+
+    def do_GET(self):
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def reply(self, status, data):
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *a):
+        pass
+
+
+def run_against(handler, tmp_path):
+    """Runs the private case tree against a fake target on 127.0.0.1:0, always stopping it."""
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}"
+    try:
+        p = run_cli("run", "--endpoint", url, "--report-dir", tmp_path / "reports",
+                    "--no-progress", "--timeout", "10", tmp_path / "cases", cwd=tmp_path)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    return p, url
 
 
 def doc_example_case():
@@ -118,79 +153,31 @@ def test_wrong_golden_fails_with_a_readable_diff(ecrconform_bin, tmp_path):
 
 def test_garbage_response_is_a_clear_failure_not_a_crash(ecrconform_bin, tmp_path):
     """A target that answers garbage: every case errors or fails, none crashes the run."""
-    import http.server
-    import threading
 
-    class Garbage(http.server.BaseHTTPRequestHandler):
+    class Garbage(QuietHandler):
         def do_POST(self):
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            body = b"\x00\xffnot json at all<html>"
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        do_GET = do_DELETE = do_POST
+            self.reply(200, b"\x00\xffnot json at all<html>\x1b[2J")
 
-        def log_message(self, *a):
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    try:
-        make_tree(tmp_path)
-        url = f"http://127.0.0.1:{srv.server_address[1]}"
-        p = run_cli("run", "--endpoint", url, "--report-dir", tmp_path / "reports",
-                    "--no-progress", "--timeout", "10", tmp_path / "cases", cwd=tmp_path)
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    make_tree(tmp_path)
+    p, _ = run_against(Garbage, tmp_path)
     assert p.returncode == EXIT_FAIL, p.stdout + p.stderr
+    assert "\x1b[2J" not in p.stdout  # peer bytes never drive the terminal
     r = json.loads((tmp_path / "reports" / "report.json").read_text())
     assert r["summary"]["passed"] == 0
     assert all(c["status"] in ("fail", "error") for c in r["cases"])
 
 
-def serve_on_loopback(handler):
-    """A throwaway HTTP server on 127.0.0.1:0 in a thread; returns (server, url)."""
-    import http.server
-    import threading
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv, f"http://127.0.0.1:{srv.server_address[1]}"
-
-
 def test_null_digest_from_put_image_is_a_fixture_error_not_a_crash(ecrconform_bin, tmp_path):
-    import http.server
-
-    class NullDigest(http.server.BaseHTTPRequestHandler):
+    class NullDigest(QuietHandler):
         def do_POST(self):
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             op = self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
             body = {"PutImage": {"image": {"imageId": {"imageDigest": None}}}}.get(op, {})
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/x-amz-json-1.1")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self):
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *a):
-            pass
+            self.reply(200, json.dumps(body).encode())
 
     make_tree(tmp_path)
-    srv, url = serve_on_loopback(NullDigest)
-    try:
-        p = run_cli("run", "--endpoint", url, "--report-dir", tmp_path / "reports",
-                    "--no-progress", "--timeout", "10", tmp_path / "cases", cwd=tmp_path)
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    p, _ = run_against(NullDigest, tmp_path)
     assert p.returncode == EXIT_FAIL, p.stdout + p.stderr
     r = json.loads((tmp_path / "reports" / "report.json").read_text())
     c = r["cases"][0]
@@ -199,27 +186,11 @@ def test_null_digest_from_put_image_is_a_fixture_error_not_a_crash(ecrconform_bi
 
 
 def test_target_that_stops_answering_after_the_probe_exits_4(ecrconform_bin, tmp_path):
-    import http.server
-
-    class DropsPosts(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # the capability probe gets an answer
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
+    class DropsPosts(QuietHandler):
         def do_POST(self):  # every API call: connection closed, no reply
             self.close_connection = True
 
-        def log_message(self, *a):
-            pass
-
     make_tree(tmp_path)
-    srv, url = serve_on_loopback(DropsPosts)
-    try:
-        p = run_cli("run", "--endpoint", url, "--report-dir", tmp_path / "reports",
-                    "--no-progress", "--timeout", "10", tmp_path / "cases", cwd=tmp_path)
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    p, url = run_against(DropsPosts, tmp_path)
     assert p.returncode == 4, p.stdout + p.stderr
     assert "stopped answering" in p.stderr and url in p.stderr
