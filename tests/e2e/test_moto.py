@@ -324,3 +324,23 @@ def test_compare_builtin_and_moto(builtin_report, moto_run, tmp_path):
         # a whole id, not a prefix of a longer one (duplicate-tag vs duplicate-tag-then-digest)
         missing = [i for i in ids if not re.search(rf"(?<![a-z0-9-]){re.escape(i)}(?![a-z0-9-])", text)]
         assert not missing, (name, missing)
+
+
+def test_reports_for_people_show_score_matrix_failures_and_no_credentials(moto_run):
+    from conftest import TEST_SECRET
+    _, out, report = moto_run
+    html = (out / "report.html").read_text()
+    # score first, then the coverage matrix, then the failures, then every case
+    order = [html.find(h) for h in ("<h2>Score</h2>", "<h2>Coverage</h2>", "<h2>Failures (",
+                                    "<h2>All cases (")]
+    assert -1 not in order and order == sorted(order)
+    assert "failureCode:ImageReferencedByManifestList" in html
+    fails = [c["id"] for c in report["cases"] if c["status"] == "fail"]
+    first_all_cases = html.find("<h2>All cases (")
+    assert all(-1 < html.find(i) < first_all_cases for i in fails)  # listed among the failures
+    assert "<script" not in html.lower() and 'src="http' not in html
+    for f in out.rglob("*"):
+        if f.is_file():
+            text = f.read_text(errors="replace")
+            assert TEST_SECRET not in text, f
+            assert "Signature=" not in text, f
