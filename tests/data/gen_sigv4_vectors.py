@@ -10,8 +10,8 @@ for byte.
 Run from anywhere:  python3 tests/data/gen_sigv4_vectors.py
 It rewrites sigv4_vectors.json beside this script; commit the result.
 
-The timestamp is fixed by patching botocore.auth.get_current_datetime, the
-function SigV4Auth.add_auth reads the clock through.
+The timestamp is fixed by patching the clock SigV4Auth.add_auth reads
+(fixed_clock below, for old and new botocore alike).
 """
 
 import datetime
@@ -215,6 +215,23 @@ class RecordingSigV4Auth(botocore.auth.SigV4Auth):
         return self.seen_signature
 
 
+def fixed_clock(when):
+    """Pins the time SigV4Auth.add_auth reads: botocore >= 1.31 asks
+    botocore.auth.get_current_datetime(); older ones (Debian 12 ships 1.29)
+    call datetime.datetime.utcnow() through the module's `datetime` name."""
+    if hasattr(botocore.auth, "get_current_datetime"):
+        return mock.patch.object(botocore.auth, "get_current_datetime", return_value=when)
+
+    class FixedDatetime(datetime.datetime):
+        @classmethod
+        def utcnow(cls):
+            return when
+
+    fake = mock.Mock(wraps=datetime)
+    fake.datetime = FixedDatetime
+    return mock.patch.object(botocore.auth, "datetime", fake)
+
+
 def sign(v):
     ak, sk, token = v["creds"]
     creds = Credentials(ak, sk, token)
@@ -224,7 +241,7 @@ def sign(v):
         # HTTPMessage appends on assignment, so repeated names stay repeated.
         req.headers[name] = value
     signer = RecordingSigV4Auth(creds, v["service"], v["region"])
-    with mock.patch.object(botocore.auth, "get_current_datetime", return_value=v["when"]):
+    with fixed_clock(v["when"]):
         signer.add_auth(req)
     amz_date = req.context["timestamp"]
     canonical = signer.seen_canonical
@@ -268,6 +285,9 @@ def sign(v):
 
 
 def main():
+    # --out PATH writes elsewhere (tests/e2e regenerates into a temp file and
+    # compares it with the committed one).
+    path = sys.argv[sys.argv.index("--out") + 1] if "--out" in sys.argv else OUT
     out = [sign(v) for v in VECTORS]
     vanilla = next(o for o in out if o["name"] == "get-vanilla")
     if vanilla["signature"] != GET_VANILLA_SIGNATURE:
@@ -278,10 +298,10 @@ def main():
         "oracle": "botocore " + botocore.__version__ + " botocore.auth.SigV4Auth",
         "vectors": out,
     }
-    with open(OUT, "w", encoding="utf-8") as f:
+    with open(path, "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=2, ensure_ascii=True)
         f.write("\n")
-    print(f"wrote {len(out)} vectors to {OUT}")
+    print(f"wrote {len(out)} vectors to {path}")
 
 
 if __name__ == "__main__":
