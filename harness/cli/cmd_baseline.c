@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "baseline.h"
 #include "cli.h"
@@ -9,23 +10,22 @@
 
 static void usage(FILE *f)
 {
-    fputs(
-        "usage: ecrconform baseline REPORT.json -o FILE [--target NAME]\n"
-        "\n"
-        "Writes a baseline listing every case that failed or errored in REPORT.json, for\n"
-        "'ecrconform run --baseline FILE': the run then exits 0 while the failures stay within "
-        "the\n"
-        "baseline, fails on any new failure, and lists baseline entries that pass again.\n"
-        "Each entry's reason starts as 'TODO: confirm: <what the report said>': replace it with "
-        "why\n"
-        "the target differs from ECR before committing the baseline.\n"
-        "\n"
-        "  -o, --output FILE   the baseline to write (required)\n"
-        "  --target NAME       the target named in the baseline (default: the report's target)\n"
-        "\n"
-        "Exit codes: 0 written, 2 usage error, 3 the report cannot be read, 5 the file cannot be\n"
-        "written.\n",
-        f);
+    fputs("usage: ecrconform baseline REPORT.json -o FILE [--target NAME]\n"
+          "\n"
+          "Writes a baseline listing every case that failed or errored in REPORT.json, for\n"
+          "'ecrconform run --baseline FILE': the run then exits 0 while the failures stay\n"
+          "within the baseline, fails on any new failure, and lists entries that pass again.\n"
+          "Each new entry's reason starts as 'TODO: confirm: <what the report said>': replace\n"
+          "it with why the target differs from ECR before committing the baseline. When FILE\n"
+          "exists, its reasons are kept for the cases it already lists (a file that is not a\n"
+          "baseline is never overwritten).\n"
+          "\n"
+          "  -o, --output FILE   the baseline to write (required)\n"
+          "  --target NAME       the target named in the baseline (default: the report's)\n"
+          "\n"
+          "Exit codes: 0 written, 2 usage error, 3 the report (or an existing FILE) cannot be\n"
+          "read, 5 the file cannot be written.\n",
+          f);
 }
 
 int cmd_baseline(int argc, char **argv)
@@ -64,6 +64,33 @@ int cmd_baseline(int argc, char **argv)
     if (!r) {
         fprintf(stderr, "%s: %s\n", argv[optind], err ? err : "cannot read the report");
         return EXIT_INVALID;
+    }
+    /* Rewriting an existing baseline keeps its hand-written reasons: apply it
+     * to the report first (the writer keeps the reason of every case the
+     * baseline already expects). A file there that is not a baseline is never
+     * overwritten. */
+    if (access(output, F_OK) == 0) {
+        diag_list d;
+        diag_init(&d);
+        baseline *old = baseline_load(output, &d);
+        if (!old) {
+            diag_print(&d, stderr);
+            fprintf(stderr,
+                    "ecrconform baseline: %s exists and is not a valid baseline; not "
+                    "overwriting it\n",
+                    output);
+            diag_free(&d);
+            report_free(r);
+            return EXIT_INVALID;
+        }
+        diag_free(&d);
+        ecr_result arc = baseline_apply(old, r);
+        baseline_free(old);
+        if (arc) {
+            fprintf(stderr, "ecrconform baseline: %s\n", ecr_strerror(arc));
+            report_free(r);
+            return EXIT_INTERNAL;
+        }
     }
     ecr_result rc =
         baseline_write_from_report(r, output, target ? target : r->target, "TODO: confirm");

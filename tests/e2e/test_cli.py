@@ -68,3 +68,15 @@ def test_no_case_files_is_an_error(ecrconform_bin, tmp_path):
     p = run_cli("run", "--report-dir", tmp_path / "r", "--filter", "no-such-case-anywhere", "cases")
     assert p.returncode == 2
     assert "no case files" in p.stderr
+
+
+def test_baseline_never_overwrites_a_file_that_is_not_a_baseline(builtin_report, tmp_path):
+    _, out, _ = builtin_report
+    precious = tmp_path / "notes.json"
+    precious.write_text("my notes, not a baseline\n")
+    p = run_cli("baseline", out / "report.json", "-o", precious)
+    assert p.returncode == 3
+    assert "not overwriting" in p.stderr
+    assert precious.read_text() == "my notes, not a baseline\n"
+    p = run_cli("baseline", tmp_path / "missing.json", "-o", tmp_path / "b.json")
+    assert p.returncode == 3 and "missing.json" in p.stderr
