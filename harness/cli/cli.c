@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -12,4 +13,9 @@ int cli_parse_int(const char *s, long min, long max, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+int cli_is_account_id(const char *s)
+{
+    return strlen(s) == 12 && strspn(s, "0123456789") == 12;
 }

@@ -123,7 +123,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
             cfg->baseline = optarg;
             break;
         case O_ACCOUNT:
-            if (strlen(optarg) != 12 || strspn(optarg, "0123456789") != 12) {
+            if (!cli_is_account_id(optarg)) {
                 fprintf(stderr, "ecrconform run: --account: expected 12 digits, got '%s'\n",
                         optarg);
                 return EXIT_USAGE;

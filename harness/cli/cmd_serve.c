@@ -76,8 +76,7 @@ int cmd_serve(int argc, char **argv)
             ec.control = 0;
             break;
         case O_ACCOUNT:
-            /* An account id is 12 digits (the registryId pattern [0-9]{12}). */
-            if (strlen(optarg) != 12 || strspn(optarg, "0123456789") != 12) {
+            if (!cli_is_account_id(optarg)) {
                 fprintf(stderr, "ecrconform serve: --account: expected 12 digits, got '%s'\n",
                         optarg);
                 return EXIT_USAGE;

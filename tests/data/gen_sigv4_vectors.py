@@ -40,18 +40,28 @@ ECR_AK = "AKIDECRCONFORMTEST01"
 ECR_SK = "ecrconform-test-secret-key-not-a-real-one"
 TARGET = "AmazonEC2ContainerRegistry_V20150921."
 
-VECTORS = [
-    {
-        "name": "get-vanilla",
+
+
+def suite_vector(name, url, **extra):
+    """A GET in the style of the AWS SigV4 test suite (its host, key, region,
+    service and date); only the name, URL and any extra fields vary."""
+    v = {
+        "name": name,
         "method": "GET",
-        "url": "https://example.amazonaws.com/",
+        "url": url,
         "headers": [("Host", "example.amazonaws.com")],
         "body": "",
         "creds": (SUITE_AK, SUITE_SK, None),
         "region": "us-east-1",
         "service": "service",
         "when": datetime.datetime(2015, 8, 30, 12, 36, 0),
-    },
+    }
+    v.update(extra)
+    return v
+
+
+VECTORS = [
+    suite_vector("get-vanilla", "https://example.amazonaws.com/"),
     {
         "name": "ecr-batch-delete-image",
         "method": "POST",
@@ -122,49 +132,21 @@ VECTORS = [
         "service": "ecr",
         "when": datetime.datetime(2022, 12, 31, 23, 0, 1),
     },
-    {
-        "name": "query-string-and-encoded-path",
-        "method": "GET",
-        # Already percent-encoded and unsorted, as on a request line: the
-        # canonical path encodes it once more ('%' -> '%25').
-        # botocore signs a query string taken from the URL as it is (sorted,
-        # not re-encoded), so this one is already in canonical encoding;
-        # "query-params" below covers re-encoding.
-        "url": "https://example.amazonaws.com/path/with%20space/a-b_c.d~e"
-        "?b=2&a=1&a=0&flag&z=x%2Fy&m=~-_.&B=%C3%A9",
-        "headers": [("Host", "example.amazonaws.com")],
-        "body": "",
-        "creds": (SUITE_AK, SUITE_SK, None),
-        "region": "us-east-1",
-        "service": "service",
-        "when": datetime.datetime(2015, 8, 30, 12, 36, 0),
-    },
-    {
-        "name": "query-params",
-        "method": "GET",
-        "url": "https://example.amazonaws.com/p",
-        # Decoded parameters: botocore encodes each name and value itself;
-        # the recorded query is the one on the prepared request line.
-        "params": [("z", "x/y"), ("m", "~-_."), ("e", "a=b&c"), ("u", "\u00e9"),
-                   ("a", "2"), ("a", "10"), ("A", "x"), ("empty", "")],
-        "headers": [("Host", "example.amazonaws.com")],
-        "body": "",
-        "creds": (SUITE_AK, SUITE_SK, None),
-        "region": "us-east-1",
-        "service": "service",
-        "when": datetime.datetime(2015, 8, 30, 12, 36, 0),
-    },
-    {
-        "name": "dot-segments-and-double-slashes",
-        "method": "GET",
-        "url": "https://example.amazonaws.com/a/./b/../c//d/",
-        "headers": [("Host", "example.amazonaws.com")],
-        "body": "",
-        "creds": (SUITE_AK, SUITE_SK, None),
-        "region": "us-east-1",
-        "service": "service",
-        "when": datetime.datetime(2015, 8, 30, 12, 36, 0),
-    },
+    # Already percent-encoded and unsorted, as on a request line: the
+    # canonical path encodes it once more ('%' -> '%25'). botocore signs a
+    # query string taken from the URL as it is (sorted, not re-encoded), so
+    # this one is already in canonical encoding; "query-params" covers
+    # re-encoding.
+    suite_vector("query-string-and-encoded-path",
+                 "https://example.amazonaws.com/path/with%20space/a-b_c.d~e"
+                 "?b=2&a=1&a=0&flag&z=x%2Fy&m=~-_.&B=%C3%A9"),
+    # Decoded parameters: botocore encodes each name and value itself; the
+    # recorded query is the one on the prepared request line.
+    suite_vector("query-params", "https://example.amazonaws.com/p",
+                 params=[("z", "x/y"), ("m", "~-_."), ("e", "a=b&c"), ("u", "\u00e9"),
+                         ("a", "2"), ("a", "10"), ("A", "x"), ("empty", "")]),
+    suite_vector("dot-segments-and-double-slashes",
+                 "https://example.amazonaws.com/a/./b/../c//d/"),
     {
         "name": "utf8-body-and-header",
         "method": "POST",

@@ -41,6 +41,9 @@ def test_usage_errors_exit_2(ecrconform_bin):
     assert p.returncode == 2 and "--endpoint" in p.stderr
     assert run_cli("serve", "--port", "70000").returncode == 2
     assert run_cli("serve", "--auth", "maybe").returncode == 2
+    for cmd in ("run", "serve"):
+        p = run_cli(cmd, "--account", "12345")  # an account id is 12 digits
+        assert p.returncode == 2 and "--account" in p.stderr
 
 
 def test_unreachable_endpoint_exits_4_and_says_so(ecrconform_bin, tmp_path):
