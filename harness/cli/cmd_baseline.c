@@ -70,19 +70,19 @@ int cmd_baseline(int argc, char **argv)
      * overwritten. */
     if (access(output, F_OK) == 0) {
         diag_list d;
-        ecrc_diag_init(&d);
+        ecr_diag_init(&d);
         baseline *old = ecrc_baseline_load(output, &d);
         if (!old) {
-            ecrc_diag_print(&d, stderr);
+            ecr_diag_print(&d, stderr);
             fprintf(stderr,
                     "ecrconform baseline: %s exists and is not a valid baseline; not "
                     "overwriting it\n",
                     output);
-            ecrc_diag_free(&d);
+            ecr_diag_free(&d);
             ecrc_report_free(r);
             return ECRC_EXIT_INVALID;
         }
-        ecrc_diag_free(&d);
+        ecr_diag_free(&d);
         ecr_result arc = ecrc_baseline_apply(old, r);
         ecrc_baseline_free(old);
         if (arc) {

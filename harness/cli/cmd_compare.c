@@ -48,11 +48,11 @@ int cmd_compare(int argc, char **argv)
         return ECRC_EXIT_USAGE;
     }
     diag_list diags;
-    ecrc_diag_init(&diags);
+    ecr_diag_init(&diags);
     ecr_result rc = ecrc_matrix_compare_files((const char *const *)argv + optind,
                                               (size_t)(argc - optind), dir, &diags);
-    ecrc_diag_print(&diags, stderr);
-    ecrc_diag_free(&diags);
+    ecr_diag_print(&diags, stderr);
+    ecr_diag_free(&diags);
     if (rc == ECR_EPARSE)
         return ECRC_EXIT_INVALID;
     if (rc) {

@@ -49,7 +49,7 @@ int cmd_lint(int argc, char **argv)
         }
     }
     diag_list diags;
-    ecrc_diag_init(&diags);
+    ecr_diag_init(&diags);
     loaded_set set;
     if (ecrc_load_cases((const char *const *)argv + optind, (size_t)(argc - optind), NULL,
                         golden_dir, &set, &diags)) {
@@ -63,13 +63,13 @@ int cmd_lint(int argc, char **argv)
         if (stat("golden", &st) == 0 && S_ISDIR(st.st_mode))
             ecrc_loaded_set_orphans("golden", &set, &diags);
     }
-    ecrc_diag_print(&diags, stdout);
+    ecr_diag_print(&diags, stdout);
     printf("lint: %zu case file%s, %zu golden%s, %zu problem%s\n", set.n, set.n == 1 ? "" : "s",
            ngoldens, ngoldens == 1 ? "" : "s", diags.n, diags.n == 1 ? "" : "s");
     int rc = diags.n ? ECRC_EXIT_INVALID : (set.n ? ECRC_EXIT_OK : ECRC_EXIT_INVALID);
     if (!set.n && !diags.n)
         printf("lint: no case files found\n");
     ecrc_loaded_set_free(&set);
-    ecrc_diag_free(&diags);
+    ecr_diag_free(&diags);
     return rc;
 }

@@ -213,13 +213,13 @@ int cmd_run(int argc, char **argv)
         return rc;
 
     diag_list diags;
-    ecrc_diag_init(&diags);
+    ecr_diag_init(&diags);
     baseline *bl = NULL;
     if (cfg.baseline) {
         bl = ecrc_baseline_load(cfg.baseline, &diags);
         if (!bl) {
-            ecrc_diag_print(&diags, stderr);
-            ecrc_diag_free(&diags);
+            ecr_diag_print(&diags, stderr);
+            ecr_diag_free(&diags);
             return ECRC_EXIT_INVALID;
         }
     }
@@ -231,12 +231,12 @@ int cmd_run(int argc, char **argv)
         ecrc_baseline_free(bl);
         return ECRC_EXIT_INTERNAL;
     }
-    ecrc_diag_print(&diags, stderr);
+    ecr_diag_print(&diags, stderr);
     int invalid_files = diags.n > 0;
     if (!set.n) {
         fprintf(stderr, "ecrconform run: no case files%s\n", cfg.filter ? " match the filter" : "");
         ecrc_loaded_set_free(&set);
-        ecrc_diag_free(&diags);
+        ecr_diag_free(&diags);
         ecrc_baseline_free(bl);
         return invalid_files ? ECRC_EXIT_INVALID : ECRC_EXIT_USAGE;
     }
@@ -264,7 +264,7 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, "ecrconform run: cannot start the built-in emulator: %s\n",
                     ecr_strerror(erc));
             ecrc_loaded_set_free(&set);
-            ecrc_diag_free(&diags);
+            ecr_diag_free(&diags);
             ecrc_baseline_free(bl);
             return ECRC_EXIT_INTERNAL;
         }
@@ -357,7 +357,7 @@ int cmd_run(int argc, char **argv)
 done:
     ecremu_stop(builtin);
     ecrc_loaded_set_free(&set);
-    ecrc_diag_free(&diags);
+    ecr_diag_free(&diags);
     ecrc_baseline_free(bl);
     return exit_code;
 }

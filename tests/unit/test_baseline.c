@@ -90,7 +90,7 @@ static const char *const GOOD =
 static void test_load_good(void)
 {
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     baseline *b = ecrc_baseline_load(write_file("good.json", GOOD), &d);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_EQUAL(d.n, 0);
@@ -111,7 +111,7 @@ static void test_load_good(void)
     CU_ASSERT_PTR_NOT_NULL(b);
     CU_ASSERT_EQUAL(b ? b->n : 1, 0);
     ecrc_baseline_free(b);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 /* Loads text and expects NULL with a diagnostic whose field and message
@@ -119,7 +119,7 @@ static void test_load_good(void)
 static void expect_error(const char *text, const char *field, const char *message)
 {
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     const char *path = write_file("bad.json", text);
     baseline *b = ecrc_baseline_load(path, &d);
     CU_ASSERT_PTR_NULL(b);
@@ -132,10 +132,10 @@ static void expect_error(const char *text, const char *field, const char *messag
     }
     if (!found) {
         fprintf(stderr, "\nno diagnostic [%s] [%s] for %s; got:\n", field, message, text);
-        ecrc_diag_print(&d, stderr);
+        ecr_diag_print(&d, stderr);
     }
     CU_ASSERT_TRUE(found);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_load_errors(void)
@@ -170,18 +170,18 @@ static void test_load_errors(void)
                  "expected_failures[0].status", "must be \"fail\"");
 
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     char missing[256];
     snprintf(missing, sizeof missing, "%s/no-such-baseline.json", g_dir);
     CU_ASSERT_PTR_NULL(ecrc_baseline_load(missing, &d));
     CU_ASSERT_EQUAL(d.n, 1);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_apply(void)
 {
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     baseline *b = ecrc_baseline_load(write_file("good.json", GOOD), &d);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     run_report *r = fixture();
@@ -233,14 +233,14 @@ static void test_apply(void)
 
     ecrc_report_free(r);
     ecrc_baseline_free(b);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_write_from_report(void)
 {
     run_report *r = fixture();
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     baseline *prev = ecrc_baseline_load(write_file("good.json", GOOD), &d);
     CU_ASSERT_PTR_NOT_NULL_FATAL(prev);
     CU_ASSERT_EQUAL_FATAL(ecrc_baseline_apply(prev, r), ECR_OK);
@@ -252,7 +252,7 @@ static void test_write_from_report(void)
     CU_ASSERT_EQUAL_FATAL(ecrc_baseline_write_from_report(r, path, NULL, "see the logs"), ECR_OK);
     baseline *b = ecrc_baseline_load(path, &d);
     if (!b)
-        ecrc_diag_print(&d, stderr);
+        ecr_diag_print(&d, stderr);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_STRING_EQUAL(b->target, "moto-5.2.1");
     CU_ASSERT_PTR_NOT_NULL(strstr(b->description, "TODO"));
@@ -291,7 +291,7 @@ static void test_write_from_report(void)
     ecrc_baseline_free(b);
     ecrc_baseline_free(prev);
     ecrc_report_free(r);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 int register_baseline_suite(void)

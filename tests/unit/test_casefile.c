@@ -29,7 +29,7 @@ static case_def *load(const char *tree, const char *name, diag_list *d)
     path_of(cases, sizeof cases, rel);
     snprintf(rel, sizeof rel, "%s/golden", tree);
     path_of(golden_root, sizeof golden_root, rel);
-    ecrc_diag_init(d);
+    ecr_diag_init(d);
     return ecrc_case_load(path, cases, golden_root, d);
 }
 
@@ -175,7 +175,7 @@ static void test_good_case(void)
 
     ecrc_case_free(c);
     ecrc_case_free(NULL);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_malformed_json(void)
@@ -184,15 +184,15 @@ static void test_malformed_json(void)
     CU_ASSERT_PTR_NULL(load(BAD, "malformed.json", &d));
     CU_ASSERT_EQUAL(d.n, 1);
     HAS(&d, "malformed.json", "", "invalid JSON at line 3, column 18");
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 
     CU_ASSERT_PTR_NULL(load(BAD, "not-object.json", &d));
     HAS(&d, "not-object.json", "", "must be a JSON object");
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 
     CU_ASSERT_PTR_NULL(load(BAD, "no-such-case.json", &d));
     HAS(&d, "no-such-case.json", "", "cannot open");
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_missing_id(void)
@@ -201,11 +201,11 @@ static void test_missing_id(void)
     CU_ASSERT_PTR_NULL(load(BAD, "missing-id.json", &d));
     HAS(&d, "missing-id.json", "id", "required member missing");
     CU_ASSERT_EQUAL(d.n, 1);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 
     CU_ASSERT_PTR_NULL(load(BAD, "id-mismatch.json", &d));
     HAS(&d, "id-mismatch.json", "id", "the file name must be other-name.json");
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_wrong_types(void)
@@ -219,7 +219,7 @@ static void test_wrong_types(void)
     HAS(&d, "wrong-types.json", "fixture", "must be an object");
     HAS(&d, "wrong-types.json", "steps", "must be an array");
     CU_ASSERT_EQUAL(d.n, 5);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_unknown_variable(void)
@@ -233,7 +233,7 @@ static void test_unknown_variable(void)
     HAS(&d, "golden/unknown-variable/delete.json", "body.imageIds[0].imageDigest",
         "unknown variable ${digest:zz}");
     CU_ASSERT_EQUAL(d.n, 3);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_manifests(void)
@@ -247,7 +247,7 @@ static void test_manifests(void)
     HAS(&d, "bad-manifests.json", "fixture.repositories[0].images[2].manifest", "without '..'");
     HAS(&d, "bad-manifests.json", "fixture.repositories[0].images[2].tags[0]", "non-empty string");
     CU_ASSERT_EQUAL(d.n, 4);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_missing_golden(void)
@@ -258,7 +258,7 @@ static void test_missing_golden(void)
     HAS(&d, "missing-golden.json", "steps[0].golden", "golden/missing-golden/delete.json");
     HAS(&d, "missing-golden.json", "steps[1].golden", "golden/missing-golden/state.json");
     CU_ASSERT_EQUAL(d.n, 2);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_state_check(void)
@@ -267,7 +267,7 @@ static void test_state_check(void)
     CU_ASSERT_PTR_NULL(load(BAD, "no-state-check.json", &d));
     HAS(&d, "no-state-check.json", "steps", "no ListImages or DescribeImages step after the first");
     CU_ASSERT_EQUAL(d.n, 1);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_exact_message_on_inferred(void)
@@ -278,7 +278,7 @@ static void test_exact_message_on_inferred(void)
         "exact message text on a level I golden");
     HAS(&d, "golden/exact-message/state.json", "error.message", "use a $regex or $any matcher");
     CU_ASSERT_EQUAL(d.n, 2);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_unknown_key(void)
@@ -290,7 +290,7 @@ static void test_unknown_key(void)
     HAS(&d, "unknown-key.json", "fixture.repositories[0].imags", "unknown member");
     HAS(&d, "unknown-key.json", "steps[1].raw.bdy", "unknown member");
     CU_ASSERT_EQUAL(d.n, 4);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_faults(void)
@@ -305,7 +305,7 @@ static void test_faults(void)
     HAS(&d, "bad-faults.json", "fixture.faults[5].image", "not an image of fixture repository");
     HAS(&d, "bad-faults.json", "requires", "fault-injection");
     CU_ASSERT_EQUAL(d.n, 7);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_duplicates(void)
@@ -316,7 +316,7 @@ static void test_duplicates(void)
     HAS(&d, "duplicates.json", "fixture.repositories[1].images[0].id", "duplicate image id 'a'");
     HAS(&d, "duplicates.json", "steps[1].name", "duplicate step name 'delete'");
     CU_ASSERT_EQUAL(d.n, 3);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_names_labels_ranges(void)
@@ -337,7 +337,7 @@ static void test_names_labels_ranges(void)
     HAS(&d, "bad-names.json", "steps[0].raw.auth", "unknown auth 'basic'");
     HAS(&d, "bad-names.json", "steps[1].golden", "relative to the golden directory");
     CU_ASSERT_EQUAL(d.n, 13);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_find_cases_root(void)
@@ -378,7 +378,7 @@ static void test_collect_paths(void)
     path_of(missing, sizeof missing, BAD "/no-such-dir");
 
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     char **list = NULL;
     const char *one[] = {dir};
     size_t n = ecrc_case_collect_paths(one, 1, &list, &d);
@@ -406,10 +406,10 @@ static void test_collect_paths(void)
         CU_ASSERT_PTR_NOT_NULL(strstr(d.items[0].message, "No such file"));
     }
     ecrc_case_paths_free(list);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 
     /* A single file is taken as named, whatever its directory. */
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     const char *single[] = {file};
     n = ecrc_case_collect_paths(single, 1, &list, &d);
     CU_ASSERT_EQUAL(n, 1);
@@ -425,7 +425,7 @@ static void test_collect_paths(void)
     CU_ASSERT_PTR_NULL(list[0]);
     ecrc_case_paths_free(list);
     ecrc_case_paths_free(NULL);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 
     /* Only *.json files; hidden entries are skipped. */
     char tmp[] = "/tmp/ecrc-collect-XXXXXX";
@@ -445,13 +445,13 @@ static void test_collect_paths(void)
     f = fopen(p4, "w");
     if (f)
         fclose(f);
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     const char *t[] = {tmp};
     n = ecrc_case_collect_paths(t, 1, &list, &d);
     CU_ASSERT_EQUAL(n, 0);
     CU_ASSERT_EQUAL(d.n, 0);
     ecrc_case_paths_free(list);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
     unlink(p4);
     rmdir(p3);
     unlink(p2);
@@ -468,7 +468,7 @@ static void test_all_bad_fixtures_fail(void)
     path_of(cases, sizeof cases, BAD "/cases");
     path_of(golden_root, sizeof golden_root, BAD "/golden");
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     char **list = NULL;
     const char *one[] = {dir};
     size_t n = ecrc_case_collect_paths(one, 1, &list, &d);
@@ -480,7 +480,7 @@ static void test_all_bad_fixtures_fail(void)
         ecrc_case_free(c);
     }
     ecrc_case_paths_free(list);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 int register_casefile_suite(void)

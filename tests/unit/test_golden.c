@@ -40,7 +40,7 @@ static void write_file(const char *path, const char *text)
 static golden *load(const char *text, diag_list *d)
 {
     write_file(gpath, text);
-    ecrc_diag_init(d);
+    ecr_diag_init(d);
     return ecrc_golden_load(gpath, d);
 }
 
@@ -71,7 +71,7 @@ static void dump(const diag_list *d)
         if (!has(&d_, (field), (part)))                                                            \
             dump(&d_);                                                                             \
         ecrc_golden_free(g_);                                                                      \
-        ecrc_diag_free(&d_);                                                                       \
+        ecr_diag_free(&d_);                                                                        \
     } while (0)
 
 #define PROV_C "\"provenance\": {\"level\": \"C\", \"sources\": [\"aws/aws-cli#6424\"]}"
@@ -103,7 +103,7 @@ static void test_valid_body_golden(void)
     CU_ASSERT_EQUAL(json_object_object_length(g->headers), 2);
     ecrc_golden_free(g);
     ecrc_golden_free(NULL);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_valid_error_golden(void)
@@ -120,7 +120,7 @@ static void test_valid_error_golden(void)
     CU_ASSERT(json_object_is_type(g->error_message, json_type_object));
     CU_ASSERT_PTR_NULL(g->headers);
     ecrc_golden_free(g);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 
     /* message is optional (not compared), and an exact text is fine on C. */
     g = load("{" PROV_C ", \"status\": 400, \"error\": {\"type\": \"SerializationException\"}}",
@@ -128,11 +128,11 @@ static void test_valid_error_golden(void)
     CU_ASSERT_PTR_NOT_NULL(g);
     CU_ASSERT_PTR_NULL(g ? g->error_message : NULL);
     ecrc_golden_free(g);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
     g = load("{" PROV_C ", \"status\": 400, \"error\": {\"type\": \"T\", \"message\": \"m\"}}", &d);
     CU_ASSERT_PTR_NOT_NULL(g);
     ecrc_golden_free(g);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_file_problems(void)
@@ -146,28 +146,28 @@ static void test_file_problems(void)
     REFUSED("{\"a\": 1", "", "invalid JSON at line 1, column 8: unexpected end of data");
 
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     CU_ASSERT_PTR_NULL(ecrc_golden_load("/nonexistent/golden.json", &d));
     CU_ASSERT_EQUAL(d.n, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(d.items[0].message, "cannot open"));
     CU_ASSERT_STRING_EQUAL(d.items[0].file, "/nonexistent/golden.json");
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 
     /* The size cap is checked before reading: a sparse file costs nothing. */
     int fd = open(gpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     CU_ASSERT_FATAL(fd >= 0);
     CU_ASSERT_EQUAL(ftruncate(fd, GOLDEN_FILE_MAX + 1), 0);
     close(fd);
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     CU_ASSERT_PTR_NULL(ecrc_golden_load(gpath, &d));
     CU_ASSERT(has(&d, "", "file too large"));
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 
     /* A directory is not a golden. */
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     CU_ASSERT_PTR_NULL(ecrc_golden_load(tmpdir, &d));
     CU_ASSERT_EQUAL(d.n, 1);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_read_json_keeps_bytes(void)
@@ -326,7 +326,7 @@ static void test_matcher_regex(void)
                      &d);
     CU_ASSERT_PTR_NOT_NULL(g);
     ecrc_golden_free(g);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_matcher_type(void)
@@ -365,10 +365,10 @@ static void test_check_matchers_count(void)
     json_object *j = json_tokener_parse(
         "{\"a\": {\"$foo\": 1}, \"b\": [{\"$regex\": \"(\"}], \"c\": {\"$type\": \"string\"}}");
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     CU_ASSERT_EQUAL(ecrc_golden_check_matchers(j, "f.json", "body", &d), 2);
     CU_ASSERT_EQUAL(d.n, 2);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
     json_object_put(j);
 }
 
@@ -401,14 +401,14 @@ static void test_inferred_exact_text(void)
                      &d);
     CU_ASSERT_PTR_NOT_NULL(g);
     ecrc_golden_free(g);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
     /* On C the exact text is the point. */
     g = load("{" PROV_C ", \"status\": 200, \"body\": {\"failures\": [{\"failureReason\": "
              "\"Requested image not found\"}]}}",
              &d);
     CU_ASSERT_PTR_NOT_NULL(g);
     ecrc_golden_free(g);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_collects_all(void)
@@ -425,7 +425,7 @@ static void test_collects_all(void)
     CU_ASSERT(has(&d, "status", "100..599"));
     CU_ASSERT(has(&d, "body.a.$type", "one of"));
     CU_ASSERT_EQUAL(d.n, 5);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 int register_golden_suite(void)

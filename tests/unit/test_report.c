@@ -987,7 +987,7 @@ static void test_matrix(void)
     snprintf(pb, sizeof pb, "%s", in_dir("m-b.json"));
     snprintf(pbad, sizeof pbad, "%s", in_dir("m-bad.json"));
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     const char *good[] = {pa, pb};
     CU_ASSERT_EQUAL(ecrc_matrix_compare_files(good, 2, in_dir("cmp3"), &d), ECR_OK);
     CU_ASSERT_EQUAL(d.n, 0);
@@ -1000,7 +1000,7 @@ static void test_matrix(void)
     CU_ASSERT_EQUAL_FATAL(d.n, 1);
     CU_ASSERT_STRING_EQUAL(d.items[0].file, pbad);
     CU_ASSERT_EQUAL(access(in_dir("cmp4/compare.md"), F_OK), -1);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
 
     ecrc_report_free(a);
     ecrc_report_free(b);

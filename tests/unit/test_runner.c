@@ -80,13 +80,13 @@ static case_def *load(const char *id)
     char path[512];
     snprintf(path, sizeof path, "%s/cases/batch-delete-image/%s.json", ECRC_SOURCE_DIR, id);
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     char cases[512], goldens[512]; /* src_path's buffer is overwritten by each call */
     snprintf(cases, sizeof cases, "%s", src_path("cases"));
     snprintf(goldens, sizeof goldens, "%s", src_path("golden"));
     case_def *c = ecrc_case_load(path, cases, goldens, &d);
-    ecrc_diag_print(&d, stderr);
-    ecrc_diag_free(&d);
+    ecr_diag_print(&d, stderr);
+    ecr_diag_free(&d);
     return c;
 }
 
@@ -146,12 +146,12 @@ static void test_wrong_golden_fails_with_paths_and_actual_file(void)
     CU_ASSERT_EQUAL(access(actual, R_OK), 0);
     /* The recorded file is not a golden until reviewed: lint refuses it. */
     diag_list d;
-    ecrc_diag_init(&d);
+    ecr_diag_init(&d);
     golden *g = ecrc_golden_load(actual, &d);
     CU_ASSERT_PTR_NULL(g);
     CU_ASSERT_TRUE(d.n >= 1 && strstr(d.items[0].field, "review") != NULL);
     ecrc_golden_free(g);
-    ecrc_diag_free(&d);
+    ecr_diag_free(&d);
     /* The state check after it still ran and passed: a failed step does not stop the case. */
     CU_ASSERT_TRUE(r->cases[0].steps[c->nsteps - 1].passed);
     ecrc_report_free(r);

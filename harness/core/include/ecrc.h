@@ -16,40 +16,11 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include "ecr/diag.h"
 #include "ecr/result.h"
 
 /* Opaque here: a loaded case file (harness/core/load/casefile.h). */
 typedef struct case_def case_def;
-
-/* ---- Diagnostics: `file: field: message` lists (load/diag.c) ---- */
-
-typedef struct diag_item {
-    char *file;
-    char *field; /* a JSON path such as "steps[1].input" or "" */
-    char *message;
-} diag_item;
-
-typedef struct diag_list {
-    diag_item *items; /* owned */
-    size_t n, cap;
-} diag_list;
-
-/* Zeroes the list. Cannot fail. */
-void ecrc_diag_init(diag_list *d);
-
-/* Appends a diagnostic (strings are copied; fmt is printf-style; messages
- * longer than 1023 bytes are cut). When memory runs out the item is dropped
- * silently: a diagnostic must never be the reason a run crashes, and loaders
- * fail on their own allocation failures anyway. */
-void ecrc_diag_add(diag_list *d, const char *file, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Writes every item as "file: field: message\n" (or "file: message" when the
- * field is empty) to f. */
-void ecrc_diag_print(const diag_list *d, void *file_ptr /* FILE * */);
-
-/* Frees every item; d may be NULL. */
-void ecrc_diag_free(diag_list *d);
 
 /* ---- Credentials and the HTTP client (run/awsclient.c) ---- */
 

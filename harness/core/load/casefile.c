@@ -48,7 +48,7 @@ static void fail(loader *L, const char *file, const char *field, const char *fmt
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ecrc_diag_add(L->diags, file, field, "%s", msg);
+    ecr_diag_add(L->diags, file, field, "%s", msg);
     L->errors++;
 }
 
@@ -137,7 +137,7 @@ static void check_members(loader *L, json_object *obj, const char *where,
         if (in_list(k, allowed))
             continue;
         char f[DIAG_FIELD_MAX];
-        ecrc_diag_field_key(f, sizeof f, where, k);
+        ecr_diag_field_key(f, sizeof f, where, k);
         ERR(L, f, "unknown member (allowed: %s)", names);
     }
 }
@@ -149,7 +149,7 @@ static json_object *get_member(loader *L, json_object *obj, const char *where, c
                                json_type t, int required, int nonempty)
 {
     char f[DIAG_FIELD_MAX];
-    ecrc_diag_field_key(f, sizeof f, where, key);
+    ecr_diag_field_key(f, sizeof f, where, key);
     json_object *v;
     if (!json_object_object_get_ex(obj, key, &v)) {
         if (required)
@@ -191,7 +191,7 @@ static char **get_strings(loader *L, json_object *arr, const char *where, size_t
         json_object *s = json_object_array_get_idx(arr, i);
         if (json_object_get_type(s) != json_type_string || !json_object_get_string_len(s)) {
             char f[DIAG_FIELD_MAX];
-            ecrc_diag_field_index(f, sizeof f, where, i);
+            ecr_diag_field_index(f, sizeof f, where, i);
             ERR(L, f, "must be a non-empty string");
             continue;
         }
@@ -243,14 +243,14 @@ static void scan_json(loader *L, const char *file, const char *field, json_objec
     case json_type_array:
         for (size_t i = 0; i < json_object_array_length(j); i++) {
             char f[DIAG_FIELD_MAX];
-            ecrc_diag_field_index(f, sizeof f, field, i);
+            ecr_diag_field_index(f, sizeof f, field, i);
             scan_json(L, file, f, json_object_array_get_idx(j, i));
         }
         break;
     case json_type_object: {
         json_object_object_foreach (j, k, v) {
             char f[DIAG_FIELD_MAX];
-            ecrc_diag_field_key(f, sizeof f, field, k);
+            ecr_diag_field_key(f, sizeof f, field, k);
             scan_json(L, file, f, v);
         }
         break;
@@ -276,7 +276,7 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
 
     const char *id = get_string(L, jo, where, "id", 1, 1);
     if (id) {
-        ecrc_diag_field_key(f, sizeof f, where, "id");
+        ecr_diag_field_key(f, sizeof f, where, "id");
         if (!valid_image_id(id))
             ERR(L, f, "image id '%s' must match [A-Za-z0-9._-]+", id);
         /* Unique in the whole case: ${digest:<id>} does not name the repository. */
@@ -292,7 +292,7 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
 
     const char *mp = get_string(L, jo, where, "manifest", 1, 1);
     if (mp) {
-        ecrc_diag_field_key(f, sizeof f, where, "manifest");
+        ecr_diag_field_key(f, sizeof f, where, "manifest");
         im->manifest_path = xdup(L, mp);
         if (!safe_relative(mp)) {
             ERR(L, f, "must be a path relative to the cases directory, without '..'");
@@ -314,7 +314,7 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
 
     json_object *tags = get_member(L, jo, where, "tags", json_type_array, 0, 0);
     if (tags) {
-        ecrc_diag_field_key(f, sizeof f, where, "tags");
+        ecr_diag_field_key(f, sizeof f, where, "tags");
         im->tags = get_strings(L, tags, f, &im->ntags);
     }
     const char *mt = get_string(L, jo, where, "media_type", 0, 1);
@@ -336,7 +336,7 @@ static void load_repo(loader *L, case_def *c, json_object *jo, const char *where
 
     const char *name = get_string(L, jo, where, "name", 1, 1);
     if (name) {
-        ecrc_diag_field_key(f, sizeof f, where, "name");
+        ecr_diag_field_key(f, sizeof f, where, "name");
         if (!valid_name(name))
             ERR(L, f, "repository name '%s' must match [a-z0-9]+(-[a-z0-9]+)*", name);
         for (size_t i = 0; i < c->nrepos; i++)
@@ -347,14 +347,14 @@ static void load_repo(loader *L, case_def *c, json_object *jo, const char *where
 
     json_object *v;
     if (json_object_object_get_ex(jo, "create", &v)) {
-        ecrc_diag_field_key(f, sizeof f, where, "create");
+        ecr_diag_field_key(f, sizeof f, where, "create");
         if (json_object_get_type(v) != json_type_boolean)
             ERR(L, f, "must be true or false");
         else
             r->create = json_object_get_boolean(v);
     }
     if (json_object_object_get_ex(jo, "length", &v)) {
-        ecrc_diag_field_key(f, sizeof f, where, "length");
+        ecr_diag_field_key(f, sizeof f, where, "length");
         int64_t len = json_object_get_int64(v);
         if (json_object_get_type(v) != json_type_int || len < 2 || len > 256)
             ERR(L, f, "must be an integer from 2 to 256");
@@ -364,7 +364,7 @@ static void load_repo(loader *L, case_def *c, json_object *jo, const char *where
 
     json_object *imgs = get_member(L, jo, where, "images", json_type_array, 0, 0);
     if (imgs && json_object_array_length(imgs)) {
-        ecrc_diag_field_key(f, sizeof f, where, "images");
+        ecr_diag_field_key(f, sizeof f, where, "images");
         if (!r->create)
             ERR(L, f, "images need a repository that is created (create is false)");
         size_t n = json_object_array_length(imgs);
@@ -376,7 +376,7 @@ static void load_repo(loader *L, case_def *c, json_object *jo, const char *where
              * see the earlier repositories plus this one's own images. */
             for (size_t i = 0; i < n; i++) {
                 char e[DIAG_FIELD_MAX];
-                ecrc_diag_field_index(e, sizeof e, f, i);
+                ecr_diag_field_index(e, sizeof e, f, i);
                 load_image(L, r, json_object_array_get_idx(imgs, i), e, c);
             }
         }
@@ -405,7 +405,7 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
 
     const char *kind = get_string(L, jo, where, "fault", 1, 1);
     if (kind) {
-        ecrc_diag_field_key(f, sizeof f, where, "fault");
+        ecr_diag_field_key(f, sizeof f, where, "fault");
         if (!in_list(kind, FAULT_KINDS))
             ERR(L, f,
                 "unknown fault '%s' (known: kms-error, upstream-access-denied, "
@@ -417,7 +417,7 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
     const case_repo *repo = NULL;
     const char *rn = get_string(L, jo, where, "repository", 1, 1);
     if (rn) {
-        ecrc_diag_field_key(f, sizeof f, where, "repository");
+        ecr_diag_field_key(f, sizeof f, where, "repository");
         repo = find_repo(c, rn);
         if (!repo)
             ERR(L, f, "'%s' is not a fixture repository", rn);
@@ -425,7 +425,7 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
     }
     const char *img = get_string(L, jo, where, "image", 0, 1);
     int per_image = kind && !strcmp(kind, "image-inaccessible");
-    ecrc_diag_field_key(f, sizeof f, where, "image");
+    ecr_diag_field_key(f, sizeof f, where, "image");
     if (img) {
         if (kind && !per_image)
             ERR(L, f, "only image-inaccessible takes an image");
@@ -462,7 +462,7 @@ static void load_fixture(loader *L, case_def *c, json_object *fx)
         }
         for (size_t i = 0; i < n; i++) {
             char f[DIAG_FIELD_MAX];
-            ecrc_diag_field_index(f, sizeof f, "fixture.repositories", i);
+            ecr_diag_field_index(f, sizeof f, "fixture.repositories", i);
             load_repo(L, c, json_object_array_get_idx(repos, i), f);
         }
     }
@@ -476,7 +476,7 @@ static void load_fixture(loader *L, case_def *c, json_object *fx)
         }
         for (size_t i = 0; i < n; i++) {
             char f[DIAG_FIELD_MAX];
-            ecrc_diag_field_index(f, sizeof f, "fixture.faults", i);
+            ecr_diag_field_index(f, sizeof f, "fixture.faults", i);
             load_fault(L, c, json_object_array_get_idx(faults, i), f);
         }
     }
@@ -509,7 +509,7 @@ static void load_raw(loader *L, case_step *s, json_object *raw, const char *wher
     const char *auth = get_string(L, raw, where, "auth", 0, 1);
     if (auth) {
         int a = list_index(auth, AUTH_NAMES);
-        ecrc_diag_field_key(f, sizeof f, where, "auth");
+        ecr_diag_field_key(f, sizeof f, where, "auth");
         if (a < 0)
             ERR(L, f, "unknown auth '%s' (known: sigv4, none, unknown-key, wrong-secret)", auth);
         else
@@ -517,21 +517,21 @@ static void load_raw(loader *L, case_step *s, json_object *raw, const char *wher
     }
     const char *target = get_string(L, raw, where, "target", 0, 1);
     if (target) {
-        ecrc_diag_field_key(f, sizeof f, where, "target");
+        ecr_diag_field_key(f, sizeof f, where, "target");
         scan_string(L, L->file, f, target);
         s->target = xdup(L, target);
     }
     /* An empty body is a legitimate malformed request. */
     const char *body = get_string(L, raw, where, "body", 0, 0);
     if (body) {
-        ecrc_diag_field_key(f, sizeof f, where, "body");
+        ecr_diag_field_key(f, sizeof f, where, "body");
         scan_string(L, L->file, f, body);
         s->raw_body = xdup(L, body);
     }
     json_object *h;
     if (!json_object_object_get_ex(raw, "headers", &h))
         return;
-    ecrc_diag_field_key(f, sizeof f, where, "headers");
+    ecr_diag_field_key(f, sizeof f, where, "headers");
     if (json_object_get_type(h) != json_type_object) {
         ERR(L, f, "must be an object of header name to string");
         return;
@@ -545,7 +545,7 @@ static void load_raw(loader *L, case_step *s, json_object *raw, const char *wher
     }
     json_object_object_foreach (h, name, val) {
         char hf[DIAG_FIELD_MAX];
-        ecrc_diag_field_key(hf, sizeof hf, f, name);
+        ecr_diag_field_key(hf, sizeof hf, f, name);
         if (!name[0] || strpbrk(name, " \t\r\n:")) {
             ERR(L, hf, "not a valid header name");
             continue;
@@ -576,7 +576,7 @@ static void load_step_golden(loader *L, const case_def *c, case_step *s, const c
                              const char *where)
 {
     char f[DIAG_FIELD_MAX], path[PATH_MAX];
-    ecrc_diag_field_key(f, sizeof f, where, "golden");
+    ecr_diag_field_key(f, sizeof f, where, "golden");
     int n;
     if (override)
         n = snprintf(path, sizeof path, "%s/%s", L->golden_root, override);
@@ -621,7 +621,7 @@ static void load_step(loader *L, case_def *c, json_object *jo, const char *where
 
     const char *name = get_string(L, jo, where, "name", 1, 1);
     if (name) {
-        ecrc_diag_field_key(f, sizeof f, where, "name");
+        ecr_diag_field_key(f, sizeof f, where, "name");
         if (!valid_name(name))
             ERR(L, f, "step name '%s' must match [a-z0-9]+(-[a-z0-9]+)*", name);
         for (size_t i = 0; i < c->nsteps; i++)
@@ -631,14 +631,14 @@ static void load_step(loader *L, case_def *c, json_object *jo, const char *where
     }
     const char *op = get_string(L, jo, where, "operation", 1, 1);
     if (op) {
-        ecrc_diag_field_key(f, sizeof f, where, "operation");
+        ecr_diag_field_key(f, sizeof f, where, "operation");
         if (!valid_operation(op))
             ERR(L, f, "'%s' is not an operation name (like BatchDeleteImage)", op);
         s->operation = xdup(L, op);
     }
 
     json_object *in;
-    ecrc_diag_field_key(f, sizeof f, where, "input");
+    ecr_diag_field_key(f, sizeof f, where, "input");
     if (json_object_object_get_ex(jo, "input", &in)) {
         if (json_object_get_type(in) != json_type_object) {
             ERR(L, f, "must be an object (the request body)");
@@ -654,13 +654,13 @@ static void load_step(loader *L, case_def *c, json_object *jo, const char *where
 
     json_object *raw;
     if (json_object_object_get_ex(jo, "raw", &raw)) {
-        ecrc_diag_field_key(f, sizeof f, where, "raw");
+        ecr_diag_field_key(f, sizeof f, where, "raw");
         load_raw(L, s, raw, f);
     }
 
     const char *override = get_string(L, jo, where, "golden", 0, 1);
     if (override && !safe_relative(override)) {
-        ecrc_diag_field_key(f, sizeof f, where, "golden");
+        ecr_diag_field_key(f, sizeof f, where, "golden");
         ERR(L, f, "must be a path relative to the golden directory, without '..'");
     } else {
         load_step_golden(L, c, s, override, where);
@@ -708,7 +708,7 @@ static void check_covers(loader *L, case_def *c, json_object *root)
         }
         if (!ok) {
             char f[DIAG_FIELD_MAX];
-            ecrc_diag_field_index(f, sizeof f, "covers", i);
+            ecr_diag_field_index(f, sizeof f, "covers", i);
             ERR(L, f,
                 "'%s' is not a label: use failureCode:<Code>, exception:<Type> or "
                 "behaviour:<name>",
@@ -727,13 +727,13 @@ case_def *ecrc_case_load(const char *path, const char *cases_root, const char *g
     char err[512];
     json_object *root = ecrc_golden_read_json(path, GOLDEN_FILE_MAX, NULL, NULL, err, sizeof err);
     if (!root) {
-        ecrc_diag_add(diags, path, "", "%s", err);
+        ecr_diag_add(diags, path, "", "%s", err);
         return NULL;
     }
     case_def *c = calloc(1, sizeof *c);
     L.known = ecrc_vars_new();
     if (!c || !L.known || !(c->path = strdup(path))) {
-        ecrc_diag_add(diags, path, "", "out of memory");
+        ecr_diag_add(diags, path, "", "out of memory");
         goto out;
     }
     if (json_object_get_type(root) != json_type_object) {
@@ -790,7 +790,7 @@ case_def *ecrc_case_load(const char *path, const char *cases_root, const char *g
         }
         for (size_t i = 0; i < n; i++) {
             char f[DIAG_FIELD_MAX];
-            ecrc_diag_field_index(f, sizeof f, "steps", i);
+            ecr_diag_field_index(f, sizeof f, "steps", i);
             load_step(&L, c, json_object_array_get_idx(steps, i), f);
         }
         int state = 0;
@@ -810,7 +810,7 @@ out:
     ecr_buf_free(&L.known_list);
     if (L.errors || !c || !c->path) {
         if (!L.errors && c && c->path) /* defensive: never fail silently */
-            ecrc_diag_add(diags, path, "", "out of memory");
+            ecr_diag_add(diags, path, "", "out of memory");
         ecrc_case_free(c);
         return NULL;
     }

@@ -11,7 +11,7 @@
 
 #include <json-c/json.h>
 #include <stddef.h>
-#include "diag.h"
+#include "ecr/diag.h"
 #include "casepaths.h" /* ecrc_case_find_cases_root, ecrc_case_collect_paths */
 #include "golden.h"
 

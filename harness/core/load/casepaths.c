@@ -58,14 +58,14 @@ typedef struct path_list {
 static int push_path(path_list *pl, const char *p, diag_list *diags)
 {
     if (pl->n >= COLLECT_MAX) {
-        ecrc_diag_add(diags, p, "", "too many case files (limit %d)", COLLECT_MAX);
+        ecr_diag_add(diags, p, "", "too many case files (limit %d)", COLLECT_MAX);
         return -1;
     }
     if (pl->n + 1 >= pl->cap) {
         size_t cap = pl->cap ? pl->cap * 2 : 64;
         char **v = realloc(pl->v, cap * sizeof *v);
         if (!v) {
-            ecrc_diag_add(diags, p, "", "out of memory");
+            ecr_diag_add(diags, p, "", "out of memory");
             return -1;
         }
         pl->v = v;
@@ -73,7 +73,7 @@ static int push_path(path_list *pl, const char *p, diag_list *diags)
     }
     char *d = strdup(p);
     if (!d) {
-        ecrc_diag_add(diags, p, "", "out of memory");
+        ecr_diag_add(diags, p, "", "out of memory");
         return -1;
     }
     pl->v[pl->n++] = d;
@@ -90,12 +90,12 @@ static int ends_with_json(const char *name)
 static int walk(path_list *pl, const char *dir, int depth, diag_list *diags)
 {
     if (depth > DIR_DEPTH_MAX) {
-        ecrc_diag_add(diags, dir, "", "directories nested too deeply (limit %d)", DIR_DEPTH_MAX);
+        ecr_diag_add(diags, dir, "", "directories nested too deeply (limit %d)", DIR_DEPTH_MAX);
         return 0;
     }
     DIR *d = opendir(dir);
     if (!d) {
-        ecrc_diag_add(diags, dir, "", "cannot open directory: %s", strerror(errno));
+        ecr_diag_add(diags, dir, "", "cannot open directory: %s", strerror(errno));
         return 0;
     }
     int rc = 0;
@@ -107,7 +107,7 @@ static int walk(path_list *pl, const char *dir, int depth, diag_list *diags)
         int n = snprintf(p, sizeof p, "%s%s%s", dir,
                          dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
         if (n < 0 || (size_t)n >= sizeof p) {
-            ecrc_diag_add(diags, dir, "", "path too long: %s", e->d_name);
+            ecr_diag_add(diags, dir, "", "path too long: %s", e->d_name);
             continue;
         }
         struct stat st;
@@ -136,7 +136,7 @@ size_t ecrc_case_collect_paths(const char *const *paths, size_t npaths, char ***
     for (size_t i = 0; i < npaths; i++) {
         struct stat st;
         if (stat(paths[i], &st) != 0) {
-            ecrc_diag_add(diags, paths[i], "", "%s", strerror(errno));
+            ecr_diag_add(diags, paths[i], "", "%s", strerror(errno));
             continue;
         }
         int rc =

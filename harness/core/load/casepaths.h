@@ -5,7 +5,7 @@
 #define ECR_CASEPATHS_H
 
 #include <stddef.h>
-#include "diag.h"
+#include "ecr/diag.h"
 
 /* Finds the cases root for a case file: the nearest ancestor directory named
  * "cases", textually in path, else in its realpath (so "./x.json" run from

@@ -190,8 +190,8 @@ static size_t check_regex(const char *re, const char *file, const char *where, d
     int unterminated;
     char *pat = regex_with_dummies(re, &unterminated);
     if (!pat) {
-        ecrc_diag_add(diags, file, where,
-                      unterminated ? "$regex has an unterminated ${" : "out of memory");
+        ecr_diag_add(diags, file, where,
+                     unterminated ? "$regex has an unterminated ${" : "out of memory");
         return 1;
     }
     regex_t rx;
@@ -200,7 +200,7 @@ static size_t check_regex(const char *re, const char *file, const char *where, d
     if (rc != 0) {
         char msg[160];
         regerror(rc, &rx, msg, sizeof msg);
-        ecrc_diag_add(diags, file, where, "$regex does not compile as a POSIX ERE: %s", msg);
+        ecr_diag_add(diags, file, where, "$regex does not compile as a POSIX ERE: %s", msg);
         return 1;
     }
     regfree(&rx);
@@ -218,13 +218,13 @@ static size_t check_children(json_object *j, const char *file, const char *where
     if (json_object_get_type(j) == json_type_array) {
         for (size_t i = 0; i < json_object_array_length(j); i++) {
             char el[DIAG_FIELD_MAX];
-            ecrc_diag_field_index(el, sizeof el, where, i);
+            ecr_diag_field_index(el, sizeof el, where, i);
             n += check(json_object_array_get_idx(j, i), file, el, 0, diags);
         }
     } else if (json_object_get_type(j) == json_type_object) {
         json_object_object_foreach (j, k, v) {
             char m[DIAG_FIELD_MAX];
-            ecrc_diag_field_key(m, sizeof m, where, k);
+            ecr_diag_field_key(m, sizeof m, where, k);
             n += check(v, file, m, 1, diags);
         }
     }
@@ -236,51 +236,51 @@ static size_t check_matcher(const char *key, json_object *arg, const char *file,
                             int member, diag_list *diags)
 {
     char sub[DIAG_FIELD_MAX];
-    ecrc_diag_field_key(sub, sizeof sub, where, key);
+    ecr_diag_field_key(sub, sizeof sub, where, key);
     json_type t = json_object_get_type(arg);
     if (!strcmp(key, "$any") || !strcmp(key, "$absent")) {
         size_t n = 0;
         if (t != json_type_boolean || !json_object_get_boolean(arg)) {
-            ecrc_diag_add(diags, file, sub, "%s takes the value true", key);
+            ecr_diag_add(diags, file, sub, "%s takes the value true", key);
             n++;
         }
         if (!strcmp(key, "$absent") && !member) {
-            ecrc_diag_add(diags, file, where, "$absent is only valid as an object member");
+            ecr_diag_add(diags, file, where, "$absent is only valid as an object member");
             n++;
         }
         return n;
     }
     if (!strcmp(key, "$regex")) {
         if (t != json_type_string) {
-            ecrc_diag_add(diags, file, sub, "$regex takes a string");
+            ecr_diag_add(diags, file, sub, "$regex takes a string");
             return 1;
         }
         return check_regex(json_object_get_string(arg), file, sub, diags);
     }
     if (!strcmp(key, "$type")) {
         if (t != json_type_string || !is_type_name(json_object_get_string(arg))) {
-            ecrc_diag_add(diags, file, sub,
-                          "$type takes one of string, number, boolean, object, array, null");
+            ecr_diag_add(diags, file, sub,
+                         "$type takes one of string, number, boolean, object, array, null");
             return 1;
         }
         return 0;
     }
     if (!strcmp(key, "$set")) {
         if (t != json_type_array) {
-            ecrc_diag_add(diags, file, sub, "$set takes an array");
+            ecr_diag_add(diags, file, sub, "$set takes an array");
             return 1;
         }
         return check_children(arg, file, sub, diags);
     }
     if (!strcmp(key, "$partial")) {
         if (t != json_type_object) {
-            ecrc_diag_add(diags, file, sub, "$partial takes an object");
+            ecr_diag_add(diags, file, sub, "$partial takes an object");
             return 1;
         }
         return check_children(arg, file, sub, diags);
     }
-    ecrc_diag_add(diags, file, sub,
-                  "unknown matcher %s (known: $any, $absent, $regex, $type, $set, $partial)", key);
+    ecr_diag_add(diags, file, sub,
+                 "unknown matcher %s (known: $any, $absent, $regex, $type, $set, $partial)", key);
     return 1;
 }
 
@@ -304,9 +304,9 @@ static size_t check(json_object *j, const char *file, const char *where, int mem
     if (dollars == 0)
         return check_children(j, file, where, diags);
     if (json_object_object_length(j) != 1) {
-        ecrc_diag_add(diags, file, where,
-                      "a matcher object has exactly one member, the \"$\" key (found %d members)",
-                      json_object_object_length(j));
+        ecr_diag_add(diags, file, where,
+                     "a matcher object has exactly one member, the \"$\" key (found %d members)",
+                     json_object_object_length(j));
         return 1;
     }
     json_object_object_foreach (j, mk, arg) {
@@ -385,16 +385,16 @@ static size_t find_exact_reasons(json_object *j, const char *file, const char *w
     if (t == json_type_array) {
         for (size_t i = 0; i < json_object_array_length(j); i++) {
             char el[DIAG_FIELD_MAX];
-            ecrc_diag_field_index(el, sizeof el, where, i);
+            ecr_diag_field_index(el, sizeof el, where, i);
             n += find_exact_reasons(json_object_array_get_idx(j, i), file, el, level, diags);
         }
     } else if (t == json_type_object) {
         json_object_object_foreach (j, k, v) {
             char m[DIAG_FIELD_MAX];
-            ecrc_diag_field_key(m, sizeof m, where, k);
+            ecr_diag_field_key(m, sizeof m, where, k);
             int lit;
             if (!strcmp(k, "failureReason") && is_exact_text(v, &lit)) {
-                ecrc_diag_add(diags, file, m, lit ? MSG_LITERAL_RE : MSG_EXACT, level);
+                ecr_diag_add(diags, file, m, lit ? MSG_LITERAL_RE : MSG_EXACT, level);
                 n++;
             } else {
                 n += find_exact_reasons(v, file, m, level, diags);
@@ -428,8 +428,8 @@ static size_t unknown_members(json_object *obj, const char *const *allowed, cons
             ok |= !strcmp(k, allowed[i]);
         if (!ok) {
             char m[DIAG_FIELD_MAX];
-            ecrc_diag_field_key(m, sizeof m, where, k);
-            ecrc_diag_add(diags, file, m, "unknown member");
+            ecr_diag_field_key(m, sizeof m, where, k);
+            ecr_diag_add(diags, file, m, "unknown member");
             n++;
         }
     }
@@ -452,17 +452,17 @@ static size_t load_provenance(golden *g, json_object *root, const char *file, in
     *level_ok = 0;
     json_object *prov, *v;
     if (!json_object_object_get_ex(root, "provenance", &prov)) {
-        ecrc_diag_add(diags, file, "provenance", "required member missing");
+        ecr_diag_add(diags, file, "provenance", "required member missing");
         return 1;
     }
     if (json_object_get_type(prov) != json_type_object) {
-        ecrc_diag_add(diags, file, "provenance", "must be an object");
+        ecr_diag_add(diags, file, "provenance", "must be an object");
         return 1;
     }
     n += unknown_members(prov, allowed, file, "provenance", diags);
 
     if (!json_object_object_get_ex(prov, "level", &v)) {
-        ecrc_diag_add(diags, file, "provenance.level", "required member missing");
+        ecr_diag_add(diags, file, "provenance.level", "required member missing");
         n++;
     } else {
         const char *s =
@@ -474,18 +474,18 @@ static size_t load_provenance(golden *g, json_object *root, const char *file, in
                 found = 1;
             }
         if (!found) {
-            ecrc_diag_add(diags, file, "provenance.level",
-                          "must be one of \"C\", \"D\", \"I\", \"E\"");
+            ecr_diag_add(diags, file, "provenance.level",
+                         "must be one of \"C\", \"D\", \"I\", \"E\"");
             n++;
         }
         *level_ok = found;
     }
 
     if (!json_object_object_get_ex(prov, "sources", &v)) {
-        ecrc_diag_add(diags, file, "provenance.sources", "required member missing");
+        ecr_diag_add(diags, file, "provenance.sources", "required member missing");
         n++;
     } else if (json_object_get_type(v) != json_type_array || json_object_array_length(v) == 0) {
-        ecrc_diag_add(diags, file, "provenance.sources", "must be a non-empty array of strings");
+        ecr_diag_add(diags, file, "provenance.sources", "must be a non-empty array of strings");
         n++;
     } else {
         size_t cnt = json_object_array_length(v);
@@ -496,8 +496,8 @@ static size_t load_provenance(golden *g, json_object *root, const char *file, in
             json_object *s = json_object_array_get_idx(v, i);
             if (json_object_get_type(s) != json_type_string || !json_object_get_string_len(s)) {
                 char f[DIAG_FIELD_MAX];
-                ecrc_diag_field_index(f, sizeof f, "provenance.sources", i);
-                ecrc_diag_add(diags, file, f, "must be a non-empty string");
+                ecr_diag_field_index(f, sizeof f, "provenance.sources", i);
+                ecr_diag_add(diags, file, f, "must be a non-empty string");
                 n++;
                 continue;
             }
@@ -507,15 +507,15 @@ static size_t load_provenance(golden *g, json_object *root, const char *file, in
 
     int has_notes = json_object_object_get_ex(prov, "notes", &v);
     if (has_notes && json_object_get_type(v) != json_type_string) {
-        ecrc_diag_add(diags, file, "provenance.notes", "must be a string");
+        ecr_diag_add(diags, file, "provenance.notes", "must be a string");
         n++;
     } else if (has_notes) {
         g->notes = xstrdup(json_object_get_string(v), &n);
     }
     if (*level_ok && (g->level == LEVEL_I || g->level == LEVEL_E) && (!g->notes || !g->notes[0])) {
-        ecrc_diag_add(diags, file, "provenance.notes",
-                      "required for level %s: the decision and its reasoning",
-                      ecrc_golden_level_name(g->level));
+        ecr_diag_add(diags, file, "provenance.notes",
+                     "required for level %s: the decision and its reasoning",
+                     ecrc_golden_level_name(g->level));
         n++;
     }
     return n;
@@ -526,23 +526,23 @@ static size_t load_error(golden *g, json_object *err, const char *file, diag_lis
     static const char *const allowed[] = {"type", "message", NULL};
     size_t n = 0;
     if (json_object_get_type(err) != json_type_object) {
-        ecrc_diag_add(diags, file, "error", "must be an object {\"type\", \"message\"}");
+        ecr_diag_add(diags, file, "error", "must be an object {\"type\", \"message\"}");
         return 1;
     }
     n += unknown_members(err, allowed, file, "error", diags);
     json_object *v;
     if (!json_object_object_get_ex(err, "type", &v)) {
-        ecrc_diag_add(diags, file, "error.type", "required member missing");
+        ecr_diag_add(diags, file, "error.type", "required member missing");
         n++;
     } else if (json_object_get_type(v) != json_type_string || !json_object_get_string_len(v)) {
-        ecrc_diag_add(diags, file, "error.type", "must be a non-empty string");
+        ecr_diag_add(diags, file, "error.type", "must be a non-empty string");
         n++;
     } else {
         g->error_type = xstrdup(json_object_get_string(v), &n);
     }
     if (json_object_object_get_ex(err, "message", &v)) {
         if (json_object_get_type(v) != json_type_string && !is_matcher_object(v)) {
-            ecrc_diag_add(diags, file, "error.message", "must be a string or a matcher");
+            ecr_diag_add(diags, file, "error.message", "must be a string or a matcher");
             n++;
         } else {
             n += ecrc_golden_check_matchers(v, file, "error.message", diags);
@@ -555,16 +555,16 @@ static size_t load_error(golden *g, json_object *err, const char *file, diag_lis
 static size_t load_headers(golden *g, json_object *h, const char *file, diag_list *diags)
 {
     if (json_object_get_type(h) != json_type_object) {
-        ecrc_diag_add(diags, file, "headers",
-                      "must be an object of header name to string or matcher");
+        ecr_diag_add(diags, file, "headers",
+                     "must be an object of header name to string or matcher");
         return 1;
     }
     size_t n = 0;
     json_object_object_foreach (h, name, val) {
         char f[DIAG_FIELD_MAX];
-        ecrc_diag_field_key(f, sizeof f, "headers", name);
+        ecr_diag_field_key(f, sizeof f, "headers", name);
         if (!name[0] || strpbrk(name, " \t\r\n:")) {
-            ecrc_diag_add(diags, file, f, "not a valid header name");
+            ecr_diag_add(diags, file, f, "not a valid header name");
             n++;
         }
         /* Header names are case-insensitive: two spellings would be two
@@ -574,12 +574,12 @@ static size_t load_headers(golden *g, json_object *h, const char *file, diag_lis
             if (other == name)
                 break;
             if (!strcasecmp(other, name)) {
-                ecrc_diag_add(diags, file, f, "duplicate header name (names are case-insensitive)");
+                ecr_diag_add(diags, file, f, "duplicate header name (names are case-insensitive)");
                 n++;
             }
         }
         if (json_object_get_type(val) != json_type_string && !is_matcher_object(val)) {
-            ecrc_diag_add(diags, file, f, "must be a string or a matcher");
+            ecr_diag_add(diags, file, f, "must be a string or a matcher");
             n++;
         } else {
             n += ecrc_golden_check_matchers(val, file, f, diags);
@@ -596,18 +596,18 @@ golden *ecrc_golden_load(const char *path, diag_list *diags)
     char err[512];
     json_object *root = ecrc_golden_read_json(path, GOLDEN_FILE_MAX, NULL, NULL, err, sizeof err);
     if (!root) {
-        ecrc_diag_add(diags, path, "", "%s", err);
+        ecr_diag_add(diags, path, "", "%s", err);
         return NULL;
     }
     if (json_object_get_type(root) != json_type_object) {
-        ecrc_diag_add(diags, path, "", "a golden must be a JSON object");
+        ecr_diag_add(diags, path, "", "a golden must be a JSON object");
         json_object_put(root);
         return NULL;
     }
     golden *g = calloc(1, sizeof *g);
     size_t n = 0, before = diags->n;
     if (!g || !(g->path = strdup(path))) {
-        ecrc_diag_add(diags, path, "", "out of memory");
+        ecr_diag_add(diags, path, "", "out of memory");
         json_object_put(root);
         ecrc_golden_free(g);
         return NULL;
@@ -618,11 +618,11 @@ golden *ecrc_golden_load(const char *path, diag_list *diags)
 
     json_object *v;
     if (!json_object_object_get_ex(root, "status", &v)) {
-        ecrc_diag_add(diags, path, "status", "required member missing");
+        ecr_diag_add(diags, path, "status", "required member missing");
         n++;
     } else if (json_object_get_type(v) != json_type_int || json_object_get_int64(v) < 100 ||
                json_object_get_int64(v) > 599) {
-        ecrc_diag_add(diags, path, "status", "must be an integer HTTP status (100..599)");
+        ecr_diag_add(diags, path, "status", "must be an integer HTTP status (100..599)");
         n++;
     } else {
         g->status = (int)json_object_get_int64(v);
@@ -632,12 +632,12 @@ golden *ecrc_golden_load(const char *path, diag_list *diags)
     int has_body = json_object_object_get_ex(root, "body", &body);
     int has_error = json_object_object_get_ex(root, "error", &error);
     if (has_body == has_error) {
-        ecrc_diag_add(diags, path, "", "exactly one of \"body\" and \"error\" must be given");
+        ecr_diag_add(diags, path, "", "exactly one of \"body\" and \"error\" must be given");
         n++;
     }
     if (has_body) {
         if (!body) {
-            ecrc_diag_add(diags, path, "body", "must not be null");
+            ecr_diag_add(diags, path, "body", "must not be null");
             n++;
         } else {
             n += ecrc_golden_check_matchers(body, path, "body", diags);
@@ -653,7 +653,7 @@ golden *ecrc_golden_load(const char *path, diag_list *diags)
         const char *lv = ecrc_golden_level_name(g->level);
         int lit;
         if (g->error_message && is_exact_text(g->error_message, &lit)) {
-            ecrc_diag_add(diags, path, "error.message", lit ? MSG_LITERAL_RE : MSG_EXACT, lv);
+            ecr_diag_add(diags, path, "error.message", lit ? MSG_LITERAL_RE : MSG_EXACT, lv);
             n++;
         }
         if (g->body)
@@ -662,7 +662,7 @@ golden *ecrc_golden_load(const char *path, diag_list *diags)
     json_object_put(root);
     if (n) {
         if (diags->n == before) /* only allocations failed */
-            ecrc_diag_add(diags, path, "", "out of memory");
+            ecr_diag_add(diags, path, "", "out of memory");
         ecrc_golden_free(g);
         return NULL;
     }

@@ -4,7 +4,7 @@
 
 #include <json-c/json.h>
 #include <stddef.h>
-#include "diag.h"
+#include "ecr/diag.h"
 
 typedef enum golden_level { LEVEL_C = 0, LEVEL_D, LEVEL_I, LEVEL_E } golden_level;
 

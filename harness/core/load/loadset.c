@@ -78,8 +78,8 @@ int ecrc_load_cases(const char *const *paths, size_t npaths, const char *filter,
         /* Ids are unique in a run: reports and repository names key on them. */
         for (size_t k = 0; c && k < out->n; k++) {
             if (out->cases[k] && !strcmp(out->cases[k]->id, c->id)) {
-                ecrc_diag_add(diags, path, "id", "duplicate case id '%s' (also in %s)", c->id,
-                              out->cases[k]->path);
+                ecr_diag_add(diags, path, "id", "duplicate case id '%s' (also in %s)", c->id,
+                             out->cases[k]->path);
                 ecrc_case_free(c);
                 c = NULL;
             }
@@ -158,7 +158,7 @@ size_t ecrc_loaded_set_orphans(const char *root, const loaded_set *set, diag_lis
             }
             free(real);
             if (!used) {
-                ecrc_diag_add(diags, path, "", "golden file not used by any step of any case");
+                ecr_diag_add(diags, path, "", "golden file not used by any step of any case");
                 found++;
             }
         }

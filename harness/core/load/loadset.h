@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 #include "casefile.h"
-#include "diag.h"
+#include "ecr/diag.h"
 #include "runner.h"
 
 #endif

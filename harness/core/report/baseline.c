@@ -43,7 +43,7 @@ static json_object *read_json(const char *path, diag_list *diags)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        ecrc_diag_add(diags, path, "", "cannot open the baseline");
+        ecr_diag_add(diags, path, "", "cannot open the baseline");
         return NULL;
     }
     buf b;
@@ -57,18 +57,18 @@ static json_object *read_json(const char *path, diag_list *diags)
         rc = ECR_EIO;
     fclose(f);
     if (rc) {
-        ecrc_diag_add(diags, path, "", "cannot read the baseline: %s", ecr_strerror(rc));
+        ecr_diag_add(diags, path, "", "cannot read the baseline: %s", ecr_strerror(rc));
         ecr_buf_free(&b);
         return NULL;
     }
     if (!b.data || strlen(b.data) != b.len) {
-        ecrc_diag_add(diags, path, "", b.len ? "not JSON: contains NUL bytes" : "empty file");
+        ecr_diag_add(diags, path, "", b.len ? "not JSON: contains NUL bytes" : "empty file");
         ecr_buf_free(&b);
         return NULL;
     }
     json_tokener *tok = json_tokener_new();
     if (!tok) {
-        ecrc_diag_add(diags, path, "", "out of memory");
+        ecr_diag_add(diags, path, "", "out of memory");
         ecr_buf_free(&b);
         return NULL;
     }
@@ -77,7 +77,7 @@ static json_object *read_json(const char *path, diag_list *diags)
     size_t end = json_tokener_get_parse_end(tok);
     json_tokener_free(tok);
     if (!root || jerr != json_tokener_success) {
-        ecrc_diag_add(
+        ecr_diag_add(
             diags, path, "", "not valid JSON: %s (at byte %zu)",
             jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "incomplete text", end);
         json_object_put(root);
@@ -85,7 +85,7 @@ static json_object *read_json(const char *path, diag_list *diags)
     } else {
         for (size_t i = end; i < b.len; i++) {
             if (!strchr(" \t\r\n", b.data[i])) {
-                ecrc_diag_add(diags, path, "", "not valid JSON: trailing data at byte %zu", i);
+                ecr_diag_add(diags, path, "", "not valid JSON: trailing data at byte %zu", i);
                 json_object_put(root);
                 root = NULL;
                 break;
@@ -102,25 +102,25 @@ static char *string_member(json_object *o, const char *key, const char *path, co
                            int required, diag_list *diags)
 {
     char field[DIAG_FIELD_MAX];
-    ecrc_diag_field_key(field, sizeof field, where, key);
+    ecr_diag_field_key(field, sizeof field, where, key);
     json_object *v;
     if (!json_object_object_get_ex(o, key, &v)) {
         if (required)
-            ecrc_diag_add(diags, path, field, "missing");
+            ecr_diag_add(diags, path, field, "missing");
         return NULL;
     }
     if (!json_object_is_type(v, json_type_string)) {
-        ecrc_diag_add(diags, path, field, "must be a string");
+        ecr_diag_add(diags, path, field, "must be a string");
         return NULL;
     }
     const char *s = json_object_get_string(v);
     if (required && !s[0]) {
-        ecrc_diag_add(diags, path, field, "must not be empty");
+        ecr_diag_add(diags, path, field, "must not be empty");
         return NULL;
     }
     char *copy = strdup(s);
     if (!copy)
-        ecrc_diag_add(diags, path, field, "out of memory");
+        ecr_diag_add(diags, path, field, "out of memory");
     return copy;
 }
 
@@ -134,7 +134,7 @@ static void check_members(json_object *o, const char *const *allowed, const char
         for (size_t i = 0; allowed[i] && !ok; i++)
             ok = strcmp(key, allowed[i]) == 0;
         if (!ok)
-            ecrc_diag_add(diags, path, where, "unknown member \"%s\"", key);
+            ecr_diag_add(diags, path, where, "unknown member \"%s\"", key);
     }
 }
 
@@ -148,15 +148,15 @@ baseline *ecrc_baseline_load(const char *path, diag_list *diags)
         return NULL;
     baseline *b = calloc(1, sizeof *b);
     if (!b) {
-        ecrc_diag_add(diags, path, "", "out of memory");
+        ecr_diag_add(diags, path, "", "out of memory");
         json_object_put(root);
         return NULL;
     }
     b->path = strdup(path);
     if (!b->path)
-        ecrc_diag_add(diags, path, "", "out of memory");
+        ecr_diag_add(diags, path, "", "out of memory");
     if (!json_object_is_type(root, json_type_object)) {
-        ecrc_diag_add(diags, path, "", "the top level must be an object");
+        ecr_diag_add(diags, path, "", "the top level must be an object");
         goto done;
     }
     check_members(root, top_keys, path, "", diags);
@@ -165,25 +165,25 @@ baseline *ecrc_baseline_load(const char *path, diag_list *diags)
 
     json_object *list;
     if (!json_object_object_get_ex(root, "expected_failures", &list)) {
-        ecrc_diag_add(diags, path, "expected_failures", "missing");
+        ecr_diag_add(diags, path, "expected_failures", "missing");
         goto done;
     }
     if (!json_object_is_type(list, json_type_array)) {
-        ecrc_diag_add(diags, path, "expected_failures", "must be an array");
+        ecr_diag_add(diags, path, "expected_failures", "must be an array");
         goto done;
     }
     size_t n = json_object_array_length(list);
     b->entries = n ? calloc(n, sizeof *b->entries) : NULL;
     if (n && !b->entries) {
-        ecrc_diag_add(diags, path, "expected_failures", "out of memory");
+        ecr_diag_add(diags, path, "expected_failures", "out of memory");
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
         char field[DIAG_FIELD_MAX];
         json_object *e = json_object_array_get_idx(list, i);
-        ecrc_diag_field_index(field, sizeof field, "expected_failures", i);
+        ecr_diag_field_index(field, sizeof field, "expected_failures", i);
         if (!json_object_is_type(e, json_type_object)) {
-            ecrc_diag_add(diags, path, field, "must be an object {\"id\", \"reason\"}");
+            ecr_diag_add(diags, path, field, "must be an object {\"id\", \"reason\"}");
             continue;
         }
         check_members(e, entry_keys, path, field, diags);
@@ -195,16 +195,16 @@ baseline *ecrc_baseline_load(const char *path, diag_list *diags)
         case_status st = ECRC_CASE_FAIL;
         if (status && strcmp(status, "fail") && strcmp(status, "error")) {
             char st_field[DIAG_FIELD_MAX];
-            ecrc_diag_field_key(st_field, sizeof st_field, field, "status");
-            ecrc_diag_add(diags, path, st_field, "must be \"fail\" (the default) or \"error\"");
+            ecr_diag_field_key(st_field, sizeof st_field, field, "status");
+            ecr_diag_add(diags, path, st_field, "must be \"fail\" (the default) or \"error\"");
         } else if (status && !strcmp(status, "error")) {
             st = ECRC_CASE_ERROR;
         }
         free(status);
         if (id && ecrc_baseline_find(b, id)) {
             char id_field[DIAG_FIELD_MAX];
-            ecrc_diag_field_key(id_field, sizeof id_field, field, "id");
-            ecrc_diag_add(diags, path, id_field, "\"%s\" is listed more than once", id);
+            ecr_diag_field_key(id_field, sizeof id_field, field, "id");
+            ecr_diag_add(diags, path, id_field, "\"%s\" is listed more than once", id);
         }
         if (!id || !reason) {
             free(id);

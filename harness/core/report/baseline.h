@@ -19,7 +19,7 @@
 #include "ecrc.h"
 
 #include <stddef.h>
-#include "diag.h"
+#include "ecr/diag.h"
 #include "report.h"
 #include "ecr/result.h"
 

@@ -313,7 +313,7 @@ ecr_result ecrc_matrix_compare_files(const char *const *paths, size_t n, const c
         const char *err = NULL;
         reports[i] = ecrc_report_read_json(paths[i], &err);
         if (!reports[i]) {
-            ecrc_diag_add(diags, paths[i], "", "%s", err ? err : "cannot read the report");
+            ecr_diag_add(diags, paths[i], "", "%s", err ? err : "cannot read the report");
             rc = ECR_EPARSE;
         }
     }

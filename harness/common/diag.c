@@ -1,11 +1,11 @@
-#include "diag.h"
+#include "ecr/diag.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void ecrc_diag_init(diag_list *d)
+void ecr_diag_init(diag_list *d)
 {
     memset(d, 0, sizeof *d);
 }
@@ -15,7 +15,7 @@ static char *dup_or_empty(const char *s)
     return strdup(s ? s : "");
 }
 
-void ecrc_diag_add(diag_list *d, const char *file, const char *field, const char *fmt, ...)
+void ecr_diag_add(diag_list *d, const char *file, const char *field, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
@@ -44,7 +44,7 @@ void ecrc_diag_add(diag_list *d, const char *file, const char *field, const char
     d->n++;
 }
 
-void ecrc_diag_print(const diag_list *d, void *file_ptr)
+void ecr_diag_print(const diag_list *d, void *file_ptr)
 {
     FILE *f = file_ptr;
     for (size_t i = 0; i < d->n; i++) {
@@ -63,7 +63,7 @@ static void fit(char *out, size_t outsz, int n)
         memcpy(out + outsz - 4, "...", 4);
 }
 
-void ecrc_diag_field_key(char *out, size_t outsz, const char *base, const char *key)
+void ecr_diag_field_key(char *out, size_t outsz, const char *base, const char *key)
 {
     int simple = key[0] != '\0';
     for (const char *k = key; *k; k++)
@@ -76,12 +76,12 @@ void ecrc_diag_field_key(char *out, size_t outsz, const char *base, const char *
         fit(out, outsz, snprintf(out, outsz, "%s[\"%s\"]", base, key));
 }
 
-void ecrc_diag_field_index(char *out, size_t outsz, const char *base, size_t i)
+void ecr_diag_field_index(char *out, size_t outsz, const char *base, size_t i)
 {
     fit(out, outsz, snprintf(out, outsz, "%s[%zu]", base, i));
 }
 
-void ecrc_diag_free(diag_list *d)
+void ecr_diag_free(diag_list *d)
 {
     if (!d)
         return;
