@@ -33,10 +33,6 @@ int cmd_lint(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 
-/* Returns 1 when s is an AWS account id (12 digits, the registryId pattern
- * [0-9]{12}), else 0. */
-int cli_is_account_id(const char *s);
-
 /* Parses a decimal integer in [min, max]; returns 0 and sets *out, or -1. */
 int cli_parse_int(const char *s, long min, long max, long *out);
 

@@ -7,6 +7,7 @@
 
 #include "ecrc.h"
 #include "cli.h"
+#include "ecr/protocol.h"
 #include "ecremu.h"
 
 typedef struct run_config {
@@ -47,7 +48,7 @@ static void usage(FILE *f)
         "\n"
         "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; region from\n"
         "AWS_REGION or AWS_DEFAULT_REGION. Unset, the documented test defaults are used\n"
-        "(" ECRC_AWS_TEST_ACCESS_KEY ", us-east-1), which the built-in emulator knows.\n"
+        "(" ECR_TEST_ACCESS_KEY ", us-east-1), which the built-in emulator knows.\n"
         "\n"
         "Selection and output:\n"
         "  --filter PATTERN   only cases whose id matches (a glob with * ? [ ], else a substring)\n"
@@ -118,7 +119,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
             cfg->baseline = optarg;
             break;
         case O_ACCOUNT:
-            if (!cli_is_account_id(optarg)) {
+            if (!ecr_is_account_id(optarg)) {
                 fprintf(stderr, "ecrconform run: --account: expected 12 digits, got '%s'\n",
                         optarg);
                 return ECRC_EXIT_USAGE;

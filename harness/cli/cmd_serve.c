@@ -7,6 +7,7 @@
 
 #include "ecrc.h"
 #include "cli.h"
+#include "ecr/protocol.h"
 #include "ecremu.h"
 
 static void usage(FILE *f)
@@ -23,12 +24,11 @@ static void usage(FILE *f)
         "  --auth MODE     lenient (default): any well-formed SigV4 request is accepted;\n"
         "                  strict: signatures are verified against the one known credential pair:\n"
         "                  AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when set, else the test\n"
-        "                  defaults " ECREMU_DEFAULT_ACCESS_KEY " / " ECREMU_DEFAULT_SECRET_KEY "\n"
+        "                  defaults " ECR_TEST_ACCESS_KEY " / " ECR_TEST_SECRET_KEY "\n"
         "  --no-control    do not serve the fault-injection control interface (/__ecrconform/)\n"
-        "  --account ID    account id of the emulated registry (default " ECREMU_DEFAULT_ACCOUNT
-        ")\n"
+        "  --account ID    account id of the emulated registry (default " ECR_TEST_ACCOUNT ")\n"
         "  --region NAME   region in ARNs and URIs (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
-        "                  else " ECREMU_DEFAULT_REGION ")\n"
+        "                  else " ECR_TEST_REGION ")\n"
         "\n"
         "Exit codes: 0 stopped by a signal, 2 usage error, 5 the emulator could not start.\n",
         f);
@@ -77,7 +77,7 @@ int cmd_serve(int argc, char **argv)
             ec.control = 0;
             break;
         case O_ACCOUNT:
-            if (!cli_is_account_id(optarg)) {
+            if (!ecr_is_account_id(optarg)) {
                 fprintf(stderr, "ecrconform serve: --account: expected 12 digits, got '%s'\n",
                         optarg);
                 return ECRC_EXIT_USAGE;

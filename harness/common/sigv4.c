@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ecr/digest.h"
+#include "ecr/protocol.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define TERMINATOR "aws4_request"
@@ -61,18 +62,6 @@ static int name_cmp(const char *a, const char *b)
     }
 }
 
-/* "yyyymmddThhmmssZ": the date part keys the signing key, so anything else is
- * refused rather than signed. */
-static int valid_amz_date(const char *d)
-{
-    if (!d || strlen(d) != 16 || d[8] != 'T' || d[15] != 'Z')
-        return 0;
-    for (int i = 0; i < 15; i++)
-        if (i != 8 && !is_digit((unsigned char)d[i]))
-            return 0;
-    return 1;
-}
-
 /* A scope component must not be able to forge scope or line separators. */
 static int valid_scope_part(const char *s)
 {
@@ -88,7 +77,7 @@ static int valid_scope_part(const char *s)
 
 static ecr_result check_scope(const sigv4_scope *scope)
 {
-    if (!scope || !valid_amz_date(scope->amz_date) || !valid_scope_part(scope->region) ||
+    if (!scope || !ecr_valid_amz_date(scope->amz_date) || !valid_scope_part(scope->region) ||
         !valid_scope_part(scope->service))
         return ECR_EINVAL;
     return ECR_OK;
@@ -681,7 +670,7 @@ ecr_result ecr_sigv4_verify(const sigv4_request *req, const sigv4_auth *auth, co
         return ECR_EINVAL;
     /* The credential scope must name the day of X-Amz-Date (AWS refuses a
      * mismatch before looking at the signature). */
-    if (!valid_amz_date(amz_date) || strlen(auth->date) != 8 || memcmp(auth->date, amz_date, 8))
+    if (!ecr_valid_amz_date(amz_date) || strlen(auth->date) != 8 || memcmp(auth->date, amz_date, 8))
         return ECR_EINVAL;
 
     sigv4_header *picked = NULL;

@@ -1,4 +1,5 @@
 #include "api.h"
+#include "ecr/protocol.h"
 
 #include <string.h>
 
@@ -59,7 +60,7 @@ static int throttled(const op_call *c)
 int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, size_t len,
                       json_object **out)
 {
-    static const char prefix[] = API_TARGET_PREFIX;
+    static const char prefix[] = ECR_TARGET_PREFIX;
     const char *op = NULL;
     if (target && strncmp(target, prefix, sizeof prefix - 1) == 0)
         op = target + sizeof prefix - 1;

@@ -14,8 +14,6 @@
 #include <stddef.h>
 #include "ops.h"
 
-#define API_TARGET_PREFIX "AmazonEC2ContainerRegistry_V20150921."
-
 /* Serves one ECR request. target is the X-Amz-Target header (NULL when
  * absent); body[0..len) is the request body and body[len] must be '\0' (a buf
  * guarantees it). Takes the store lock for the whole operation. Sets *out to

@@ -1,4 +1,5 @@
 #include "control.h"
+#include "ecr/protocol.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -304,12 +305,12 @@ int ecremu_control_handle(control *c, const char *method, const char *path, cons
                           const char *body, size_t len, json_object **out)
 {
     *out = NULL;
-    if (strcmp(path, "/__ecrconform/capabilities") == 0) {
+    if (strcmp(path, ECR_CONTROL_CAPABILITIES) == 0) {
         if (strcmp(method, "GET") != 0)
             return reply_message(out, 405, "use GET");
         return capabilities(c, out);
     }
-    if (strcmp(path, "/__ecrconform/faults") == 0) {
+    if (strcmp(path, ECR_CONTROL_FAULTS) == 0) {
         if (strcmp(method, "POST") == 0)
             return add_fault(c, body, len, out);
         if (strcmp(method, "DELETE") == 0) {

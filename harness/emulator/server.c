@@ -2,6 +2,7 @@
  * (emulator.h). Requests are authenticated here (auth.c), then handed to the
  * ECR operations (api.c) or the control interface (control.c). */
 #include "ecremu.h"
+#include "ecr/protocol.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -23,7 +24,6 @@
  * are discarded and answered 413. */
 #define MAX_BODY (10u * 1024u * 1024u)
 #define MAX_HEADERS 128
-#define CONTROL_PREFIX "/__ecrconform/"
 #define CONTENT_TYPE "application/x-amz-json-1.1"
 #define SERVER_ERROR_BODY                                                                          \
     "{\"__type\":\"ServerException\",\"message\":\"An internal server error has occured\"}"
@@ -159,7 +159,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     if (rq->too_big)
         return send_error(conn, 413, "SerializationException",
                           "The request body exceeds the emulator's limit of 10 MiB");
-    if (e->ctl && strncmp(url, CONTROL_PREFIX, sizeof CONTROL_PREFIX - 1) == 0) {
+    if (e->ctl && strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0) {
         const char *repo =
             MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "repositoryName");
         json_object *out = NULL;
@@ -199,10 +199,10 @@ ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
     *out = NULL;
     if (!cfg || (cfg->auth != ECREMU_AUTH_LENIENT && cfg->auth != ECREMU_AUTH_STRICT))
         return ECR_EINVAL;
-    const char *account = cfg->account_id ? cfg->account_id : ECREMU_DEFAULT_ACCOUNT;
-    const char *region = cfg->region ? cfg->region : ECREMU_DEFAULT_REGION;
-    const char *ak = cfg->access_key ? cfg->access_key : ECREMU_DEFAULT_ACCESS_KEY;
-    const char *sk = cfg->secret_key ? cfg->secret_key : ECREMU_DEFAULT_SECRET_KEY;
+    const char *account = cfg->account_id ? cfg->account_id : ECR_TEST_ACCOUNT;
+    const char *region = cfg->region ? cfg->region : ECR_TEST_REGION;
+    const char *ak = cfg->access_key ? cfg->access_key : ECR_TEST_ACCESS_KEY;
+    const char *sk = cfg->secret_key ? cfg->secret_key : ECR_TEST_SECRET_KEY;
     if (!valid_account(account) || !*region || !*ak || !*sk)
         return ECR_EINVAL;
 

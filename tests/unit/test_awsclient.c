@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "awsclient.h"
+#include "ecr/protocol.h"
 #include "ecr/buf.h"
 #include "ecr/sigv4.h"
 #include "suites.h"
@@ -800,12 +801,12 @@ static void test_plain(void)
     aws_client *c = new_client("tok", 5000, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     aws_response r;
-    CU_ASSERT_EQUAL(
-        ecrc_aws_client_plain(c, "POST", "/__ecrconform/faults", "{\"fault\":\"x\"}", &r), ECR_OK);
+    CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "POST", ECR_CONTROL_FAULTS, "{\"fault\":\"x\"}", &r),
+                    ECR_OK);
     CU_ASSERT_EQUAL(r.status, 201);
     CU_ASSERT_STRING_EQUAL(r.body, "{\"ok\":true}");
     CU_ASSERT_STRING_EQUAL(g_srv.method, "POST");
-    CU_ASSERT_STRING_EQUAL(g_srv.url, "/__ecrconform/faults");
+    CU_ASSERT_STRING_EQUAL(g_srv.url, ECR_CONTROL_FAULTS);
     CU_ASSERT_STRING_EQUAL(g_srv.body, "{\"fault\":\"x\"}");
     CU_ASSERT_STRING_EQUAL(srv_header("Content-Type"), "application/json");
     CU_ASSERT_PTR_NULL(srv_header("Authorization"));
@@ -824,7 +825,7 @@ static void test_plain(void)
     CU_ASSERT_PTR_NULL(srv_header("Content-Type"));
     ecrc_aws_response_free(&r);
 
-    CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "DELETE", "/__ecrconform/faults", NULL, &r), ECR_OK);
+    CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "DELETE", ECR_CONTROL_FAULTS, NULL, &r), ECR_OK);
     CU_ASSERT_STRING_EQUAL(g_srv.method, "DELETE");
     CU_ASSERT_EQUAL(g_srv.body_len, 0);
     ecrc_aws_response_free(&r);
@@ -893,15 +894,15 @@ static void test_credentials_from_env(void)
     }
     aws_credentials c;
     CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c), 0);
-    CU_ASSERT_STRING_EQUAL(c.access_key, ECRC_AWS_TEST_ACCESS_KEY);
-    CU_ASSERT_STRING_EQUAL(c.secret_key, ECRC_AWS_TEST_SECRET_KEY);
+    CU_ASSERT_STRING_EQUAL(c.access_key, ECR_TEST_ACCESS_KEY);
+    CU_ASSERT_STRING_EQUAL(c.secret_key, ECR_TEST_SECRET_KEY);
     CU_ASSERT_STRING_EQUAL(c.session_token, "");
-    CU_ASSERT_STRING_EQUAL(c.region, ECRC_AWS_TEST_REGION);
+    CU_ASSERT_STRING_EQUAL(c.region, ECR_TEST_REGION);
 
     setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1); /* half a pair: defaults */
     setenv("AWS_DEFAULT_REGION", "eu-west-3", 1);
     CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c), 0);
-    CU_ASSERT_STRING_EQUAL(c.access_key, ECRC_AWS_TEST_ACCESS_KEY);
+    CU_ASSERT_STRING_EQUAL(c.access_key, ECR_TEST_ACCESS_KEY);
     CU_ASSERT_STRING_EQUAL(c.region, "eu-west-3");
 
     setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "ecr/buf.h"
+#include "ecr/protocol.h"
 #include "ecremu.h"
 #include "suites.h"
 
@@ -102,9 +103,8 @@ static int http(const ecremu *e, const char *method, const char *path, const cha
     if (method)
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (how != SIGN_NONE) {
-        const char *ak =
-            how == SIGN_UNKNOWN_KEY ? "AKIDNOSUCHKEY0000000" : ECREMU_DEFAULT_ACCESS_KEY;
-        const char *sk = how == SIGN_WRONG_SECRET ? "not-the-secret" : ECREMU_DEFAULT_SECRET_KEY;
+        const char *ak = how == SIGN_UNKNOWN_KEY ? "AKIDNOSUCHKEY0000000" : ECR_TEST_ACCESS_KEY;
+        const char *sk = how == SIGN_WRONG_SECRET ? "not-the-secret" : ECR_TEST_SECRET_KEY;
         curl_easy_setopt(c, CURLOPT_AWS_SIGV4, "aws:amz:us-east-1:ecr");
         curl_easy_setopt(c, CURLOPT_USERNAME, ak);
         curl_easy_setopt(c, CURLOPT_PASSWORD, sk);
@@ -258,7 +258,7 @@ static void raw_auth(const char *authz, const char *date, reply *r)
 static void test_malformed_authorization(void)
 {
     static const char good_form[] =
-        "AWS4-HMAC-SHA256 Credential=" ECREMU_DEFAULT_ACCESS_KEY "/20240101/us-east-1/ecr/"
+        "AWS4-HMAC-SHA256 Credential=" ECR_TEST_ACCESS_KEY "/20240101/us-east-1/ecr/"
         "aws4_request, SignedHeaders=host;x-amz-date, Signature="
         "0000000000000000000000000000000000000000000000000000000000000000";
     reply r;
@@ -291,7 +291,7 @@ static void test_lenient(void)
     reply_free(&r);
     expect_auth_error(e, SIGN_NONE, "MissingAuthenticationTokenException", NULL);
     /* no control interface on this one: the path is just an unsigned ECR call */
-    CU_ASSERT_EQUAL(http(e, NULL, "/__ecrconform/capabilities", NULL, NULL, 0, SIGN_NONE, &r), 0);
+    CU_ASSERT_EQUAL(http(e, NULL, ECR_CONTROL_CAPABILITIES, NULL, NULL, 0, SIGN_NONE, &r), 0);
     CU_ASSERT_EQUAL(r.status, 400);
     CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "MissingAuthenticationTokenException");
     reply_free(&r);
@@ -302,18 +302,17 @@ static void test_control_over_http(void)
 {
     reply r;
     CU_ASSERT_EQUAL_FATAL(
-        http(g_strict, NULL, "/__ecrconform/capabilities", NULL, NULL, 0, SIGN_NONE, &r), 0);
+        http(g_strict, NULL, ECR_CONTROL_CAPABILITIES, NULL, NULL, 0, SIGN_NONE, &r), 0);
     CU_ASSERT_EQUAL(r.status, 200);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.body.data, "\"fault-injection\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.body.data, "\"strict-auth\""));
-    CU_ASSERT_STRING_EQUAL(member(&r, "account"), ECREMU_DEFAULT_ACCOUNT);
-    CU_ASSERT_STRING_EQUAL(member(&r, "region"), ECREMU_DEFAULT_REGION);
+    CU_ASSERT_STRING_EQUAL(member(&r, "account"), ECR_TEST_ACCOUNT);
+    CU_ASSERT_STRING_EQUAL(member(&r, "region"), ECR_TEST_REGION);
     reply_free(&r);
 
     const char *fault = "{\"fault\":\"throttling\",\"repositoryName\":\"ecremu/ctl\"}";
     CU_ASSERT_EQUAL(
-        http(g_strict, "POST", "/__ecrconform/faults", NULL, fault, strlen(fault), SIGN_NONE, &r),
-        0);
+        http(g_strict, "POST", ECR_CONTROL_FAULTS, NULL, fault, strlen(fault), SIGN_NONE, &r), 0);
     CU_ASSERT_EQUAL(r.status, 200);
     CU_ASSERT_STRING_EQUAL(r.body.data, "{}");
     reply_free(&r);
@@ -325,7 +324,7 @@ static void test_control_over_http(void)
 
     const char *bad = "{\"fault\":\"no-such-kind\",\"repositoryName\":\"ecremu/ctl\"}";
     CU_ASSERT_EQUAL(
-        http(g_strict, "POST", "/__ecrconform/faults", NULL, bad, strlen(bad), SIGN_NONE, &r), 0);
+        http(g_strict, "POST", ECR_CONTROL_FAULTS, NULL, bad, strlen(bad), SIGN_NONE, &r), 0);
     CU_ASSERT_EQUAL(r.status, 400);
     CU_ASSERT_STRING_NOT_EQUAL(member(&r, "message"), "<none>");
     reply_free(&r);

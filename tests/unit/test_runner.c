@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "casefile.h"
+#include "ecr/protocol.h"
 #include "ecremu.h"
 #include "fixture.h"
 #include "runner.h"
@@ -26,14 +27,14 @@ static int setup(void)
     ecremu_config ec = {.auth = ECREMU_AUTH_STRICT,
                         .control = 1,
                         .quiet = 1,
-                        .access_key = ECRC_AWS_TEST_ACCESS_KEY,
-                        .secret_key = ECRC_AWS_TEST_SECRET_KEY};
+                        .access_key = ECR_TEST_ACCESS_KEY,
+                        .secret_key = ECR_TEST_SECRET_KEY};
     if (ecremu_start(&ec, &E))
         return 1;
     memset(&T, 0, sizeof T);
     snprintf(T.name, sizeof T.name, "built-in");
     snprintf(T.endpoint, sizeof T.endpoint, "http://127.0.0.1:%u", ecremu_port(E));
-    snprintf(T.account, sizeof T.account, "%s", ECREMU_DEFAULT_ACCOUNT);
+    snprintf(T.account, sizeof T.account, "%s", ECR_TEST_ACCOUNT);
     snprintf(T.region, sizeof T.region, "us-east-1");
     T.fault_injection = 1;
     T.strict_auth = 1;
@@ -94,8 +95,8 @@ static run_report *run_one(const target_info *t, case_def *c, const char *report
 {
     runner_options ro = {.target = t, .jobs = 1, .timeout_ms = 5000, .report_dir = report_dir};
     ecrc_aws_credentials_from_env(&ro.creds);
-    snprintf(ro.creds.access_key, sizeof ro.creds.access_key, "%s", ECRC_AWS_TEST_ACCESS_KEY);
-    snprintf(ro.creds.secret_key, sizeof ro.creds.secret_key, "%s", ECRC_AWS_TEST_SECRET_KEY);
+    snprintf(ro.creds.access_key, sizeof ro.creds.access_key, "%s", ECR_TEST_ACCESS_KEY);
+    snprintf(ro.creds.secret_key, sizeof ro.creds.secret_key, "%s", ECR_TEST_SECRET_KEY);
     run_entry e = {.c = c, .path = c->path};
     return ecrc_runner_run(&ro, &e, 1);
 }

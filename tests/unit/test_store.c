@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "ecr/protocol.h"
 #include "ecr/buf.h"
 #include "control.h"
 #include "ecr/digest.h"
@@ -54,7 +55,7 @@ static int call(const char *op, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(body, sizeof body, fmt, ap);
     va_end(ap);
-    snprintf(target, sizeof target, API_TARGET_PREFIX "%s", op);
+    snprintf(target, sizeof target, ECR_TARGET_PREFIX "%s", op);
     json_object_put(g_out);
     g_out = NULL;
     g_status = ecremu_api_handle(&g_ctx, target, body, strlen(body), &g_out);
@@ -499,7 +500,7 @@ static void test_manifest_list(void)
 static void test_request_errors(void)
 {
     create(REPO);
-    char target[] = API_TARGET_PREFIX "NoSuchThing";
+    char target[] = ECR_TARGET_PREFIX "NoSuchThing";
     json_object_put(g_out);
     g_status = ecremu_api_handle(&g_ctx, target, "{}", 2, &g_out);
     ASSERT_ERROR(400, "UnknownOperationException");
@@ -662,12 +663,12 @@ static int ctl(const char *method, const char *path, const char *repo, const cha
 
 static void test_control_interface(void)
 {
-    CU_ASSERT_EQUAL(ctl("GET", "/__ecrconform/capabilities", NULL, ""), 200);
+    CU_ASSERT_EQUAL(ctl("GET", ECR_CONTROL_CAPABILITIES, NULL, ""), 200);
     CU_ASSERT_STRING_EQUAL(str_at("capabilities.0"), "fault-injection");
     CU_ASSERT_STRING_EQUAL(str_at("capabilities.1"), "strict-auth");
     CU_ASSERT_STRING_EQUAL(str_at("account"), ACCOUNT);
     CU_ASSERT_STRING_EQUAL(str_at("region"), "us-east-1");
-    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL,
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL,
                         "{\"fault\":\"throttling\",\"repositoryName\":\"r1\",\"operation\":"
                         "\"ListImages\"}"),
                     200);
@@ -675,24 +676,24 @@ static void test_control_interface(void)
     CU_ASSERT_TRUE(ecremu_control_request_fault(g_ctl, FAULT_THROTTLING, "ListImages", "r1"));
     CU_ASSERT_FALSE(
         ecremu_control_request_fault(g_ctl, FAULT_THROTTLING, "BatchDeleteImage", "r1"));
-    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL,
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL,
                         "{\"fault\":\"kms-error\",\"repositoryName\":\"r1\"}"),
                     200);
     CU_ASSERT_EQUAL(
-        ctl("POST", "/__ecrconform/faults", NULL, "{\"fault\":\"melt\",\"repositoryName\":\"r1\"}"),
+        ctl("POST", ECR_CONTROL_FAULTS, NULL, "{\"fault\":\"melt\",\"repositoryName\":\"r1\"}"),
         400);
     CU_ASSERT_NOT_EQUAL(strlen(str_at("message")), 0);
-    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL, "{\"fault\":\"kms-error\"}"), 400);
-    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL,
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL, "{\"fault\":\"kms-error\"}"), 400);
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL,
                         "{\"fault\":\"image-inaccessible\",\"repositoryName\":\"r1\"}"),
                     400);
-    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL, "not json"), 400);
-    CU_ASSERT_EQUAL(ctl("DELETE", "/__ecrconform/faults", NULL, ""), 400);
-    CU_ASSERT_EQUAL(ctl("DELETE", "/__ecrconform/faults", "r1", ""), 200);
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL, "not json"), 400);
+    CU_ASSERT_EQUAL(ctl("DELETE", ECR_CONTROL_FAULTS, NULL, ""), 400);
+    CU_ASSERT_EQUAL(ctl("DELETE", ECR_CONTROL_FAULTS, "r1", ""), 200);
     CU_ASSERT_FALSE(ecremu_control_request_fault(g_ctl, FAULT_THROTTLING, "ListImages", "r1"));
     const char *code, *reason;
     CU_ASSERT_FALSE(ecremu_control_item_fault(g_ctl, "r1", "sha256:x", &code, &reason));
-    CU_ASSERT_EQUAL(ctl("GET", "/__ecrconform/faults", NULL, ""), 405);
+    CU_ASSERT_EQUAL(ctl("GET", ECR_CONTROL_FAULTS, NULL, ""), 405);
     CU_ASSERT_EQUAL(ctl("GET", "/__ecrconform/nothing", NULL, ""), 404);
     fault_kind k;
     CU_ASSERT_EQUAL(ecremu_fault_kind_parse("upstream-unavailable", &k), 0);

@@ -17,19 +17,13 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "ecr/diag.h"
+#include "ecr/protocol.h"
 #include "ecr/result.h"
 
 /* Opaque here: a loaded case file (harness/core/load/casefile.h). */
 typedef struct case_def case_def;
 
 /* ---- Credentials and the HTTP client (run/awsclient.c) ---- */
-
-/* Documented test defaults used when the environment names no credentials. */
-#define ECRC_AWS_TEST_ACCESS_KEY "AKIDECRCONFORMTEST01"
-
-#define ECRC_AWS_TEST_SECRET_KEY "ecrconform-test-secret-key-not-a-real-one"
-
-#define ECRC_AWS_TEST_REGION "us-east-1"
 
 typedef struct aws_credentials {
     char access_key[256];
@@ -56,10 +50,6 @@ aws_client *ecrc_aws_client_new(const char *endpoint, const aws_credentials *cre
 void ecrc_aws_client_free(aws_client *c);
 
 /* ---- The target under test (run/target.c) ---- */
-
-#define ECRC_CAP_FAULT_INJECTION "fault-injection"
-
-#define ECRC_CAP_STRICT_AUTH "strict-auth"
 
 typedef struct target_info {
     char name[128];     /* label for reports: "built-in", "moto", ... */

@@ -1,4 +1,5 @@
 #include "casefile.h"
+#include "ecr/protocol.h"
 
 #include <errno.h>
 #include <limits.h>

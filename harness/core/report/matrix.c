@@ -282,7 +282,7 @@ ecr_result ecrc_matrix_write(const run_report *const *reports, size_t n, const c
 {
     if (!n)
         return ECR_EINVAL;
-    ecr_result rc = ecrc_report_make_dirs(dir);
+    ecr_result rc = ecr_mkdir_p(dir);
     if (rc)
         return rc;
     matrix m;

@@ -11,33 +11,12 @@
 #include <sys/stat.h>
 
 #include "ecr/buf.h"
+#include "ecr/util.h"
 #include "report.h"
 #include "report_html.h"
 #include "report_json.h"
 #include "report_junit.h"
 #include "report_markdown.h"
-
-ecr_result ecrc_report_make_dirs(const char *dir)
-{
-    char path[PATH_MAX];
-    size_t len = strlen(dir);
-    if (len == 0 || len >= sizeof path)
-        return ECR_EIO;
-    memcpy(path, dir, len + 1);
-    for (size_t i = 1; i <= len; i++) {
-        if (path[i] != '/' && path[i] != '\0')
-            continue;
-        char saved = path[i];
-        path[i] = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return ECR_EIO;
-        path[i] = saved;
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return ECR_EIO;
-    return ECR_OK;
-}
 
 ecr_result ecrc_report_write_all(const run_report *r, const char *dir)
 {
@@ -50,7 +29,7 @@ ecr_result ecrc_report_write_all(const run_report *r, const char *dir)
         {"report.html", ecrc_report_write_html},
         {"summary.md", ecrc_report_write_markdown},
     };
-    ecr_result rc = ecrc_report_make_dirs(dir);
+    ecr_result rc = ecr_mkdir_p(dir);
     if (rc)
         return rc;
     ecr_result first = ECR_OK;

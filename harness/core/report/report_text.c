@@ -6,72 +6,16 @@
 #include <strings.h>
 
 #include "ecr/buf.h"
+#include "ecr/util.h"
 
-#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD in UTF-8 */
 #define REDACTED "REDACTED"
 /* Shorter environment values are not treated as secrets: replacing every "ab"
  * of a report would destroy it and protect nothing real. */
 #define MIN_SECRET_LEN 8
 
-/* Decodes the UTF-8 sequence at s (s[0] != 0) into *cp and returns the
- * number of bytes it spans. An invalid sequence yields U+FFFD and consumes one
- * byte, so each bad byte becomes one replacement character. The NUL
- * terminator is never consumed as a continuation byte. */
-static size_t utf8_decode(const unsigned char *s, unsigned *cp, int *valid)
-{
-    unsigned c = s[0];
-    size_t n;
-    unsigned v, min;
-
-    *valid = 1;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        goto bad;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            goto bad;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        goto bad;
-    *cp = v;
-    return n;
-bad:
-    *cp = 0xFFFD;
-    *valid = 0;
-    return 1;
-}
-
 char *ecrc_report_text_utf8(const char *s)
 {
-    if (!s)
-        return NULL;
-    size_t len = strlen(s);
-    /* Worst case: every byte becomes a 3-byte replacement. */
-    buf b;
-    ecr_buf_init(&b, 3 * len + 2);
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp;
-        int valid;
-        size_t n = utf8_decode(p, &cp, &valid);
-        if (ecr_buf_append(&b, valid ? (const void *)p : REPLACEMENT, valid ? n : 3)) {
-            ecr_buf_free(&b);
-            return NULL;
-        }
-        p += n;
-    }
-    return ecr_buf_steal(&b);
+    return ecr_utf8_sanitize(s);
 }
 
 /* Length of the header name prefix ("Authorization:") when the line segment
@@ -190,7 +134,7 @@ static void put_char(FILE *f, unsigned cp, const unsigned char *p, size_t n, int
                      enum esc_mode mode)
 {
     if (!valid) {
-        fputs(REPLACEMENT, f);
+        fputs(ECR_UTF8_REPLACEMENT, f);
         return;
     }
     if (mode == ESC_MD) {
@@ -242,7 +186,7 @@ static void write_escaped(FILE *f, const char *s, enum esc_mode mode)
     while (*p) {
         unsigned cp;
         int valid;
-        size_t n = utf8_decode(p, &cp, &valid);
+        size_t n = ecr_utf8_decode(p, &cp, &valid);
         put_char(f, cp, p, n, valid, mode);
         p += n;
     }

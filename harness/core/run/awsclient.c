@@ -23,6 +23,7 @@
 
 #include "ecr/buf.h"
 #include "ecr/sigv4.h"
+#include "ecr/protocol.h"
 
 #define UNKNOWN_ACCESS_KEY "AKIDUNKNOWNECRCONFORM0"
 #define WRONG_SECRET_SUFFIX "-wrong"
@@ -65,14 +66,14 @@ int ecrc_aws_credentials_from_env(aws_credentials *c)
         copy_env(c->secret_key, sizeof c->secret_key, "AWS_SECRET_ACCESS_KEY", "");
         copy_env(c->session_token, sizeof c->session_token, "AWS_SESSION_TOKEN", "");
     } else {
-        snprintf(c->access_key, sizeof c->access_key, "%s", ECRC_AWS_TEST_ACCESS_KEY);
-        snprintf(c->secret_key, sizeof c->secret_key, "%s", ECRC_AWS_TEST_SECRET_KEY);
+        snprintf(c->access_key, sizeof c->access_key, "%s", ECR_TEST_ACCESS_KEY);
+        snprintf(c->secret_key, sizeof c->secret_key, "%s", ECR_TEST_SECRET_KEY);
         c->session_token[0] = '\0';
     }
     const char *region = getenv("AWS_REGION");
     if (!region || !*region)
         region = getenv("AWS_DEFAULT_REGION");
-    snprintf(c->region, sizeof c->region, "%s", region && *region ? region : ECRC_AWS_TEST_REGION);
+    snprintf(c->region, sizeof c->region, "%s", region && *region ? region : ECR_TEST_REGION);
     return from_env;
 }
 
@@ -528,16 +529,6 @@ static ecr_result add_suppressions(struct curl_slist **list, const hv *h, size_t
     return ECR_OK;
 }
 
-static int valid_amz_date(const char *d)
-{
-    if (!d || strlen(d) != 16 || d[8] != 'T' || d[15] != 'Z')
-        return 0;
-    for (int i = 0; i < 15; i++)
-        if (i != 8 && (d[i] < '0' || d[i] > '9'))
-            return 0;
-    return 1;
-}
-
 /* Signs h[0..n) and appends the Authorization header to list. */
 static ecr_result add_authorization(aws_client *c, const aws_request *req, const hv *h, size_t n,
                                     const char *body, size_t body_len, const char *amz_date,
@@ -590,7 +581,7 @@ ecr_result ecrc_aws_client_call(aws_client *c, const aws_request *req, aws_respo
     buf target;
     ecr_buf_init(&target, MAX_REQ_STRING);
     ecr_result rc = req->target ? ecr_buf_puts(&target, req->target)
-                                : ecr_buf_printf(&target, AWS_TARGET_PREFIX "%s", req->operation);
+                                : ecr_buf_printf(&target, ECR_TARGET_PREFIX "%s", req->operation);
 
     size_t cap = 5 + req->nheaders, n = 0;
     hv *h = calloc(cap, sizeof *h);
@@ -639,7 +630,7 @@ ecr_result ecrc_aws_client_call(aws_client *c, const aws_request *req, aws_respo
          * (clock-skew cases); one that is not a SigV4 date cannot key a
          * signature, and the target will refuse it anyway. */
         const char *date = find_hv(h, n, "X-Amz-Date");
-        rc = add_authorization(c, req, h, n, body, body_len, valid_amz_date(date) ? date : now,
+        rc = add_authorization(c, req, h, n, body, body_len, ecr_valid_amz_date(date) ? date : now,
                                &list);
     }
     if (rc && !resp->transport_error[0])

@@ -19,7 +19,6 @@
 #include <stddef.h>
 #include "ecr/result.h"
 
-#define AWS_TARGET_PREFIX "AmazonEC2ContainerRegistry_V20150921."
 #define AWS_DEFAULT_TIMEOUT_MS 30000L
 #define AWS_DEFAULT_MAX_RESPONSE (8u * 1024u * 1024u)
 

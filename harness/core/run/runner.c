@@ -1,5 +1,6 @@
 #define _GNU_SOURCE /* nftw's FTW_DEPTH/FTW_PHYS */
 #include "runner.h"
+#include "ecr/protocol.h"
 
 #include <ftw.h>
 #include <errno.h>
@@ -374,7 +375,7 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
     }
 
     char default_target[256];
-    snprintf(default_target, sizeof default_target, "%s%s", AWS_TARGET_PREFIX, s->operation);
+    snprintf(default_target, sizeof default_target, "%s%s", ECR_TARGET_PREFIX, s->operation);
     aws_request req = {.operation = s->operation,
                        .target = target,
                        .body = body,

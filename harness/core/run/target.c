@@ -1,4 +1,5 @@
 #include "target.h"
+#include "ecr/protocol.h"
 
 #include <curl/curl.h>
 #include <json-c/json.h>
@@ -14,7 +15,7 @@ ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, 
                              size_t errsz)
 {
     aws_response r;
-    ecr_result rc = ecrc_aws_client_plain(c, "GET", "/__ecrconform/capabilities", NULL, &r);
+    ecr_result rc = ecrc_aws_client_plain(c, "GET", ECR_CONTROL_CAPABILITIES, NULL, &r);
     if (rc) {
         snprintf(err, errsz, "%s%s%s", ecr_strerror(rc), r.transport_error[0] ? ": " : "",
                  r.transport_error);
@@ -36,9 +37,9 @@ ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, 
             const char *cap = json_object_get_string(json_object_array_get_idx(caps, i));
             if (!cap)
                 continue;
-            if (!strcmp(cap, ECRC_CAP_FAULT_INJECTION))
+            if (!strcmp(cap, ECR_CAP_FAULT_INJECTION))
                 t->fault_injection = 1;
-            else if (!strcmp(cap, ECRC_CAP_STRICT_AUTH))
+            else if (!strcmp(cap, ECR_CAP_STRICT_AUTH))
                 t->strict_auth = !no_strict_auth;
         }
         if (json_object_object_get_ex(j, "account", &v) && json_object_is_type(v, json_type_string))
@@ -53,9 +54,9 @@ ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, 
 
 int ecrc_target_has(const target_info *t, const char *cap)
 {
-    if (!strcmp(cap, ECRC_CAP_FAULT_INJECTION))
+    if (!strcmp(cap, ECR_CAP_FAULT_INJECTION))
         return t->fault_injection;
-    if (!strcmp(cap, ECRC_CAP_STRICT_AUTH))
+    if (!strcmp(cap, ECR_CAP_STRICT_AUTH))
         return t->strict_auth;
     return 0;
 }
@@ -79,7 +80,7 @@ static ecr_result control_call(aws_client *c, const char *method, const char *pa
 
 ecr_result ecrc_target_set_fault(aws_client *c, const char *body, char *err, size_t errsz)
 {
-    return control_call(c, "POST", "/__ecrconform/faults", body, err, errsz);
+    return control_call(c, "POST", ECR_CONTROL_FAULTS, body, err, errsz);
 }
 
 ecr_result ecrc_target_clear_faults(aws_client *c, const char *name, char *err, size_t errsz)

@@ -13,6 +13,7 @@
 #ifndef ECR_EMULATOR_H
 #define ECR_EMULATOR_H
 
+#include "ecr/protocol.h"
 #include "ecr/result.h"
 
 typedef enum ecremu_auth_mode {
@@ -24,19 +25,13 @@ typedef enum ecremu_auth_mode {
     ECREMU_AUTH_STRICT
 } ecremu_auth_mode;
 
-/* Documented test defaults, used when the config leaves a field NULL. */
-#define ECREMU_DEFAULT_ACCOUNT "123456789012"
-#define ECREMU_DEFAULT_REGION "us-east-1"
-#define ECREMU_DEFAULT_ACCESS_KEY "AKIDECRCONFORMTEST01"
-#define ECREMU_DEFAULT_SECRET_KEY "ecrconform-test-secret-key-not-a-real-one"
-
 typedef struct ecremu_config {
     unsigned short port; /* 0: a random free port (read it back with ecremu_port) */
     ecremu_auth_mode auth;
-    const char *account_id; /* NULL: ECREMU_DEFAULT_ACCOUNT */
-    const char *region;     /* NULL: ECREMU_DEFAULT_REGION (repository URIs, ARNs) */
-    const char *access_key; /* NULL: ECREMU_DEFAULT_ACCESS_KEY */
-    const char *secret_key; /* NULL: ECREMU_DEFAULT_SECRET_KEY */
+    const char *account_id; /* NULL: ECR_TEST_ACCOUNT */
+    const char *region;     /* NULL: ECR_TEST_REGION (repository URIs, ARNs) */
+    const char *access_key; /* NULL: ECR_TEST_ACCESS_KEY */
+    const char *secret_key; /* NULL: ECR_TEST_SECRET_KEY */
     int control;            /* nonzero: serve the control interface */
     int quiet;              /* nonzero: no libmicrohttpd error log on stderr */
 } ecremu_config;
