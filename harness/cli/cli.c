@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ecr/protocol.h"
 
 int cli_parse_int(const char *s, long min, long max, long *out)
 {
@@ -13,9 +14,4 @@ int cli_parse_int(const char *s, long min, long max, long *out)
         return -1;
     *out = v;
     return 0;
-}
-
-int cli_is_account_id(const char *s)
-{
-    return strlen(s) == 12 && strspn(s, "0123456789") == 12;
 }

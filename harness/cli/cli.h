@@ -8,12 +8,13 @@
 #define ECR_CLI_H
 
 enum {
-    EXIT_OK = 0,          /* every case passed (or failed only as the baseline expects) */
-    EXIT_FAIL = 1,        /* conformance failures: a case failed or errored on the target */
-    EXIT_USAGE = 2,       /* bad command line */
-    EXIT_INVALID = 3,     /* invalid case, golden, baseline or report files */
-    EXIT_UNREACHABLE = 4, /* the target did not answer */
-    EXIT_INTERNAL = 5 /* the harness itself failed (reports not written, emulator not started) */
+    ECRC_EXIT_OK = 0,          /* every case passed (or failed only as the baseline expects) */
+    ECRC_EXIT_FAIL = 1,        /* conformance failures: a case failed or errored on the target */
+    ECRC_EXIT_USAGE = 2,       /* bad command line */
+    ECRC_EXIT_INVALID = 3,     /* invalid case, golden, baseline or report files */
+    ECRC_EXIT_UNREACHABLE = 4, /* the target did not answer */
+    ECRC_EXIT_INTERNAL =
+        5 /* the harness itself failed (reports not written, emulator not started) */
 };
 
 #define CLI_EXIT_CODES_HELP                                                                        \
@@ -31,10 +32,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
-
-/* Returns 1 when s is an AWS account id (12 digits, the registryId pattern
- * [0-9]{12}), else 0. */
-int cli_is_account_id(const char *s);
 
 /* Parses a decimal integer in [min, max]; returns 0 and sets *out, or -1. */
 int cli_parse_int(const char *s, long min, long max, long *out);

@@ -4,9 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "baseline.h"
+#include "ecrc.h"
 #include "cli.h"
-#include "report.h"
 
 static void usage(FILE *f)
 {
@@ -48,22 +47,22 @@ int cmd_baseline(int argc, char **argv)
             break;
         case O_HELP:
             usage(stdout);
-            return EXIT_OK;
+            return ECRC_EXIT_OK;
         default:
             usage(stderr);
-            return EXIT_USAGE;
+            return ECRC_EXIT_USAGE;
         }
     }
     if (optind != argc - 1 || !output) {
         fprintf(stderr, "ecrconform baseline: expected one REPORT.json and -o FILE\n");
         usage(stderr);
-        return EXIT_USAGE;
+        return ECRC_EXIT_USAGE;
     }
     const char *err = NULL;
-    run_report *r = report_read_json(argv[optind], &err);
+    run_report *r = ecrc_report_read_json(argv[optind], &err);
     if (!r) {
         fprintf(stderr, "%s: %s\n", argv[optind], err ? err : "cannot read the report");
-        return EXIT_INVALID;
+        return ECRC_EXIT_INVALID;
     }
     /* Rewriting an existing baseline keeps its hand-written reasons: apply it
      * to the report first (the writer keeps the reason of every case the
@@ -71,39 +70,39 @@ int cmd_baseline(int argc, char **argv)
      * overwritten. */
     if (access(output, F_OK) == 0) {
         diag_list d;
-        diag_init(&d);
-        baseline *old = baseline_load(output, &d);
+        ecr_diag_init(&d);
+        baseline *old = ecrc_baseline_load(output, &d);
         if (!old) {
-            diag_print(&d, stderr);
+            ecr_diag_print(&d, stderr);
             fprintf(stderr,
                     "ecrconform baseline: %s exists and is not a valid baseline; not "
                     "overwriting it\n",
                     output);
-            diag_free(&d);
-            report_free(r);
-            return EXIT_INVALID;
+            ecr_diag_free(&d);
+            ecrc_report_free(r);
+            return ECRC_EXIT_INVALID;
         }
-        diag_free(&d);
-        ecr_result arc = baseline_apply(old, r);
-        baseline_free(old);
+        ecr_diag_free(&d);
+        ecr_result arc = ecrc_baseline_apply(old, r);
+        ecrc_baseline_free(old);
         if (arc) {
             fprintf(stderr, "ecrconform baseline: %s\n", ecr_strerror(arc));
-            report_free(r);
-            return EXIT_INTERNAL;
+            ecrc_report_free(r);
+            return ECRC_EXIT_INTERNAL;
         }
     }
     ecr_result rc =
-        baseline_write_from_report(r, output, target ? target : r->target, "TODO: confirm");
+        ecrc_baseline_write_from_report(r, output, target ? target : r->target, "TODO: confirm");
     size_t n = 0;
     for (size_t i = 0; i < r->ncases; i++)
-        if (r->cases[i].status == CASE_FAIL || r->cases[i].status == CASE_ERROR)
+        if (r->cases[i].status == ECRC_CASE_FAIL || r->cases[i].status == ECRC_CASE_ERROR)
             n++;
-    report_free(r);
+    ecrc_report_free(r);
     if (rc) {
         fprintf(stderr, "ecrconform baseline: cannot write %s: %s\n", output, ecr_strerror(rc));
-        return EXIT_INTERNAL;
+        return ECRC_EXIT_INTERNAL;
     }
     printf("wrote %s: %zu expected failure%s (edit each reason before committing)\n", output, n,
            n == 1 ? "" : "s");
-    return EXIT_OK;
+    return ECRC_EXIT_OK;
 }

@@ -3,8 +3,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "diag.h"
-#include "matrix.h"
+#include "ecrc.h"
 
 static void usage(FILE *f)
 {
@@ -37,29 +36,29 @@ int cmd_compare(int argc, char **argv)
             break;
         case O_HELP:
             usage(stdout);
-            return EXIT_OK;
+            return ECRC_EXIT_OK;
         default:
             usage(stderr);
-            return EXIT_USAGE;
+            return ECRC_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         fprintf(stderr, "ecrconform compare: expected at least one REPORT.json\n");
         usage(stderr);
-        return EXIT_USAGE;
+        return ECRC_EXIT_USAGE;
     }
     diag_list diags;
-    diag_init(&diags);
-    ecr_result rc = matrix_compare_files((const char *const *)argv + optind,
-                                         (size_t)(argc - optind), dir, &diags);
-    diag_print(&diags, stderr);
-    diag_free(&diags);
+    ecr_diag_init(&diags);
+    ecr_result rc = ecrc_matrix_compare_files((const char *const *)argv + optind,
+                                              (size_t)(argc - optind), dir, &diags);
+    ecr_diag_print(&diags, stderr);
+    ecr_diag_free(&diags);
     if (rc == ECR_EPARSE)
-        return EXIT_INVALID;
+        return ECRC_EXIT_INVALID;
     if (rc) {
         fprintf(stderr, "ecrconform compare: cannot write %s: %s\n", dir, ecr_strerror(rc));
-        return EXIT_INTERNAL;
+        return ECRC_EXIT_INTERNAL;
     }
     printf("wrote %s/compare.html and %s/compare.md (%d targets)\n", dir, dir, argc - optind);
-    return EXIT_OK;
+    return ECRC_EXIT_OK;
 }

@@ -1,5 +1,4 @@
 /* ecrconform lint: validate cases and goldens without running them. */
-#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "load.h"
+#include "ecrc.h"
 
 static void usage(FILE *f)
 {
@@ -27,52 +26,6 @@ static void usage(FILE *f)
         f);
 }
 
-/* Golden files under root that no loaded case uses: a typo in a step name
- * would otherwise leave a golden silently ignored. */
-static size_t report_orphans(const char *root, const loaded_set *set, diag_list *diags)
-{
-    size_t found = 0;
-    DIR *d = opendir(root);
-    if (!d)
-        return 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.')
-            continue;
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s/%s", root, de->d_name);
-        DIR *sub = opendir(dir);
-        if (!sub)
-            continue;
-        struct dirent *fe;
-        while ((fe = readdir(sub))) {
-            size_t len = strlen(fe->d_name);
-            if (len < 6 || strcmp(fe->d_name + len - 5, ".json"))
-                continue;
-            char path[4352]; /* dir (4096) + '/' + a d_name (256) */
-            snprintf(path, sizeof path, "%s/%s", dir, fe->d_name);
-            char *real = realpath(path, NULL);
-            int used = 0;
-            for (size_t i = 0; real && i < set->n && !used; i++) {
-                const case_def *c = set->cases[i];
-                for (size_t k = 0; c && k < c->nsteps && !used; k++) {
-                    char *gr = realpath(c->steps[k].golden_path, NULL);
-                    used = gr && !strcmp(gr, real);
-                    free(gr);
-                }
-            }
-            free(real);
-            if (!used) {
-                diag_add(diags, path, "", "golden file not used by any step of any case");
-                found++;
-            }
-        }
-        closedir(sub);
-    }
-    closedir(d);
-    return found;
-}
-
 int cmd_lint(int argc, char **argv)
 {
     enum { O_GOLDEN = 256, O_HELP };
@@ -89,37 +42,34 @@ int cmd_lint(int argc, char **argv)
             break;
         case O_HELP:
             usage(stdout);
-            return EXIT_OK;
+            return ECRC_EXIT_OK;
         default:
             usage(stderr);
-            return EXIT_USAGE;
+            return ECRC_EXIT_USAGE;
         }
     }
     diag_list diags;
-    diag_init(&diags);
+    ecr_diag_init(&diags);
     loaded_set set;
-    if (load_cases((const char *const *)argv + optind, (size_t)(argc - optind), NULL, golden_dir,
-                   &set, &diags)) {
+    if (ecrc_load_cases((const char *const *)argv + optind, (size_t)(argc - optind), NULL,
+                        golden_dir, &set, &diags)) {
         fprintf(stderr, "ecrconform lint: out of memory\n");
-        return EXIT_INTERNAL;
+        return ECRC_EXIT_INTERNAL;
     }
-    size_t ngoldens = 0;
-    for (size_t i = 0; i < set.n; i++)
-        if (set.cases[i])
-            ngoldens += set.cases[i]->nsteps;
+    size_t ngoldens = ecrc_loaded_set_goldens(&set);
     /* Orphans are only meaningful when the whole corpus was linted. */
     if (optind == argc && !golden_dir) {
         struct stat st;
         if (stat("golden", &st) == 0 && S_ISDIR(st.st_mode))
-            report_orphans("golden", &set, &diags);
+            ecrc_loaded_set_orphans("golden", &set, &diags);
     }
-    diag_print(&diags, stdout);
+    ecr_diag_print(&diags, stdout);
     printf("lint: %zu case file%s, %zu golden%s, %zu problem%s\n", set.n, set.n == 1 ? "" : "s",
            ngoldens, ngoldens == 1 ? "" : "s", diags.n, diags.n == 1 ? "" : "s");
-    int rc = diags.n ? EXIT_INVALID : (set.n ? EXIT_OK : EXIT_INVALID);
+    int rc = diags.n ? ECRC_EXIT_INVALID : (set.n ? ECRC_EXIT_OK : ECRC_EXIT_INVALID);
     if (!set.n && !diags.n)
         printf("lint: no case files found\n");
-    loaded_set_free(&set);
-    diag_free(&diags);
+    ecrc_loaded_set_free(&set);
+    ecr_diag_free(&diags);
     return rc;
 }

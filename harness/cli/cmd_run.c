@@ -5,14 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "awsclient.h"
-#include "baseline.h"
+#include "ecrc.h"
 #include "cli.h"
-#include "emulator.h"
-#include "load.h"
-#include "report.h"
-#include "runner.h"
-#include "target.h"
+#include "ecr/protocol.h"
+#include "ecremu.h"
 
 typedef struct run_config {
     const char *endpoint; /* NULL: the built-in emulator */
@@ -52,7 +48,7 @@ static void usage(FILE *f)
         "\n"
         "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; region from\n"
         "AWS_REGION or AWS_DEFAULT_REGION. Unset, the documented test defaults are used\n"
-        "(" AWS_TEST_ACCESS_KEY ", us-east-1), which the built-in emulator knows.\n"
+        "(" ECR_TEST_ACCESS_KEY ", us-east-1), which the built-in emulator knows.\n"
         "\n"
         "Selection and output:\n"
         "  --filter PATTERN   only cases whose id matches (a glob with * ? [ ], else a substring)\n"
@@ -123,10 +119,10 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
             cfg->baseline = optarg;
             break;
         case O_ACCOUNT:
-            if (!cli_is_account_id(optarg)) {
+            if (!ecr_is_account_id(optarg)) {
                 fprintf(stderr, "ecrconform run: --account: expected 12 digits, got '%s'\n",
                         optarg);
-                return EXIT_USAGE;
+                return ECRC_EXIT_USAGE;
             }
             cfg->account = optarg;
             break;
@@ -134,14 +130,14 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         case O_JOBS:
             if (cli_parse_int(optarg, 1, 64, &cfg->jobs)) {
                 fprintf(stderr, "ecrconform run: --jobs: expected 1..64, got '%s'\n", optarg);
-                return EXIT_USAGE;
+                return ECRC_EXIT_USAGE;
             }
             break;
         case O_TIMEOUT:
             if (cli_parse_int(optarg, 1, 3600, &cfg->timeout_s)) {
                 fprintf(stderr, "ecrconform run: --timeout: expected 1..3600 seconds, got '%s'\n",
                         optarg);
-                return EXIT_USAGE;
+                return ECRC_EXIT_USAGE;
             }
             break;
         case O_NOSTRICT:
@@ -161,7 +157,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
             return -1;
         default:
             usage(stderr);
-            return EXIT_USAGE;
+            return ECRC_EXIT_USAGE;
         }
     }
     if (cfg->endpoint && strncmp(cfg->endpoint, "http://", 7) &&
@@ -169,10 +165,10 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         fprintf(stderr,
                 "ecrconform run: --endpoint: expected an http:// or https:// URL, got '%s'\n",
                 cfg->endpoint);
-        return EXIT_USAGE;
+        return ECRC_EXIT_USAGE;
     }
     *first_path = optind;
-    return EXIT_OK;
+    return ECRC_EXIT_OK;
 }
 
 /* Label for a target given by URL: its host:port. */
@@ -213,67 +209,67 @@ int cmd_run(int argc, char **argv)
     int first;
     int rc = parse_args(argc, argv, &cfg, &first);
     if (rc < 0)
-        return EXIT_OK;
+        return ECRC_EXIT_OK;
     if (rc)
         return rc;
 
     diag_list diags;
-    diag_init(&diags);
+    ecr_diag_init(&diags);
     baseline *bl = NULL;
     if (cfg.baseline) {
-        bl = baseline_load(cfg.baseline, &diags);
+        bl = ecrc_baseline_load(cfg.baseline, &diags);
         if (!bl) {
-            diag_print(&diags, stderr);
-            diag_free(&diags);
-            return EXIT_INVALID;
+            ecr_diag_print(&diags, stderr);
+            ecr_diag_free(&diags);
+            return ECRC_EXIT_INVALID;
         }
     }
 
     loaded_set set;
-    if (load_cases((const char *const *)argv + first, (size_t)(argc - first), cfg.filter,
-                   cfg.golden_dir, &set, &diags)) {
+    if (ecrc_load_cases((const char *const *)argv + first, (size_t)(argc - first), cfg.filter,
+                        cfg.golden_dir, &set, &diags)) {
         fprintf(stderr, "ecrconform run: out of memory\n");
-        baseline_free(bl);
-        return EXIT_INTERNAL;
+        ecrc_baseline_free(bl);
+        return ECRC_EXIT_INTERNAL;
     }
-    diag_print(&diags, stderr);
+    ecr_diag_print(&diags, stderr);
     int invalid_files = diags.n > 0;
     if (!set.n) {
         fprintf(stderr, "ecrconform run: no case files%s\n", cfg.filter ? " match the filter" : "");
-        loaded_set_free(&set);
-        diag_free(&diags);
-        baseline_free(bl);
-        return invalid_files ? EXIT_INVALID : EXIT_USAGE;
+        ecrc_loaded_set_free(&set);
+        ecr_diag_free(&diags);
+        ecrc_baseline_free(bl);
+        return invalid_files ? ECRC_EXIT_INVALID : ECRC_EXIT_USAGE;
     }
 
     aws_credentials creds;
-    aws_credentials_from_env(&creds);
+    ecrc_aws_credentials_from_env(&creds);
     target_info t;
     memset(&t, 0, sizeof t);
     snprintf(t.account, sizeof t.account, "%s", cfg.account ? cfg.account : "123456789012");
     snprintf(t.region, sizeof t.region, "%s", creds.region);
 
-    emu *builtin = NULL;
+    ecremu *builtin = NULL;
     if (!cfg.endpoint) {
         /* The emulator knows exactly the credentials the client signs with. */
-        emu_config ec = {.port = 0,
-                         .auth = EMU_AUTH_STRICT,
-                         .account_id = t.account,
-                         .region = creds.region,
-                         .access_key = creds.access_key,
-                         .secret_key = creds.secret_key,
-                         .control = 1,
-                         .quiet = 1};
-        ecr_result erc = emu_start(&ec, &builtin);
+        ecremu_config ec = {.port = 0,
+                            .auth = ECREMU_AUTH_STRICT,
+                            .account_id = t.account,
+                            .region = creds.region,
+                            .access_key = creds.access_key,
+                            .secret_key = creds.secret_key,
+                            .control = 1,
+                            .quiet = 1};
+        ecr_result erc = ecremu_start(&ec, &builtin);
         if (erc) {
             fprintf(stderr, "ecrconform run: cannot start the built-in emulator: %s\n",
                     ecr_strerror(erc));
-            loaded_set_free(&set);
-            diag_free(&diags);
-            baseline_free(bl);
-            return EXIT_INTERNAL;
+            ecrc_loaded_set_free(&set);
+            ecr_diag_free(&diags);
+            ecrc_baseline_free(bl);
+            return ECRC_EXIT_INTERNAL;
         }
-        snprintf(t.endpoint, sizeof t.endpoint, "http://127.0.0.1:%u", emu_port(builtin));
+        snprintf(t.endpoint, sizeof t.endpoint, "http://127.0.0.1:%u", ecremu_port(builtin));
         snprintf(t.name, sizeof t.name, "%s", cfg.target_name ? cfg.target_name : "built-in");
     } else {
         snprintf(t.endpoint, sizeof t.endpoint, "%s", cfg.endpoint);
@@ -285,18 +281,18 @@ int cmd_run(int argc, char **argv)
             label_from_endpoint(t.endpoint, t.name, sizeof t.name);
     }
 
-    int exit_code = EXIT_OK;
-    aws_client *probe = aws_client_new(t.endpoint, &creds, cfg.timeout_s * 1000, 0);
+    int exit_code = ECRC_EXIT_OK;
+    aws_client *probe = ecrc_aws_client_new(t.endpoint, &creds, cfg.timeout_s * 1000, 0);
     char err[1024] = "";
     ecr_result prc =
-        probe ? target_probe(probe, &t, cfg.no_strict_auth, err, sizeof err) : ECR_ENOMEM;
-    aws_client_free(probe);
+        probe ? ecrc_target_probe(probe, &t, cfg.no_strict_auth, err, sizeof err) : ECR_ENOMEM;
+    ecrc_aws_client_free(probe);
     if (cfg.account) /* an explicit --account wins over the probe */
         snprintf(t.account, sizeof t.account, "%s", cfg.account);
     if (prc) {
         fprintf(stderr, "ecrconform run: target %s unreachable: %s\n", t.endpoint,
                 err[0] ? err : ecr_strerror(prc));
-        exit_code = EXIT_UNREACHABLE;
+        exit_code = ECRC_EXIT_UNREACHABLE;
         goto done;
     }
 
@@ -314,20 +310,20 @@ int cmd_run(int argc, char **argv)
                          .out = stdout,
                          .progress = cfg.progress < 0 ? tty : cfg.progress,
                          .verbose = cfg.verbose};
-    run_report *rep = runner_run(&ro, set.entries, set.n);
+    run_report *rep = ecrc_runner_run(&ro, set.entries, set.n);
     if (!rep) {
         fprintf(stderr, "ecrconform run: out of memory\n");
-        exit_code = EXIT_INTERNAL;
+        exit_code = ECRC_EXIT_INTERNAL;
         goto done;
     }
     if (bl && strcmp(bl->target, t.name))
         fprintf(stderr, "ecrconform run: note: baseline %s is for target '%s', this run is '%s'\n",
                 cfg.baseline, bl->target, t.name);
-    ecr_result brc = bl ? baseline_apply(bl, rep) : ECR_OK;
+    ecr_result brc = bl ? ecrc_baseline_apply(bl, rep) : ECR_OK;
 
     report_summary s;
-    report_summarize(rep, &s);
-    ecr_result wrc = report_write_all(rep, cfg.report_dir);
+    ecrc_report_summarize(rep, &s);
+    ecr_result wrc = ecrc_report_write_all(rep, cfg.report_dir);
     print_summary(rep, &s, cfg.report_dir, set.ninvalid);
     if (wrc || brc) {
         if (wrc)
@@ -335,34 +331,34 @@ int cmd_run(int argc, char **argv)
                     ecr_strerror(wrc));
         if (brc) /* a partial regression list must not pass for a clean one */
             fprintf(stderr, "ecrconform run: cannot apply the baseline: %s\n", ecr_strerror(brc));
-        exit_code = EXIT_INTERNAL;
+        exit_code = ECRC_EXIT_INTERNAL;
     } else if (invalid_files) {
-        exit_code = EXIT_INVALID;
+        exit_code = ECRC_EXIT_INVALID;
     } else if (bl) {
-        exit_code = rep->nregressions ? EXIT_FAIL : EXIT_OK;
+        exit_code = rep->nregressions ? ECRC_EXIT_FAIL : ECRC_EXIT_OK;
     } else if (s.failed || s.errored) {
-        exit_code = EXIT_FAIL;
+        exit_code = ECRC_EXIT_FAIL;
     }
     /* Every case that ran erroring because the target did not answer means
      * the target went away after the probe: that is "unreachable", not a
      * verdict on its behaviour. */
     size_t ran = 0, transport = 0;
     for (size_t i = 0; i < rep->ncases; i++) {
-        if (rep->cases[i].status == CASE_SKIP)
+        if (rep->cases[i].status == ECRC_CASE_SKIP)
             continue;
         ran++;
         transport += rep->cases[i].transport_error != 0;
     }
     if (!wrc && ran && transport == ran) {
         fprintf(stderr, "ecrconform run: target %s stopped answering\n", t.endpoint);
-        exit_code = EXIT_UNREACHABLE;
+        exit_code = ECRC_EXIT_UNREACHABLE;
     }
-    report_free(rep);
+    ecrc_report_free(rep);
 
 done:
-    emu_stop(builtin);
-    loaded_set_free(&set);
-    diag_free(&diags);
-    baseline_free(bl);
+    ecremu_stop(builtin);
+    ecrc_loaded_set_free(&set);
+    ecr_diag_free(&diags);
+    ecrc_baseline_free(bl);
     return exit_code;
 }

@@ -5,9 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "awsclient.h"
+#include "ecrc.h"
 #include "cli.h"
-#include "emulator.h"
+#include "ecr/protocol.h"
+#include "ecremu.h"
 
 static void usage(FILE *f)
 {
@@ -23,11 +24,11 @@ static void usage(FILE *f)
         "  --auth MODE     lenient (default): any well-formed SigV4 request is accepted;\n"
         "                  strict: signatures are verified against the one known credential pair:\n"
         "                  AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when set, else the test\n"
-        "                  defaults " EMU_DEFAULT_ACCESS_KEY " / " EMU_DEFAULT_SECRET_KEY "\n"
+        "                  defaults " ECR_TEST_ACCESS_KEY " / " ECR_TEST_SECRET_KEY "\n"
         "  --no-control    do not serve the fault-injection control interface (/__ecrconform/)\n"
-        "  --account ID    account id of the emulated registry (default " EMU_DEFAULT_ACCOUNT ")\n"
+        "  --account ID    account id of the emulated registry (default " ECR_TEST_ACCOUNT ")\n"
         "  --region NAME   region in ARNs and URIs (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
-        "                  else " EMU_DEFAULT_REGION ")\n"
+        "                  else " ECR_TEST_REGION ")\n"
         "\n"
         "Exit codes: 0 stopped by a signal, 2 usage error, 5 the emulator could not start.\n",
         f);
@@ -44,12 +45,12 @@ int cmd_serve(int argc, char **argv)
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     aws_credentials creds;
-    aws_credentials_from_env(&creds);
-    emu_config ec = {.auth = EMU_AUTH_LENIENT,
-                     .access_key = creds.access_key,
-                     .secret_key = creds.secret_key,
-                     .region = creds.region,
-                     .control = 1};
+    ecrc_aws_credentials_from_env(&creds);
+    ecremu_config ec = {.auth = ECREMU_AUTH_LENIENT,
+                        .access_key = creds.access_key,
+                        .secret_key = creds.secret_key,
+                        .region = creds.region,
+                        .control = 1};
     long port = 0;
     int o;
     optind = 1;
@@ -58,28 +59,28 @@ int cmd_serve(int argc, char **argv)
         case O_PORT:
             if (cli_parse_int(optarg, 0, 65535, &port)) {
                 fprintf(stderr, "ecrconform serve: --port: expected 0..65535, got '%s'\n", optarg);
-                return EXIT_USAGE;
+                return ECRC_EXIT_USAGE;
             }
             break;
         case O_AUTH:
             if (!strcmp(optarg, "strict"))
-                ec.auth = EMU_AUTH_STRICT;
+                ec.auth = ECREMU_AUTH_STRICT;
             else if (!strcmp(optarg, "lenient"))
-                ec.auth = EMU_AUTH_LENIENT;
+                ec.auth = ECREMU_AUTH_LENIENT;
             else {
                 fprintf(stderr, "ecrconform serve: --auth: expected lenient or strict, got '%s'\n",
                         optarg);
-                return EXIT_USAGE;
+                return ECRC_EXIT_USAGE;
             }
             break;
         case O_NOCONTROL:
             ec.control = 0;
             break;
         case O_ACCOUNT:
-            if (!cli_is_account_id(optarg)) {
+            if (!ecr_is_account_id(optarg)) {
                 fprintf(stderr, "ecrconform serve: --account: expected 12 digits, got '%s'\n",
                         optarg);
-                return EXIT_USAGE;
+                return ECRC_EXIT_USAGE;
             }
             ec.account_id = optarg;
             break;
@@ -88,15 +89,15 @@ int cmd_serve(int argc, char **argv)
             break;
         case O_HELP:
             usage(stdout);
-            return EXIT_OK;
+            return ECRC_EXIT_OK;
         default:
             usage(stderr);
-            return EXIT_USAGE;
+            return ECRC_EXIT_USAGE;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "ecrconform serve: unexpected argument '%s'\n", argv[optind]);
-        return EXIT_USAGE;
+        return ECRC_EXIT_USAGE;
     }
     ec.port = (unsigned short)port;
 
@@ -108,23 +109,23 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
-    emu *e = NULL;
-    ecr_result rc = emu_start(&ec, &e);
+    ecremu *e = NULL;
+    ecr_result rc = ecremu_start(&ec, &e);
     if (rc) {
         fprintf(stderr, "ecrconform serve: cannot start the emulator on port %ld: %s\n", port,
                 ecr_strerror(rc));
-        return EXIT_INTERNAL;
+        return ECRC_EXIT_INTERNAL;
     }
-    printf("listening on http://127.0.0.1:%u\n", emu_port(e));
+    printf("listening on http://127.0.0.1:%u\n", ecremu_port(e));
     printf("auth %s; control interface %s; credentials %s\n",
-           ec.auth == EMU_AUTH_STRICT ? "strict" : "lenient", ec.control ? "on" : "off",
-           ec.auth == EMU_AUTH_STRICT ? ec.access_key : "(any)");
+           ec.auth == ECREMU_AUTH_STRICT ? "strict" : "lenient", ec.control ? "on" : "off",
+           ec.auth == ECREMU_AUTH_STRICT ? ec.access_key : "(any)");
     fflush(stdout);
 
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "ecrconform serve: %s received, stopping\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
-    emu_stop(e);
-    return EXIT_OK;
+    ecremu_stop(e);
+    return ECRC_EXIT_OK;
 }

@@ -31,20 +31,20 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
-        return EXIT_USAGE;
+        return ECRC_EXIT_USAGE;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
-        return EXIT_OK;
+        return ECRC_EXIT_OK;
     }
     if (!strcmp(cmd, "--version")) {
         printf("ecrconform %s\n", ECRCONFORM_VERSION);
-        return EXIT_OK;
+        return ECRC_EXIT_OK;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "ecrconform: cannot initialise libcurl\n");
-        return EXIT_INTERNAL;
+        return ECRC_EXIT_INTERNAL;
     }
     int rc;
     if (!strcmp(cmd, "run"))
@@ -60,7 +60,7 @@ int main(int argc, char **argv)
     else {
         fprintf(stderr, "ecrconform: unknown command '%s'\n\n", cmd);
         usage(stderr);
-        rc = EXIT_USAGE;
+        rc = ECRC_EXIT_USAGE;
     }
     curl_global_cleanup();
     return rc;

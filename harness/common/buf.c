@@ -1,11 +1,11 @@
-#include "buf.h"
+#include "ecr/buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void buf_init(buf *b, size_t toobig)
+void ecr_buf_init(buf *b, size_t toobig)
 {
     b->data = NULL;
     b->len = 0;
@@ -13,7 +13,7 @@ void buf_init(buf *b, size_t toobig)
     b->toobig = toobig;
 }
 
-ecr_result buf_append(buf *b, const void *data, size_t n)
+ecr_result ecr_buf_append(buf *b, const void *data, size_t n)
 {
     if (n >= b->toobig || b->len >= b->toobig - n)
         return ECR_ETOOBIG;
@@ -36,12 +36,12 @@ ecr_result buf_append(buf *b, const void *data, size_t n)
     return ECR_OK;
 }
 
-ecr_result buf_puts(buf *b, const char *s)
+ecr_result ecr_buf_puts(buf *b, const char *s)
 {
-    return buf_append(b, s, strlen(s));
+    return ecr_buf_append(b, s, strlen(s));
 }
 
-ecr_result buf_printf(buf *b, const char *fmt, ...)
+ecr_result ecr_buf_printf(buf *b, const char *fmt, ...)
 {
     char small[512];
     va_list ap;
@@ -51,26 +51,26 @@ ecr_result buf_printf(buf *b, const char *fmt, ...)
     if (n < 0)
         return ECR_EINVAL;
     if ((size_t)n < sizeof small)
-        return buf_append(b, small, (size_t)n);
+        return ecr_buf_append(b, small, (size_t)n);
     char *big = malloc((size_t)n + 1);
     if (!big)
         return ECR_ENOMEM;
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    ecr_result rc = buf_append(b, big, (size_t)n);
+    ecr_result rc = ecr_buf_append(b, big, (size_t)n);
     free(big);
     return rc;
 }
 
-void buf_reset(buf *b)
+void ecr_buf_reset(buf *b)
 {
     b->len = 0;
     if (b->data)
         b->data[0] = '\0';
 }
 
-char *buf_steal(buf *b)
+char *ecr_buf_steal(buf *b)
 {
     char *p = b->data;
     if (!p)
@@ -81,7 +81,7 @@ char *buf_steal(buf *b)
     return p;
 }
 
-void buf_free(buf *b)
+void ecr_buf_free(buf *b)
 {
     if (!b)
         return;

@@ -1,9 +1,9 @@
-#include "digest.h"
+#include "ecr/digest.h"
 
 #include <openssl/evp.h>
 #include <string.h>
 
-ecr_result digest_sha256_hex(const void *data, size_t len, char out[65])
+ecr_result ecr_digest_sha256_hex(const void *data, size_t len, char out[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
@@ -20,10 +20,10 @@ ecr_result digest_sha256_hex(const void *data, size_t len, char out[65])
     return ECR_OK;
 }
 
-ecr_result digest_sha256(const void *data, size_t len, char out[DIGEST_STR_SIZE])
+ecr_result ecr_digest_sha256(const void *data, size_t len, char out[DIGEST_STR_SIZE])
 {
     memcpy(out, "sha256:", 7);
-    ecr_result rc = digest_sha256_hex(data, len, out + 7);
+    ecr_result rc = ecr_digest_sha256_hex(data, len, out + 7);
     if (rc)
         out[0] = '\0';
     return rc;

@@ -1,4 +1,4 @@
-#include "result.h"
+#include "ecr/result.h"
 
 const char *ecr_strerror(ecr_result rc)
 {

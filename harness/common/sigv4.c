@@ -1,4 +1,4 @@
-#include "sigv4.h"
+#include "ecr/sigv4.h"
 
 #include <limits.h>
 #include <openssl/crypto.h>
@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "digest.h"
+#include "ecr/digest.h"
+#include "ecr/protocol.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define TERMINATOR "aws4_request"
@@ -61,18 +62,6 @@ static int name_cmp(const char *a, const char *b)
     }
 }
 
-/* "yyyymmddThhmmssZ": the date part keys the signing key, so anything else is
- * refused rather than signed. */
-static int valid_amz_date(const char *d)
-{
-    if (!d || strlen(d) != 16 || d[8] != 'T' || d[15] != 'Z')
-        return 0;
-    for (int i = 0; i < 15; i++)
-        if (i != 8 && !is_digit((unsigned char)d[i]))
-            return 0;
-    return 1;
-}
-
 /* A scope component must not be able to forge scope or line separators. */
 static int valid_scope_part(const char *s)
 {
@@ -88,7 +77,7 @@ static int valid_scope_part(const char *s)
 
 static ecr_result check_scope(const sigv4_scope *scope)
 {
-    if (!scope || !valid_amz_date(scope->amz_date) || !valid_scope_part(scope->region) ||
+    if (!scope || !ecr_valid_amz_date(scope->amz_date) || !valid_scope_part(scope->region) ||
         !valid_scope_part(scope->service))
         return ECR_EINVAL;
     return ECR_OK;
@@ -100,10 +89,10 @@ static ecr_result uri_encode(buf *out, const unsigned char *s, size_t n, int kee
     for (size_t i = 0; i < n; i++) {
         ecr_result rc;
         if (is_unreserved(s[i]) || (keep_slash && s[i] == '/')) {
-            rc = buf_append(out, &s[i], 1);
+            rc = ecr_buf_append(out, &s[i], 1);
         } else {
             char esc[3] = {'%', hex[s[i] >> 4], hex[s[i] & 0x0f]};
-            rc = buf_append(out, esc, 3);
+            rc = ecr_buf_append(out, esc, 3);
         }
         if (rc)
             return rc;
@@ -120,7 +109,7 @@ static ecr_result canonical_path(const char *path, buf *out)
 {
     size_t len = strlen(path);
     if (len == 0)
-        return buf_puts(out, "/");
+        return ecr_buf_puts(out, "/");
 
     size_t maxseg = 1;
     for (size_t i = 0; i < len; i++)
@@ -152,15 +141,15 @@ static ecr_result canonical_path(const char *path, buf *out)
 
     ecr_result rc = ECR_OK;
     if (path[0] == '/')
-        rc = buf_puts(out, "/");
+        rc = ecr_buf_puts(out, "/");
     for (size_t i = 0; i < nseg && !rc; i++) {
         if (i)
-            rc = buf_puts(out, "/");
+            rc = ecr_buf_puts(out, "/");
         if (!rc)
             rc = uri_encode(out, (const unsigned char *)seg[i], seglen[i], 0);
     }
     if (!rc && path[len - 1] == '/' && nseg)
-        rc = buf_puts(out, "/");
+        rc = ecr_buf_puts(out, "/");
     free(seg);
     free(seglen);
     return rc;
@@ -185,9 +174,9 @@ static int qparam_cmp(const void *a, const void *b)
 static char *canonical_component(const char *s, size_t n)
 {
     buf dec, enc;
-    buf_init(&dec, MAX_CANONICAL);
-    buf_init(&enc, MAX_CANONICAL);
-    ecr_result rc = buf_append(&dec, "", 0);
+    ecr_buf_init(&dec, MAX_CANONICAL);
+    ecr_buf_init(&enc, MAX_CANONICAL);
+    ecr_result rc = ecr_buf_append(&dec, "", 0);
     for (size_t i = 0; i < n && !rc; i++) {
         unsigned char c = (unsigned char)s[i];
         int hi, lo;
@@ -196,18 +185,18 @@ static char *canonical_component(const char *s, size_t n)
             c = (unsigned char)(hi * 16 + lo);
             i += 2;
         }
-        rc = buf_append(&dec, &c, 1);
+        rc = ecr_buf_append(&dec, &c, 1);
     }
     if (!rc)
-        rc = buf_append(&enc, "", 0);
+        rc = ecr_buf_append(&enc, "", 0);
     if (!rc)
         rc = uri_encode(&enc, (const unsigned char *)dec.data, dec.len, 0);
-    buf_free(&dec);
+    ecr_buf_free(&dec);
     if (rc) {
-        buf_free(&enc);
+        ecr_buf_free(&enc);
         return NULL;
     }
-    return buf_steal(&enc);
+    return ecr_buf_steal(&enc);
 }
 
 /* Parameters sorted by encoded name, then encoded value; a name without '='
@@ -244,7 +233,7 @@ static ecr_result canonical_query(const char *query, buf *out)
     if (!rc)
         qsort(qp, n, sizeof *qp, qparam_cmp);
     for (size_t i = 0; i < n && !rc; i++)
-        rc = buf_printf(out, "%s%s=%s", i ? "&" : "", qp[i].name, qp[i].value);
+        rc = ecr_buf_printf(out, "%s%s=%s", i ? "&" : "", qp[i].name, qp[i].value);
     for (size_t i = 0; i < n; i++) {
         free(qp[i].name);
         free(qp[i].value);
@@ -271,7 +260,7 @@ static ecr_result append_lower(buf *out, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = ascii_lower((unsigned char)*s);
-        ecr_result rc = buf_append(out, &c, 1);
+        ecr_result rc = ecr_buf_append(out, &c, 1);
         if (rc)
             return rc;
     }
@@ -290,9 +279,9 @@ static ecr_result append_trimmed(buf *out, const char *v)
         }
         ecr_result rc = ECR_OK;
         if (pending)
-            rc = buf_append(out, " ", 1);
+            rc = ecr_buf_append(out, " ", 1);
         if (!rc)
-            rc = buf_append(out, &c, 1);
+            rc = ecr_buf_append(out, &c, 1);
         if (rc)
             return rc;
         pending = 0;
@@ -328,57 +317,58 @@ static ecr_result canonical_headers(const sigv4_request *req, buf *lines, buf *n
         int last = i + 1 == req->nheaders || name_cmp(refs[i + 1].h->name, refs[i].h->name) != 0;
         if (first) {
             if (names && i)
-                rc = buf_puts(names, ";");
+                rc = ecr_buf_puts(names, ";");
             if (names && !rc)
                 rc = append_lower(names, refs[i].h->name);
             if (lines && !rc)
                 rc = append_lower(lines, refs[i].h->name);
             if (lines && !rc)
-                rc = buf_puts(lines, ":");
+                rc = ecr_buf_puts(lines, ":");
         } else if (lines) {
-            rc = buf_puts(lines, ",");
+            rc = ecr_buf_puts(lines, ",");
         }
         if (lines && !rc)
             rc = append_trimmed(lines, refs[i].h->value);
         if (lines && !rc && last)
-            rc = buf_puts(lines, "\n");
+            rc = ecr_buf_puts(lines, "\n");
     }
     free(refs);
     return rc;
 }
 
-ecr_result sigv4_canonical_request(const sigv4_request *req, buf *out)
+ecr_result ecr_sigv4_canonical_request(const sigv4_request *req, buf *out)
 {
     if (!req || !req->method || !req->path || !out || (req->payload_len && !req->payload))
         return ECR_EINVAL;
 
     char payload_hash[65];
     ecr_result rc =
-        digest_sha256_hex(req->payload_len ? req->payload : "", req->payload_len, payload_hash);
+        ecr_digest_sha256_hex(req->payload_len ? req->payload : "", req->payload_len, payload_hash);
     if (rc)
         return rc;
 
-    rc = buf_printf(out, "%s\n", req->method);
+    rc = ecr_buf_printf(out, "%s\n", req->method);
     if (!rc)
         rc = canonical_path(req->path, out);
     if (!rc)
-        rc = buf_puts(out, "\n");
+        rc = ecr_buf_puts(out, "\n");
     if (!rc)
         rc = canonical_query(req->query, out);
     if (!rc)
-        rc = buf_puts(out, "\n");
+        rc = ecr_buf_puts(out, "\n");
     if (!rc)
         rc = canonical_headers(req, out, NULL);
     if (!rc)
-        rc = buf_puts(out, "\n");
+        rc = ecr_buf_puts(out, "\n");
     if (!rc)
         rc = canonical_headers(req, NULL, out);
     if (!rc)
-        rc = buf_printf(out, "\n%s", payload_hash);
+        rc = ecr_buf_printf(out, "\n%s", payload_hash);
     return rc;
 }
 
-ecr_result sigv4_string_to_sign(const char *canonical_request, const sigv4_scope *scope, buf *out)
+ecr_result ecr_sigv4_string_to_sign(const char *canonical_request, const sigv4_scope *scope,
+                                    buf *out)
 {
     if (!canonical_request || !out)
         return ECR_EINVAL;
@@ -386,11 +376,11 @@ ecr_result sigv4_string_to_sign(const char *canonical_request, const sigv4_scope
     if (rc)
         return rc;
     char hash[65];
-    rc = digest_sha256_hex(canonical_request, strlen(canonical_request), hash);
+    rc = ecr_digest_sha256_hex(canonical_request, strlen(canonical_request), hash);
     if (rc)
         return rc;
-    return buf_printf(out, ALGORITHM "\n%s\n%.8s/%s/%s/" TERMINATOR "\n%s", scope->amz_date,
-                      scope->amz_date, scope->region, scope->service, hash);
+    return ecr_buf_printf(out, ALGORITHM "\n%s\n%.8s/%s/%s/" TERMINATOR "\n%s", scope->amz_date,
+                          scope->amz_date, scope->region, scope->service, hash);
 }
 
 static ecr_result hmac_sha256(const void *key, size_t keylen, const char *msg,
@@ -415,8 +405,8 @@ static ecr_result sign_string(const char *sts, const char *secret, const sigv4_s
     date[8] = '\0';
 
     buf k;
-    buf_init(&k, 4096);
-    ecr_result rc = buf_printf(&k, "AWS4%s", secret);
+    ecr_buf_init(&k, 4096);
+    ecr_result rc = ecr_buf_printf(&k, "AWS4%s", secret);
     unsigned char a[32], b[32];
     if (!rc)
         rc = hmac_sha256(k.data, k.len, date, a);
@@ -438,14 +428,14 @@ static ecr_result sign_string(const char *sts, const char *secret, const sigv4_s
     /* Derived keys are as good as the secret for a day: do not leave them. */
     if (k.data)
         OPENSSL_cleanse(k.data, k.len);
-    buf_free(&k);
+    ecr_buf_free(&k);
     OPENSSL_cleanse(a, sizeof a);
     OPENSSL_cleanse(b, sizeof b);
     return rc;
 }
 
-ecr_result sigv4_signature(const sigv4_request *req, const sigv4_credentials *creds,
-                           const sigv4_scope *scope, char sig_hex[65])
+ecr_result ecr_sigv4_signature(const sigv4_request *req, const sigv4_credentials *creds,
+                               const sigv4_scope *scope, char sig_hex[65])
 {
     sig_hex[0] = '\0';
     if (!creds || !creds->secret_key)
@@ -455,37 +445,37 @@ ecr_result sigv4_signature(const sigv4_request *req, const sigv4_credentials *cr
         return rc;
 
     buf canon, sts;
-    buf_init(&canon, MAX_CANONICAL);
-    buf_init(&sts, MAX_CANONICAL);
-    rc = sigv4_canonical_request(req, &canon);
+    ecr_buf_init(&canon, MAX_CANONICAL);
+    ecr_buf_init(&sts, MAX_CANONICAL);
+    rc = ecr_sigv4_canonical_request(req, &canon);
     if (!rc)
-        rc = sigv4_string_to_sign(canon.data, scope, &sts);
+        rc = ecr_sigv4_string_to_sign(canon.data, scope, &sts);
     if (!rc)
         rc = sign_string(sts.data, creds->secret_key, scope, sig_hex);
-    buf_free(&canon);
-    buf_free(&sts);
+    ecr_buf_free(&canon);
+    ecr_buf_free(&sts);
     return rc;
 }
 
-ecr_result sigv4_authorization(const sigv4_request *req, const sigv4_credentials *creds,
-                               const sigv4_scope *scope, buf *out)
+ecr_result ecr_sigv4_authorization(const sigv4_request *req, const sigv4_credentials *creds,
+                                   const sigv4_scope *scope, buf *out)
 {
     if (!creds || !valid_scope_part(creds->access_key) || !out)
         return ECR_EINVAL;
     char sig[65];
-    ecr_result rc = sigv4_signature(req, creds, scope, sig);
+    ecr_result rc = ecr_sigv4_signature(req, creds, scope, sig);
     if (rc)
         return rc;
     buf names;
-    buf_init(&names, MAX_CANONICAL);
+    ecr_buf_init(&names, MAX_CANONICAL);
     rc = canonical_headers(req, NULL, &names);
     if (!rc)
-        rc = buf_printf(out,
-                        ALGORITHM " Credential=%s/%.8s/%s/%s/" TERMINATOR
-                                  ", SignedHeaders=%s, Signature=%s",
-                        creds->access_key, scope->amz_date, scope->region, scope->service,
-                        names.data ? names.data : "", sig);
-    buf_free(&names);
+        rc = ecr_buf_printf(out,
+                            ALGORITHM " Credential=%s/%.8s/%s/%s/" TERMINATOR
+                                      ", SignedHeaders=%s, Signature=%s",
+                            creds->access_key, scope->amz_date, scope->region, scope->service,
+                            names.data ? names.data : "", sig);
+    ecr_buf_free(&names);
     return rc;
 }
 
@@ -637,7 +627,7 @@ static ecr_result parse_authorization(const char *value, sigv4_auth *out)
     return ECR_OK;
 }
 
-ecr_result sigv4_parse_authorization(const char *value, sigv4_auth *out)
+ecr_result ecr_sigv4_parse_authorization(const char *value, sigv4_auth *out)
 {
     if (!out)
         return ECR_EINVAL;
@@ -671,8 +661,8 @@ static int in_list(const char *list, const char *name)
     return 0;
 }
 
-ecr_result sigv4_verify(const sigv4_request *req, const sigv4_auth *auth, const char *amz_date,
-                        const char *secret_key)
+ecr_result ecr_sigv4_verify(const sigv4_request *req, const sigv4_auth *auth, const char *amz_date,
+                            const char *secret_key)
 {
     if (!req || !auth || !auth->access_key || !auth->date || !auth->region || !auth->service ||
         !auth->signed_headers || !auth->signature || !secret_key ||
@@ -680,7 +670,7 @@ ecr_result sigv4_verify(const sigv4_request *req, const sigv4_auth *auth, const 
         return ECR_EINVAL;
     /* The credential scope must name the day of X-Amz-Date (AWS refuses a
      * mismatch before looking at the signature). */
-    if (!valid_amz_date(amz_date) || strlen(auth->date) != 8 || memcmp(auth->date, amz_date, 8))
+    if (!ecr_valid_amz_date(amz_date) || strlen(auth->date) != 8 || memcmp(auth->date, amz_date, 8))
         return ECR_EINVAL;
 
     sigv4_header *picked = NULL;
@@ -719,7 +709,7 @@ ecr_result sigv4_verify(const sigv4_request *req, const sigv4_auth *auth, const 
         r.nheaders = npicked;
         sigv4_credentials creds = {auth->access_key, secret_key, NULL};
         sigv4_scope scope = {amz_date, auth->region, auth->service};
-        rc = sigv4_signature(&r, &creds, &scope, sig);
+        rc = ecr_sigv4_signature(&r, &creds, &scope, sig);
     }
     free(picked);
     if (!rc && (strlen(auth->signature) != 64 || CRYPTO_memcmp(sig, auth->signature, 64) != 0))

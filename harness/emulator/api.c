@@ -1,4 +1,5 @@
 #include "api.h"
+#include "ecr/protocol.h"
 
 #include <string.h>
 
@@ -14,10 +15,10 @@ static const struct {
     const char *name;
     op_fn run;
 } operations[] = {
-    {"BatchDeleteImage", batchdel_run},  {"BatchGetImage", images_batch_get},
-    {"CreateRepository", repos_create},  {"DeleteRepository", repos_delete},
-    {"DescribeImages", images_describe}, {"DescribeRepositories", repos_describe},
-    {"ListImages", images_list},         {"PutImage", images_put},
+    {"BatchDeleteImage", ecremu_batchdel_run},  {"BatchGetImage", ecremu_images_batch_get},
+    {"CreateRepository", ecremu_repos_create},  {"DeleteRepository", ecremu_repos_delete},
+    {"DescribeImages", ecremu_images_describe}, {"DescribeRepositories", ecremu_repos_describe},
+    {"ListImages", ecremu_images_list},         {"PutImage", ecremu_images_put},
 };
 
 #define NOPS (sizeof operations / sizeof operations[0])
@@ -30,11 +31,6 @@ static op_fn find_op(const char *name)
     return NULL;
 }
 
-int api_is_operation(const char *name)
-{
-    return find_op(name) != NULL;
-}
-
 /* Throttling is decided before anything else is checked, so it needs only
  * the repository name(s) a request mentions, if they can be read at all. */
 static int throttled(const op_call *c)
@@ -44,7 +40,8 @@ static int throttled(const op_call *c)
         return 0;
     if (json_object_object_get_ex(c->in, "repositoryName", &v) &&
         json_object_is_type(v, json_type_string) &&
-        control_request_fault(c->ctx->ctl, FAULT_THROTTLING, c->op, json_object_get_string(v)))
+        ecremu_control_request_fault(c->ctx->ctl, FAULT_THROTTLING, c->op,
+                                     json_object_get_string(v)))
         return 1;
     if (json_object_object_get_ex(c->in, "repositoryNames", &v) &&
         json_object_is_type(v, json_type_array)) {
@@ -52,43 +49,44 @@ static int throttled(const op_call *c)
         for (size_t i = 0; i < n; i++) {
             json_object *s = json_object_array_get_idx(v, i);
             if (s && json_object_is_type(s, json_type_string) &&
-                control_request_fault(c->ctx->ctl, FAULT_THROTTLING, c->op,
-                                      json_object_get_string(s)))
+                ecremu_control_request_fault(c->ctx->ctl, FAULT_THROTTLING, c->op,
+                                             json_object_get_string(s)))
                 return 1;
         }
     }
     return 0;
 }
 
-int api_handle(const api_ctx *ctx, const char *target, const char *body, size_t len,
-               json_object **out)
+int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, size_t len,
+                      json_object **out)
 {
-    static const char prefix[] = API_TARGET_PREFIX;
+    static const char prefix[] = ECR_TARGET_PREFIX;
     const char *op = NULL;
     if (target && strncmp(target, prefix, sizeof prefix - 1) == 0)
         op = target + sizeof prefix - 1;
     op_fn run = find_op(op);
 
-    op_call c = {ctx, op ? op : "", wire_parse(body, len), 0, NULL};
-    store_lock(ctx->st);
+    op_call c = {ctx, op ? op : "", ecremu_wire_parse(body, len), 0, NULL};
+    ecremu_store_lock(ctx->st);
     if (run && throttled(&c)) {
-        op_fail(&c, 400, "ThrottlingException", "Rate exceeded");
+        ecremu_op_fail(&c, 400, "ThrottlingException", "Rate exceeded");
     } else if (!run) {
         if (!target)
-            op_fail(&c, 400, "UnknownOperationException", "Missing X-Amz-Target header");
+            ecremu_op_fail(&c, 400, "UnknownOperationException", "Missing X-Amz-Target header");
         else
-            op_fail(&c, 400, "UnknownOperationException", "Unknown operation %.200s", target);
+            ecremu_op_fail(&c, 400, "UnknownOperationException", "Unknown operation %.200s",
+                           target);
     } else if (!c.in) {
-        op_fail(&c, 400, "SerializationException", "The request body is not valid JSON");
+        ecremu_op_fail(&c, 400, "SerializationException", "The request body is not valid JSON");
     } else if (!json_object_is_type(c.in, json_type_object)) {
-        op_fail(&c, 400, "SerializationException",
-                "The request body must be a JSON object (a structure)");
+        ecremu_op_fail(&c, 400, "SerializationException",
+                       "The request body must be a JSON object (a structure)");
     } else {
         run(&c);
         if (!c.status)
-            op_oom(&c); /* an operation that set no reply is a bug: say so loudly */
+            ecremu_op_oom(&c); /* an operation that set no reply is a bug: say so loudly */
     }
-    store_unlock(ctx->st);
+    ecremu_store_unlock(ctx->st);
     json_object_put(c.in);
     *out = c.out;
     return c.out ? c.status : 500;

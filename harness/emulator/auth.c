@@ -18,16 +18,16 @@ static int refuse(auth_failure *why, const char *type, const char *message)
     return 400;
 }
 
-int auth_check(const auth_config *cfg, const char *method, const char *path, const char *query,
-               const sigv4_header *headers, size_t nheaders, const void *body, size_t len,
-               auth_failure *why)
+int ecremu_auth_check(const auth_config *cfg, const char *method, const char *path,
+                      const char *query, const sigv4_header *headers, size_t nheaders,
+                      const void *body, size_t len, auth_failure *why)
 {
     const char *authz = header(headers, nheaders, "Authorization");
     if (!authz)
         return refuse(why, "MissingAuthenticationTokenException", "Missing Authentication Token");
 
     sigv4_auth parsed;
-    if (sigv4_parse_authorization(authz, &parsed) != ECR_OK)
+    if (ecr_sigv4_parse_authorization(authz, &parsed) != ECR_OK)
         return refuse(why, "IncompleteSignatureException",
                       "Authorization header requires 'Credential', 'Signature' and "
                       "'SignedHeaders' parameters in the AWS4-HMAC-SHA256 format.");
@@ -35,14 +35,14 @@ int auth_check(const auth_config *cfg, const char *method, const char *path, con
     if (!amz_date || !*amz_date)
         return refuse(why, "IncompleteSignatureException",
                       "Authorization header requires existence of a 'X-Amz-Date' header.");
-    if (cfg->mode != EMU_AUTH_STRICT)
+    if (cfg->mode != ECREMU_AUTH_STRICT)
         return 0;
 
     if (strcmp(parsed.access_key, cfg->access_key) != 0)
         return refuse(why, "UnrecognizedClientException",
                       "The security token included in the request is invalid.");
     sigv4_request req = {method, path, query, headers, nheaders, body, len};
-    if (sigv4_verify(&req, &parsed, amz_date, cfg->secret_key) != ECR_OK)
+    if (ecr_sigv4_verify(&req, &parsed, amz_date, cfg->secret_key) != ECR_OK)
         return refuse(why, "InvalidSignatureException",
                       "The request signature we calculated does not match the signature you "
                       "provided. Check your AWS Secret Access Key and signing method. Consult "

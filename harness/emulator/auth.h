@@ -7,11 +7,11 @@
 #define ECR_EMU_AUTH_H
 
 #include <stddef.h>
-#include "emulator.h"
-#include "sigv4.h"
+#include "ecremu.h"
+#include "ecr/sigv4.h"
 
 typedef struct auth_config {
-    emu_auth_mode mode;
+    ecremu_auth_mode mode;
     const char *access_key; /* the one key pair the emulator knows (borrowed) */
     const char *secret_key;
 } auth_config;
@@ -25,10 +25,10 @@ typedef struct auth_failure {
 /* Checks a request. headers are every header received (names in any case).
  * path/query are as on the request line (query NULL when none). Returns 0
  * when the request may proceed, else the HTTP status (400) with *why set.
- * In EMU_AUTH_LENIENT any well-formed header passes; in EMU_AUTH_STRICT the
+ * In ECREMU_AUTH_LENIENT any well-formed header passes; in ECREMU_AUTH_STRICT the
  * access key must be the configured one and the signature must verify. */
-int auth_check(const auth_config *cfg, const char *method, const char *path, const char *query,
-               const sigv4_header *headers, size_t nheaders, const void *body, size_t len,
-               auth_failure *why);
+int ecremu_auth_check(const auth_config *cfg, const char *method, const char *path,
+                      const char *query, const sigv4_header *headers, size_t nheaders,
+                      const void *body, size_t len, auth_failure *why);
 
 #endif

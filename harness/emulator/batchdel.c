@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "buf.h"
+#include "ecr/buf.h"
 
 /* Writes "<p1>, <p2>" (the parents of child in the snapshot, each once) into
  * out. Returns the number of parents, or -1 when out of memory. */
@@ -18,7 +18,7 @@ static int parents_of(const store_refs *before, const char *child, buf *out)
                     strcmp(before->v[k].parent, before->v[i].parent) == 0;
         if (seen)
             continue;
-        if ((n && buf_puts(out, ", ")) || buf_puts(out, before->v[i].parent))
+        if ((n && ecr_buf_puts(out, ", ")) || ecr_buf_puts(out, before->v[i].parent))
             return -1;
         n++;
     }
@@ -27,7 +27,7 @@ static int parents_of(const store_refs *before, const char *child, buf *out)
 
 static int add_deleted(json_object *deleted, const char *digest, const char *tag)
 {
-    json_object *id = op_image_id(digest, tag);
+    json_object *id = ecremu_op_image_id(digest, tag);
     if (!id || json_object_array_add(deleted, id)) {
         json_object_put(id);
         return -1;
@@ -44,7 +44,7 @@ static int delete_image(store_repo *r, store_image *img, json_object *deleted)
     for (size_t t = 0; t < img->ntags; t++)
         if (add_deleted(deleted, img->digest, img->tags[t]))
             return -1;
-    store_image_delete(r, img);
+    ecremu_store_image_delete(r, img);
     return 0;
 }
 
@@ -54,9 +54,9 @@ static int delete_tag(store_repo *r, store_image *img, const char *tag, json_obj
 {
     if (add_deleted(deleted, img->digest, tag))
         return -1;
-    store_tag_remove(img, tag);
+    ecremu_store_tag_remove(img, tag);
     if (!img->ntags)
-        store_image_delete(r, img);
+        ecremu_store_image_delete(r, img);
     return 0;
 }
 
@@ -67,15 +67,16 @@ static int one_item(op_call *c, store_repo *r, const store_refs *before, json_ob
     const char *digest, *tag, *code, *reason;
     store_image *img;
 
-    op_id_fields(item, &digest, &tag);
-    op_id_status st = op_resolve(r, digest, tag, &img);
+    ecremu_op_id_fields(item, &digest, &tag);
+    op_id_status st = ecremu_op_resolve(r, digest, tag, &img);
     if (st != OP_ID_FOUND)
-        return op_add_failure(failures, digest, tag, op_id_code(st), op_id_reason(st));
-    if (control_item_fault(c->ctx->ctl, r->name, img->digest, &code, &reason))
-        return op_add_failure(failures, digest, tag, code, reason);
+        return ecremu_op_add_failure(failures, digest, tag, ecremu_op_id_code(st),
+                                     ecremu_op_id_reason(st));
+    if (ecremu_control_item_fault(c->ctx->ctl, r->name, img->digest, &code, &reason))
+        return ecremu_op_add_failure(failures, digest, tag, code, reason);
 
     buf parents;
-    buf_init(&parents, 64 * 1024);
+    ecr_buf_init(&parents, 64 * 1024);
     int np = parents_of(before, img->digest, &parents);
     int rc;
     if (np < 0) {
@@ -83,42 +84,44 @@ static int one_item(op_call *c, store_repo *r, const store_refs *before, json_ob
     } else if (np > 0 && (!tag || img->ntags == 1)) {
         /* by digest, or its only remaining tag: the index would dangle */
         buf msg;
-        buf_init(&msg, 80 * 1024);
-        rc = buf_printf(&msg, "Requested image referenced by manifest list: [%s]", parents.data)
+        ecr_buf_init(&msg, 80 * 1024);
+        rc = ecr_buf_printf(&msg, "Requested image referenced by manifest list: [%s]", parents.data)
                  ? -1
-                 : op_add_failure(failures, digest, tag, "ImageReferencedByManifestList", msg.data);
-        buf_free(&msg);
+                 : ecremu_op_add_failure(failures, digest, tag, "ImageReferencedByManifestList",
+                                         msg.data);
+        ecr_buf_free(&msg);
     } else if (tag) {
         rc = delete_tag(r, img, tag, deleted);
     } else {
         rc = delete_image(r, img, deleted);
     }
-    buf_free(&parents);
+    ecr_buf_free(&parents);
     return rc;
 }
 
-void batchdel_run(op_call *c)
+void ecremu_batchdel_run(op_call *c)
 {
     const char *reg, *name;
     json_object *ids;
 
-    if (op_string(c, c->in, "registryId", &reg) || op_string(c, c->in, "repositoryName", &name) ||
-        op_image_ids(c, "imageIds", &ids))
+    if (ecremu_op_string(c, c->in, "registryId", &reg) ||
+        ecremu_op_string(c, c->in, "repositoryName", &name) ||
+        ecremu_op_image_ids(c, "imageIds", &ids))
         return;
-    if (op_check_registry(c, reg) || op_check_repo_name(c, "repositoryName", name) ||
-        op_check_count(c, "imageIds", ids, 1, 100, 1) || op_check_tags(c, "imageIds", ids) ||
-        op_request_faults(c, name))
+    if (ecremu_op_check_registry(c, reg) || ecremu_op_check_repo_name(c, "repositoryName", name) ||
+        ecremu_op_check_count(c, "imageIds", ids, 1, 100, 1) ||
+        ecremu_op_check_tags(c, "imageIds", ids) || ecremu_op_request_faults(c, name))
         return;
-    store_repo *r = op_find_repo(c, reg, name);
+    store_repo *r = ecremu_op_find_repo(c, reg, name);
     if (!r)
         return;
 
     store_refs before;
     json_object *deleted, *failures;
-    json_object *o = op_batch_reply("imageIds", &deleted, &failures);
-    if (!o || store_refs_snapshot(r, &before)) {
+    json_object *o = ecremu_op_batch_reply("imageIds", &deleted, &failures);
+    if (!o || ecremu_store_refs_snapshot(r, &before)) {
         json_object_put(o);
-        op_oom(c);
+        ecremu_op_oom(c);
         return;
     }
 
@@ -126,11 +129,11 @@ void batchdel_run(op_call *c)
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++)
         rc = one_item(c, r, &before, json_object_array_get_idx(ids, i), deleted, failures);
-    store_refs_free(&before);
+    ecremu_store_refs_free(&before);
     if (rc) {
         json_object_put(o);
-        op_oom(c);
+        ecremu_op_oom(c);
         return;
     }
-    op_ok(c, o);
+    ecremu_op_ok(c, o);
 }

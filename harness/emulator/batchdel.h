@@ -8,6 +8,6 @@
 
 #include "ops.h"
 
-void batchdel_run(op_call *c);
+void ecremu_batchdel_run(op_call *c);
 
 #endif

@@ -1,4 +1,5 @@
 #include "control.h"
+#include "ecr/protocol.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -44,14 +45,14 @@ static const struct {
     [FAULT_ACCESS_DENIED] = {"access-denied", NULL, NULL},
 };
 
-const char *fault_kind_name(fault_kind k)
+const char *ecremu_fault_kind_name(fault_kind k)
 {
     if ((unsigned)k >= FAULT_KIND_COUNT)
         return "unknown";
     return kinds[k].name;
 }
 
-int fault_kind_parse(const char *name, fault_kind *out)
+int ecremu_fault_kind_parse(const char *name, fault_kind *out)
 {
     for (int k = 0; k < FAULT_KIND_COUNT; k++) {
         if (strcmp(kinds[k].name, name) == 0) {
@@ -67,7 +68,7 @@ static int is_request_kind(fault_kind k)
     return k == FAULT_SERVER_ERROR || k == FAULT_THROTTLING || k == FAULT_ACCESS_DENIED;
 }
 
-control *control_new(const control_info *info)
+control *ecremu_control_new(const control_info *info)
 {
     control *c = calloc(1, sizeof *c);
     if (!c)
@@ -87,7 +88,7 @@ static void fault_clear(fault *f)
     free(f->op);
 }
 
-void control_free(control *c)
+void ecremu_control_free(control *c)
 {
     if (!c)
         return;
@@ -105,8 +106,8 @@ static int same_str(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-ecr_result control_add_fault(control *c, fault_kind kind, const char *repo, const char *digest,
-                             const char *op)
+ecr_result ecremu_control_add_fault(control *c, fault_kind kind, const char *repo,
+                                    const char *digest, const char *op)
 {
     if ((unsigned)kind >= FAULT_KIND_COUNT || !repo || !*repo)
         return ECR_EINVAL;
@@ -149,7 +150,7 @@ out:
     return rc;
 }
 
-void control_clear(control *c, const char *repo)
+void ecremu_control_clear(control *c, const char *repo)
 {
     pthread_mutex_lock(&c->mu);
     size_t kept = 0;
@@ -163,7 +164,7 @@ void control_clear(control *c, const char *repo)
     pthread_mutex_unlock(&c->mu);
 }
 
-int control_request_fault(control *c, fault_kind kind, const char *op, const char *repo)
+int ecremu_control_request_fault(control *c, fault_kind kind, const char *op, const char *repo)
 {
     if (!c || !op || !repo || !is_request_kind(kind))
         return 0;
@@ -177,8 +178,8 @@ int control_request_fault(control *c, fault_kind kind, const char *op, const cha
     return hit;
 }
 
-int control_item_fault(control *c, const char *repo, const char *digest, const char **code,
-                       const char **reason)
+int ecremu_control_item_fault(control *c, const char *repo, const char *digest, const char **code,
+                              const char **reason)
 {
     if (!c)
         return 0;
@@ -266,7 +267,7 @@ static int valid_op(const char *op)
 
 static int add_fault(control *c, const char *body, size_t len, json_object **out)
 {
-    json_object *in = wire_parse(body, len);
+    json_object *in = ecremu_wire_parse(body, len);
     const char *kind_name, *repo, *digest, *op;
     fault_kind kind;
     int status;
@@ -277,7 +278,7 @@ static int add_fault(control *c, const char *body, size_t len, json_object **out
                opt_string(in, "imageDigest", &digest) || opt_string(in, "operation", &op)) {
         status = reply_message(out, 400,
                                "fault, repositoryName, imageDigest and operation must be strings");
-    } else if (!kind_name || fault_kind_parse(kind_name, &kind)) {
+    } else if (!kind_name || ecremu_fault_kind_parse(kind_name, &kind)) {
         status = reply_message(out, 400,
                                "unknown or missing fault kind (GET /__ecrconform/capabilities "
                                "lists them in faultKinds)");
@@ -288,7 +289,7 @@ static int add_fault(control *c, const char *body, size_t len, json_object **out
     } else if (op && !valid_op(op)) {
         status = reply_message(out, 400, "operation must be an ECR operation name");
     } else {
-        ecr_result rc = control_add_fault(c, kind, repo, digest, op);
+        ecr_result rc = ecremu_control_add_fault(c, kind, repo, digest, op);
         if (rc == ECR_ETOOBIG)
             status = reply_message(out, 400, "too many faults are set");
         else if (rc)
@@ -300,22 +301,22 @@ static int add_fault(control *c, const char *body, size_t len, json_object **out
     return status;
 }
 
-int control_handle(control *c, const char *method, const char *path, const char *repo_query,
-                   const char *body, size_t len, json_object **out)
+int ecremu_control_handle(control *c, const char *method, const char *path, const char *repo_query,
+                          const char *body, size_t len, json_object **out)
 {
     *out = NULL;
-    if (strcmp(path, "/__ecrconform/capabilities") == 0) {
+    if (strcmp(path, ECR_CONTROL_CAPABILITIES) == 0) {
         if (strcmp(method, "GET") != 0)
             return reply_message(out, 405, "use GET");
         return capabilities(c, out);
     }
-    if (strcmp(path, "/__ecrconform/faults") == 0) {
+    if (strcmp(path, ECR_CONTROL_FAULTS) == 0) {
         if (strcmp(method, "POST") == 0)
             return add_fault(c, body, len, out);
         if (strcmp(method, "DELETE") == 0) {
             if (!repo_query || !*repo_query)
                 return reply_message(out, 400, "missing repositoryName query argument");
-            control_clear(c, repo_query);
+            ecremu_control_clear(c, repo_query);
             return (*out = json_object_new_object()) ? 200 : 500;
         }
         return reply_message(out, 405, "use POST or DELETE");

@@ -17,7 +17,7 @@
 
 #include <json-c/json.h>
 #include <stddef.h>
-#include "result.h"
+#include "ecr/result.h"
 
 typedef enum fault_kind {
     /* per item of BatchDeleteImage: items that resolve to an image fail */
@@ -34,11 +34,11 @@ typedef enum fault_kind {
 } fault_kind;
 
 /* The control-interface name of a kind ("kms-error", ...). Never NULL. */
-const char *fault_kind_name(fault_kind k);
+const char *ecremu_fault_kind_name(fault_kind k);
 
 /* Parses a control-interface kind name. Returns 0 and sets *out, or -1 for
  * an unknown name. */
-int fault_kind_parse(const char *name, fault_kind *out);
+int ecremu_fault_kind_parse(const char *name, fault_kind *out);
 
 typedef struct control control;
 
@@ -52,33 +52,33 @@ typedef struct control_info {
 
 /* Returns an empty fault table, or NULL when out of memory. info is copied
  * (its strings stay borrowed). */
-control *control_new(const control_info *info);
+control *ecremu_control_new(const control_info *info);
 
 /* Frees the table; c may be NULL. */
-void control_free(control *c);
+void ecremu_control_free(control *c);
 
 /* Adds a fault. digest is required for FAULT_IMAGE_INACCESSIBLE and ignored
  * otherwise; op names the operation of a request-level kind (NULL:
  * "BatchDeleteImage") and is ignored for item kinds. Adding the same fault
  * twice keeps one. Returns ECR_EINVAL for a missing repo/digest, ECR_ENOMEM,
  * else ECR_OK. */
-ecr_result control_add_fault(control *c, fault_kind kind, const char *repo, const char *digest,
-                             const char *op);
+ecr_result ecremu_control_add_fault(control *c, fault_kind kind, const char *repo,
+                                    const char *digest, const char *op);
 
 /* Removes every fault of repository repo. Cannot fail. */
-void control_clear(control *c, const char *repo);
+void ecremu_control_clear(control *c, const char *repo);
 
 /* Returns 1 when a request-level fault of that kind is set for requests of
  * operation op naming repository repo, else 0. c may be NULL (no faults). */
-int control_request_fault(control *c, fault_kind kind, const char *op, const char *repo);
+int ecremu_control_request_fault(control *c, fault_kind kind, const char *op, const char *repo);
 
 /* For a BatchDeleteImage item that resolved to the image with digest in
  * repository repo: returns 1 and sets *code / *reason (static strings) when
  * an item fault applies, else 0. An image-inaccessible fault on that image
  * wins over repository-wide kinds, which apply in the order they were added.
  * c may be NULL. */
-int control_item_fault(control *c, const char *repo, const char *digest, const char **code,
-                       const char **reason);
+int ecremu_control_item_fault(control *c, const char *repo, const char *digest, const char **code,
+                              const char **reason);
 
 /* Serves one control request. method is the HTTP method, path the URL path
  * (starting with "/__ecrconform/"), repo_query the repositoryName query
@@ -86,7 +86,7 @@ int control_item_fault(control *c, const char *repo, const char *digest, const c
  * (caller owns it; NULL only when out of memory) and returns the HTTP status:
  * 200 on success, 400 for a bad fault request, 404 for an unknown path,
  * 405 for a wrong method, 500 when out of memory. */
-int control_handle(control *c, const char *method, const char *path, const char *repo_query,
-                   const char *body, size_t len, json_object **out);
+int ecremu_control_handle(control *c, const char *method, const char *path, const char *repo_query,
+                          const char *body, size_t len, json_object **out);
 
 #endif

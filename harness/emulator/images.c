@@ -61,7 +61,7 @@ static long long image_size(const store_repo *r, const manifest_info *mi)
         return mi->layers_size;
     long long max = 0;
     for (size_t i = 0; i < mi->nrefs; i++) {
-        const store_image *child = store_image_by_digest(r, mi->refs[i]);
+        const store_image *child = ecremu_store_image_by_digest(r, mi->refs[i]);
         if (child && child->size > max)
             max = child->size;
     }
@@ -72,13 +72,13 @@ static json_object *image_json(const op_call *c, const char *reg, const store_re
                                const store_image *img, const char *tag)
 {
     json_object *o = json_object_new_object();
-    json_object *id = op_image_id(img->digest, tag);
+    json_object *id = ecremu_op_image_id(img->digest, tag);
     if (!o || !id) {
         json_object_put(o);
         json_object_put(id);
         return NULL;
     }
-    json_object_object_add(o, "registryId", json_object_new_string(op_registry(c, reg)));
+    json_object_object_add(o, "registryId", json_object_new_string(ecremu_op_registry(c, reg)));
     json_object_object_add(o, "repositoryName", json_object_new_string(r->name));
     json_object_object_add(o, "imageId", id);
     json_object_object_add(o, "imageManifest",
@@ -92,11 +92,11 @@ static int check_length(op_call *c, const char *member, const char *s, size_t le
     if (!s)
         return 0;
     if (len < 1)
-        return op_invalid(c, member, "Member must have length greater than or equal to 1");
+        return ecremu_op_invalid(c, member, "Member must have length greater than or equal to 1");
     if (len > max) {
         char rule[96];
         snprintf(rule, sizeof rule, "Member must have length less than or equal to %zu", max);
-        return op_invalid(c, member, rule);
+        return ecremu_op_invalid(c, member, rule);
     }
     return 0;
 }
@@ -107,12 +107,13 @@ static int check_put_tag(op_call *c, const store_repo *r, const char *digest, co
 {
     if (!tag)
         return 0;
-    const store_image *holder = store_image_by_tag(r, tag);
+    const store_image *holder = ecremu_store_image_by_tag(r, tag);
     if (holder && r->immutable && (!digest || strcmp(holder->digest, digest) != 0))
-        return op_fail(c, 400, "ImageTagAlreadyExistsException",
-                       "The image tag '%s' already exists in the '%s' repository and cannot be "
-                       "overwritten because the repository is immutable.",
-                       tag, r->name);
+        return ecremu_op_fail(
+            c, 400, "ImageTagAlreadyExistsException",
+            "The image tag '%s' already exists in the '%s' repository and cannot be "
+            "overwritten because the repository is immutable.",
+            tag, r->name);
     return 0;
 }
 
@@ -123,29 +124,31 @@ static void reply_image(op_call *c, const char *reg, const store_repo *r, const 
     json_object *o = json_object_new_object();
     if (o)
         json_object_object_add(o, "image", image_json(c, reg, r, img, tag));
-    op_ok(c, o);
+    ecremu_op_ok(c, o);
 }
 
 static void put_existing(op_call *c, store_repo *r, const char *reg, store_image *img,
                          const char *tag)
 {
-    if (!tag || store_image_has_tag(img, tag)) {
+    if (!tag || ecremu_store_image_has_tag(img, tag)) {
         if (tag)
-            op_fail(c, 400, "ImageAlreadyExistsException",
-                    "Image with digest '%s' and tag '%s' already exists in the repository with "
-                    "name '%s' in registry with id '%s'",
-                    img->digest, tag, r->name, op_registry(c, reg));
+            ecremu_op_fail(
+                c, 400, "ImageAlreadyExistsException",
+                "Image with digest '%s' and tag '%s' already exists in the repository with "
+                "name '%s' in registry with id '%s'",
+                img->digest, tag, r->name, ecremu_op_registry(c, reg));
         else
-            op_fail(c, 400, "ImageAlreadyExistsException",
-                    "Image with digest '%s' already exists in the repository with name '%s' in "
-                    "registry with id '%s'",
-                    img->digest, r->name, op_registry(c, reg));
+            ecremu_op_fail(
+                c, 400, "ImageAlreadyExistsException",
+                "Image with digest '%s' already exists in the repository with name '%s' in "
+                "registry with id '%s'",
+                img->digest, r->name, ecremu_op_registry(c, reg));
         return;
     }
     if (check_put_tag(c, r, img->digest, tag))
         return;
-    if (store_tag_set(r, img, tag)) {
-        op_oom(c);
+    if (ecremu_store_tag_set(r, img, tag)) {
+        ecremu_op_oom(c);
         return;
     }
     reply_image(c, reg, r, img, tag);
@@ -155,71 +158,79 @@ static void put_new(op_call *c, store_repo *r, const char *reg, const char *mani
                     const char *media_type, const manifest_info *mi, const char *tag)
 {
     for (size_t i = 0; i < mi->nrefs; i++) {
-        if (!store_image_by_digest(r, mi->refs[i])) {
-            op_fail(c, 400, "ReferencedImagesNotFoundException",
-                    "Some of the images referenced by the manifest list were not found in the "
-                    "repository: [%s]",
-                    mi->refs[i]);
+        if (!ecremu_store_image_by_digest(r, mi->refs[i])) {
+            ecremu_op_fail(
+                c, 400, "ReferencedImagesNotFoundException",
+                "Some of the images referenced by the manifest list were not found in the "
+                "repository: [%s]",
+                mi->refs[i]);
             return;
         }
     }
     if (check_put_tag(c, r, NULL, tag))
         return;
-    store_image_spec spec = {manifest,          len,      media_type ? media_type : mi->media_type,
-                             image_size(r, mi), op_now(), mi->refs,
+    store_image_spec spec = {manifest,
+                             len,
+                             media_type ? media_type : mi->media_type,
+                             image_size(r, mi),
+                             ecremu_op_now(),
+                             mi->refs,
                              mi->nrefs};
     store_image *img = NULL;
-    if (store_image_add(r, &spec, &img) || (tag && store_tag_set(r, img, tag))) {
+    if (ecremu_store_image_add(r, &spec, &img) || (tag && ecremu_store_tag_set(r, img, tag))) {
         if (img)
-            store_image_delete(r, img);
-        op_oom(c);
+            ecremu_store_image_delete(r, img);
+        ecremu_op_oom(c);
         return;
     }
     reply_image(c, reg, r, img, tag);
 }
 
-void images_put(op_call *c)
+void ecremu_images_put(op_call *c)
 {
     const char *reg, *name, *manifest, *media_type, *tag, *digest;
-    if (op_string(c, c->in, "registryId", &reg) || op_string(c, c->in, "repositoryName", &name) ||
-        op_string(c, c->in, "imageManifest", &manifest) ||
-        op_string(c, c->in, "imageManifestMediaType", &media_type) ||
-        op_string(c, c->in, "imageTag", &tag) || op_string(c, c->in, "imageDigest", &digest))
+    if (ecremu_op_string(c, c->in, "registryId", &reg) ||
+        ecremu_op_string(c, c->in, "repositoryName", &name) ||
+        ecremu_op_string(c, c->in, "imageManifest", &manifest) ||
+        ecremu_op_string(c, c->in, "imageManifestMediaType", &media_type) ||
+        ecremu_op_string(c, c->in, "imageTag", &tag) ||
+        ecremu_op_string(c, c->in, "imageDigest", &digest))
         return;
-    if (op_check_registry(c, reg) || op_check_repo_name(c, "repositoryName", name))
+    if (ecremu_op_check_registry(c, reg) || ecremu_op_check_repo_name(c, "repositoryName", name))
         return;
     if (!manifest) {
-        op_invalid(c, "imageManifest", "Member must not be null");
+        ecremu_op_invalid(c, "imageManifest", "Member must not be null");
         return;
     }
     json_object *mv = NULL;
     json_object_object_get_ex(c->in, "imageManifest", &mv);
     size_t len = (size_t)json_object_get_string_len(mv);
     if (check_length(c, "imageManifest", manifest, len, MAX_MANIFEST) ||
-        check_length(c, "imageTag", tag, tag ? strlen(tag) : 0, 300) || op_request_faults(c, name))
+        check_length(c, "imageTag", tag, tag ? strlen(tag) : 0, 300) ||
+        ecremu_op_request_faults(c, name))
         return;
-    store_repo *r = op_find_repo(c, reg, name);
+    store_repo *r = ecremu_op_find_repo(c, reg, name);
     if (!r)
         return;
 
-    json_object *parsed = wire_parse(manifest, len);
+    json_object *parsed = ecremu_wire_parse(manifest, len);
     if (!parsed || !json_object_is_type(parsed, json_type_object)) {
         json_object_put(parsed);
-        op_invalid(c, "ImageManifest", "Invalid JSON syntax");
+        ecremu_op_invalid(c, "ImageManifest", "Invalid JSON syntax");
         return;
     }
     manifest_info mi;
     read_manifest(parsed, &mi);
 
     char computed[DIGEST_STR_SIZE];
-    if (digest_sha256(manifest, len, computed)) {
-        op_oom(c);
+    if (ecr_digest_sha256(manifest, len, computed)) {
+        ecremu_op_oom(c);
     } else if (digest && strcmp(digest, computed) != 0) {
-        op_fail(c, 400, "ImageDigestDoesNotMatchException",
-                "Provided digest '%s' does not match the digest of the image manifest '%s'", digest,
-                computed);
+        ecremu_op_fail(c, 400, "ImageDigestDoesNotMatchException",
+                       "Provided digest '%s' does not match the digest of the image manifest '%s'",
+                       digest, computed);
     } else {
-        store_image *img = store_image_by_digest(r, computed);
+        store_image *img = ecremu_store_image_by_digest(r, computed);
         if (img)
             put_existing(c, r, reg, img, tag);
         else
@@ -240,18 +251,22 @@ static int list_common(op_call *c, list_args *a, json_object **ids)
     json_object *filter;
     int has_max;
     long long max;
-    if (op_string(c, c->in, "registryId", &a->reg) ||
-        op_string(c, c->in, "repositoryName", &a->name) ||
-        (ids && op_image_ids(c, "imageIds", ids)) || op_string(c, c->in, "nextToken", &token) ||
-        op_int(c, c->in, "maxResults", &has_max, &max) || op_object(c, c->in, "filter", &filter))
+    if (ecremu_op_string(c, c->in, "registryId", &a->reg) ||
+        ecremu_op_string(c, c->in, "repositoryName", &a->name) ||
+        (ids && ecremu_op_image_ids(c, "imageIds", ids)) ||
+        ecremu_op_string(c, c->in, "nextToken", &token) ||
+        ecremu_op_int(c, c->in, "maxResults", &has_max, &max) ||
+        ecremu_op_object(c, c->in, "filter", &filter))
         return -1;
-    if (op_check_registry(c, a->reg) || op_check_repo_name(c, "repositoryName", a->name) ||
-        (ids &&
-         (op_check_count(c, "imageIds", *ids, 1, 100, 0) || op_check_tags(c, "imageIds", *ids))) ||
-        op_check_max_results(c, has_max, max) || op_filter_tag_status(c, filter, &a->tag_status) ||
-        op_request_faults(c, a->name))
+    if (ecremu_op_check_registry(c, a->reg) ||
+        ecremu_op_check_repo_name(c, "repositoryName", a->name) ||
+        (ids && (ecremu_op_check_count(c, "imageIds", *ids, 1, 100, 0) ||
+                 ecremu_op_check_tags(c, "imageIds", *ids))) ||
+        ecremu_op_check_max_results(c, has_max, max) ||
+        ecremu_op_filter_tag_status(c, filter, &a->tag_status) ||
+        ecremu_op_request_faults(c, a->name))
         return -1;
-    a->repo = op_find_repo(c, a->reg, a->name);
+    a->repo = ecremu_op_find_repo(c, a->reg, a->name);
     return a->repo ? 0 : -1;
 }
 
@@ -264,15 +279,15 @@ static int status_wants(const char *tag_status, const store_image *img)
     return 1;
 }
 
-void images_list(op_call *c)
+void ecremu_images_list(op_call *c)
 {
     list_args a;
     if (list_common(c, &a, NULL))
         return;
     json_object *list = json_object_new_array();
-    json_object *o = op_wrap("imageIds", list);
+    json_object *o = ecremu_op_wrap("imageIds", list);
     if (!o) {
-        op_oom(c);
+        ecremu_op_oom(c);
         return;
     }
     for (size_t i = 0; i < a.repo->nimages; i++) {
@@ -280,11 +295,11 @@ void images_list(op_call *c)
         if (!status_wants(a.tag_status, img))
             continue;
         if (!img->ntags)
-            json_object_array_add(list, op_image_id(img->digest, NULL));
+            json_object_array_add(list, ecremu_op_image_id(img->digest, NULL));
         for (size_t t = 0; t < img->ntags; t++)
-            json_object_array_add(list, op_image_id(img->digest, img->tags[t]));
+            json_object_array_add(list, ecremu_op_image_id(img->digest, img->tags[t]));
     }
-    op_ok(c, o);
+    ecremu_op_ok(c, o);
 }
 
 static json_object *detail_json(const op_call *c, const list_args *a, const store_image *img)
@@ -292,7 +307,7 @@ static json_object *detail_json(const op_call *c, const list_args *a, const stor
     json_object *o = json_object_new_object();
     if (!o)
         return NULL;
-    json_object_object_add(o, "registryId", json_object_new_string(op_registry(c, a->reg)));
+    json_object_object_add(o, "registryId", json_object_new_string(ecremu_op_registry(c, a->reg)));
     json_object_object_add(o, "repositoryName", json_object_new_string(a->repo->name));
     json_object_object_add(o, "imageDigest", json_object_new_string(img->digest));
     if (img->ntags) {
@@ -302,12 +317,12 @@ static json_object *detail_json(const op_call *c, const list_args *a, const stor
         json_object_object_add(o, "imageTags", tags);
     }
     json_object_object_add(o, "imageSizeInBytes", json_object_new_int64(img->size));
-    json_object_object_add(o, "imagePushedAt", wire_time(img->pushed_at));
+    json_object_object_add(o, "imagePushedAt", ecremu_wire_time(img->pushed_at));
     json_object_object_add(o, "imageManifestMediaType", json_object_new_string(img->media_type));
     return o;
 }
 
-void images_describe(op_call *c)
+void ecremu_images_describe(op_call *c)
 {
     list_args a;
     json_object *ids = NULL;
@@ -317,26 +332,27 @@ void images_describe(op_call *c)
     const store_image **found = calloc(n ? n : 1, sizeof *found);
     size_t nfound = 0;
     if (!found) {
-        op_oom(c);
+        ecremu_op_oom(c);
         return;
     }
     for (size_t i = 0; i < n; i++) {
         store_image *img = ids ? NULL : a.repo->images[i];
         if (ids) {
             const char *d, *t;
-            op_id_fields(json_object_array_get_idx(ids, i), &d, &t);
-            op_id_status st = op_resolve(a.repo, d, t, &img);
+            ecremu_op_id_fields(json_object_array_get_idx(ids, i), &d, &t);
+            op_id_status st = ecremu_op_resolve(a.repo, d, t, &img);
             if (st == OP_ID_NOT_FOUND || st == OP_ID_TAG_MISMATCH) {
-                op_fail(c, 400, "ImageNotFoundException",
-                        "The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist "
-                        "within the repository with name '%s' in the registry with id '%s'",
-                        d ? d : "null", t ? t : "null", a.repo->name, op_registry(c, a.reg));
+                ecremu_op_fail(
+                    c, 400, "ImageNotFoundException",
+                    "The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist "
+                    "within the repository with name '%s' in the registry with id '%s'",
+                    d ? d : "null", t ? t : "null", a.repo->name, ecremu_op_registry(c, a.reg));
                 goto out;
             }
             if (st != OP_ID_FOUND) {
                 char mem[64];
                 snprintf(mem, sizeof mem, "imageIds.%zu.member", i + 1);
-                op_invalid(c, mem, op_id_reason(st));
+                ecremu_op_invalid(c, mem, ecremu_op_id_reason(st));
                 goto out;
             }
         } else if (!status_wants(a.tag_status, img)) {
@@ -349,55 +365,59 @@ void images_describe(op_call *c)
             found[nfound++] = img;
     }
     json_object *list = json_object_new_array();
-    json_object *o = op_wrap("imageDetails", list);
+    json_object *o = ecremu_op_wrap("imageDetails", list);
     if (!o) {
-        op_oom(c);
+        ecremu_op_oom(c);
         goto out;
     }
     for (size_t k = 0; k < nfound; k++)
         json_object_array_add(list, detail_json(c, &a, found[k]));
-    op_ok(c, o);
+    ecremu_op_ok(c, o);
 out:
     free(found);
 }
 
-void images_batch_get(op_call *c)
+void ecremu_images_batch_get(op_call *c)
 {
     const char *reg, *name;
     json_object *ids, *accepted;
-    if (op_string(c, c->in, "registryId", &reg) || op_string(c, c->in, "repositoryName", &name) ||
-        op_image_ids(c, "imageIds", &ids) ||
-        op_string_list(c, c->in, "acceptedMediaTypes", &accepted))
+    if (ecremu_op_string(c, c->in, "registryId", &reg) ||
+        ecremu_op_string(c, c->in, "repositoryName", &name) ||
+        ecremu_op_image_ids(c, "imageIds", &ids) ||
+        ecremu_op_string_list(c, c->in, "acceptedMediaTypes", &accepted))
         return;
-    if (op_check_registry(c, reg) || op_check_repo_name(c, "repositoryName", name) ||
-        op_check_count(c, "imageIds", ids, 1, 100, 1) || op_check_tags(c, "imageIds", ids) ||
-        op_check_count(c, "acceptedMediaTypes", accepted, 1, 100, 0) || op_request_faults(c, name))
+    if (ecremu_op_check_registry(c, reg) || ecremu_op_check_repo_name(c, "repositoryName", name) ||
+        ecremu_op_check_count(c, "imageIds", ids, 1, 100, 1) ||
+        ecremu_op_check_tags(c, "imageIds", ids) ||
+        ecremu_op_check_count(c, "acceptedMediaTypes", accepted, 1, 100, 0) ||
+        ecremu_op_request_faults(c, name))
         return;
-    store_repo *r = op_find_repo(c, reg, name);
+    store_repo *r = ecremu_op_find_repo(c, reg, name);
     if (!r)
         return;
 
     json_object *images, *failures;
-    json_object *o = op_batch_reply("images", &images, &failures);
+    json_object *o = ecremu_op_batch_reply("images", &images, &failures);
     if (!o) {
-        op_oom(c);
+        ecremu_op_oom(c);
         return;
     }
     size_t n = json_object_array_length(ids);
     for (size_t i = 0; i < n; i++) {
         const char *d, *t;
         store_image *img;
-        op_id_fields(json_object_array_get_idx(ids, i), &d, &t);
-        op_id_status st = op_resolve(r, d, t, &img);
+        ecremu_op_id_fields(json_object_array_get_idx(ids, i), &d, &t);
+        op_id_status st = ecremu_op_resolve(r, d, t, &img);
         if (st != OP_ID_FOUND) {
-            if (op_add_failure(failures, d, t, op_id_code(st), op_id_reason(st))) {
+            if (ecremu_op_add_failure(failures, d, t, ecremu_op_id_code(st),
+                                      ecremu_op_id_reason(st))) {
                 json_object_put(o);
-                op_oom(c);
+                ecremu_op_oom(c);
                 return;
             }
             continue;
         }
         json_object_array_add(images, image_json(c, reg, r, img, t));
     }
-    op_ok(c, o);
+    ecremu_op_ok(c, o);
 }

@@ -7,9 +7,9 @@
 
 #include "ops.h"
 
-void images_put(op_call *c);
-void images_list(op_call *c);
-void images_describe(op_call *c);
-void images_batch_get(op_call *c);
+void ecremu_images_put(op_call *c);
+void ecremu_images_list(op_call *c);
+void ecremu_images_describe(op_call *c);
+void ecremu_images_batch_get(op_call *c);
 
 #endif

@@ -19,10 +19,10 @@
 #define DIGEST_ERE "^[a-zA-Z0-9_+.-]+:[a-fA-F0-9]+$"
 #define TAG_ERE "^[a-zA-Z0-9_.-]+$"
 
-int op_ok(op_call *c, json_object *out)
+int ecremu_op_ok(op_call *c, json_object *out)
 {
     if (!out) {
-        op_oom(c);
+        ecremu_op_oom(c);
         return 0;
     }
     json_object_put(c->out);
@@ -31,7 +31,7 @@ int op_ok(op_call *c, json_object *out)
     return 0;
 }
 
-int op_fail(op_call *c, int status, const char *type, const char *fmt, ...)
+int ecremu_op_fail(op_call *c, int status, const char *type, const char *fmt, ...)
 {
     char msg[2048];
     va_list ap;
@@ -39,20 +39,21 @@ int op_fail(op_call *c, int status, const char *type, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     json_object_put(c->out);
-    c->out = wire_error(type, msg);
+    c->out = ecremu_wire_error(type, msg);
     c->status = c->out ? status : 500;
     return -1;
 }
 
-int op_invalid(op_call *c, const char *member, const char *rule)
+int ecremu_op_invalid(op_call *c, const char *member, const char *rule)
 {
-    return op_fail(c, 400, "InvalidParameterException",
-                   "Invalid parameter at '%s' failed to satisfy constraint: '%s'", member, rule);
+    return ecremu_op_fail(c, 400, "InvalidParameterException",
+                          "Invalid parameter at '%s' failed to satisfy constraint: '%s'", member,
+                          rule);
 }
 
-int op_oom(op_call *c)
+int ecremu_op_oom(op_call *c)
 {
-    return op_fail(c, 500, "ServerException", "An internal server error has occured");
+    return ecremu_op_fail(c, 500, "ServerException", "An internal server error has occured");
 }
 
 /* Coral-style wording for a value of the wrong JSON type (inferred). */
@@ -60,19 +61,20 @@ static int wrong_type(op_call *c, json_object *v, const char *want)
 {
     switch (json_object_get_type(v)) {
     case json_type_object:
-        return op_fail(c, 400, "SerializationException",
-                       "Start of structure or map found where not expected.");
+        return ecremu_op_fail(c, 400, "SerializationException",
+                              "Start of structure or map found where not expected.");
     case json_type_array:
-        return op_fail(c, 400, "SerializationException", "Start of list found where not expected");
+        return ecremu_op_fail(c, 400, "SerializationException",
+                              "Start of list found where not expected");
     case json_type_string:
-        return op_fail(c, 400, "SerializationException", "STRING_VALUE can not be converted to %s",
-                       want);
+        return ecremu_op_fail(c, 400, "SerializationException",
+                              "STRING_VALUE can not be converted to %s", want);
     case json_type_boolean:
-        return op_fail(c, 400, "SerializationException", "BOOLEAN_VALUE can not be converted to %s",
-                       want);
+        return ecremu_op_fail(c, 400, "SerializationException",
+                              "BOOLEAN_VALUE can not be converted to %s", want);
     default:
-        return op_fail(c, 400, "SerializationException", "NUMBER_VALUE can not be converted to %s",
-                       want);
+        return ecremu_op_fail(c, 400, "SerializationException",
+                              "NUMBER_VALUE can not be converted to %s", want);
     }
 }
 
@@ -100,7 +102,7 @@ static int typed_member(op_call *c, json_object *obj, const char *key, json_type
     return 0;
 }
 
-int op_string(op_call *c, json_object *obj, const char *key, const char **out)
+int ecremu_op_string(op_call *c, json_object *obj, const char *key, const char **out)
 {
     json_object *v;
     int rc = typed_member(c, obj, key, json_type_string, "a String", &v);
@@ -108,7 +110,7 @@ int op_string(op_call *c, json_object *obj, const char *key, const char **out)
     return rc;
 }
 
-int op_bool(op_call *c, json_object *obj, const char *key, int *out)
+int ecremu_op_bool(op_call *c, json_object *obj, const char *key, int *out)
 {
     json_object *v;
     int rc = typed_member(c, obj, key, json_type_boolean, "a Boolean", &v);
@@ -116,7 +118,7 @@ int op_bool(op_call *c, json_object *obj, const char *key, int *out)
     return rc;
 }
 
-int op_int(op_call *c, json_object *obj, const char *key, int *present, long long *out)
+int ecremu_op_int(op_call *c, json_object *obj, const char *key, int *present, long long *out)
 {
     json_object *v;
     int rc = typed_member(c, obj, key, json_type_int, "an Integer", &v);
@@ -125,35 +127,35 @@ int op_int(op_call *c, json_object *obj, const char *key, int *present, long lon
     return rc;
 }
 
-int op_array(op_call *c, json_object *obj, const char *key, json_object **out)
+int ecremu_op_array(op_call *c, json_object *obj, const char *key, json_object **out)
 {
     return typed_member(c, obj, key, json_type_array, "a Collection", out);
 }
 
-int op_object(op_call *c, json_object *obj, const char *key, json_object **out)
+int ecremu_op_object(op_call *c, json_object *obj, const char *key, json_object **out)
 {
     return typed_member(c, obj, key, json_type_object, "a Structure", out);
 }
 
-int op_string_list(op_call *c, json_object *obj, const char *key, json_object **out)
+int ecremu_op_string_list(op_call *c, json_object *obj, const char *key, json_object **out)
 {
-    if (op_array(c, obj, key, out))
+    if (ecremu_op_array(c, obj, key, out))
         return -1;
     size_t n = *out ? json_object_array_length(*out) : 0;
     for (size_t i = 0; i < n; i++) {
         json_object *item = json_object_array_get_idx(*out, i);
         if (!item)
-            return op_fail(c, 400, "SerializationException",
-                           "Null value found where a string was expected");
+            return ecremu_op_fail(c, 400, "SerializationException",
+                                  "Null value found where a string was expected");
         if (!json_object_is_type(item, json_type_string))
             return wrong_type(c, item, "a String");
     }
     return 0;
 }
 
-int op_image_ids(op_call *c, const char *key, json_object **out)
+int ecremu_op_image_ids(op_call *c, const char *key, json_object **out)
 {
-    if (op_array(c, c->in, key, out))
+    if (ecremu_op_array(c, c->in, key, out))
         return -1;
     if (!*out)
         return 0;
@@ -163,9 +165,10 @@ int op_image_ids(op_call *c, const char *key, json_object **out)
         const char *s;
         if (!item || !json_object_is_type(item, json_type_object))
             return item ? wrong_type(c, item, "a Structure")
-                        : op_fail(c, 400, "SerializationException",
-                                  "Null value found where a structure was expected");
-        if (op_string(c, item, "imageDigest", &s) || op_string(c, item, "imageTag", &s))
+                        : ecremu_op_fail(c, 400, "SerializationException",
+                                         "Null value found where a structure was expected");
+        if (ecremu_op_string(c, item, "imageDigest", &s) ||
+            ecremu_op_string(c, item, "imageTag", &s))
             return -1;
     }
     return 0;
@@ -181,51 +184,51 @@ static int matches(const char *ere, const char *s)
     return ok;
 }
 
-int op_check_registry(op_call *c, const char *registry_id)
+int ecremu_op_check_registry(op_call *c, const char *registry_id)
 {
     if (registry_id && !matches("^[0-9]{12}$", registry_id))
-        return op_invalid(c, "registryId", "must satisfy regular expression [0-9]{12}");
+        return ecremu_op_invalid(c, "registryId", "must satisfy regular expression [0-9]{12}");
     return 0;
 }
 
-int op_check_repo_name(op_call *c, const char *mem, const char *name)
+int ecremu_op_check_repo_name(op_call *c, const char *mem, const char *name)
 {
     if (!name)
-        return op_invalid(c, mem, "Member must not be null");
+        return ecremu_op_invalid(c, mem, "Member must not be null");
     size_t len = strlen(name);
     if (len < 2)
-        return op_invalid(c, mem, "must have length greater than or equal to 2");
+        return ecremu_op_invalid(c, mem, "must have length greater than or equal to 2");
     if (len > 256)
-        return op_invalid(c, mem, "must have length less than or equal to 256");
+        return ecremu_op_invalid(c, mem, "must have length less than or equal to 256");
     if (!matches(REPO_NAME_ERE, name))
-        return op_invalid(c, mem, REPO_NAME_RULE);
+        return ecremu_op_invalid(c, mem, REPO_NAME_RULE);
     return 0;
 }
 
-int op_check_count(op_call *c, const char *mem, json_object *arr, size_t min, size_t max,
-                   int required)
+int ecremu_op_check_count(op_call *c, const char *mem, json_object *arr, size_t min, size_t max,
+                          int required)
 {
     char rule[96];
     if (!arr)
-        return required ? op_invalid(c, mem, "Member must not be null") : 0;
+        return required ? ecremu_op_invalid(c, mem, "Member must not be null") : 0;
     size_t n = json_object_array_length(arr);
     if (n < min) {
         snprintf(rule, sizeof rule, "Member must have length greater than or equal to %zu", min);
-        return op_invalid(c, mem, rule);
+        return ecremu_op_invalid(c, mem, rule);
     }
     if (n > max) {
         snprintf(rule, sizeof rule, "Member must have length less than or equal to %zu", max);
-        return op_invalid(c, mem, rule);
+        return ecremu_op_invalid(c, mem, rule);
     }
     return 0;
 }
 
-int op_check_tags(op_call *c, const char *key, json_object *ids)
+int ecremu_op_check_tags(op_call *c, const char *key, json_object *ids)
 {
     size_t n = ids ? json_object_array_length(ids) : 0;
     for (size_t i = 0; i < n; i++) {
         const char *digest, *tag;
-        op_id_fields(json_object_array_get_idx(ids, i), &digest, &tag);
+        ecremu_op_id_fields(json_object_array_get_idx(ids, i), &digest, &tag);
         if (!tag)
             continue;
         size_t len = strlen(tag);
@@ -233,69 +236,72 @@ int op_check_tags(op_call *c, const char *key, json_object *ids)
             continue;
         char mem[96];
         snprintf(mem, sizeof mem, "%s.%zu.member.imageTag", key, i + 1);
-        return op_invalid(c, mem,
-                          len < 1 ? "Member must have length greater than or equal to 1"
-                                  : "Member must have length less than or equal to 300");
+        return ecremu_op_invalid(c, mem,
+                                 len < 1 ? "Member must have length greater than or equal to 1"
+                                         : "Member must have length less than or equal to 300");
     }
     return 0;
 }
 
-int op_check_max_results(op_call *c, int present, long long v)
+int ecremu_op_check_max_results(op_call *c, int present, long long v)
 {
     if (present && v < 1)
-        return op_invalid(c, "maxResults", "Member must have value greater than or equal to 1");
+        return ecremu_op_invalid(c, "maxResults",
+                                 "Member must have value greater than or equal to 1");
     if (present && v > 1000)
-        return op_invalid(c, "maxResults", "Member must have value less than or equal to 1000");
+        return ecremu_op_invalid(c, "maxResults",
+                                 "Member must have value less than or equal to 1000");
     return 0;
 }
 
-int op_filter_tag_status(op_call *c, json_object *filter, const char **status)
+int ecremu_op_filter_tag_status(op_call *c, json_object *filter, const char **status)
 {
     *status = "ANY";
     const char *s = NULL;
-    if (filter && op_string(c, filter, "tagStatus", &s))
+    if (filter && ecremu_op_string(c, filter, "tagStatus", &s))
         return -1;
     if (!s)
         return 0;
     if (strcmp(s, "TAGGED") && strcmp(s, "UNTAGGED") && strcmp(s, "ANY"))
-        return op_invalid(c, "filter.tagStatus",
-                          "Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]");
+        return ecremu_op_invalid(c, "filter.tagStatus",
+                                 "Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]");
     *status = s;
     return 0;
 }
 
-int op_request_faults(op_call *c, const char *name)
+int ecremu_op_request_faults(op_call *c, const char *name)
 {
     const api_ctx *x = c->ctx;
-    if (control_request_fault(x->ctl, FAULT_ACCESS_DENIED, c->op, name))
-        return op_fail(c, 400, "AccessDeniedException",
-                       "User: arn:aws:iam::%s:user/ecrconform is not authorized to perform: "
-                       "ecr:%s on resource: arn:aws:ecr:%s:%s:repository/%s because no "
-                       "identity-based policy allows the ecr:%s action",
-                       x->account, c->op, x->region, x->account, name, c->op);
-    if (control_request_fault(x->ctl, FAULT_SERVER_ERROR, c->op, name))
-        return op_fail(c, 500, "ServerException", "An internal server error has occured");
+    if (ecremu_control_request_fault(x->ctl, FAULT_ACCESS_DENIED, c->op, name))
+        return ecremu_op_fail(c, 400, "AccessDeniedException",
+                              "User: arn:aws:iam::%s:user/ecrconform is not authorized to perform: "
+                              "ecr:%s on resource: arn:aws:ecr:%s:%s:repository/%s because no "
+                              "identity-based policy allows the ecr:%s action",
+                              x->account, c->op, x->region, x->account, name, c->op);
+    if (ecremu_control_request_fault(x->ctl, FAULT_SERVER_ERROR, c->op, name))
+        return ecremu_op_fail(c, 500, "ServerException", "An internal server error has occured");
     return 0;
 }
 
-const char *op_registry(const op_call *c, const char *registry_id)
+const char *ecremu_op_registry(const op_call *c, const char *registry_id)
 {
     return registry_id ? registry_id : c->ctx->account;
 }
 
-store_repo *op_find_repo(op_call *c, const char *registry_id, const char *name)
+store_repo *ecremu_op_find_repo(op_call *c, const char *registry_id, const char *name)
 {
     store_repo *r = NULL;
     if (!registry_id || strcmp(registry_id, c->ctx->account) == 0)
-        r = store_repo_find(c->ctx->st, name);
+        r = ecremu_store_repo_find(c->ctx->st, name);
     if (!r)
-        op_fail(c, 400, "RepositoryNotFoundException",
-                "The repository with name '%s' does not exist in the registry with id '%s'", name,
-                op_registry(c, registry_id));
+        ecremu_op_fail(c, 400, "RepositoryNotFoundException",
+                       "The repository with name '%s' does not exist in the registry with id '%s'",
+                       name, ecremu_op_registry(c, registry_id));
     return r;
 }
 
-op_id_status op_resolve(const store_repo *r, const char *digest, const char *tag, store_image **img)
+op_id_status ecremu_op_resolve(const store_repo *r, const char *digest, const char *tag,
+                               store_image **img)
 {
     *img = NULL;
     if (!digest && !tag)
@@ -304,8 +310,8 @@ op_id_status op_resolve(const store_repo *r, const char *digest, const char *tag
         return OP_ID_BAD_DIGEST;
     if (tag && !matches(TAG_ERE, tag))
         return OP_ID_BAD_TAG;
-    store_image *by_tag = tag ? store_image_by_tag(r, tag) : NULL;
-    store_image *by_digest = digest ? store_image_by_digest(r, digest) : NULL;
+    store_image *by_tag = tag ? ecremu_store_image_by_tag(r, tag) : NULL;
+    store_image *by_digest = digest ? ecremu_store_image_by_digest(r, digest) : NULL;
     /* The digest names the image (it is the key); a tag is then checked
      * against it. So an unknown digest is ImageNotFound even when the tag
      * exists, and only a tag naming another existing image is a mismatch
@@ -318,7 +324,7 @@ op_id_status op_resolve(const store_repo *r, const char *digest, const char *tag
     return OP_ID_FOUND;
 }
 
-const char *op_id_code(op_id_status s)
+const char *ecremu_op_id_code(op_id_status s)
 {
     switch (s) {
     case OP_ID_MISSING:
@@ -334,7 +340,7 @@ const char *op_id_code(op_id_status s)
     }
 }
 
-const char *op_id_reason(op_id_status s)
+const char *ecremu_op_id_reason(op_id_status s)
 {
     switch (s) {
     case OP_ID_MISSING:
@@ -352,7 +358,7 @@ const char *op_id_reason(op_id_status s)
     }
 }
 
-void op_id_fields(json_object *item, const char **digest, const char **tag)
+void ecremu_op_id_fields(json_object *item, const char **digest, const char **tag)
 {
     json_object *v;
     *digest = NULL;
@@ -363,7 +369,7 @@ void op_id_fields(json_object *item, const char **digest, const char **tag)
         *tag = json_object_get_string(v);
 }
 
-json_object *op_image_id(const char *digest, const char *tag)
+json_object *ecremu_op_image_id(const char *digest, const char *tag)
 {
     json_object *o = json_object_new_object();
     if (!o)
@@ -378,11 +384,11 @@ fail:
     return NULL;
 }
 
-int op_add_failure(json_object *failures, const char *digest, const char *tag, const char *code,
-                   const char *reason)
+int ecremu_op_add_failure(json_object *failures, const char *digest, const char *tag,
+                          const char *code, const char *reason)
 {
     json_object *f = json_object_new_object();
-    json_object *id = op_image_id(digest, tag);
+    json_object *id = ecremu_op_image_id(digest, tag);
     if (!f || !id) {
         json_object_put(f);
         json_object_put(id);
@@ -398,7 +404,7 @@ int op_add_failure(json_object *failures, const char *digest, const char *tag, c
     return 0;
 }
 
-json_object *op_wrap(const char *key, json_object *v)
+json_object *ecremu_op_wrap(const char *key, json_object *v)
 {
     json_object *o = v ? json_object_new_object() : NULL;
     if (!o) {
@@ -409,11 +415,11 @@ json_object *op_wrap(const char *key, json_object *v)
     return o;
 }
 
-json_object *op_batch_reply(const char *key, json_object **items, json_object **failures)
+json_object *ecremu_op_batch_reply(const char *key, json_object **items, json_object **failures)
 {
     *items = json_object_new_array();
     *failures = json_object_new_array();
-    json_object *o = op_wrap(key, *items);
+    json_object *o = ecremu_op_wrap(key, *items);
     if (!o || !*failures) {
         json_object_put(o);
         json_object_put(*failures);
@@ -424,7 +430,7 @@ json_object *op_batch_reply(const char *key, json_object **items, json_object **
     return o;
 }
 
-double op_now(void)
+double ecremu_op_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);

@@ -12,77 +12,85 @@
 
 #include <json-c/json.h>
 #include <stddef.h>
-#include "api.h"
+#include "control.h"
 #include "store.h"
+
+/* What an operation runs against. All borrowed. */
+typedef struct api_ctx {
+    store *st;
+    control *ctl;        /* NULL: no faults */
+    const char *account; /* the caller's account id (registryId) */
+    const char *region;  /* for ARNs and repository URIs */
+} api_ctx;
 
 typedef struct op_call {
     const api_ctx *ctx;
     const char *op;   /* "BatchDeleteImage" */
     json_object *in;  /* the request body, an object (borrowed) */
-    int status;       /* set by op_ok / op_fail */
-    json_object *out; /* the reply; owned by the call until api_handle returns it */
+    int status;       /* set by ecremu_op_ok / ecremu_op_fail */
+    json_object *out; /* the reply; owned by the call until ecremu_api_handle returns it */
 } op_call;
 
 /* Sets a 200 reply (takes ownership of out; NULL means out of memory and
  * becomes a 500). Returns 0. */
-int op_ok(op_call *c, json_object *out);
+int ecremu_op_ok(op_call *c, json_object *out);
 
 /* Sets an error reply {"__type": type, "message": <printf>}. Returns -1. */
-int op_fail(op_call *c, int status, const char *type, const char *fmt, ...)
+int ecremu_op_fail(op_call *c, int status, const char *type, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* InvalidParameterException with ECR's grammar:
  * "Invalid parameter at '<member>' failed to satisfy constraint: '<rule>'". */
-int op_invalid(op_call *c, const char *member, const char *rule);
+int ecremu_op_invalid(op_call *c, const char *member, const char *rule);
 
 /* 500 ServerException for an internal failure (out of memory). Returns -1. */
-int op_oom(op_call *c);
+int ecremu_op_oom(op_call *c);
 
 /* Step 4, member types. Each reads member key of obj; an absent or null
  * member yields NULL / the default and passes. A present member of the wrong
  * JSON type fails with SerializationException. */
-int op_string(op_call *c, json_object *obj, const char *key, const char **out);
-int op_bool(op_call *c, json_object *obj, const char *key, int *out);
-int op_int(op_call *c, json_object *obj, const char *key, int *present, long long *out);
-int op_array(op_call *c, json_object *obj, const char *key, json_object **out);
-int op_object(op_call *c, json_object *obj, const char *key, json_object **out);
+int ecremu_op_string(op_call *c, json_object *obj, const char *key, const char **out);
+int ecremu_op_bool(op_call *c, json_object *obj, const char *key, int *out);
+int ecremu_op_int(op_call *c, json_object *obj, const char *key, int *present, long long *out);
+int ecremu_op_array(op_call *c, json_object *obj, const char *key, json_object **out);
+int ecremu_op_object(op_call *c, json_object *obj, const char *key, json_object **out);
 /* An array whose items are all strings. */
-int op_string_list(op_call *c, json_object *obj, const char *key, json_object **out);
+int ecremu_op_string_list(op_call *c, json_object *obj, const char *key, json_object **out);
 
 /* Type-checks an imageIds list: an array of objects whose imageDigest and
  * imageTag are strings when present. *out is NULL when the member is absent. */
-int op_image_ids(op_call *c, const char *key, json_object **out);
+int ecremu_op_image_ids(op_call *c, const char *key, json_object **out);
 
 /* Step 5, constraints (InvalidParameterException). */
 /* registryId, when given, must match [0-9]{12}. */
-int op_check_registry(op_call *c, const char *registry_id);
+int ecremu_op_check_registry(op_call *c, const char *registry_id);
 /* A repository name: not null, length 2..256, the model's pattern. member
  * names it in the message ("repositoryName"). */
-int op_check_repo_name(op_call *c, const char *member, const char *name);
+int ecremu_op_check_repo_name(op_call *c, const char *member, const char *name);
 /* A list member with min..max items; required: absent fails 'Member must not
  * be null'. arr NULL means absent. */
-int op_check_count(op_call *c, const char *member, json_object *arr, size_t min, size_t max,
-                   int required);
+int ecremu_op_check_count(op_call *c, const char *member, json_object *arr, size_t min, size_t max,
+                          int required);
 /* Every imageTag of an imageIds list has length 1..300; the member is named
  * '<key>.<n>.member.imageTag' (n from 1). */
-int op_check_tags(op_call *c, const char *key, json_object *ids);
+int ecremu_op_check_tags(op_call *c, const char *key, json_object *ids);
 /* maxResults, when present, is 1..1000. */
-int op_check_max_results(op_call *c, int present, long long v);
+int ecremu_op_check_max_results(op_call *c, int present, long long v);
 /* filter.tagStatus, when present, is TAGGED, UNTAGGED or ANY. Sets *status
  * to the value, or "ANY" when absent. filter may be NULL. */
-int op_filter_tag_status(op_call *c, json_object *filter, const char **status);
+int ecremu_op_filter_tag_status(op_call *c, json_object *filter, const char **status);
 
 /* Step 6: access-denied, then server-error faults set for this operation on
  * repository name. */
-int op_request_faults(op_call *c, const char *name);
+int ecremu_op_request_faults(op_call *c, const char *name);
 
 /* Step 7: the registry id a reply names (registryId or the caller's). */
-const char *op_registry(const op_call *c, const char *registry_id);
+const char *ecremu_op_registry(const op_call *c, const char *registry_id);
 
 /* Step 7: finds repository name; a registryId that is not the caller's
  * account, or no such repository, fails with RepositoryNotFoundException.
  * Returns NULL after setting the error. */
-store_repo *op_find_repo(op_call *c, const char *registry_id, const char *name);
+store_repo *ecremu_op_find_repo(op_call *c, const char *registry_id, const char *name);
 
 /* How an image identifier resolves against a repository. */
 typedef enum op_id_status {
@@ -95,38 +103,38 @@ typedef enum op_id_status {
 } op_id_status;
 
 /* Resolves {digest?, tag?} in r; *img is set only for OP_ID_FOUND. */
-op_id_status op_resolve(const store_repo *r, const char *digest, const char *tag,
-                        store_image **img);
+op_id_status ecremu_op_resolve(const store_repo *r, const char *digest, const char *tag,
+                               store_image **img);
 
 /* failureCode / failureReason of a non-found status (static strings). */
-const char *op_id_code(op_id_status s);
-const char *op_id_reason(op_id_status s);
+const char *ecremu_op_id_code(op_id_status s);
+const char *ecremu_op_id_reason(op_id_status s);
 
 /* Reads imageDigest / imageTag of an imageIds entry (already type-checked). */
-void op_id_fields(json_object *item, const char **digest, const char **tag);
+void ecremu_op_id_fields(json_object *item, const char **digest, const char **tag);
 
 /* {"imageDigest": digest, "imageTag": tag} with NULL members left out. New
  * reference or NULL. */
-json_object *op_image_id(const char *digest, const char *tag);
+json_object *ecremu_op_image_id(const char *digest, const char *tag);
 
 /* An ImageFailure {imageId, failureCode, failureReason} appended to
  * failures. Returns 0, or -1 when out of memory. */
-int op_add_failure(json_object *failures, const char *digest, const char *tag, const char *code,
-                   const char *reason);
+int ecremu_op_add_failure(json_object *failures, const char *digest, const char *tag,
+                          const char *code, const char *reason);
 
 /* A new object {"<key>": v}, taking ownership of v. Returns NULL (v freed)
  * when v is NULL or memory ran out, so a caller can wrap a fresh allocation
  * and check once. */
-json_object *op_wrap(const char *key, json_object *v);
+json_object *ecremu_op_wrap(const char *key, json_object *v);
 
 /* The reply of a batch operation: a new object {"<key>": [], "failures": []}
  * whose two arrays are also returned in *items and *failures (borrowed from
  * the object). Both arrays are always present, even when they stay empty
  * (reference section 2). Returns NULL (nothing allocated) when out of
  * memory. */
-json_object *op_batch_reply(const char *key, json_object **items, json_object **failures);
+json_object *ecremu_op_batch_reply(const char *key, json_object **items, json_object **failures);
 
 /* The current time in epoch seconds. */
-double op_now(void);
+double ecremu_op_now(void);
 
 #endif

@@ -5,7 +5,7 @@
 
 #include "wire.h"
 
-json_object *repos_json(const api_ctx *ctx, const store_repo *r)
+json_object *ecremu_repos_json(const api_ctx *ctx, const store_repo *r)
 {
     char arn[512], uri[512];
     snprintf(arn, sizeof arn, "arn:aws:ecr:%s:%s:repository/%s", ctx->region, ctx->account,
@@ -24,7 +24,7 @@ json_object *repos_json(const api_ctx *ctx, const store_repo *r)
     json_object_object_add(o, "registryId", json_object_new_string(ctx->account));
     json_object_object_add(o, "repositoryName", json_object_new_string(r->name));
     json_object_object_add(o, "repositoryUri", json_object_new_string(uri));
-    json_object_object_add(o, "createdAt", wire_time(r->created_at));
+    json_object_object_add(o, "createdAt", ecremu_wire_time(r->created_at));
     json_object_object_add(o, "imageTagMutability",
                            json_object_new_string(r->immutable ? "IMMUTABLE" : "MUTABLE"));
     json_object_object_add(scan, "scanOnPush", json_object_new_boolean(r->scan_on_push));
@@ -36,143 +36,149 @@ json_object *repos_json(const api_ctx *ctx, const store_repo *r)
     return o;
 }
 
-void repos_create(op_call *c)
+void ecremu_repos_create(op_call *c)
 {
     const char *reg, *name, *mutability, *enc_type = NULL, *kms_key = NULL;
     json_object *tags, *scan, *enc;
     int scan_on_push = 0;
 
-    if (op_string(c, c->in, "registryId", &reg) || op_string(c, c->in, "repositoryName", &name) ||
-        op_array(c, c->in, "tags", &tags) ||
-        op_string(c, c->in, "imageTagMutability", &mutability) ||
-        op_object(c, c->in, "imageScanningConfiguration", &scan) ||
-        op_object(c, c->in, "encryptionConfiguration", &enc) ||
-        (scan && op_bool(c, scan, "scanOnPush", &scan_on_push)) ||
-        (enc &&
-         (op_string(c, enc, "encryptionType", &enc_type) || op_string(c, enc, "kmsKey", &kms_key))))
+    if (ecremu_op_string(c, c->in, "registryId", &reg) ||
+        ecremu_op_string(c, c->in, "repositoryName", &name) ||
+        ecremu_op_array(c, c->in, "tags", &tags) ||
+        ecremu_op_string(c, c->in, "imageTagMutability", &mutability) ||
+        ecremu_op_object(c, c->in, "imageScanningConfiguration", &scan) ||
+        ecremu_op_object(c, c->in, "encryptionConfiguration", &enc) ||
+        (scan && ecremu_op_bool(c, scan, "scanOnPush", &scan_on_push)) ||
+        (enc && (ecremu_op_string(c, enc, "encryptionType", &enc_type) ||
+                 ecremu_op_string(c, enc, "kmsKey", &kms_key))))
         return;
 
-    if (op_check_registry(c, reg) || op_check_repo_name(c, "repositoryName", name))
+    if (ecremu_op_check_registry(c, reg) || ecremu_op_check_repo_name(c, "repositoryName", name))
         return;
     if (mutability && strcmp(mutability, "MUTABLE") && strcmp(mutability, "IMMUTABLE")) {
-        op_invalid(c, "imageTagMutability",
-                   "Member must satisfy enum value set: [MUTABLE, IMMUTABLE]");
+        ecremu_op_invalid(c, "imageTagMutability",
+                          "Member must satisfy enum value set: [MUTABLE, IMMUTABLE]");
         return;
     }
     if (enc && !enc_type) {
-        op_invalid(c, "encryptionConfiguration.encryptionType", "Member must not be null");
+        ecremu_op_invalid(c, "encryptionConfiguration.encryptionType", "Member must not be null");
         return;
     }
     if (enc_type && strcmp(enc_type, "AES256") && strcmp(enc_type, "KMS") &&
         strcmp(enc_type, "KMS_DSSE")) {
-        op_invalid(c, "encryptionConfiguration.encryptionType",
-                   "Member must satisfy enum value set: [AES256, KMS, KMS_DSSE]");
+        ecremu_op_invalid(c, "encryptionConfiguration.encryptionType",
+                          "Member must satisfy enum value set: [AES256, KMS, KMS_DSSE]");
         return;
     }
-    if (op_request_faults(c, name))
+    if (ecremu_op_request_faults(c, name))
         return;
     if (reg && strcmp(reg, c->ctx->account) != 0) {
         /* Creating in another account's registry: inferred as an IAM denial. */
-        op_fail(c, 400, "AccessDeniedException",
-                "User: arn:aws:iam::%s:user/ecrconform is not authorized to perform: "
-                "ecr:CreateRepository on resource: arn:aws:ecr:%s:%s:repository/%s",
-                c->ctx->account, c->ctx->region, reg, name);
+        ecremu_op_fail(c, 400, "AccessDeniedException",
+                       "User: arn:aws:iam::%s:user/ecrconform is not authorized to perform: "
+                       "ecr:CreateRepository on resource: arn:aws:ecr:%s:%s:repository/%s",
+                       c->ctx->account, c->ctx->region, reg, name);
         return;
     }
 
     store_repo *r = NULL;
-    ecr_result rc = store_repo_create(c->ctx->st, name, op_now(),
-                                      mutability && !strcmp(mutability, "IMMUTABLE"), scan_on_push,
-                                      enc_type, kms_key, &r);
+    ecr_result rc = ecremu_store_repo_create(c->ctx->st, name, ecremu_op_now(),
+                                             mutability && !strcmp(mutability, "IMMUTABLE"),
+                                             scan_on_push, enc_type, kms_key, &r);
     if (rc == ECR_EINVAL) {
-        op_fail(c, 400, "RepositoryAlreadyExistsException",
-                "The repository with name '%s' already exists in the registry with id '%s'", name,
-                c->ctx->account);
+        ecremu_op_fail(c, 400, "RepositoryAlreadyExistsException",
+                       "The repository with name '%s' already exists in the registry with id '%s'",
+                       name, c->ctx->account);
         return;
     }
     if (rc) {
-        op_oom(c);
+        ecremu_op_oom(c);
         return;
     }
-    op_ok(c, op_wrap("repository", repos_json(c->ctx, r)));
+    ecremu_op_ok(c, ecremu_op_wrap("repository", ecremu_repos_json(c->ctx, r)));
 }
 
-void repos_describe(op_call *c)
+void ecremu_repos_describe(op_call *c)
 {
     const char *reg, *token;
     json_object *names;
     int has_max;
     long long max;
 
-    if (op_string(c, c->in, "registryId", &reg) ||
-        op_string_list(c, c->in, "repositoryNames", &names) ||
-        op_string(c, c->in, "nextToken", &token) || op_int(c, c->in, "maxResults", &has_max, &max))
+    if (ecremu_op_string(c, c->in, "registryId", &reg) ||
+        ecremu_op_string_list(c, c->in, "repositoryNames", &names) ||
+        ecremu_op_string(c, c->in, "nextToken", &token) ||
+        ecremu_op_int(c, c->in, "maxResults", &has_max, &max))
         return;
     size_t n = names ? json_object_array_length(names) : 0;
 
-    if (op_check_registry(c, reg) || op_check_count(c, "repositoryNames", names, 1, 100, 0))
+    if (ecremu_op_check_registry(c, reg) ||
+        ecremu_op_check_count(c, "repositoryNames", names, 1, 100, 0))
         return;
     for (size_t i = 0; i < n; i++) {
         char mem[64];
         snprintf(mem, sizeof mem, "repositoryNames.%zu.member", i + 1);
-        if (op_check_repo_name(c, mem, json_object_get_string(json_object_array_get_idx(names, i))))
+        if (ecremu_op_check_repo_name(c, mem,
+                                      json_object_get_string(json_object_array_get_idx(names, i))))
             return;
     }
-    if (op_check_max_results(c, has_max, max))
+    if (ecremu_op_check_max_results(c, has_max, max))
         return;
     for (size_t i = 0; i < n; i++)
-        if (op_request_faults(c, json_object_get_string(json_object_array_get_idx(names, i))))
+        if (ecremu_op_request_faults(c,
+                                     json_object_get_string(json_object_array_get_idx(names, i))))
             return;
 
     json_object *list = json_object_new_array();
     if (!list) {
-        op_oom(c);
+        ecremu_op_oom(c);
         return;
     }
     if (names) {
         for (size_t i = 0; i < n; i++) {
-            store_repo *r =
-                op_find_repo(c, reg, json_object_get_string(json_object_array_get_idx(names, i)));
+            store_repo *r = ecremu_op_find_repo(
+                c, reg, json_object_get_string(json_object_array_get_idx(names, i)));
             if (!r) {
                 json_object_put(list);
                 return;
             }
-            json_object_array_add(list, repos_json(c->ctx, r));
+            json_object_array_add(list, ecremu_repos_json(c->ctx, r));
         }
     } else if (!reg || strcmp(reg, c->ctx->account) == 0) {
         const store *st = c->ctx->st;
         for (size_t i = 0; i < st->nrepos; i++)
-            json_object_array_add(list, repos_json(c->ctx, st->repos[i]));
+            json_object_array_add(list, ecremu_repos_json(c->ctx, st->repos[i]));
     }
-    op_ok(c, op_wrap("repositories", list));
+    ecremu_op_ok(c, ecremu_op_wrap("repositories", list));
 }
 
-void repos_delete(op_call *c)
+void ecremu_repos_delete(op_call *c)
 {
     const char *reg, *name;
     int force;
 
-    if (op_string(c, c->in, "registryId", &reg) || op_string(c, c->in, "repositoryName", &name) ||
-        op_bool(c, c->in, "force", &force))
+    if (ecremu_op_string(c, c->in, "registryId", &reg) ||
+        ecremu_op_string(c, c->in, "repositoryName", &name) ||
+        ecremu_op_bool(c, c->in, "force", &force))
         return;
-    if (op_check_registry(c, reg) || op_check_repo_name(c, "repositoryName", name) ||
-        op_request_faults(c, name))
+    if (ecremu_op_check_registry(c, reg) || ecremu_op_check_repo_name(c, "repositoryName", name) ||
+        ecremu_op_request_faults(c, name))
         return;
-    store_repo *r = op_find_repo(c, reg, name);
+    store_repo *r = ecremu_op_find_repo(c, reg, name);
     if (!r)
         return;
     if (r->nimages && !force) {
-        op_fail(c, 400, "RepositoryNotEmptyException",
-                "The repository with name '%s' in registry with id '%s' cannot be deleted "
-                "because it still contains images",
-                name, op_registry(c, reg));
+        ecremu_op_fail(c, 400, "RepositoryNotEmptyException",
+                       "The repository with name '%s' in registry with id '%s' cannot be deleted "
+                       "because it still contains images",
+                       name, ecremu_op_registry(c, reg));
         return;
     }
-    json_object *out = op_wrap("repository", repos_json(c->ctx, r));
+    json_object *out = ecremu_op_wrap("repository", ecremu_repos_json(c->ctx, r));
     if (!out) {
-        op_oom(c);
+        ecremu_op_oom(c);
         return;
     }
-    store_repo_delete(c->ctx->st, r);
-    op_ok(c, out);
+    ecremu_store_repo_delete(c->ctx->st, r);
+    ecremu_op_ok(c, out);
 }

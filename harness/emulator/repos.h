@@ -6,12 +6,12 @@
 
 #include "ops.h"
 
-void repos_create(op_call *c);
-void repos_describe(op_call *c);
-void repos_delete(op_call *c);
+void ecremu_repos_create(op_call *c);
+void ecremu_repos_describe(op_call *c);
+void ecremu_repos_delete(op_call *c);
 
 /* The Repository shape of r as ECR returns it (new reference, NULL when out
  * of memory). */
-json_object *repos_json(const api_ctx *ctx, const store_repo *r);
+json_object *ecremu_repos_json(const api_ctx *ctx, const store_repo *r);
 
 #endif

@@ -1,7 +1,8 @@
 /* server.c: the emulator's HTTP side (libmicrohttpd) and its public API
  * (emulator.h). Requests are authenticated here (auth.c), then handed to the
  * ECR operations (api.c) or the control interface (control.c). */
-#include "emulator.h"
+#include "ecremu.h"
+#include "ecr/protocol.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -14,7 +15,7 @@
 
 #include "api.h"
 #include "auth.h"
-#include "buf.h"
+#include "ecr/buf.h"
 #include "control.h"
 #include "store.h"
 #include "wire.h"
@@ -23,12 +24,11 @@
  * are discarded and answered 413. */
 #define MAX_BODY (10u * 1024u * 1024u)
 #define MAX_HEADERS 128
-#define CONTROL_PREFIX "/__ecrconform/"
 #define CONTENT_TYPE "application/x-amz-json-1.1"
 #define SERVER_ERROR_BODY                                                                          \
     "{\"__type\":\"ServerException\",\"message\":\"An internal server error has occured\"}"
 
-struct emu {
+struct ecremu {
     struct MHD_Daemon *daemon;
     unsigned short port;
     char *account, *region, *access_key, *secret_key;
@@ -79,7 +79,7 @@ static void request_id(char out[37])
  * out of memory and becomes a 500). */
 static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_object *body)
 {
-    const char *text = body ? wire_text(body) : NULL;
+    const char *text = body ? ecremu_wire_text(body) : NULL;
     if (!text) {
         text = SERVER_ERROR_BODY;
         status = 500;
@@ -101,10 +101,10 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_o
 static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *type,
                                   const char *message)
 {
-    return send_json(conn, status, wire_error(type, message));
+    return send_json(conn, status, ecremu_wire_error(type, message));
 }
 
-static enum MHD_Result serve_ecr(emu *e, struct MHD_Connection *conn, const char *url,
+static enum MHD_Result serve_ecr(ecremu *e, struct MHD_Connection *conn, const char *url,
                                  const char *method, const char *body, size_t len)
 {
     header_list h;
@@ -116,7 +116,7 @@ static enum MHD_Result serve_ecr(emu *e, struct MHD_Connection *conn, const char
      * MHD hands over the path already percent-decoded: for "/" (the only path
      * ECR serves) that is the raw path; any other path is rejected below
      * after authentication, so a mis-verified odd path changes nothing. */
-    int status = auth_check(&e->auth, method, url, NULL, h.v, h.n, body, len, &why);
+    int status = ecremu_auth_check(&e->auth, method, url, NULL, h.v, h.n, body, len, &why);
     if (status)
         return send_error(conn, status, why.type, why.message);
     if (strcmp(method, "POST") != 0 || strcmp(url, "/") != 0)
@@ -125,7 +125,7 @@ static enum MHD_Result serve_ecr(emu *e, struct MHD_Connection *conn, const char
 
     const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
     json_object *out = NULL;
-    status = api_handle(&e->api, target, body, len, &out);
+    status = ecremu_api_handle(&e->api, target, body, len, &out);
     return send_json(conn, status, out);
 }
 
@@ -133,7 +133,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **req_cls)
 {
-    emu *e = cls;
+    ecremu *e = cls;
     request *rq = *req_cls;
     (void)version;
 
@@ -141,14 +141,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         rq = calloc(1, sizeof *rq);
         if (!rq)
             return MHD_NO;
-        buf_init(&rq->body, MAX_BODY);
+        ecr_buf_init(&rq->body, MAX_BODY);
         *req_cls = rq;
         return MHD_YES;
     }
     if (*upload_data_size) {
         /* upload_data is valid only during this call: copy it (or drop it
          * once the cap is passed, still reading to the end). */
-        if (!rq->too_big && buf_append(&rq->body, upload_data, *upload_data_size) != ECR_OK)
+        if (!rq->too_big && ecr_buf_append(&rq->body, upload_data, *upload_data_size) != ECR_OK)
             rq->too_big = 1;
         *upload_data_size = 0;
         return MHD_YES;
@@ -159,11 +159,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     if (rq->too_big)
         return send_error(conn, 413, "SerializationException",
                           "The request body exceeds the emulator's limit of 10 MiB");
-    if (e->ctl && strncmp(url, CONTROL_PREFIX, sizeof CONTROL_PREFIX - 1) == 0) {
+    if (e->ctl && strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0) {
         const char *repo =
             MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "repositoryName");
         json_object *out = NULL;
-        int status = control_handle(e->ctl, method, url, repo, body, len, &out);
+        int status = ecremu_control_handle(e->ctl, method, url, repo, body, len, &out);
         return send_json(conn, status, out);
     }
     return serve_ecr(e, conn, url, method, body, len);
@@ -177,7 +177,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     (void)conn;
     (void)toe;
     if (rq) {
-        buf_free(&rq->body);
+        ecr_buf_free(&rq->body);
         free(rq);
         *req_cls = NULL;
     }
@@ -194,34 +194,34 @@ static int valid_account(const char *s)
     return 1;
 }
 
-ecr_result emu_start(const emu_config *cfg, emu **out)
+ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
 {
     *out = NULL;
-    if (!cfg || (cfg->auth != EMU_AUTH_LENIENT && cfg->auth != EMU_AUTH_STRICT))
+    if (!cfg || (cfg->auth != ECREMU_AUTH_LENIENT && cfg->auth != ECREMU_AUTH_STRICT))
         return ECR_EINVAL;
-    const char *account = cfg->account_id ? cfg->account_id : EMU_DEFAULT_ACCOUNT;
-    const char *region = cfg->region ? cfg->region : EMU_DEFAULT_REGION;
-    const char *ak = cfg->access_key ? cfg->access_key : EMU_DEFAULT_ACCESS_KEY;
-    const char *sk = cfg->secret_key ? cfg->secret_key : EMU_DEFAULT_SECRET_KEY;
+    const char *account = cfg->account_id ? cfg->account_id : ECR_TEST_ACCOUNT;
+    const char *region = cfg->region ? cfg->region : ECR_TEST_REGION;
+    const char *ak = cfg->access_key ? cfg->access_key : ECR_TEST_ACCESS_KEY;
+    const char *sk = cfg->secret_key ? cfg->secret_key : ECR_TEST_SECRET_KEY;
     if (!valid_account(account) || !*region || !*ak || !*sk)
         return ECR_EINVAL;
 
-    emu *e = calloc(1, sizeof *e);
+    ecremu *e = calloc(1, sizeof *e);
     if (!e)
         return ECR_ENOMEM;
     e->account = strdup(account);
     e->region = strdup(region);
     e->access_key = strdup(ak);
     e->secret_key = strdup(sk);
-    e->st = store_new();
+    e->st = ecremu_store_new();
     if (cfg->control) {
-        control_info info = {e->account, e->region, cfg->auth == EMU_AUTH_STRICT};
+        control_info info = {e->account, e->region, cfg->auth == ECREMU_AUTH_STRICT};
         if (e->account && e->region)
-            e->ctl = control_new(&info);
+            e->ctl = ecremu_control_new(&info);
     }
     if (!e->account || !e->region || !e->access_key || !e->secret_key || !e->st ||
         (cfg->control && !e->ctl)) {
-        emu_stop(e);
+        ecremu_stop(e);
         return ECR_ENOMEM;
     }
     e->api = (api_ctx){e->st, e->ctl, e->account, e->region};
@@ -240,7 +240,7 @@ ecr_result emu_start(const emu_config *cfg, emu **out)
                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
                                  MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4, MHD_OPTION_END);
     if (!e->daemon) {
-        emu_stop(e);
+        ecremu_stop(e);
         return ECR_EBUSY;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(e->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -249,19 +249,19 @@ ecr_result emu_start(const emu_config *cfg, emu **out)
     return ECR_OK;
 }
 
-unsigned short emu_port(const emu *e)
+unsigned short ecremu_port(const ecremu *e)
 {
     return e ? e->port : 0;
 }
 
-void emu_stop(emu *e)
+void ecremu_stop(ecremu *e)
 {
     if (!e)
         return;
     if (e->daemon)
         MHD_stop_daemon(e->daemon);
-    control_free(e->ctl);
-    store_free(e->st);
+    ecremu_control_free(e->ctl);
+    ecremu_store_free(e->st);
     free(e->account);
     free(e->region);
     free(e->access_key);

@@ -8,7 +8,7 @@ static char *dup_str(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-store *store_new(void)
+store *ecremu_store_new(void)
 {
     store *s = calloc(1, sizeof *s);
     if (!s)
@@ -51,7 +51,7 @@ static void repo_free(store_repo *r)
     free(r);
 }
 
-void store_free(store *s)
+void ecremu_store_free(store *s)
 {
     if (!s)
         return;
@@ -62,17 +62,17 @@ void store_free(store *s)
     free(s);
 }
 
-void store_lock(store *s)
+void ecremu_store_lock(store *s)
 {
     pthread_mutex_lock(&s->mu);
 }
 
-void store_unlock(store *s)
+void ecremu_store_unlock(store *s)
 {
     pthread_mutex_unlock(&s->mu);
 }
 
-store_repo *store_repo_find(const store *s, const char *name)
+store_repo *ecremu_store_repo_find(const store *s, const char *name)
 {
     for (size_t i = 0; i < s->nrepos; i++)
         if (strcmp(s->repos[i]->name, name) == 0)
@@ -80,11 +80,11 @@ store_repo *store_repo_find(const store *s, const char *name)
     return NULL;
 }
 
-ecr_result store_repo_create(store *s, const char *name, double created_at, int immutable,
-                             int scan_on_push, const char *encryption_type, const char *kms_key,
-                             store_repo **out)
+ecr_result ecremu_store_repo_create(store *s, const char *name, double created_at, int immutable,
+                                    int scan_on_push, const char *encryption_type,
+                                    const char *kms_key, store_repo **out)
 {
-    if (store_repo_find(s, name))
+    if (ecremu_store_repo_find(s, name))
         return ECR_EINVAL;
     store_repo *r = calloc(1, sizeof *r);
     if (!r)
@@ -109,7 +109,7 @@ ecr_result store_repo_create(store *s, const char *name, double created_at, int 
     return ECR_OK;
 }
 
-void store_repo_delete(store *s, store_repo *r)
+void ecremu_store_repo_delete(store *s, store_repo *r)
 {
     for (size_t i = 0; i < s->nrepos; i++) {
         if (s->repos[i] != r)
@@ -121,7 +121,7 @@ void store_repo_delete(store *s, store_repo *r)
     }
 }
 
-store_image *store_image_by_digest(const store_repo *r, const char *digest)
+store_image *ecremu_store_image_by_digest(const store_repo *r, const char *digest)
 {
     for (size_t i = 0; i < r->nimages; i++)
         if (strcmp(r->images[i]->digest, digest) == 0)
@@ -129,7 +129,7 @@ store_image *store_image_by_digest(const store_repo *r, const char *digest)
     return NULL;
 }
 
-int store_image_has_tag(const store_image *img, const char *tag)
+int ecremu_store_image_has_tag(const store_image *img, const char *tag)
 {
     for (size_t i = 0; i < img->ntags; i++)
         if (strcmp(img->tags[i], tag) == 0)
@@ -137,20 +137,20 @@ int store_image_has_tag(const store_image *img, const char *tag)
     return 0;
 }
 
-store_image *store_image_by_tag(const store_repo *r, const char *tag)
+store_image *ecremu_store_image_by_tag(const store_repo *r, const char *tag)
 {
     for (size_t i = 0; i < r->nimages; i++)
-        if (store_image_has_tag(r->images[i], tag))
+        if (ecremu_store_image_has_tag(r->images[i], tag))
             return r->images[i];
     return NULL;
 }
 
-ecr_result store_image_add(store_repo *r, const store_image_spec *spec, store_image **out)
+ecr_result ecremu_store_image_add(store_repo *r, const store_image_spec *spec, store_image **out)
 {
     char digest[DIGEST_STR_SIZE];
-    if (digest_sha256(spec->manifest, spec->manifest_len, digest) != ECR_OK)
+    if (ecr_digest_sha256(spec->manifest, spec->manifest_len, digest) != ECR_OK)
         return ECR_ECRYPTO;
-    if (store_image_by_digest(r, digest))
+    if (ecremu_store_image_by_digest(r, digest))
         return ECR_EINVAL;
 
     store_image *img = calloc(1, sizeof *img);
@@ -189,9 +189,9 @@ nomem:
     return ECR_ENOMEM;
 }
 
-ecr_result store_tag_set(store_repo *r, store_image *img, const char *tag)
+ecr_result ecremu_store_tag_set(store_repo *r, store_image *img, const char *tag)
 {
-    if (store_image_has_tag(img, tag))
+    if (ecremu_store_image_has_tag(img, tag))
         return ECR_OK;
     char *copy = strdup(tag);
     char **v = realloc(img->tags, (img->ntags + 1) * sizeof *v);
@@ -202,14 +202,14 @@ ecr_result store_tag_set(store_repo *r, store_image *img, const char *tag)
         return ECR_ENOMEM;
     }
     img->tags = v;
-    store_image *old = store_image_by_tag(r, tag);
+    store_image *old = ecremu_store_image_by_tag(r, tag);
     if (old)
-        store_tag_remove(old, tag);
+        ecremu_store_tag_remove(old, tag);
     img->tags[img->ntags++] = copy;
     return ECR_OK;
 }
 
-int store_tag_remove(store_image *img, const char *tag)
+int ecremu_store_tag_remove(store_image *img, const char *tag)
 {
     for (size_t i = 0; i < img->ntags; i++) {
         if (strcmp(img->tags[i], tag) != 0)
@@ -222,7 +222,7 @@ int store_tag_remove(store_image *img, const char *tag)
     return 0;
 }
 
-void store_image_delete(store_repo *r, store_image *img)
+void ecremu_store_image_delete(store_repo *r, store_image *img)
 {
     for (size_t i = 0; i < r->nimages; i++) {
         if (r->images[i] != img)
@@ -234,7 +234,7 @@ void store_image_delete(store_repo *r, store_image *img)
     }
 }
 
-void store_refs_free(store_refs *out)
+void ecremu_store_refs_free(store_refs *out)
 {
     if (!out)
         return;
@@ -247,7 +247,7 @@ void store_refs_free(store_refs *out)
     out->n = 0;
 }
 
-ecr_result store_refs_snapshot(const store_repo *r, store_refs *out)
+ecr_result ecremu_store_refs_snapshot(const store_repo *r, store_refs *out)
 {
     size_t total = 0;
     out->v = NULL;
@@ -266,7 +266,7 @@ ecr_result store_refs_snapshot(const store_repo *r, store_refs *out)
             ref->parent = strdup(img->digest);
             ref->child = strdup(img->refs[j]);
             if (!ref->parent || !ref->child) {
-                store_refs_free(out);
+                ecremu_store_refs_free(out);
                 return ECR_ENOMEM;
             }
         }

@@ -5,7 +5,7 @@
  * (a tag names at most one image per repository) and, for an image index /
  * manifest list, the digests it references ("manifests"[].digest).
  *
- * Thread safety: one mutex per store. Callers take it with store_lock around
+ * Thread safety: one mutex per store. Callers take it with ecremu_store_lock around
  * a whole operation (an ECR request is atomic), and every other function
  * assumes it is held. The structs are readable by callers; only store.c
  * changes them. Pointers to repositories and images stay valid until that
@@ -16,8 +16,8 @@
 
 #include <pthread.h>
 #include <stddef.h>
-#include "digest.h"
-#include "result.h"
+#include "ecr/digest.h"
+#include "ecr/result.h"
 
 typedef struct store_image {
     char digest[DIGEST_STR_SIZE]; /* "sha256:<hex>" of manifest */
@@ -72,63 +72,63 @@ typedef struct store_refs {
     size_t n;
 } store_refs;
 
-/* Returns a new empty store, or NULL when out of memory. Free with store_free. */
-store *store_new(void);
+/* Returns a new empty store, or NULL when out of memory. Free with ecremu_store_free. */
+store *ecremu_store_new(void);
 
 /* Frees the store and everything in it. s may be NULL. The mutex must not
  * be held. */
-void store_free(store *s);
+void ecremu_store_free(store *s);
 
 /* Take / release the store's mutex. */
-void store_lock(store *s);
-void store_unlock(store *s);
+void ecremu_store_lock(store *s);
+void ecremu_store_unlock(store *s);
 
 /* Returns the repository named name (exact match) or NULL. Borrowed. */
-store_repo *store_repo_find(const store *s, const char *name);
+store_repo *ecremu_store_repo_find(const store *s, const char *name);
 
 /* Creates an empty repository with the given settings (encryption_type NULL
  * means "AES256"). Returns ECR_EINVAL when one of that name exists, ECR_ENOMEM;
  * on success *out (if out is not NULL) borrows the new repository. */
-ecr_result store_repo_create(store *s, const char *name, double created_at, int immutable,
-                             int scan_on_push, const char *encryption_type, const char *kms_key,
-                             store_repo **out);
+ecr_result ecremu_store_repo_create(store *s, const char *name, double created_at, int immutable,
+                                    int scan_on_push, const char *encryption_type,
+                                    const char *kms_key, store_repo **out);
 
 /* Removes r and all its images from s and frees them. r must be in s. */
-void store_repo_delete(store *s, store_repo *r);
+void ecremu_store_repo_delete(store *s, store_repo *r);
 
 /* Returns the image with that exact digest, or NULL. Borrowed. */
-store_image *store_image_by_digest(const store_repo *r, const char *digest);
+store_image *ecremu_store_image_by_digest(const store_repo *r, const char *digest);
 
 /* Returns the image currently tagged tag, or NULL. Borrowed. */
-store_image *store_image_by_tag(const store_repo *r, const char *tag);
+store_image *ecremu_store_image_by_tag(const store_repo *r, const char *tag);
 
 /* Returns 1 when img carries tag, else 0. */
-int store_image_has_tag(const store_image *img, const char *tag);
+int ecremu_store_image_has_tag(const store_image *img, const char *tag);
 
 /* Adds a new untagged image. The digest is computed here from the manifest
  * bytes. Returns ECR_EINVAL when an image with that digest already exists,
  * ECR_ECRYPTO when hashing fails, ECR_ENOMEM; on success *out borrows it. */
-ecr_result store_image_add(store_repo *r, const store_image_spec *spec, store_image **out);
+ecr_result ecremu_store_image_add(store_repo *r, const store_image_spec *spec, store_image **out);
 
 /* Puts tag on img, taking it away from whichever image carried it (that image
  * stays, possibly untagged). A tag img already has is left alone. Returns
  * ECR_ENOMEM, else ECR_OK. */
-ecr_result store_tag_set(store_repo *r, store_image *img, const char *tag);
+ecr_result ecremu_store_tag_set(store_repo *r, store_image *img, const char *tag);
 
 /* Removes tag from img. Returns 1 when it was there, else 0. The image is
  * never deleted here, even when it loses its last tag. */
-int store_tag_remove(store_image *img, const char *tag);
+int ecremu_store_tag_remove(store_image *img, const char *tag);
 
 /* Removes img (and with it its tags) from r and frees it. Images that img
  * referenced are not touched. img must be in r. */
-void store_image_delete(store_repo *r, store_image *img);
+void ecremu_store_image_delete(store_repo *r, store_image *img);
 
 /* Copies every (parent, child) reference of r into out (initialised here).
  * Returns ECR_ENOMEM (out is then empty), else ECR_OK. Free with
- * store_refs_free. */
-ecr_result store_refs_snapshot(const store_repo *r, store_refs *out);
+ * ecremu_store_refs_free. */
+ecr_result ecremu_store_refs_snapshot(const store_repo *r, store_refs *out);
 
 /* Frees what out holds; out may be NULL. */
-void store_refs_free(store_refs *out);
+void ecremu_store_refs_free(store_refs *out);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-json_object *wire_parse(const char *body, size_t len)
+json_object *ecremu_wire_parse(const char *body, size_t len)
 {
     size_t i = 0;
     while (i < len && strchr(" \t\r\n", body[i]))
@@ -29,7 +29,7 @@ json_object *wire_parse(const char *body, size_t len)
     return o;
 }
 
-json_object *wire_error(const char *type, const char *message)
+json_object *ecremu_wire_error(const char *type, const char *message)
 {
     json_object *o = json_object_new_object();
     if (!o)
@@ -42,21 +42,15 @@ json_object *wire_error(const char *type, const char *message)
     return o;
 }
 
-const char *wire_text(json_object *o)
+const char *ecremu_wire_text(json_object *o)
 {
     return json_object_to_json_string_ext(o,
                                           JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
-json_object *wire_time(double epoch_seconds)
+json_object *ecremu_wire_time(double epoch_seconds)
 {
     char text[64];
     snprintf(text, sizeof text, "%.3f", epoch_seconds);
     return json_object_new_double_s(epoch_seconds, text);
-}
-
-int wire_absent(json_object *obj, const char *key)
-{
-    json_object *v = NULL;
-    return !json_object_object_get_ex(obj, key, &v) || v == NULL;
 }

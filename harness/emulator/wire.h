@@ -16,21 +16,18 @@
  * or all-whitespace body yields an empty object (botocore always sends "{}";
  * we accept none as the same thing). Returns a new reference the caller puts,
  * or NULL when the body is not well-formed JSON (or out of memory). */
-json_object *wire_parse(const char *body, size_t len);
+json_object *ecremu_wire_parse(const char *body, size_t len);
 
 /* Returns {"__type": type, "message": message} (a new reference), or NULL
  * when out of memory. message NULL gives "". */
-json_object *wire_error(const char *type, const char *message);
+json_object *ecremu_wire_error(const char *type, const char *message);
 
 /* Returns the compact JSON text of o. The string is owned by o (valid until
  * o is put or changed). Never NULL for a non-NULL o except out of memory. */
-const char *wire_text(json_object *o);
+const char *ecremu_wire_text(json_object *o);
 
 /* Returns a JSON number for epoch seconds, written with millisecond
  * precision (as ECR's timestamps are). New reference or NULL. */
-json_object *wire_time(double epoch_seconds);
-
-/* Returns 1 when member key of obj is absent or JSON null, else 0. */
-int wire_absent(json_object *obj, const char *key);
+json_object *ecremu_wire_time(double epoch_seconds);
 
 #endif

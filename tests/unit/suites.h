@@ -1,8 +1,9 @@
 /* suites.h: every CUnit suite of the project. Each test_<module>.c defines
- * its register function; main.c calls those that are linked in (weak
- * references), so a module's tests live entirely in its own file. Each
- * register function adds one or more suites and returns 0, or nonzero on a
- * CUnit registry error. */
+ * its register function and main.c calls every one listed here. The
+ * references are strong: a suite listed here whose file is not built fails
+ * the link, and CMakeLists.txt builds exactly the files of this list (and
+ * gives each a ctest entry). Each register function adds one or more CUnit
+ * suites and returns 0, or nonzero on a CUnit registry error. */
 #ifndef ECRC_SUITES_H
 #define ECRC_SUITES_H
 
@@ -20,7 +21,7 @@
     X(report)                                                                                      \
     X(baseline)
 
-#define ECRC_DECLARE(name) int register_##name##_suite(void) __attribute__((weak));
+#define ECRC_DECLARE(name) int register_##name##_suite(void);
 ECRC_SUITES(ECRC_DECLARE)
 #undef ECRC_DECLARE
 

@@ -2,7 +2,7 @@
  *
  * The server (127.0.0.1, port 0) records the last request (method, URL,
  * headers, body) and answers with a reply the test configures. Signatures are
- * checked on the server side with sigv4_verify, as the emulator does. */
+ * checked on the server side with ecr_sigv4_verify, as the emulator does. */
 #include <CUnit/CUnit.h>
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -18,8 +18,9 @@
 #include <unistd.h>
 
 #include "awsclient.h"
-#include "buf.h"
-#include "sigv4.h"
+#include "ecr/protocol.h"
+#include "ecr/buf.h"
+#include "ecr/sigv4.h"
 #include "suites.h"
 
 #define MAX_SRV_HEADERS 64
@@ -117,12 +118,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         b = malloc(sizeof *b);
         if (!b)
             return MHD_NO;
-        buf_init(b, 1 << 20);
+        ecr_buf_init(b, 1 << 20);
         *req_cls = b;
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (buf_append(b, upload_data, *upload_data_size))
+        if (ecr_buf_append(b, upload_data, *upload_data_size))
             return MHD_NO;
         *upload_data_size = 0;
         return MHD_YES;
@@ -193,7 +194,7 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **req_cls,
     (void)toe;
     buf *b = *req_cls;
     if (b) {
-        buf_free(b);
+        ecr_buf_free(b);
         free(b);
         *req_cls = NULL;
     }
@@ -259,11 +260,11 @@ static ecr_result srv_verify(const char *secret)
     const char *authz = srv_header("Authorization");
     const char *date = srv_header("X-Amz-Date");
     sigv4_auth a;
-    if (!authz || !date || sigv4_parse_authorization(authz, &a) != ECR_OK)
+    if (!authz || !date || ecr_sigv4_parse_authorization(authz, &a) != ECR_OK)
         return ECR_EPARSE;
     sigv4_request r = {g_srv.method,     g_srv.url,  NULL,          h,
                        (size_t)g_srv.nh, g_srv.body, g_srv.body_len};
-    return sigv4_verify(&r, &a, date, secret);
+    return ecr_sigv4_verify(&r, &a, date, secret);
 }
 
 static int suite_init(void)
@@ -322,14 +323,14 @@ static aws_client *new_client(const char *token, long timeout_ms, size_t max_res
     snprintf(ep, sizeof ep, "http://127.0.0.1:%u", (unsigned)g_srv.port);
     aws_credentials c;
     test_creds(&c, token);
-    return aws_client_new(ep, &c, timeout_ms, max_response);
+    return ecrc_aws_client_new(ep, &c, timeout_ms, max_response);
 }
 
 static ecr_result call_op(aws_client *c, const char *op, const char *body, aws_auth_mode mode,
                           const aws_header *h, size_t nh, aws_response *resp)
 {
     aws_request req = {op, NULL, body, body ? strlen(body) : 0, mode, h, nh};
-    return aws_client_call(c, &req, resp);
+    return ecrc_aws_client_call(c, &req, resp);
 }
 
 static int is_amz_date(const char *d)
@@ -381,10 +382,10 @@ static void test_headers_sent(void)
     CU_ASSERT_STRING_EQUAL(r.error_type, "");
     CU_ASSERT_PTR_NULL(r.error_message);
     CU_ASSERT_STRING_EQUAL(r.transport_error, "");
-    CU_ASSERT_PTR_NOT_NULL(aws_response_header(&r, "x-test"));
-    if (aws_response_header(&r, "x-test"))
-        CU_ASSERT_STRING_EQUAL(aws_response_header(&r, "X-TEST"), "yes");
-    CU_ASSERT_PTR_NULL(aws_response_header(&r, "X-Absent"));
+    CU_ASSERT_PTR_NOT_NULL(ecrc_aws_response_header(&r, "x-test"));
+    if (ecrc_aws_response_header(&r, "x-test"))
+        CU_ASSERT_STRING_EQUAL(ecrc_aws_response_header(&r, "X-TEST"), "yes");
+    CU_ASSERT_PTR_NULL(ecrc_aws_response_header(&r, "X-Absent"));
     CU_ASSERT_TRUE(r.elapsed_ms >= 0.0);
 
     CU_ASSERT_STRING_EQUAL(g_srv.method, "POST");
@@ -406,7 +407,7 @@ static void test_headers_sent(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(authz);
     CU_ASSERT_EQUAL(strncmp(authz, "AWS4-HMAC-SHA256 Credential=AKIDCLIENTTEST000001/", 49), 0);
     sigv4_auth a;
-    CU_ASSERT_EQUAL_FATAL(sigv4_parse_authorization(authz, &a), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(authz, &a), ECR_OK);
     CU_ASSERT_STRING_EQUAL(a.access_key, "AKIDCLIENTTEST000001");
     CU_ASSERT_NSTRING_EQUAL(a.date, date, 8);
     CU_ASSERT_STRING_EQUAL(a.region, "eu-central-1");
@@ -425,11 +426,11 @@ static void test_headers_sent(void)
     time_t sent = amz_date_time(date), now = time(NULL);
     CU_ASSERT_TRUE(sent <= now + 1 && sent >= now - 60);
 
-    aws_response_free(&r);
-    aws_response_free(&r); /* idempotent */
-    aws_client_free(c);
-    aws_client_free(NULL);
-    aws_response_free(NULL);
+    ecrc_aws_response_free(&r);
+    ecrc_aws_response_free(&r); /* idempotent */
+    ecrc_aws_client_free(c);
+    ecrc_aws_client_free(NULL);
+    ecrc_aws_response_free(NULL);
 }
 
 static void test_signature_verifies_server_side(void)
@@ -443,23 +444,23 @@ static void test_signature_verifies_server_side(void)
         ECR_OK);
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=valuf"), ECR_EINVAL);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     /* NULL body means "{}", and a literal target replaces the operation. */
     aws_request req = {"ListImages", "Custom.Target", NULL, 0, AWS_AUTH_SIGV4, NULL, 0};
-    CU_ASSERT_EQUAL(aws_client_call(c, &req, &r), ECR_OK);
+    CU_ASSERT_EQUAL(ecrc_aws_client_call(c, &req, &r), ECR_OK);
     CU_ASSERT_STRING_EQUAL(g_srv.body, "{}");
     CU_ASSERT_STRING_EQUAL(srv_header("X-Amz-Target"), "Custom.Target");
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     /* An explicitly empty body is sent empty. */
     aws_request empty = {"ListImages", NULL, "", 0, AWS_AUTH_SIGV4, NULL, 0};
-    CU_ASSERT_EQUAL(aws_client_call(c, &empty, &r), ECR_OK);
+    CU_ASSERT_EQUAL(ecrc_aws_client_call(c, &empty, &r), ECR_OK);
     CU_ASSERT_EQUAL(g_srv.body_len, 0);
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
-    aws_response_free(&r);
-    aws_client_free(c);
+    ecrc_aws_response_free(&r);
+    ecrc_aws_client_free(c);
 }
 
 static void test_session_token(void)
@@ -472,12 +473,12 @@ static void test_session_token(void)
     CU_ASSERT_STRING_EQUAL(srv_header("X-Amz-Security-Token"),
                            "FwoGZXIvYXdzEJr//////////wEaDOdu+Z6Z0ZZGgzLn2CKsAT8Z");
     sigv4_auth a;
-    CU_ASSERT_EQUAL_FATAL(sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
     CU_ASSERT_STRING_EQUAL(a.signed_headers,
                            "content-type;host;x-amz-date;x-amz-security-token;x-amz-target");
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
-    aws_response_free(&r);
-    aws_client_free(c);
+    ecrc_aws_response_free(&r);
+    ecrc_aws_client_free(c);
 }
 
 static void test_auth_modes(void)
@@ -492,21 +493,21 @@ static void test_auth_modes(void)
     CU_ASSERT_PTR_NULL(srv_header("Authorization"));
     CU_ASSERT_TRUE(is_amz_date(srv_header("X-Amz-Date")));
     CU_ASSERT_PTR_NOT_NULL(srv_header("X-Amz-Target"));
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_UNKNOWN_KEY, NULL, 0, &r), ECR_OK);
-    CU_ASSERT_EQUAL_FATAL(sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
     CU_ASSERT_STRING_EQUAL(a.access_key, "AKIDUNKNOWNECRCONFORM0");
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK); /* any secret: ours */
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_WRONG_SECRET, NULL, 0, &r), ECR_OK);
-    CU_ASSERT_EQUAL_FATAL(sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
     CU_ASSERT_STRING_EQUAL(a.access_key, "AKIDCLIENTTEST000001");
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_EINVAL);
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value-wrong"), ECR_OK);
-    aws_response_free(&r);
-    aws_client_free(c);
+    ecrc_aws_response_free(&r);
+    ecrc_aws_client_free(c);
 }
 
 static void test_extra_headers(void)
@@ -526,11 +527,11 @@ static void test_extra_headers(void)
     CU_ASSERT_EQUAL(srv_header_count("X-Amz-Date"), 1);
     CU_ASSERT_STRING_EQUAL(srv_header("X-Amz-Date"), "20200101T000000Z");
     CU_ASSERT_PTR_NOT_NULL(srv_header("X-Extra"));
-    CU_ASSERT_EQUAL_FATAL(sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
     CU_ASSERT_STRING_EQUAL(a.signed_headers, "content-type;host;x-amz-date;x-amz-target;x-extra");
     CU_ASSERT_STRING_EQUAL(a.date, "20200101");
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     /* An extra header named like another extra is added, not replaced. */
     aws_header dup[] = {{"X-Dup", "a"}, {"X-Dup", "b"}, {"X-Empty", ""}};
@@ -538,25 +539,25 @@ static void test_extra_headers(void)
     CU_ASSERT_EQUAL(srv_header_count("X-Dup"), 2);
     CU_ASSERT_EQUAL(srv_header_count("X-Empty"), 1);
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     /* A literal Authorization goes out untouched. */
     aws_header lit[] = {{"Authorization", "AWS4-HMAC-SHA256 garbage"}};
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, lit, 1, &r), ECR_OK);
     CU_ASSERT_EQUAL(srv_header_count("Authorization"), 1);
     CU_ASSERT_STRING_EQUAL(srv_header("Authorization"), "AWS4-HMAC-SHA256 garbage");
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     /* Header injection is refused before anything is sent. */
     int before = g_srv.requests;
     aws_header bad[] = {{"X-Bad", "v\r\nX-Injected: 1"}};
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, bad, 1, &r), ECR_EINVAL);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
     aws_header bad2[] = {{"X-Bad:", "v"}};
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, bad2, 1, &r), ECR_EINVAL);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
     CU_ASSERT_EQUAL(g_srv.requests, before);
-    aws_client_free(c);
+    ecrc_aws_client_free(c);
 }
 
 typedef struct err_case {
@@ -624,31 +625,31 @@ static void test_error_types(void)
             CU_ASSERT_PTR_NULL(r.error_message);
         }
         CU_ASSERT_EQUAL(r.body_len, strlen(e->body));
-        aws_response_free(&r);
+        ecrc_aws_response_free(&r);
     }
-    aws_client_free(c);
+    ecrc_aws_client_free(c);
 }
 
 static void test_sanitize(void)
 {
     char out[16];
-    aws_sanitize_error_type("aws.protocoltests.restjson#FooError", out, sizeof out);
+    ecrc_aws_sanitize_error_type("aws.protocoltests.restjson#FooError", out, sizeof out);
     CU_ASSERT_STRING_EQUAL(out, "FooError");
-    aws_sanitize_error_type("FooError:http://internal.amazon.com/coral/x#y", out, sizeof out);
+    ecrc_aws_sanitize_error_type("FooError:http://internal.amazon.com/coral/x#y", out, sizeof out);
     CU_ASSERT_STRING_EQUAL(out, "FooError");
-    aws_sanitize_error_type("a#b#c:d#e", out, sizeof out);
+    ecrc_aws_sanitize_error_type("a#b#c:d#e", out, sizeof out);
     CU_ASSERT_STRING_EQUAL(out, "b#c");
-    aws_sanitize_error_type("Plain", out, sizeof out);
+    ecrc_aws_sanitize_error_type("Plain", out, sizeof out);
     CU_ASSERT_STRING_EQUAL(out, "Plain");
-    aws_sanitize_error_type("ns#", out, sizeof out);
+    ecrc_aws_sanitize_error_type("ns#", out, sizeof out);
     CU_ASSERT_STRING_EQUAL(out, "");
-    aws_sanitize_error_type(":x", out, sizeof out);
+    ecrc_aws_sanitize_error_type(":x", out, sizeof out);
     CU_ASSERT_STRING_EQUAL(out, "");
-    aws_sanitize_error_type(NULL, out, sizeof out);
+    ecrc_aws_sanitize_error_type(NULL, out, sizeof out);
     CU_ASSERT_STRING_EQUAL(out, "");
-    aws_sanitize_error_type("ABCDEFGHIJKLMNOPQRSTUVWXYZ", out, 5);
+    ecrc_aws_sanitize_error_type("ABCDEFGHIJKLMNOPQRSTUVWXYZ", out, 5);
     CU_ASSERT_STRING_EQUAL(out, "ABCD");
-    aws_sanitize_error_type("x", NULL, 0); /* no crash */
+    ecrc_aws_sanitize_error_type("x", NULL, 0); /* no crash */
 }
 
 static void test_response_cap(void)
@@ -666,26 +667,26 @@ static void test_response_cap(void)
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_ETOOBIG);
     CU_ASSERT_TRUE(r.body_len <= 1024);
     CU_ASSERT_NOT_EQUAL(r.transport_error[0], '\0');
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     /* Chunked: no length up front, the write callback stops it. */
     srv_reply(200, big, NULL);
     g_srv.chunked = 1;
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_ETOOBIG);
     CU_ASSERT_TRUE(r.body_len <= 1024);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     /* Exactly the cap fits, both ways. */
     big[1024] = '\0';
     srv_reply(200, big, NULL);
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
     CU_ASSERT_EQUAL(r.body_len, 1024);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
     srv_reply(200, big, NULL);
     g_srv.chunked = 1;
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
     CU_ASSERT_EQUAL(r.body_len, 1024);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     /* Response headers: 4 x 2 KiB pass, 40 x 2 KiB exceed the 64 KiB cap. */
     static char hv[MAX_REPLY_HEADERS][2048];
@@ -699,14 +700,14 @@ static void test_response_cap(void)
     many[2 * 4] = NULL;
     srv_reply(200, "{}", many);
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
-    CU_ASSERT_EQUAL(r.nheaders >= 4 ? strlen(aws_response_header(&r, "X-Big")) : 0, 2047);
-    aws_response_free(&r);
+    CU_ASSERT_EQUAL(r.nheaders >= 4 ? strlen(ecrc_aws_response_header(&r, "X-Big")) : 0, 2047);
+    ecrc_aws_response_free(&r);
     many[2 * 4] = "X-Big";
     srv_reply(200, "{}", many);
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_ETOOBIG);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
-    aws_client_free(c);
+    ecrc_aws_client_free(c);
     free(big);
     srv_reply(200, "{}", NULL);
 }
@@ -737,17 +738,17 @@ static void test_unreachable(void)
     snprintf(ep, sizeof ep, "http://127.0.0.1:%u", (unsigned)port);
     aws_credentials cr;
     test_creds(&cr, NULL);
-    aws_client *c = aws_client_new(ep, &cr, 2000, 0);
+    aws_client *c = ecrc_aws_client_new(ep, &cr, 2000, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     aws_response r;
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_ECONNECT);
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_NOT_EQUAL(r.transport_error[0], '\0');
     CU_ASSERT_PTR_NULL(r.error_message);
-    aws_response_free(&r);
-    CU_ASSERT_EQUAL(aws_client_plain(c, "GET", "/", NULL, &r), ECR_ECONNECT);
-    aws_response_free(&r);
-    aws_client_free(c);
+    ecrc_aws_response_free(&r);
+    CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "GET", "/", NULL, &r), ECR_ECONNECT);
+    ecrc_aws_response_free(&r);
+    ecrc_aws_client_free(c);
 }
 
 static void test_timeout(void)
@@ -764,8 +765,8 @@ static void test_timeout(void)
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1000.0 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     CU_ASSERT_TRUE(ms >= 150.0 && ms < 1000.0); /* gave up well before the reply */
     CU_ASSERT_NOT_EQUAL(r.transport_error[0], '\0');
-    aws_response_free(&r);
-    aws_client_free(c);
+    ecrc_aws_response_free(&r);
+    ecrc_aws_client_free(c);
     /* Let the server finish the sleeping request before the next test. */
     struct timespec ts = {1, 200L * 1000000L};
     nanosleep(&ts, NULL);
@@ -783,15 +784,15 @@ static void test_connection_reuse(void)
     aws_response r;
     for (int i = 0; i < 3; i++) {
         CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
-        aws_response_free(&r);
+        ecrc_aws_response_free(&r);
     }
-    CU_ASSERT_EQUAL(aws_client_plain(c, "GET", "/__ecrconform/health", NULL, &r), ECR_OK);
-    aws_response_free(&r);
+    CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "GET", "/__ecrconform/health", NULL, &r), ECR_OK);
+    ecrc_aws_response_free(&r);
     pthread_mutex_lock(&g_srv.mu);
     CU_ASSERT_EQUAL(g_srv.requests - req0, 4);
     CU_ASSERT_EQUAL(g_srv.connections - conn0, 1);
     pthread_mutex_unlock(&g_srv.mu);
-    aws_client_free(c);
+    ecrc_aws_client_free(c);
 }
 
 static void test_plain(void)
@@ -800,21 +801,21 @@ static void test_plain(void)
     aws_client *c = new_client("tok", 5000, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     aws_response r;
-    CU_ASSERT_EQUAL(aws_client_plain(c, "POST", "/__ecrconform/faults", "{\"fault\":\"x\"}", &r),
+    CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "POST", ECR_CONTROL_FAULTS, "{\"fault\":\"x\"}", &r),
                     ECR_OK);
     CU_ASSERT_EQUAL(r.status, 201);
     CU_ASSERT_STRING_EQUAL(r.body, "{\"ok\":true}");
     CU_ASSERT_STRING_EQUAL(g_srv.method, "POST");
-    CU_ASSERT_STRING_EQUAL(g_srv.url, "/__ecrconform/faults");
+    CU_ASSERT_STRING_EQUAL(g_srv.url, ECR_CONTROL_FAULTS);
     CU_ASSERT_STRING_EQUAL(g_srv.body, "{\"fault\":\"x\"}");
     CU_ASSERT_STRING_EQUAL(srv_header("Content-Type"), "application/json");
     CU_ASSERT_PTR_NULL(srv_header("Authorization"));
     CU_ASSERT_PTR_NULL(srv_header("X-Amz-Target"));
     CU_ASSERT_PTR_NULL(srv_header("X-Amz-Security-Token"));
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     srv_reply(200, "[]", NULL);
-    CU_ASSERT_EQUAL(aws_client_plain(c, "GET", "/__ecrconform/state?y=1", NULL, &r), ECR_OK);
+    CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "GET", "/__ecrconform/state?y=1", NULL, &r), ECR_OK);
     CU_ASSERT_STRING_EQUAL(g_srv.method, "GET");
     CU_ASSERT_STRING_EQUAL(g_srv.url, "/__ecrconform/state");
     CU_ASSERT_PTR_NOT_NULL(g_srv.query_y);
@@ -822,54 +823,54 @@ static void test_plain(void)
         CU_ASSERT_STRING_EQUAL(g_srv.query_y, "1");
     CU_ASSERT_EQUAL(g_srv.body_len, 0);
     CU_ASSERT_PTR_NULL(srv_header("Content-Type"));
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
-    CU_ASSERT_EQUAL(aws_client_plain(c, "DELETE", "/__ecrconform/faults", NULL, &r), ECR_OK);
+    CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "DELETE", ECR_CONTROL_FAULTS, NULL, &r), ECR_OK);
     CU_ASSERT_STRING_EQUAL(g_srv.method, "DELETE");
     CU_ASSERT_EQUAL(g_srv.body_len, 0);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
     /* After a DELETE, a signed call on the same handle is a POST again. */
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
     CU_ASSERT_STRING_EQUAL(g_srv.method, "POST");
     CU_ASSERT_STRING_EQUAL(g_srv.url, "/");
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
-    aws_response_free(&r);
+    ecrc_aws_response_free(&r);
 
-    CU_ASSERT_EQUAL(aws_client_plain(c, "get", "/", NULL, &r), ECR_EINVAL);
-    aws_response_free(&r);
-    CU_ASSERT_EQUAL(aws_client_plain(c, "GET", "relative", NULL, &r), ECR_EINVAL);
-    aws_response_free(&r);
-    CU_ASSERT_EQUAL(aws_client_plain(c, "GET", "/a b", NULL, &r), ECR_EINVAL);
-    aws_response_free(&r);
-    aws_client_free(c);
+    CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "get", "/", NULL, &r), ECR_EINVAL);
+    ecrc_aws_response_free(&r);
+    CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "GET", "relative", NULL, &r), ECR_EINVAL);
+    ecrc_aws_response_free(&r);
+    CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "GET", "/a b", NULL, &r), ECR_EINVAL);
+    ecrc_aws_response_free(&r);
+    ecrc_aws_client_free(c);
 }
 
 static void test_endpoints(void)
 {
     aws_credentials cr;
     test_creds(&cr, NULL);
-    CU_ASSERT_PTR_NULL(aws_client_new("127.0.0.1:5000", &cr, 0, 0));
-    CU_ASSERT_PTR_NULL(aws_client_new("ftp://127.0.0.1/", &cr, 0, 0));
-    CU_ASSERT_PTR_NULL(aws_client_new("http://", &cr, 0, 0));
-    CU_ASSERT_PTR_NULL(aws_client_new(NULL, &cr, 0, 0));
+    CU_ASSERT_PTR_NULL(ecrc_aws_client_new("127.0.0.1:5000", &cr, 0, 0));
+    CU_ASSERT_PTR_NULL(ecrc_aws_client_new("ftp://127.0.0.1/", &cr, 0, 0));
+    CU_ASSERT_PTR_NULL(ecrc_aws_client_new("http://", &cr, 0, 0));
+    CU_ASSERT_PTR_NULL(ecrc_aws_client_new(NULL, &cr, 0, 0));
 
     /* A path prefix: calls go to "<prefix>/", and that path is signed. */
     char ep[96];
     snprintf(ep, sizeof ep, "http://127.0.0.1:%u/prefix?q=1#frag", (unsigned)g_srv.port);
-    aws_client *c = aws_client_new(ep, &cr, 0, 0);
+    aws_client *c = ecrc_aws_client_new(ep, &cr, 0, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     srv_reply(200, "{}", NULL);
     aws_response r;
     CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
     CU_ASSERT_STRING_EQUAL(g_srv.url, "/prefix/");
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
-    aws_response_free(&r);
-    aws_client_free(c);
+    ecrc_aws_response_free(&r);
+    ecrc_aws_client_free(c);
 
     /* "localhost" as written, with the port. */
     snprintf(ep, sizeof ep, "http://localhost:%u/", (unsigned)g_srv.port);
-    c = aws_client_new(ep, &cr, 0, 0);
+    c = ecrc_aws_client_new(ep, &cr, 0, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     if (call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r) == ECR_OK) {
         char host[64];
@@ -877,8 +878,8 @@ static void test_endpoints(void)
         CU_ASSERT_STRING_EQUAL(srv_header("Host"), host);
         CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
     }
-    aws_response_free(&r);
-    aws_client_free(c);
+    ecrc_aws_response_free(&r);
+    ecrc_aws_client_free(c);
 }
 
 static void test_credentials_from_env(void)
@@ -892,22 +893,22 @@ static void test_credentials_from_env(void)
         unsetenv(vars[i]);
     }
     aws_credentials c;
-    CU_ASSERT_EQUAL(aws_credentials_from_env(&c), 0);
-    CU_ASSERT_STRING_EQUAL(c.access_key, AWS_TEST_ACCESS_KEY);
-    CU_ASSERT_STRING_EQUAL(c.secret_key, AWS_TEST_SECRET_KEY);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c), 0);
+    CU_ASSERT_STRING_EQUAL(c.access_key, ECR_TEST_ACCESS_KEY);
+    CU_ASSERT_STRING_EQUAL(c.secret_key, ECR_TEST_SECRET_KEY);
     CU_ASSERT_STRING_EQUAL(c.session_token, "");
-    CU_ASSERT_STRING_EQUAL(c.region, AWS_TEST_REGION);
+    CU_ASSERT_STRING_EQUAL(c.region, ECR_TEST_REGION);
 
     setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1); /* half a pair: defaults */
     setenv("AWS_DEFAULT_REGION", "eu-west-3", 1);
-    CU_ASSERT_EQUAL(aws_credentials_from_env(&c), 0);
-    CU_ASSERT_STRING_EQUAL(c.access_key, AWS_TEST_ACCESS_KEY);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c), 0);
+    CU_ASSERT_STRING_EQUAL(c.access_key, ECR_TEST_ACCESS_KEY);
     CU_ASSERT_STRING_EQUAL(c.region, "eu-west-3");
 
     setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
     setenv("AWS_SESSION_TOKEN", "envtoken", 1);
     setenv("AWS_REGION", "ap-south-1", 1);
-    CU_ASSERT_EQUAL(aws_credentials_from_env(&c), 1);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c), 1);
     CU_ASSERT_STRING_EQUAL(c.access_key, "AKIDENV");
     CU_ASSERT_STRING_EQUAL(c.secret_key, "envsecret");
     CU_ASSERT_STRING_EQUAL(c.session_token, "envtoken");
@@ -923,7 +924,7 @@ static void test_credentials_from_env(void)
 }
 
 /* A third oracle: libcurl's own SigV4 (CURLOPT_AWS_SIGV4). Whatever headers
- * curl chose to sign, sigv4_verify on the server side must accept them. */
+ * curl chose to sign, ecr_sigv4_verify on the server side must accept them. */
 static size_t discard(char *d, size_t s, size_t n, void *u)
 {
     (void)d;
@@ -954,7 +955,7 @@ static void test_curl_aws_sigv4_crosscheck(void)
     CU_ASSERT_EQUAL(cc, CURLE_OK);
     if (cc == CURLE_OK) {
         sigv4_auth a;
-        CU_ASSERT_EQUAL(sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
+        CU_ASSERT_EQUAL(ecr_sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
         /* curl 7.88 signs content-type;host;x-amz-date;x-amz-target; other
          * versions may sign more, which verification handles alike. */
         CU_ASSERT_PTR_NOT_NULL(strstr(a.signed_headers, "host;x-amz-date"));

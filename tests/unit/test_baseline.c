@@ -69,12 +69,12 @@ static run_report *fixture(void)
     run_report *r = calloc(1, sizeof *r);
     r->target = xs("moto-5.2.1");
     r->started_at = xs("2025-01-02T03:04:05Z");
-    add_case(r, "a-pass", CASE_PASS, NULL, NULL);
-    add_case(r, "b-fail", CASE_FAIL, "1 difference", "$.status: expected 200, got 400");
-    add_case(r, "c-error", CASE_ERROR, "the target closed the connection", NULL);
-    add_case(r, "d-new-fail", CASE_FAIL, "2 differences", "$.body.x: expected 1, got 2");
-    add_case(r, "e-skip", CASE_SKIP, "requires fault-injection", NULL);
-    add_case(r, "f-fixed", CASE_PASS, NULL, NULL);
+    add_case(r, "a-pass", ECRC_CASE_PASS, NULL, NULL);
+    add_case(r, "b-fail", ECRC_CASE_FAIL, "1 difference", "$.status: expected 200, got 400");
+    add_case(r, "c-error", ECRC_CASE_ERROR, "the target closed the connection", NULL);
+    add_case(r, "d-new-fail", ECRC_CASE_FAIL, "2 differences", "$.body.x: expected 1, got 2");
+    add_case(r, "e-skip", ECRC_CASE_SKIP, "requires fault-injection", NULL);
+    add_case(r, "f-fixed", ECRC_CASE_PASS, NULL, NULL);
     return r;
 }
 
@@ -90,28 +90,28 @@ static const char *const GOOD =
 static void test_load_good(void)
 {
     diag_list d;
-    diag_init(&d);
-    baseline *b = baseline_load(write_file("good.json", GOOD), &d);
+    ecr_diag_init(&d);
+    baseline *b = ecrc_baseline_load(write_file("good.json", GOOD), &d);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_EQUAL(d.n, 0);
     CU_ASSERT_STRING_EQUAL(b->target, "moto-5.2.1");
     CU_ASSERT_STRING_EQUAL(b->description, "moto quirks");
     CU_ASSERT_EQUAL(b->n, 5);
-    const baseline_entry *e = baseline_find(b, "c-error");
+    const baseline_entry *e = ecrc_baseline_find(b, "c-error");
     CU_ASSERT_PTR_NOT_NULL_FATAL(e);
     CU_ASSERT_STRING_EQUAL(e->reason, "moto drops the connection");
-    CU_ASSERT_PTR_NULL(baseline_find(b, "a-pass"));
-    CU_ASSERT_PTR_NULL(baseline_find(NULL, "a-pass"));
-    baseline_free(b);
-    baseline_free(NULL);
+    CU_ASSERT_PTR_NULL(ecrc_baseline_find(b, "a-pass"));
+    CU_ASSERT_PTR_NULL(ecrc_baseline_find(NULL, "a-pass"));
+    ecrc_baseline_free(b);
+    ecrc_baseline_free(NULL);
 
     /* An empty list is a valid baseline. */
-    b = baseline_load(write_file("empty.json", "{\"target\": \"t\", \"expected_failures\": []}"),
-                      &d);
+    b = ecrc_baseline_load(
+        write_file("empty.json", "{\"target\": \"t\", \"expected_failures\": []}"), &d);
     CU_ASSERT_PTR_NOT_NULL(b);
     CU_ASSERT_EQUAL(b ? b->n : 1, 0);
-    baseline_free(b);
-    diag_free(&d);
+    ecrc_baseline_free(b);
+    ecr_diag_free(&d);
 }
 
 /* Loads text and expects NULL with a diagnostic whose field and message
@@ -119,11 +119,11 @@ static void test_load_good(void)
 static void expect_error(const char *text, const char *field, const char *message)
 {
     diag_list d;
-    diag_init(&d);
+    ecr_diag_init(&d);
     const char *path = write_file("bad.json", text);
-    baseline *b = baseline_load(path, &d);
+    baseline *b = ecrc_baseline_load(path, &d);
     CU_ASSERT_PTR_NULL(b);
-    baseline_free(b);
+    ecrc_baseline_free(b);
     int found = 0;
     for (size_t i = 0; i < d.n; i++) {
         CU_ASSERT_STRING_EQUAL(d.items[i].file, path);
@@ -132,10 +132,10 @@ static void expect_error(const char *text, const char *field, const char *messag
     }
     if (!found) {
         fprintf(stderr, "\nno diagnostic [%s] [%s] for %s; got:\n", field, message, text);
-        diag_print(&d, stderr);
+        ecr_diag_print(&d, stderr);
     }
     CU_ASSERT_TRUE(found);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_load_errors(void)
@@ -170,27 +170,27 @@ static void test_load_errors(void)
                  "expected_failures[0].status", "must be \"fail\"");
 
     diag_list d;
-    diag_init(&d);
+    ecr_diag_init(&d);
     char missing[256];
     snprintf(missing, sizeof missing, "%s/no-such-baseline.json", g_dir);
-    CU_ASSERT_PTR_NULL(baseline_load(missing, &d));
+    CU_ASSERT_PTR_NULL(ecrc_baseline_load(missing, &d));
     CU_ASSERT_EQUAL(d.n, 1);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_apply(void)
 {
     diag_list d;
-    diag_init(&d);
-    baseline *b = baseline_load(write_file("good.json", GOOD), &d);
+    ecr_diag_init(&d);
+    baseline *b = ecrc_baseline_load(write_file("good.json", GOOD), &d);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     run_report *r = fixture();
 
     /* Without a baseline every failure counts. */
-    CU_ASSERT_EQUAL(baseline_exit_code(r, EXIT_FAIL_CODE), EXIT_FAIL_CODE);
+    CU_ASSERT_EQUAL(ecrc_baseline_exit_code(r, EXIT_FAIL_CODE), EXIT_FAIL_CODE);
 
     for (int round = 0; round < 2; round++) { /* applying twice gives the same result */
-        CU_ASSERT_EQUAL_FATAL(baseline_apply(b, r), ECR_OK);
+        CU_ASSERT_EQUAL_FATAL(ecrc_baseline_apply(b, r), ECR_OK);
         CU_ASSERT_STRING_EQUAL(r->baseline_file, b->path);
         CU_ASSERT_EQUAL(r->cases[0].baseline_expected, 0);
         CU_ASSERT_EQUAL(r->cases[1].baseline_expected, 1);
@@ -204,55 +204,55 @@ static void test_apply(void)
         CU_ASSERT_STRING_EQUAL(r->regressions[0], "d-new-fail");
         CU_ASSERT_EQUAL_FATAL(r->nfixed, 1);
         CU_ASSERT_STRING_EQUAL(r->fixed[0], "f-fixed");
-        CU_ASSERT_EQUAL(baseline_exit_code(r, EXIT_FAIL_CODE), EXIT_FAIL_CODE);
+        CU_ASSERT_EQUAL(ecrc_baseline_exit_code(r, EXIT_FAIL_CODE), EXIT_FAIL_CODE);
     }
     report_summary s;
-    report_summarize(r, &s);
+    ecrc_report_summarize(r, &s);
     CU_ASSERT_EQUAL(s.expected, 2);
     CU_ASSERT_EQUAL(s.failed, 2); /* the baseline never hides a failure */
 
     /* Fixing the new failure makes the run green. */
-    r->cases[3].status = CASE_PASS;
-    CU_ASSERT_EQUAL_FATAL(baseline_apply(b, r), ECR_OK);
+    r->cases[3].status = ECRC_CASE_PASS;
+    CU_ASSERT_EQUAL_FATAL(ecrc_baseline_apply(b, r), ECR_OK);
     CU_ASSERT_EQUAL(r->nregressions, 0);
-    CU_ASSERT_EQUAL(baseline_exit_code(r, EXIT_FAIL_CODE), 0);
+    CU_ASSERT_EQUAL(ecrc_baseline_exit_code(r, EXIT_FAIL_CODE), 0);
 
     /* A case the baseline expects that passes and nothing failing: 0. */
     run_report clean = {0};
-    CU_ASSERT_EQUAL(baseline_exit_code(&clean, EXIT_FAIL_CODE), 0);
+    CU_ASSERT_EQUAL(ecrc_baseline_exit_code(&clean, EXIT_FAIL_CODE), 0);
 
     /* An entry expects one status: a failure that turns into an error (the
      * target crashed, say) is a regression, and so is the reverse. */
-    r->cases[1].status = CASE_ERROR;
-    r->cases[2].status = CASE_FAIL;
-    CU_ASSERT_EQUAL_FATAL(baseline_apply(b, r), ECR_OK);
+    r->cases[1].status = ECRC_CASE_ERROR;
+    r->cases[2].status = ECRC_CASE_FAIL;
+    CU_ASSERT_EQUAL_FATAL(ecrc_baseline_apply(b, r), ECR_OK);
     CU_ASSERT_EQUAL_FATAL(r->nregressions, 2);
     CU_ASSERT_STRING_EQUAL(r->regressions[0], "b-fail");
     CU_ASSERT_STRING_EQUAL(r->regressions[1], "c-error");
     CU_ASSERT_EQUAL(r->cases[1].baseline_expected, 0);
 
-    report_free(r);
-    baseline_free(b);
-    diag_free(&d);
+    ecrc_report_free(r);
+    ecrc_baseline_free(b);
+    ecr_diag_free(&d);
 }
 
 static void test_write_from_report(void)
 {
     run_report *r = fixture();
     diag_list d;
-    diag_init(&d);
-    baseline *prev = baseline_load(write_file("good.json", GOOD), &d);
+    ecr_diag_init(&d);
+    baseline *prev = ecrc_baseline_load(write_file("good.json", GOOD), &d);
     CU_ASSERT_PTR_NOT_NULL_FATAL(prev);
-    CU_ASSERT_EQUAL_FATAL(baseline_apply(prev, r), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_baseline_apply(prev, r), ECR_OK);
     /* A failure with neither a diff nor a reason takes the default reason. */
-    add_case(r, "g-bare", CASE_ERROR, NULL, NULL);
+    add_case(r, "g-bare", ECRC_CASE_ERROR, NULL, NULL);
 
     char path[256];
     snprintf(path, sizeof path, "%s/generated.json", g_dir);
-    CU_ASSERT_EQUAL_FATAL(baseline_write_from_report(r, path, NULL, "see the logs"), ECR_OK);
-    baseline *b = baseline_load(path, &d);
+    CU_ASSERT_EQUAL_FATAL(ecrc_baseline_write_from_report(r, path, NULL, "see the logs"), ECR_OK);
+    baseline *b = ecrc_baseline_load(path, &d);
     if (!b)
-        diag_print(&d, stderr);
+        ecr_diag_print(&d, stderr);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_STRING_EQUAL(b->target, "moto-5.2.1");
     CU_ASSERT_PTR_NOT_NULL(strstr(b->description, "TODO"));
@@ -260,22 +260,22 @@ static void test_write_from_report(void)
     CU_ASSERT_STRING_EQUAL(b->entries[0].id, "b-fail");
     CU_ASSERT_STRING_EQUAL(b->entries[0].reason, "moto returns 400"); /* kept from the old one */
     CU_ASSERT_STRING_EQUAL(b->entries[1].id, "c-error");
-    CU_ASSERT_EQUAL(b->entries[1].status, CASE_ERROR); /* written as "status": "error" */
-    CU_ASSERT_EQUAL(b->entries[0].status, CASE_FAIL);
+    CU_ASSERT_EQUAL(b->entries[1].status, ECRC_CASE_ERROR); /* written as "status": "error" */
+    CU_ASSERT_EQUAL(b->entries[0].status, ECRC_CASE_FAIL);
     CU_ASSERT_STRING_EQUAL(b->entries[2].id, "d-new-fail");
     CU_ASSERT_STRING_EQUAL(b->entries[2].reason, "TODO: confirm: $.body.x: expected 1, got 2");
     CU_ASSERT_STRING_EQUAL(b->entries[3].id, "g-bare");
     CU_ASSERT_STRING_EQUAL(b->entries[3].reason, "TODO: confirm: see the logs");
 
     /* The generated baseline accepts the run it came from. */
-    CU_ASSERT_EQUAL_FATAL(baseline_apply(b, r), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_baseline_apply(b, r), ECR_OK);
     CU_ASSERT_EQUAL(r->nregressions, 0);
-    CU_ASSERT_EQUAL(baseline_exit_code(r, EXIT_FAIL_CODE), 0);
+    CU_ASSERT_EQUAL(ecrc_baseline_exit_code(r, EXIT_FAIL_CODE), 0);
 
     /* Explicit target; reason from the case's reason when there is no diff. */
     run_report *fresh = fixture();
-    CU_ASSERT_EQUAL_FATAL(baseline_write_from_report(fresh, path, "other", NULL), ECR_OK);
-    baseline *b2 = baseline_load(path, &d);
+    CU_ASSERT_EQUAL_FATAL(ecrc_baseline_write_from_report(fresh, path, "other", NULL), ECR_OK);
+    baseline *b2 = ecrc_baseline_load(path, &d);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b2);
     CU_ASSERT_STRING_EQUAL(b2->target, "other");
     CU_ASSERT_EQUAL_FATAL(b2->n, 3);
@@ -284,14 +284,14 @@ static void test_write_from_report(void)
 
     char bad[256];
     snprintf(bad, sizeof bad, "%s/no/such/dir/b.json", g_dir);
-    CU_ASSERT_EQUAL(baseline_write_from_report(fresh, bad, NULL, NULL), ECR_EIO);
+    CU_ASSERT_EQUAL(ecrc_baseline_write_from_report(fresh, bad, NULL, NULL), ECR_EIO);
 
-    baseline_free(b2);
-    report_free(fresh);
-    baseline_free(b);
-    baseline_free(prev);
-    report_free(r);
-    diag_free(&d);
+    ecrc_baseline_free(b2);
+    ecrc_report_free(fresh);
+    ecrc_baseline_free(b);
+    ecrc_baseline_free(prev);
+    ecrc_report_free(r);
+    ecr_diag_free(&d);
 }
 
 int register_baseline_suite(void)

@@ -29,8 +29,8 @@ static case_def *load(const char *tree, const char *name, diag_list *d)
     path_of(cases, sizeof cases, rel);
     snprintf(rel, sizeof rel, "%s/golden", tree);
     path_of(golden_root, sizeof golden_root, rel);
-    diag_init(d);
-    return case_load(path, cases, golden_root, d);
+    ecr_diag_init(d);
+    return ecrc_case_load(path, cases, golden_root, d);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -173,9 +173,9 @@ static void test_good_case(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(s2->golden);
     CU_ASSERT_EQUAL(s2->golden->level, LEVEL_E);
 
-    case_free(c);
-    case_free(NULL);
-    diag_free(&d);
+    ecrc_case_free(c);
+    ecrc_case_free(NULL);
+    ecr_diag_free(&d);
 }
 
 static void test_malformed_json(void)
@@ -184,15 +184,15 @@ static void test_malformed_json(void)
     CU_ASSERT_PTR_NULL(load(BAD, "malformed.json", &d));
     CU_ASSERT_EQUAL(d.n, 1);
     HAS(&d, "malformed.json", "", "invalid JSON at line 3, column 18");
-    diag_free(&d);
+    ecr_diag_free(&d);
 
     CU_ASSERT_PTR_NULL(load(BAD, "not-object.json", &d));
     HAS(&d, "not-object.json", "", "must be a JSON object");
-    diag_free(&d);
+    ecr_diag_free(&d);
 
     CU_ASSERT_PTR_NULL(load(BAD, "no-such-case.json", &d));
     HAS(&d, "no-such-case.json", "", "cannot open");
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_missing_id(void)
@@ -201,11 +201,11 @@ static void test_missing_id(void)
     CU_ASSERT_PTR_NULL(load(BAD, "missing-id.json", &d));
     HAS(&d, "missing-id.json", "id", "required member missing");
     CU_ASSERT_EQUAL(d.n, 1);
-    diag_free(&d);
+    ecr_diag_free(&d);
 
     CU_ASSERT_PTR_NULL(load(BAD, "id-mismatch.json", &d));
     HAS(&d, "id-mismatch.json", "id", "the file name must be other-name.json");
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_wrong_types(void)
@@ -219,7 +219,7 @@ static void test_wrong_types(void)
     HAS(&d, "wrong-types.json", "fixture", "must be an object");
     HAS(&d, "wrong-types.json", "steps", "must be an array");
     CU_ASSERT_EQUAL(d.n, 5);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_unknown_variable(void)
@@ -233,7 +233,7 @@ static void test_unknown_variable(void)
     HAS(&d, "golden/unknown-variable/delete.json", "body.imageIds[0].imageDigest",
         "unknown variable ${digest:zz}");
     CU_ASSERT_EQUAL(d.n, 3);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_manifests(void)
@@ -247,7 +247,7 @@ static void test_manifests(void)
     HAS(&d, "bad-manifests.json", "fixture.repositories[0].images[2].manifest", "without '..'");
     HAS(&d, "bad-manifests.json", "fixture.repositories[0].images[2].tags[0]", "non-empty string");
     CU_ASSERT_EQUAL(d.n, 4);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_missing_golden(void)
@@ -258,7 +258,7 @@ static void test_missing_golden(void)
     HAS(&d, "missing-golden.json", "steps[0].golden", "golden/missing-golden/delete.json");
     HAS(&d, "missing-golden.json", "steps[1].golden", "golden/missing-golden/state.json");
     CU_ASSERT_EQUAL(d.n, 2);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_state_check(void)
@@ -267,7 +267,7 @@ static void test_state_check(void)
     CU_ASSERT_PTR_NULL(load(BAD, "no-state-check.json", &d));
     HAS(&d, "no-state-check.json", "steps", "no ListImages or DescribeImages step after the first");
     CU_ASSERT_EQUAL(d.n, 1);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_exact_message_on_inferred(void)
@@ -278,7 +278,7 @@ static void test_exact_message_on_inferred(void)
         "exact message text on a level I golden");
     HAS(&d, "golden/exact-message/state.json", "error.message", "use a $regex or $any matcher");
     CU_ASSERT_EQUAL(d.n, 2);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_unknown_key(void)
@@ -290,7 +290,7 @@ static void test_unknown_key(void)
     HAS(&d, "unknown-key.json", "fixture.repositories[0].imags", "unknown member");
     HAS(&d, "unknown-key.json", "steps[1].raw.bdy", "unknown member");
     CU_ASSERT_EQUAL(d.n, 4);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_faults(void)
@@ -305,7 +305,7 @@ static void test_faults(void)
     HAS(&d, "bad-faults.json", "fixture.faults[5].image", "not an image of fixture repository");
     HAS(&d, "bad-faults.json", "requires", "fault-injection");
     CU_ASSERT_EQUAL(d.n, 7);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_duplicates(void)
@@ -316,7 +316,7 @@ static void test_duplicates(void)
     HAS(&d, "duplicates.json", "fixture.repositories[1].images[0].id", "duplicate image id 'a'");
     HAS(&d, "duplicates.json", "steps[1].name", "duplicate step name 'delete'");
     CU_ASSERT_EQUAL(d.n, 3);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_names_labels_ranges(void)
@@ -337,27 +337,27 @@ static void test_names_labels_ranges(void)
     HAS(&d, "bad-names.json", "steps[0].raw.auth", "unknown auth 'basic'");
     HAS(&d, "bad-names.json", "steps[1].golden", "relative to the golden directory");
     CU_ASSERT_EQUAL(d.n, 13);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_find_cases_root(void)
 {
     char out[4096];
-    CU_ASSERT_EQUAL(case_find_cases_root("a/b/cases/x/y.json", out, sizeof out), 1);
+    CU_ASSERT_EQUAL(ecrc_case_find_cases_root("a/b/cases/x/y.json", out, sizeof out), 1);
     CU_ASSERT_STRING_EQUAL(out, "a/b/cases");
-    CU_ASSERT_EQUAL(case_find_cases_root("cases/x.json", out, sizeof out), 1);
+    CU_ASSERT_EQUAL(ecrc_case_find_cases_root("cases/x.json", out, sizeof out), 1);
     CU_ASSERT_STRING_EQUAL(out, "cases");
-    CU_ASSERT_EQUAL(case_find_cases_root("/r/cases/a/cases/b.json", out, sizeof out), 1);
+    CU_ASSERT_EQUAL(ecrc_case_find_cases_root("/r/cases/a/cases/b.json", out, sizeof out), 1);
     CU_ASSERT_STRING_EQUAL(out, "/r/cases/a/cases"); /* the nearest */
-    CU_ASSERT_EQUAL(case_find_cases_root("/r/cases-good/x.json", out, sizeof out), 0);
-    CU_ASSERT_EQUAL(case_find_cases_root("/nonexistent/x.json", out, sizeof out), 0);
-    CU_ASSERT_EQUAL(case_find_cases_root("a/cases", out, sizeof out), 0); /* not an ancestor */
+    CU_ASSERT_EQUAL(ecrc_case_find_cases_root("/r/cases-good/x.json", out, sizeof out), 0);
+    CU_ASSERT_EQUAL(ecrc_case_find_cases_root("/nonexistent/x.json", out, sizeof out), 0);
+    CU_ASSERT_EQUAL(ecrc_case_find_cases_root("a/cases", out, sizeof out), 0); /* not an ancestor */
     char small[4];
-    CU_ASSERT_EQUAL(case_find_cases_root("a/b/cases/x.json", small, sizeof small), 0);
+    CU_ASSERT_EQUAL(ecrc_case_find_cases_root("a/b/cases/x.json", small, sizeof small), 0);
 
     char path[4096];
     path_of(path, sizeof path, GOOD "/cases/batch-delete-image/full-case.json");
-    CU_ASSERT_EQUAL(case_find_cases_root(path, out, sizeof out), 1);
+    CU_ASSERT_EQUAL(ecrc_case_find_cases_root(path, out, sizeof out), 1);
     CU_ASSERT(ends_with(out, GOOD "/cases"));
 
     /* "./x.json" from inside cases/: found through the real path. */
@@ -365,7 +365,7 @@ static void test_find_cases_root(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof cwd));
     path_of(dir, sizeof dir, GOOD "/cases/batch-delete-image");
     CU_ASSERT_EQUAL_FATAL(chdir(dir), 0);
-    CU_ASSERT_EQUAL(case_find_cases_root("./full-case.json", out, sizeof out), 1);
+    CU_ASSERT_EQUAL(ecrc_case_find_cases_root("./full-case.json", out, sizeof out), 1);
     CU_ASSERT(ends_with(out, GOOD "/cases"));
     CU_ASSERT_EQUAL(chdir(cwd), 0);
 }
@@ -378,10 +378,10 @@ static void test_collect_paths(void)
     path_of(missing, sizeof missing, BAD "/no-such-dir");
 
     diag_list d;
-    diag_init(&d);
+    ecr_diag_init(&d);
     char **list = NULL;
     const char *one[] = {dir};
-    size_t n = case_collect_paths(one, 1, &list, &d);
+    size_t n = ecrc_case_collect_paths(one, 1, &list, &d);
     CU_ASSERT_EQUAL(n, 14);
     CU_ASSERT_EQUAL(d.n, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(list);
@@ -394,38 +394,38 @@ static void test_collect_paths(void)
     }
     CU_ASSERT(ends_with(list[0], "/batch-delete-image/bad-faults.json"));
     CU_ASSERT(ends_with(list[n - 1], "/batch-delete-image/wrong-types.json"));
-    case_paths_free(list);
+    ecrc_case_paths_free(list);
 
     /* Files, directories and missing paths mixed; a file named twice is one. */
     const char *mixed[] = {file, missing, dir, file};
-    n = case_collect_paths(mixed, 4, &list, &d);
+    n = ecrc_case_collect_paths(mixed, 4, &list, &d);
     CU_ASSERT_EQUAL(n, 14);
     CU_ASSERT_EQUAL(d.n, 1);
     if (d.n == 1) {
         CU_ASSERT_STRING_EQUAL(d.items[0].file, missing);
         CU_ASSERT_PTR_NOT_NULL(strstr(d.items[0].message, "No such file"));
     }
-    case_paths_free(list);
-    diag_free(&d);
+    ecrc_case_paths_free(list);
+    ecr_diag_free(&d);
 
     /* A single file is taken as named, whatever its directory. */
-    diag_init(&d);
+    ecr_diag_init(&d);
     const char *single[] = {file};
-    n = case_collect_paths(single, 1, &list, &d);
+    n = ecrc_case_collect_paths(single, 1, &list, &d);
     CU_ASSERT_EQUAL(n, 1);
     CU_ASSERT_STRING_EQUAL(list[0], file);
     CU_ASSERT_PTR_NULL(list[1]);
-    case_paths_free(list);
+    ecrc_case_paths_free(list);
 
     /* Nothing found: an empty, NULL-terminated list. */
     const char *none[] = {missing};
-    n = case_collect_paths(none, 1, &list, &d);
+    n = ecrc_case_collect_paths(none, 1, &list, &d);
     CU_ASSERT_EQUAL(n, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(list);
     CU_ASSERT_PTR_NULL(list[0]);
-    case_paths_free(list);
-    case_paths_free(NULL);
-    diag_free(&d);
+    ecrc_case_paths_free(list);
+    ecrc_case_paths_free(NULL);
+    ecr_diag_free(&d);
 
     /* Only *.json files; hidden entries are skipped. */
     char tmp[] = "/tmp/ecrc-collect-XXXXXX";
@@ -445,13 +445,13 @@ static void test_collect_paths(void)
     f = fopen(p4, "w");
     if (f)
         fclose(f);
-    diag_init(&d);
+    ecr_diag_init(&d);
     const char *t[] = {tmp};
-    n = case_collect_paths(t, 1, &list, &d);
+    n = ecrc_case_collect_paths(t, 1, &list, &d);
     CU_ASSERT_EQUAL(n, 0);
     CU_ASSERT_EQUAL(d.n, 0);
-    case_paths_free(list);
-    diag_free(&d);
+    ecrc_case_paths_free(list);
+    ecr_diag_free(&d);
     unlink(p4);
     rmdir(p3);
     unlink(p2);
@@ -468,19 +468,19 @@ static void test_all_bad_fixtures_fail(void)
     path_of(cases, sizeof cases, BAD "/cases");
     path_of(golden_root, sizeof golden_root, BAD "/golden");
     diag_list d;
-    diag_init(&d);
+    ecr_diag_init(&d);
     char **list = NULL;
     const char *one[] = {dir};
-    size_t n = case_collect_paths(one, 1, &list, &d);
+    size_t n = ecrc_case_collect_paths(one, 1, &list, &d);
     for (size_t i = 0; i < n; i++) {
         size_t before = d.n;
-        case_def *c = case_load(list[i], cases, golden_root, &d);
+        case_def *c = ecrc_case_load(list[i], cases, golden_root, &d);
         CU_ASSERT_PTR_NULL(c);
         CU_ASSERT(d.n > before);
-        case_free(c);
+        ecrc_case_free(c);
     }
-    case_paths_free(list);
-    diag_free(&d);
+    ecrc_case_paths_free(list);
+    ecr_diag_free(&d);
 }
 
 int register_casefile_suite(void)

@@ -22,10 +22,10 @@ static json_object *parse(const char *s)
 static size_t run(const char *expected, const char *actual, diff_list *d)
 {
     json_object *e = parse(expected), *a = parse(actual);
-    size_t n = compare_json(e, a, "$.body", d);
+    size_t n = ecrc_compare_json(e, a, "$.body", d);
     CU_ASSERT_EQUAL(n, d->n);
     /* The quiet form agrees with the loud one. */
-    CU_ASSERT_EQUAL(compare_matches(e, a), n == 0);
+    CU_ASSERT_EQUAL(ecrc_compare_matches(e, a), n == 0);
     json_object_put(e);
     json_object_put(a);
     return n;
@@ -34,9 +34,9 @@ static size_t run(const char *expected, const char *actual, diff_list *d)
 static int matches(const char *expected, const char *actual)
 {
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     size_t n = run(expected, actual, &d);
-    diff_free(&d);
+    ecrc_diff_free(&d);
     return n == 0;
 }
 
@@ -82,7 +82,7 @@ static void test_numbers(void)
 static void test_diff_paths_and_texts(void)
 {
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     size_t n = run("{\"failures\": [{\"failureCode\": \"ImageNotFound\", \"imageId\": "
                    "{\"imageTag\": \"latest\"}}], \"imageIds\": [], \"gone\": 1}",
                    "{\"failures\": [{\"failureCode\": \"InvalidImageTag\", \"imageId\": "
@@ -102,13 +102,13 @@ static void test_diff_paths_and_texts(void)
         CU_ASSERT_STRING_EQUAL(d.items[3].expected, "(absent)");
         CU_ASSERT_STRING_EQUAL(d.items[3].actual, "{\"k\":[1]}");
     }
-    diff_free(&d);
+    ecrc_diff_free(&d);
 }
 
 static void test_non_identifier_keys(void)
 {
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"x-amzn-RequestId\": \"a\", \"0k\": 1, \"ok_1\": {\"with space\": 2, "
         "\"q\\\"uote\": 3}}",
         "{\"x-amzn-RequestId\": \"b\", \"0k\": 2, \"ok_1\": {\"with space\": 3, "
@@ -117,13 +117,13 @@ static void test_non_identifier_keys(void)
     static const char *const want[] = {"$.body[\"x-amzn-RequestId\"]", "$.body[\"0k\"]",
                                        "$.body.ok_1[\"with space\"]", "$.body.ok_1[\"q\\\"uote\"]"};
     expect_paths(&d, want, 4);
-    diff_free(&d);
+    ecrc_diff_free(&d);
 }
 
 static void test_type_mismatch(void)
 {
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"a\": {\"b\": 1}, \"c\": [1], \"d\": \"s\"}",
         "{\"a\": [1], \"c\": {\"x\": 1}, \"d\": 5}", &d);
     static const char *const want[] = {"$.body.a", "$.body.c", "$.body.d"};
@@ -132,20 +132,20 @@ static void test_type_mismatch(void)
         CU_ASSERT_STRING_EQUAL(d.items[0].expected, "{\"b\":1}");
         CU_ASSERT_STRING_EQUAL(d.items[0].actual, "[1]");
     }
-    diff_free(&d);
+    ecrc_diff_free(&d);
 }
 
 static void test_arrays_in_order(void)
 {
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"a\": [1, 2]}", "{\"a\": [2, 1]}", &d);
     static const char *const swapped[] = {"$.body.a[0]", "$.body.a[1]"};
     expect_paths(&d, swapped, 2);
-    diff_free(&d);
+    ecrc_diff_free(&d);
 
     /* Length reported once, then every differing index, missing and extra. */
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"a\": [1, 2, 3]}", "{\"a\": [1, 5]}", &d);
     static const char *const shorter[] = {"$.body.a", "$.body.a[1]", "$.body.a[2]"};
     expect_paths(&d, shorter, 3);
@@ -155,9 +155,9 @@ static void test_arrays_in_order(void)
         CU_ASSERT_STRING_EQUAL(d.items[2].expected, "3");
         CU_ASSERT_STRING_EQUAL(d.items[2].actual, "(absent)");
     }
-    diff_free(&d);
+    ecrc_diff_free(&d);
 
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("[1]", "[1, {\"x\": 2}]", &d);
     static const char *const longer[] = {"$.body", "$.body[1]"};
     expect_paths(&d, longer, 2);
@@ -165,7 +165,7 @@ static void test_arrays_in_order(void)
         CU_ASSERT_STRING_EQUAL(d.items[1].expected, "(absent)");
         CU_ASSERT_STRING_EQUAL(d.items[1].actual, "{\"x\":2}");
     }
-    diff_free(&d);
+    ecrc_diff_free(&d);
 }
 
 static void test_any(void)
@@ -174,7 +174,7 @@ static void test_any(void)
     CU_ASSERT(matches("{\"a\": {\"$any\": true}}", "{\"a\": null}"));
     CU_ASSERT(matches("{\"a\": {\"$any\": true}}", "{\"a\": {\"deep\": [1]}}"));
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"a\": {\"$any\": true}}", "{}", &d);
     static const char *const want[] = {"$.body.a"};
     expect_paths(&d, want, 1);
@@ -182,10 +182,10 @@ static void test_any(void)
         CU_ASSERT_STRING_EQUAL(d.items[0].expected, "{\"$any\":true}");
         CU_ASSERT_STRING_EQUAL(d.items[0].actual, "(absent)");
     }
-    diff_free(&d);
+    ecrc_diff_free(&d);
     /* Top level: NULL actual is absent. */
     json_object *e = parse("{\"$any\": true}");
-    CU_ASSERT_FALSE(compare_matches(e, NULL));
+    CU_ASSERT_FALSE(ecrc_compare_matches(e, NULL));
     json_object_put(e);
 }
 
@@ -193,7 +193,7 @@ static void test_absent(void)
 {
     CU_ASSERT(matches("{\"nextToken\": {\"$absent\": true}, \"x\": 1}", "{\"x\": 1}"));
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"nextToken\": {\"$absent\": true}}", "{\"nextToken\": null}", &d);
     static const char *const want[] = {"$.body.nextToken"};
     expect_paths(&d, want, 1);
@@ -201,9 +201,9 @@ static void test_absent(void)
         CU_ASSERT_STRING_EQUAL(d.items[0].expected, "(absent)");
         CU_ASSERT_STRING_EQUAL(d.items[0].actual, "null");
     }
-    diff_free(&d);
+    ecrc_diff_free(&d);
     json_object *e = parse("{\"$absent\": true}");
-    CU_ASSERT_TRUE(compare_matches(e, NULL));
+    CU_ASSERT_TRUE(ecrc_compare_matches(e, NULL));
     json_object_put(e);
 }
 
@@ -217,13 +217,13 @@ static void test_regex(void)
     CU_ASSERT_FALSE(matches("{\"m\": {\"$regex\": \".*\"}}", "{}"));
 
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"m\": {\"$regex\": \"(\"}}", "{\"m\": \"(\"}", &d);
     static const char *const want[] = {"$.body.m"};
     expect_paths(&d, want, 1);
     if (d.n == 1)
         CU_ASSERT_PTR_NOT_NULL(strstr(d.items[0].expected, "a valid $regex"));
-    diff_free(&d);
+    ecrc_diff_free(&d);
 }
 
 static void test_type(void)
@@ -258,7 +258,7 @@ static void test_set(void)
 
     /* Duplicates count: a multiset, not a set. */
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"ids\": {\"$set\": [1, 1, 2]}}", "{\"ids\": [1, 2, 2]}", &d);
     static const char *const want[] = {"$.body.ids{missing}", "$.body.ids{unexpected}"};
     expect_paths(&d, want, 2);
@@ -268,13 +268,13 @@ static void test_set(void)
         CU_ASSERT_STRING_EQUAL(d.items[1].expected, "(absent)");
         CU_ASSERT_STRING_EQUAL(d.items[1].actual, "2");
     }
-    diff_free(&d);
+    ecrc_diff_free(&d);
 
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"ids\": {\"$set\": [\"a\", \"a\"]}}", "{\"ids\": [\"a\"]}", &d);
     static const char *const missing[] = {"$.body.ids{missing}"};
     expect_paths(&d, missing, 1);
-    diff_free(&d);
+    ecrc_diff_free(&d);
 }
 
 static void test_set_overlapping_matchers(void)
@@ -288,7 +288,7 @@ static void test_set_overlapping_matchers(void)
                       "[{\"a\": 1, \"b\": 2}, {\"a\": 1, \"c\": 3}]"));
     /* No perfect matching exists: exactly one element is left on each side. */
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"$set\": [{\"$regex\": \"^a\"}, {\"$regex\": \"^a\"}, \"b\"]}", "[\"ab\", \"b\", \"c\"]",
         &d);
     static const char *const want[] = {"$.body{missing}", "$.body{unexpected}"};
@@ -297,7 +297,7 @@ static void test_set_overlapping_matchers(void)
         CU_ASSERT_STRING_EQUAL(d.items[0].expected, "{\"$regex\":\"^a\"}");
         CU_ASSERT_STRING_EQUAL(d.items[1].actual, "\"c\"");
     }
-    diff_free(&d);
+    ecrc_diff_free(&d);
 }
 
 static void test_set_large(void)
@@ -348,22 +348,22 @@ static void test_set_limits(void)
     free(a);
     set_texts("{\"$type\": \"number\"}", 1000, 999, &e, &a);
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run(e, a, &d);
     static const char *const one_missing[] = {"$.body{missing}"};
     expect_paths(&d, one_missing, 1);
-    diff_free(&d);
+    ecrc_diff_free(&d);
     free(e);
     free(a);
     /* Beyond the bound the set is reported, not compared. */
     set_texts("{\"$any\": true}", 1001, 1001, &e, &a);
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run(e, a, &d);
     static const char *const whole[] = {"$.body"};
     expect_paths(&d, whole, 1);
     if (d.n == 1)
         CU_ASSERT_PTR_NOT_NULL(strstr(d.items[0].expected, "at most 1000"));
-    diff_free(&d);
+    ecrc_diff_free(&d);
     free(e);
     free(a);
 }
@@ -376,25 +376,25 @@ static void test_partial(void)
     CU_ASSERT_FALSE(matches("{\"$partial\": {\"n\": {\"$absent\": true}}}", "{\"n\": 2}"));
     CU_ASSERT_FALSE(matches("{\"$partial\": {\"a\": 1}}", "[1]"));
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"x\": {\"$partial\": {\"a\": 1, \"b\": {\"c\": 2}}}}",
         "{\"x\": {\"b\": {\"c\": 3}, \"z\": 0}}", &d);
     static const char *const want[] = {"$.body.x.a", "$.body.x.b.c"};
     expect_paths(&d, want, 2);
-    diff_free(&d);
+    ecrc_diff_free(&d);
 }
 
 static void test_invalid_matchers(void)
 {
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("{\"a\": {\"$foo\": 1}, \"b\": {\"$any\": true, \"x\": 1}, \"c\": {\"$type\": 5}}",
         "{\"a\": 1, \"b\": 1, \"c\": 1}", &d);
     static const char *const want[] = {"$.body.a", "$.body.b", "$.body.c"};
     expect_paths(&d, want, 3);
     for (size_t i = 0; i < d.n; i++)
         CU_ASSERT_PTR_NOT_NULL(strstr(d.items[i].expected, "a valid matcher"));
-    diff_free(&d);
+    ecrc_diff_free(&d);
 }
 
 static void test_render_truncation(void)
@@ -404,35 +404,35 @@ static void test_render_truncation(void)
     memset(big + 1, 'x', 1000);
     memcpy(big + 1001, "\"", 2);
     diff_list d;
-    diff_init(&d);
+    ecrc_diff_init(&d);
     run("\"short\"", big, &d);
     CU_ASSERT_EQUAL_FATAL(d.n, 1);
     size_t len = strlen(d.items[0].actual);
     CU_ASSERT(len >= 290 && len <= 310);
     CU_ASSERT_STRING_EQUAL(d.items[0].actual + len - 3, "...");
-    diff_free(&d);
+    ecrc_diff_free(&d);
 }
 
 static void test_api_edges(void)
 {
     json_object *e = parse("{\"a\": 1}"), *a = parse("{\"a\": 2}");
     diff_list d;
-    diff_init(&d);
-    CU_ASSERT_EQUAL(compare_json(e, a, NULL, &d), 1); /* NULL path: "$" */
+    ecrc_diff_init(&d);
+    CU_ASSERT_EQUAL(ecrc_compare_json(e, a, NULL, &d), 1); /* NULL path: "$" */
     CU_ASSERT_STRING_EQUAL(d.items[0].path, "$.a");
-    diff_free(&d);
-    diff_free(&d); /* freeing twice is harmless */
-    diff_free(NULL);
-    CU_ASSERT_EQUAL(compare_json(e, a, "$", NULL), 1); /* quiet */
-    CU_ASSERT_EQUAL(compare_json(e, NULL, "$", NULL), 1);
+    ecrc_diff_free(&d);
+    ecrc_diff_free(&d); /* freeing twice is harmless */
+    ecrc_diff_free(NULL);
+    CU_ASSERT_EQUAL(ecrc_compare_json(e, a, "$", NULL), 1); /* quiet */
+    CU_ASSERT_EQUAL(ecrc_compare_json(e, NULL, "$", NULL), 1);
     json_object_put(e);
     json_object_put(a);
 
-    diff_init(&d);
+    ecrc_diff_init(&d);
     for (int i = 0; i < 100; i++)
-        diff_add(&d, "$.p", "e", "a");
+        ecrc_diff_add(&d, "$.p", "e", "a");
     CU_ASSERT_EQUAL(d.n, 100);
-    diff_free(&d);
+    ecrc_diff_free(&d);
 }
 
 int register_compare_suite(void)

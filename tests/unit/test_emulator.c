@@ -13,8 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
-#include "emulator.h"
+#include "ecr/buf.h"
+#include "ecr/protocol.h"
+#include "ecremu.h"
 #include "suites.h"
 
 #define TARGET "X-Amz-Target: AmazonEC2ContainerRegistry_V20150921."
@@ -22,7 +23,7 @@
     "The request signature we calculated does not match the signature you provided. Check your "   \
     "AWS Secret Access Key and signing method. Consult the service documentation for details."
 
-static emu *g_strict;
+static ecremu *g_strict;
 
 typedef struct reply {
     long status;
@@ -37,7 +38,7 @@ typedef enum signer { SIGN_OK, SIGN_NONE, SIGN_WRONG_SECRET, SIGN_UNKNOWN_KEY } 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
     reply *r = ud;
-    return buf_append(&r->body, p, size * n) == ECR_OK ? size * n : 0;
+    return ecr_buf_append(&r->body, p, size * n) == ECR_OK ? size * n : 0;
 }
 
 static void keep_header(const char *line, size_t len, const char *name, char *out, size_t outsz)
@@ -64,20 +65,20 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 
 static void reply_free(reply *r)
 {
-    buf_free(&r->body);
+    ecr_buf_free(&r->body);
     json_object_put(r->json);
     r->json = NULL;
 }
 
 /* One HTTP exchange. op NULL means no X-Amz-Target; body NULL means GET
  * (unless method says otherwise). Returns 0 when a response arrived. */
-static int http(const emu *e, const char *method, const char *path, const char *op,
+static int http(const ecremu *e, const char *method, const char *path, const char *op,
                 const char *body, size_t body_len, signer how, reply *r)
 {
     char url[256], target[160];
     memset(r, 0, sizeof *r);
-    buf_init(&r->body, 1 << 20);
-    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", emu_port(e), path);
+    ecr_buf_init(&r->body, 1 << 20);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", ecremu_port(e), path);
     CURL *c = curl_easy_init();
     if (!c)
         return -1;
@@ -102,8 +103,8 @@ static int http(const emu *e, const char *method, const char *path, const char *
     if (method)
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (how != SIGN_NONE) {
-        const char *ak = how == SIGN_UNKNOWN_KEY ? "AKIDNOSUCHKEY0000000" : EMU_DEFAULT_ACCESS_KEY;
-        const char *sk = how == SIGN_WRONG_SECRET ? "not-the-secret" : EMU_DEFAULT_SECRET_KEY;
+        const char *ak = how == SIGN_UNKNOWN_KEY ? "AKIDNOSUCHKEY0000000" : ECR_TEST_ACCESS_KEY;
+        const char *sk = how == SIGN_WRONG_SECRET ? "not-the-secret" : ECR_TEST_SECRET_KEY;
         curl_easy_setopt(c, CURLOPT_AWS_SIGV4, "aws:amz:us-east-1:ecr");
         curl_easy_setopt(c, CURLOPT_USERNAME, ak);
         curl_easy_setopt(c, CURLOPT_PASSWORD, sk);
@@ -119,7 +120,7 @@ static int http(const emu *e, const char *method, const char *path, const char *
 }
 
 /* A signed (or deliberately mis-signed) ECR call. */
-static int ecr(const emu *e, const char *op, const char *body, signer how, reply *r)
+static int ecr(const ecremu *e, const char *op, const char *body, signer how, reply *r)
 {
     return http(e, NULL, "/", op, body, strlen(body), how, r);
 }
@@ -143,15 +144,15 @@ static int is_uuid_v4(const char *s)
     return ok;
 }
 
-static emu *start(emu_auth_mode mode, int control)
+static ecremu *start(ecremu_auth_mode mode, int control)
 {
-    emu_config cfg;
+    ecremu_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.auth = mode;
     cfg.control = control;
     cfg.quiet = 1;
-    emu *e = NULL;
-    if (emu_start(&cfg, &e) != ECR_OK)
+    ecremu *e = NULL;
+    if (ecremu_start(&cfg, &e) != ECR_OK)
         return NULL;
     return e;
 }
@@ -160,13 +161,13 @@ static int suite_init(void)
 {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return 1;
-    g_strict = start(EMU_AUTH_STRICT, 1);
+    g_strict = start(ECREMU_AUTH_STRICT, 1);
     return g_strict ? 0 : 1;
 }
 
 static int suite_clean(void)
 {
-    emu_stop(g_strict);
+    ecremu_stop(g_strict);
     g_strict = NULL;
     curl_global_cleanup();
     return 0;
@@ -175,19 +176,20 @@ static int suite_clean(void)
 static void test_signed_call(void)
 {
     reply r;
-    CU_ASSERT_NOT_EQUAL(emu_port(g_strict), 0);
+    CU_ASSERT_NOT_EQUAL(ecremu_port(g_strict), 0);
     CU_ASSERT_EQUAL_FATAL(
-        ecr(g_strict, "CreateRepository", "{\"repositoryName\":\"emu/signed\"}", SIGN_OK, &r), 0);
+        ecr(g_strict, "CreateRepository", "{\"repositoryName\":\"ecremu/signed\"}", SIGN_OK, &r),
+        0);
     CU_ASSERT_EQUAL(r.status, 200);
     CU_ASSERT_STRING_EQUAL(r.content_type, "application/x-amz-json-1.1");
     CU_ASSERT_TRUE(is_uuid_v4(r.request_id));
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.body.data, "\"repositoryName\":\"emu/signed\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body.data, "\"repositoryName\":\"ecremu/signed\""));
     char first_id[128];
     snprintf(first_id, sizeof first_id, "%s", r.request_id);
     reply_free(&r);
 
     CU_ASSERT_EQUAL_FATAL(ecr(g_strict, "BatchDeleteImage",
-                              "{\"repositoryName\":\"emu/signed\",\"imageIds\":"
+                              "{\"repositoryName\":\"ecremu/signed\",\"imageIds\":"
                               "[{\"imageTag\":\"latest\"}]}",
                               SIGN_OK, &r),
                           0);
@@ -200,10 +202,10 @@ static void test_signed_call(void)
     reply_free(&r);
 }
 
-static void expect_auth_error(const emu *e, signer how, const char *type, const char *message)
+static void expect_auth_error(const ecremu *e, signer how, const char *type, const char *message)
 {
     reply r;
-    CU_ASSERT_EQUAL_FATAL(ecr(e, "ListImages", "{\"repositoryName\":\"emu/none\"}", how, &r), 0);
+    CU_ASSERT_EQUAL_FATAL(ecr(e, "ListImages", "{\"repositoryName\":\"ecremu/none\"}", how, &r), 0);
     CU_ASSERT_EQUAL(r.status, 400);
     CU_ASSERT_STRING_EQUAL(member(&r, "__type"), type);
     if (message)
@@ -227,9 +229,9 @@ static void test_auth_failures(void)
 static void raw_auth(const char *authz, const char *date, reply *r)
 {
     char url[128], h1[512], h2[128];
-    snprintf(url, sizeof url, "http://127.0.0.1:%u/", emu_port(g_strict));
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/", ecremu_port(g_strict));
     memset(r, 0, sizeof *r);
-    buf_init(&r->body, 1 << 16);
+    ecr_buf_init(&r->body, 1 << 16);
     CURL *c = curl_easy_init();
     struct curl_slist *h = curl_slist_append(NULL, TARGET "ListImages");
     if (authz) {
@@ -256,7 +258,7 @@ static void raw_auth(const char *authz, const char *date, reply *r)
 static void test_malformed_authorization(void)
 {
     static const char good_form[] =
-        "AWS4-HMAC-SHA256 Credential=" EMU_DEFAULT_ACCESS_KEY "/20240101/us-east-1/ecr/"
+        "AWS4-HMAC-SHA256 Credential=" ECR_TEST_ACCESS_KEY "/20240101/us-east-1/ecr/"
         "aws4_request, SignedHeaders=host;x-amz-date, Signature="
         "0000000000000000000000000000000000000000000000000000000000000000";
     reply r;
@@ -277,7 +279,7 @@ static void test_malformed_authorization(void)
 
 static void test_lenient(void)
 {
-    emu *e = start(EMU_AUTH_LENIENT, 0);
+    ecremu *e = start(ECREMU_AUTH_LENIENT, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(e);
     reply r;
     CU_ASSERT_EQUAL(ecr(e, "DescribeRepositories", "{}", SIGN_WRONG_SECRET, &r), 0);
@@ -289,47 +291,46 @@ static void test_lenient(void)
     reply_free(&r);
     expect_auth_error(e, SIGN_NONE, "MissingAuthenticationTokenException", NULL);
     /* no control interface on this one: the path is just an unsigned ECR call */
-    CU_ASSERT_EQUAL(http(e, NULL, "/__ecrconform/capabilities", NULL, NULL, 0, SIGN_NONE, &r), 0);
+    CU_ASSERT_EQUAL(http(e, NULL, ECR_CONTROL_CAPABILITIES, NULL, NULL, 0, SIGN_NONE, &r), 0);
     CU_ASSERT_EQUAL(r.status, 400);
     CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "MissingAuthenticationTokenException");
     reply_free(&r);
-    emu_stop(e);
+    ecremu_stop(e);
 }
 
 static void test_control_over_http(void)
 {
     reply r;
     CU_ASSERT_EQUAL_FATAL(
-        http(g_strict, NULL, "/__ecrconform/capabilities", NULL, NULL, 0, SIGN_NONE, &r), 0);
+        http(g_strict, NULL, ECR_CONTROL_CAPABILITIES, NULL, NULL, 0, SIGN_NONE, &r), 0);
     CU_ASSERT_EQUAL(r.status, 200);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.body.data, "\"fault-injection\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.body.data, "\"strict-auth\""));
-    CU_ASSERT_STRING_EQUAL(member(&r, "account"), EMU_DEFAULT_ACCOUNT);
-    CU_ASSERT_STRING_EQUAL(member(&r, "region"), EMU_DEFAULT_REGION);
+    CU_ASSERT_STRING_EQUAL(member(&r, "account"), ECR_TEST_ACCOUNT);
+    CU_ASSERT_STRING_EQUAL(member(&r, "region"), ECR_TEST_REGION);
     reply_free(&r);
 
-    const char *fault = "{\"fault\":\"throttling\",\"repositoryName\":\"emu/ctl\"}";
+    const char *fault = "{\"fault\":\"throttling\",\"repositoryName\":\"ecremu/ctl\"}";
     CU_ASSERT_EQUAL(
-        http(g_strict, "POST", "/__ecrconform/faults", NULL, fault, strlen(fault), SIGN_NONE, &r),
-        0);
+        http(g_strict, "POST", ECR_CONTROL_FAULTS, NULL, fault, strlen(fault), SIGN_NONE, &r), 0);
     CU_ASSERT_EQUAL(r.status, 200);
     CU_ASSERT_STRING_EQUAL(r.body.data, "{}");
     reply_free(&r);
-    const char *bdi = "{\"repositoryName\":\"emu/ctl\",\"imageIds\":[{\"imageTag\":\"a\"}]}";
+    const char *bdi = "{\"repositoryName\":\"ecremu/ctl\",\"imageIds\":[{\"imageTag\":\"a\"}]}";
     CU_ASSERT_EQUAL(ecr(g_strict, "BatchDeleteImage", bdi, SIGN_OK, &r), 0);
     CU_ASSERT_EQUAL(r.status, 400);
     CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "ThrottlingException");
     reply_free(&r);
 
-    const char *bad = "{\"fault\":\"no-such-kind\",\"repositoryName\":\"emu/ctl\"}";
+    const char *bad = "{\"fault\":\"no-such-kind\",\"repositoryName\":\"ecremu/ctl\"}";
     CU_ASSERT_EQUAL(
-        http(g_strict, "POST", "/__ecrconform/faults", NULL, bad, strlen(bad), SIGN_NONE, &r), 0);
+        http(g_strict, "POST", ECR_CONTROL_FAULTS, NULL, bad, strlen(bad), SIGN_NONE, &r), 0);
     CU_ASSERT_EQUAL(r.status, 400);
     CU_ASSERT_STRING_NOT_EQUAL(member(&r, "message"), "<none>");
     reply_free(&r);
 
-    CU_ASSERT_EQUAL(http(g_strict, "DELETE", "/__ecrconform/faults?repositoryName=emu%2Fctl", NULL,
-                         NULL, 0, SIGN_NONE, &r),
+    CU_ASSERT_EQUAL(http(g_strict, "DELETE", "/__ecrconform/faults?repositoryName=ecremu%2Fctl",
+                         NULL, NULL, 0, SIGN_NONE, &r),
                     0);
     CU_ASSERT_EQUAL(r.status, 200);
     reply_free(&r);
@@ -363,17 +364,17 @@ static void test_wire_errors(void)
 
 static void test_port_busy(void)
 {
-    emu_config cfg;
+    ecremu_config cfg;
     memset(&cfg, 0, sizeof cfg);
-    cfg.port = emu_port(g_strict);
+    cfg.port = ecremu_port(g_strict);
     cfg.quiet = 1;
-    emu *e = (emu *)&cfg; /* must be reset to NULL */
-    CU_ASSERT_EQUAL(emu_start(&cfg, &e), ECR_EBUSY);
+    ecremu *e = (ecremu *)&cfg; /* must be reset to NULL */
+    CU_ASSERT_EQUAL(ecremu_start(&cfg, &e), ECR_EBUSY);
     CU_ASSERT_PTR_NULL(e);
     cfg.port = 0;
     cfg.account_id = "not-an-account";
-    CU_ASSERT_EQUAL(emu_start(&cfg, &e), ECR_EINVAL);
-    emu_stop(NULL);
+    CU_ASSERT_EQUAL(ecremu_start(&cfg, &e), ECR_EINVAL);
+    ecremu_stop(NULL);
 }
 
 #define WORKERS 4
@@ -386,7 +387,7 @@ static void *worker(void *arg)
     for (int i = 0; i < PER_WORKER; i++) {
         char body[128];
         reply r;
-        snprintf(body, sizeof body, "{\"repositoryName\":\"emu/par/w%ld-%d\"}", id, i);
+        snprintf(body, sizeof body, "{\"repositoryName\":\"ecremu/par/w%ld-%d\"}", id, i);
         if (ecr(g_strict, "CreateRepository", body, SIGN_OK, &r) == 0 && r.status == 200)
             ok++;
         reply_free(&r);

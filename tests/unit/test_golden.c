@@ -40,8 +40,8 @@ static void write_file(const char *path, const char *text)
 static golden *load(const char *text, diag_list *d)
 {
     write_file(gpath, text);
-    diag_init(d);
-    return golden_load(gpath, d);
+    ecr_diag_init(d);
+    return ecrc_golden_load(gpath, d);
 }
 
 /* 1 when d has an item on field whose message contains part. */
@@ -70,8 +70,8 @@ static void dump(const diag_list *d)
         CU_ASSERT(has(&d_, (field), (part)));                                                      \
         if (!has(&d_, (field), (part)))                                                            \
             dump(&d_);                                                                             \
-        golden_free(g_);                                                                           \
-        diag_free(&d_);                                                                            \
+        ecrc_golden_free(g_);                                                                      \
+        ecr_diag_free(&d_);                                                                        \
     } while (0)
 
 #define PROV_C "\"provenance\": {\"level\": \"C\", \"sources\": [\"aws/aws-cli#6424\"]}"
@@ -101,9 +101,9 @@ static void test_valid_body_golden(void)
     CU_ASSERT_PTR_NULL(g->error_type);
     CU_ASSERT_PTR_NULL(g->error_message);
     CU_ASSERT_EQUAL(json_object_object_length(g->headers), 2);
-    golden_free(g);
-    golden_free(NULL);
-    diag_free(&d);
+    ecrc_golden_free(g);
+    ecrc_golden_free(NULL);
+    ecr_diag_free(&d);
 }
 
 static void test_valid_error_golden(void)
@@ -119,20 +119,20 @@ static void test_valid_error_golden(void)
     CU_ASSERT_STRING_EQUAL(g->error_type, "RepositoryNotFoundException");
     CU_ASSERT(json_object_is_type(g->error_message, json_type_object));
     CU_ASSERT_PTR_NULL(g->headers);
-    golden_free(g);
-    diag_free(&d);
+    ecrc_golden_free(g);
+    ecr_diag_free(&d);
 
     /* message is optional (not compared), and an exact text is fine on C. */
     g = load("{" PROV_C ", \"status\": 400, \"error\": {\"type\": \"SerializationException\"}}",
              &d);
     CU_ASSERT_PTR_NOT_NULL(g);
     CU_ASSERT_PTR_NULL(g ? g->error_message : NULL);
-    golden_free(g);
-    diag_free(&d);
+    ecrc_golden_free(g);
+    ecr_diag_free(&d);
     g = load("{" PROV_C ", \"status\": 400, \"error\": {\"type\": \"T\", \"message\": \"m\"}}", &d);
     CU_ASSERT_PTR_NOT_NULL(g);
-    golden_free(g);
-    diag_free(&d);
+    ecrc_golden_free(g);
+    ecr_diag_free(&d);
 }
 
 static void test_file_problems(void)
@@ -146,28 +146,28 @@ static void test_file_problems(void)
     REFUSED("{\"a\": 1", "", "invalid JSON at line 1, column 8: unexpected end of data");
 
     diag_list d;
-    diag_init(&d);
-    CU_ASSERT_PTR_NULL(golden_load("/nonexistent/golden.json", &d));
+    ecr_diag_init(&d);
+    CU_ASSERT_PTR_NULL(ecrc_golden_load("/nonexistent/golden.json", &d));
     CU_ASSERT_EQUAL(d.n, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(d.items[0].message, "cannot open"));
     CU_ASSERT_STRING_EQUAL(d.items[0].file, "/nonexistent/golden.json");
-    diag_free(&d);
+    ecr_diag_free(&d);
 
     /* The size cap is checked before reading: a sparse file costs nothing. */
     int fd = open(gpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     CU_ASSERT_FATAL(fd >= 0);
     CU_ASSERT_EQUAL(ftruncate(fd, GOLDEN_FILE_MAX + 1), 0);
     close(fd);
-    diag_init(&d);
-    CU_ASSERT_PTR_NULL(golden_load(gpath, &d));
+    ecr_diag_init(&d);
+    CU_ASSERT_PTR_NULL(ecrc_golden_load(gpath, &d));
     CU_ASSERT(has(&d, "", "file too large"));
-    diag_free(&d);
+    ecr_diag_free(&d);
 
     /* A directory is not a golden. */
-    diag_init(&d);
-    CU_ASSERT_PTR_NULL(golden_load(tmpdir, &d));
+    ecr_diag_init(&d);
+    CU_ASSERT_PTR_NULL(ecrc_golden_load(tmpdir, &d));
     CU_ASSERT_EQUAL(d.n, 1);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 static void test_read_json_keeps_bytes(void)
@@ -175,19 +175,19 @@ static void test_read_json_keeps_bytes(void)
     write_file(gpath, "{\"mediaType\": \"x\"}\n\n");
     char *text = NULL, err[256];
     size_t len = 0;
-    json_object *j = golden_read_json(gpath, 1024, &text, &len, err, sizeof err);
+    json_object *j = ecrc_golden_read_json(gpath, 1024, &text, &len, err, sizeof err);
     CU_ASSERT_PTR_NOT_NULL(j);
     CU_ASSERT_EQUAL(len, 20);
     CU_ASSERT_STRING_EQUAL(text, "{\"mediaType\": \"x\"}\n\n");
     json_object_put(j);
     free(text);
     /* Below the cap: refused before reading, text untouched. */
-    CU_ASSERT_PTR_NULL(golden_read_json(gpath, 10, &text, &len, err, sizeof err));
+    CU_ASSERT_PTR_NULL(ecrc_golden_read_json(gpath, 10, &text, &len, err, sizeof err));
     CU_ASSERT_PTR_NULL(text);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "file too large (20 bytes, limit 10)"));
     /* A bare number at the end of the file parses. */
     write_file(gpath, "42");
-    j = golden_read_json(gpath, 1024, NULL, NULL, err, sizeof err);
+    j = ecrc_golden_read_json(gpath, 1024, NULL, NULL, err, sizeof err);
     CU_ASSERT_EQUAL(json_object_get_int(j), 42);
     json_object_put(j);
 }
@@ -219,8 +219,8 @@ static void test_level(void)
             "provenance.level", "one of");
     REFUSED("{\"provenance\": {\"sources\": [\"x\"]}, \"status\": 200, \"body\": {}}",
             "provenance.level", "required");
-    CU_ASSERT_STRING_EQUAL(golden_level_name(LEVEL_C), "C");
-    CU_ASSERT_STRING_EQUAL(golden_level_name(LEVEL_E), "E");
+    CU_ASSERT_STRING_EQUAL(ecrc_golden_level_name(LEVEL_C), "C");
+    CU_ASSERT_STRING_EQUAL(ecrc_golden_level_name(LEVEL_E), "E");
 }
 
 static void test_sources(void)
@@ -325,8 +325,8 @@ static void test_matcher_regex(void)
                      "\"^${repo:x}{2}$\"}}}",
                      &d);
     CU_ASSERT_PTR_NOT_NULL(g);
-    golden_free(g);
-    diag_free(&d);
+    ecrc_golden_free(g);
+    ecr_diag_free(&d);
 }
 
 static void test_matcher_type(void)
@@ -365,10 +365,10 @@ static void test_check_matchers_count(void)
     json_object *j = json_tokener_parse(
         "{\"a\": {\"$foo\": 1}, \"b\": [{\"$regex\": \"(\"}], \"c\": {\"$type\": \"string\"}}");
     diag_list d;
-    diag_init(&d);
-    CU_ASSERT_EQUAL(golden_check_matchers(j, "f.json", "body", &d), 2);
+    ecr_diag_init(&d);
+    CU_ASSERT_EQUAL(ecrc_golden_check_matchers(j, "f.json", "body", &d), 2);
     CU_ASSERT_EQUAL(d.n, 2);
-    diag_free(&d);
+    ecr_diag_free(&d);
     json_object_put(j);
 }
 
@@ -400,15 +400,15 @@ static void test_inferred_exact_text(void)
                      "\"Y\", \"failureReason\": {\"$any\": true}}]}}",
                      &d);
     CU_ASSERT_PTR_NOT_NULL(g);
-    golden_free(g);
-    diag_free(&d);
+    ecrc_golden_free(g);
+    ecr_diag_free(&d);
     /* On C the exact text is the point. */
     g = load("{" PROV_C ", \"status\": 200, \"body\": {\"failures\": [{\"failureReason\": "
              "\"Requested image not found\"}]}}",
              &d);
     CU_ASSERT_PTR_NOT_NULL(g);
-    golden_free(g);
-    diag_free(&d);
+    ecrc_golden_free(g);
+    ecr_diag_free(&d);
 }
 
 static void test_collects_all(void)
@@ -425,7 +425,7 @@ static void test_collects_all(void)
     CU_ASSERT(has(&d, "status", "100..599"));
     CU_ASSERT(has(&d, "body.a.$type", "one of"));
     CU_ASSERT_EQUAL(d.n, 5);
-    diag_free(&d);
+    ecr_diag_free(&d);
 }
 
 int register_golden_suite(void)

@@ -20,7 +20,11 @@
 
 #include "matrix.h"
 #include "report.h"
+#include "report_files.h"
+#include "report_html.h"
 #include "report_json.h"
+#include "report_junit.h"
+#include "report_markdown.h"
 #include "report_text.h"
 #include "suites.h"
 
@@ -107,13 +111,13 @@ static run_report *fixture(void)
 {
     run_report *r = new_report("built-in");
     const char *cov_a[] = {"failureCode:ImageNotFound", "behaviour:delete-tag-keeps-other-tags"};
-    case_report *a = add_case(r, "alpha-pass", CASE_PASS, "C", NULL, cov_a, 2);
+    case_report *a = add_case(r, "alpha-pass", ECRC_CASE_PASS, "C", NULL, cov_a, 2);
     add_step(a, "delete", 1, REQUEST, "HTTP 200\nContent-Type: application/x-amz-json-1.1\n\n{}",
              NULL, 0);
 
     const char *cov_b[] = {"failureCode:ImageNotFound", "exception:RepositoryNotFoundException",
                            "failureCode:ImageNotFound"};
-    case_report *b = add_case(r, "bravo-fail", CASE_FAIL, "I", HOSTILE, cov_b, 3);
+    case_report *b = add_case(r, "bravo-fail", ECRC_CASE_FAIL, "I", HOSTILE, cov_b, 3);
     const char *d1[] = {"$.body.failures[0].failureCode: expected \"<a&b>\", got \"]]>\"",
                         "$.status: expected 200, got 400"};
     const char *d2[] = {"$.body.secret: expected \"x\", got \"" ENV_SECRET "\""};
@@ -121,13 +125,14 @@ static run_report *fixture(void)
     add_step(b, "state", 0, NULL, NULL, d2, 1);
 
     const char *cov_c[] = {"exception:ServerException"};
-    add_case(r, "charlie-error", CASE_ERROR, "D", "the target closed the connection", cov_c, 1);
+    add_case(r, "charlie-error", ECRC_CASE_ERROR, "D", "the target closed the connection", cov_c,
+             1);
 
     const char *cov_d[] = {"failureCode:KmsError"};
-    add_case(r, "delta-skip", CASE_SKIP, "E", "requires fault-injection", cov_d, 1);
+    add_case(r, "delta-skip", ECRC_CASE_SKIP, "E", "requires fault-injection", cov_d, 1);
 
     const char *cov_e[] = {"behaviour:by-digest-removes-all-tags"};
-    case_report *e = add_case(r, "echo-pass", CASE_PASS, "E", NULL, cov_e, 1);
+    case_report *e = add_case(r, "echo-pass", ECRC_CASE_PASS, "E", NULL, cov_e, 1);
     add_step(e, "delete", 1, "POST /\n\n{}", "HTTP 200\n\n{}", NULL, 0);
     return r;
 }
@@ -213,12 +218,12 @@ static char *escaped(void (*fn)(FILE *, const char *), const char *s)
 
 static void xml_attr(FILE *f, const char *s)
 {
-    report_text_xml(f, s, 1);
+    ecrc_report_text_xml(f, s, 1);
 }
 
 static void xml_text(FILE *f, const char *s)
 {
-    report_text_xml(f, s, 0);
+    ecrc_report_text_xml(f, s, 0);
 }
 
 /* 1 when s is valid UTF-8 (written independently of report_text.c). */
@@ -388,23 +393,23 @@ static const char *str_at(json_object *root, const char *path)
 
 static void test_status_names(void)
 {
-    CU_ASSERT_STRING_EQUAL(case_status_name(CASE_PASS), "pass");
-    CU_ASSERT_STRING_EQUAL(case_status_name(CASE_FAIL), "fail");
-    CU_ASSERT_STRING_EQUAL(case_status_name(CASE_ERROR), "error");
-    CU_ASSERT_STRING_EQUAL(case_status_name(CASE_SKIP), "skip");
-    CU_ASSERT_STRING_EQUAL(case_status_name((case_status)42), "unknown");
-    case_status st = CASE_PASS;
-    CU_ASSERT_EQUAL(case_status_parse("error", &st), 0);
-    CU_ASSERT_EQUAL(st, CASE_ERROR);
-    CU_ASSERT_EQUAL(case_status_parse("ERROR", &st), -1);
-    CU_ASSERT_EQUAL(case_status_parse(NULL, &st), -1);
+    CU_ASSERT_STRING_EQUAL(ecrc_case_status_name(ECRC_CASE_PASS), "pass");
+    CU_ASSERT_STRING_EQUAL(ecrc_case_status_name(ECRC_CASE_FAIL), "fail");
+    CU_ASSERT_STRING_EQUAL(ecrc_case_status_name(ECRC_CASE_ERROR), "error");
+    CU_ASSERT_STRING_EQUAL(ecrc_case_status_name(ECRC_CASE_SKIP), "skip");
+    CU_ASSERT_STRING_EQUAL(ecrc_case_status_name((case_status)42), "unknown");
+    case_status st = ECRC_CASE_PASS;
+    CU_ASSERT_EQUAL(ecrc_case_status_parse("error", &st), 0);
+    CU_ASSERT_EQUAL(st, ECRC_CASE_ERROR);
+    CU_ASSERT_EQUAL(ecrc_case_status_parse("ERROR", &st), -1);
+    CU_ASSERT_EQUAL(ecrc_case_status_parse(NULL, &st), -1);
 }
 
 static void test_summarize(void)
 {
     run_report *r = fixture();
     report_summary s;
-    report_summarize(r, &s);
+    ecrc_report_summarize(r, &s);
     CU_ASSERT_EQUAL(s.total, 5);
     CU_ASSERT_EQUAL(s.passed, 2);
     CU_ASSERT_EQUAL(s.failed, 1);
@@ -416,31 +421,32 @@ static void test_summarize(void)
     CU_ASSERT_EQUAL(s.ie_total, 3); /* the skipped E case is not counted */
     CU_ASSERT_EQUAL(s.ie_passed, 1);
     CU_ASSERT_EQUAL(s.expected, 0);
-    CU_ASSERT_STRING_EQUAL(report_case_headline(&r->cases[1]),
+    CU_ASSERT_STRING_EQUAL(ecrc_report_case_headline(&r->cases[1]),
                            "$.body.failures[0].failureCode: expected \"<a&b>\", got \"]]>\"");
-    CU_ASSERT_STRING_EQUAL(report_case_headline(&r->cases[2]), "the target closed the connection");
-    CU_ASSERT_STRING_EQUAL(report_case_headline(&r->cases[0]), "");
+    CU_ASSERT_STRING_EQUAL(ecrc_report_case_headline(&r->cases[2]),
+                           "the target closed the connection");
+    CU_ASSERT_STRING_EQUAL(ecrc_report_case_headline(&r->cases[0]), "");
 
     /* Skips never count as passes: all skipped -> 0, not 1. */
     for (size_t i = 0; i < r->ncases; i++)
-        r->cases[i].status = CASE_SKIP;
-    report_summarize(r, &s);
+        r->cases[i].status = ECRC_CASE_SKIP;
+    ecrc_report_summarize(r, &s);
     CU_ASSERT_EQUAL(s.skipped, 5);
     CU_ASSERT_DOUBLE_EQUAL(s.score, 0.0, 1e-9);
-    report_free(r);
+    ecrc_report_free(r);
 
     run_report empty = {0};
-    report_summarize(&empty, &s);
+    ecrc_report_summarize(&empty, &s);
     CU_ASSERT_EQUAL(s.total, 0);
     CU_ASSERT_DOUBLE_EQUAL(s.score, 0.0, 1e-9);
-    report_free(NULL);
+    ecrc_report_free(NULL);
 }
 
 static void test_coverage(void)
 {
     run_report *r = fixture();
     report_coverage cov;
-    CU_ASSERT_EQUAL_FATAL(report_coverage_build(r, &cov), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_coverage_build(r, &cov), ECR_OK);
     CU_ASSERT_EQUAL_FATAL(cov.n, 6);
     /* Sorted by label. */
     CU_ASSERT_STRING_EQUAL(cov.entries[0].label, "behaviour:by-digest-removes-all-tags");
@@ -450,15 +456,15 @@ static void test_coverage(void)
     /* bravo-fail lists the label twice: one case, counted once. */
     CU_ASSERT_EQUAL(e->total, 2);
     CU_ASSERT_EQUAL(e->ncases, 2);
-    CU_ASSERT_EQUAL(e->count[CASE_PASS], 1);
-    CU_ASSERT_EQUAL(e->count[CASE_FAIL], 1);
+    CU_ASSERT_EQUAL(e->count[ECRC_CASE_PASS], 1);
+    CU_ASSERT_EQUAL(e->count[ECRC_CASE_FAIL], 1);
     CU_ASSERT_EQUAL(e->cases[0], 0);
     CU_ASSERT_EQUAL(e->cases[1], 1);
     CU_ASSERT_STRING_EQUAL(cov.entries[5].label, "failureCode:KmsError");
-    CU_ASSERT_EQUAL(cov.entries[5].count[CASE_SKIP], 1);
-    report_coverage_free(&cov);
-    report_coverage_free(NULL);
-    report_free(r);
+    CU_ASSERT_EQUAL(cov.entries[5].count[ECRC_CASE_SKIP], 1);
+    ecrc_report_coverage_free(&cov);
+    ecrc_report_coverage_free(NULL);
+    ecrc_report_free(r);
 }
 
 static void test_text_escaping(void)
@@ -469,30 +475,32 @@ static void test_text_escaping(void)
     s = escaped(xml_text, "x\r\ny\x1b");
     CU_ASSERT_STRING_EQUAL(s, "x&#13;\ny");
     free(s);
-    s = escaped(report_text_html, "<i>\"&'</i>\r\n");
+    s = escaped(ecrc_report_text_html, "<i>\"&'</i>\r\n");
     CU_ASSERT_STRING_EQUAL(s, "&lt;i&gt;&quot;&amp;&#39;&lt;/i&gt;\n");
     free(s);
-    s = escaped(report_text_md, "a|b *c* _d_ `e` [f](g) <h>\nnext");
+    s = escaped(ecrc_report_text_md, "a|b *c* _d_ `e` [f](g) <h>\nnext");
     CU_ASSERT_STRING_EQUAL(s, "a\\|b \\*c\\* \\_d\\_ \\`e\\` \\[f\\](g) &lt;h&gt; next");
     free(s);
 
     /* UTF-8: valid multi-byte kept; overlong, surrogate, truncated and
      * out-of-range sequences become U+FFFD per byte. */
-    char *u = report_text_utf8("\xC3\xA9 \xF0\x9F\x90\xB3 \xC0\xAF \xED\xA0\x80 \xE2\x82 \xF5\x80");
+    char *u =
+        ecrc_report_text_utf8("\xC3\xA9 \xF0\x9F\x90\xB3 \xC0\xAF \xED\xA0\x80 \xE2\x82 \xF5\x80");
     CU_ASSERT_STRING_EQUAL(u, "\xC3\xA9 \xF0\x9F\x90\xB3 \xEF\xBF\xBD\xEF\xBF\xBD "
                               "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD "
                               "\xEF\xBF\xBD\xEF\xBF\xBD");
     free(u);
-    CU_ASSERT_PTR_NULL(report_text_utf8(NULL));
+    CU_ASSERT_PTR_NULL(ecrc_report_text_utf8(NULL));
 
     /* Redaction: header lines in any case, with leading blanks, CRLF kept;
      * the environment secret anywhere. */
-    char *red = report_text_redact("POST /\r\nauthorization: AWS4 sig\r\n X-AMZ-SECURITY-TOKEN: t\n"
-                                   "body " ENV_SECRET " end\nAuthorization-Extra: kept");
+    char *red =
+        ecrc_report_text_redact("POST /\r\nauthorization: AWS4 sig\r\n X-AMZ-SECURITY-TOKEN: t\n"
+                                "body " ENV_SECRET " end\nAuthorization-Extra: kept");
     CU_ASSERT_STRING_EQUAL(red, "POST /\r\nauthorization: REDACTED\r\n X-AMZ-SECURITY-TOKEN: "
                                 "REDACTED\nbody REDACTED end\nAuthorization-Extra: kept");
     free(red);
-    red = report_text_redact("Authorization:");
+    red = ecrc_report_text_redact("Authorization:");
     CU_ASSERT_STRING_EQUAL(red, "Authorization: REDACTED");
     free(red);
 }
@@ -501,7 +509,7 @@ static void test_write_json(void)
 {
     run_report *r = fixture();
     const char *dir = in_dir("run1/nested");
-    CU_ASSERT_EQUAL_FATAL(report_write_all(r, dir), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_write_all(r, dir), ECR_OK);
     char path[300];
     snprintf(path, sizeof path, "%s/report.json", dir);
     char *text = slurp(path);
@@ -584,14 +592,14 @@ static void test_write_json(void)
     CU_ASSERT_TRUE(json_object_object_get_ex(json_object_array_get_idx(cases, 0), "reason", &rs));
     CU_ASSERT_PTR_NULL(rs);
     json_object_put(root);
-    report_free(r);
+    ecrc_report_free(r);
 }
 
 static void test_write_junit(void)
 {
     run_report *r = fixture();
     const char *path = in_dir("junit.xml");
-    CU_ASSERT_EQUAL_FATAL(report_write_junit(r, path), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_write_junit(r, path), ECR_OK);
     char *x = slurp(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(x);
     const char *problem = xml_check(x);
@@ -615,14 +623,14 @@ static void test_write_junit(void)
     CU_ASSERT_PTR_NULL(strstr(x, "]]>"));
     CU_ASSERT_PTR_NULL(strstr(x, ENV_SECRET));
     free(x);
-    report_free(r);
+    ecrc_report_free(r);
 }
 
 static void test_write_html(void)
 {
     run_report *r = fixture();
     const char *path = in_dir("report.html");
-    CU_ASSERT_EQUAL_FATAL(report_write_html(r, path), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_write_html(r, path), ECR_OK);
     char *h = slurp(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(h);
     CU_ASSERT_TRUE(utf8_valid((const unsigned char *)h));
@@ -672,14 +680,14 @@ static void test_write_html(void)
     CU_ASSERT_PTR_NULL(strchr(h, '\x01'));
     CU_ASSERT_PTR_NULL(strstr(h, "expected failure (baseline)"));
     free(h);
-    report_free(r);
+    ecrc_report_free(r);
 }
 
 static void test_write_markdown(void)
 {
     run_report *r = fixture();
     const char *path = in_dir("summary.md");
-    CU_ASSERT_EQUAL_FATAL(report_write_markdown(r, path), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_write_markdown(r, path), ECR_OK);
     char *m = slurp(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "## ecrconform: built-in: 50.0% (2/4 passed)\n"));
@@ -695,7 +703,7 @@ static void test_write_markdown(void)
     CU_ASSERT_PTR_NULL(strstr(m, "### Baseline"));
     CU_ASSERT_PTR_NULL(strstr(m, ENV_SECRET));
     free(m);
-    report_free(r);
+    ecrc_report_free(r);
 }
 
 static void test_baseline_labels(void)
@@ -708,7 +716,7 @@ static void test_baseline_labels(void)
     r->nregressions = 1;
     r->fixed = strv((const char *const[]){"echo-pass"}, 1);
     r->nfixed = 1;
-    CU_ASSERT_EQUAL_FATAL(report_write_all(r, in_dir("run2")), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_write_all(r, in_dir("run2")), ECR_OK);
 
     char *x = slurp(in_dir("run2/junit.xml"));
     CU_ASSERT_PTR_NULL(xml_check(x));
@@ -748,24 +756,24 @@ static void test_baseline_labels(void)
 
     /* Round trip keeps the baseline bookkeeping. */
     const char *err = NULL;
-    run_report *back = report_read_json(in_dir("run2/report.json"), &err);
+    run_report *back = ecrc_report_read_json(in_dir("run2/report.json"), &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(back);
     CU_ASSERT_STRING_EQUAL(back->baseline_file, "baselines/built-in.json");
     CU_ASSERT_EQUAL(back->nfixed, 1);
     CU_ASSERT_EQUAL(back->nregressions, 1);
     CU_ASSERT_EQUAL(back->cases[1].baseline_expected, 1);
     CU_ASSERT_STRING_EQUAL(back->cases[1].baseline_reason, "moto answers 400 here & <nowhere>");
-    report_free(back);
-    report_free(r);
+    ecrc_report_free(back);
+    ecrc_report_free(r);
 }
 
 static void test_read_roundtrip(void)
 {
     run_report *r = fixture();
     const char *path = in_dir("rt.json");
-    CU_ASSERT_EQUAL_FATAL(report_write_json(r, path), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_write_json(r, path), ECR_OK);
     const char *err = "unset";
-    run_report *b = report_read_json(path, &err);
+    run_report *b = ecrc_report_read_json(path, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_PTR_NULL(err);
     CU_ASSERT_STRING_EQUAL(b->target, "built-in");
@@ -792,17 +800,17 @@ static void test_read_roundtrip(void)
     CU_ASSERT_STRING_EQUAL(b->cases[3].reason, "requires fault-injection");
     CU_ASSERT_STRING_EQUAL(b->cases[1].steps[0].diff[1], "$.status: expected 200, got 400");
     report_summary s1, s2;
-    report_summarize(r, &s1);
-    report_summarize(b, &s2);
+    ecrc_report_summarize(r, &s1);
+    ecrc_report_summarize(b, &s2);
     CU_ASSERT_EQUAL(s1.total, s2.total);
     CU_ASSERT_EQUAL(s1.passed, s2.passed);
     CU_ASSERT_EQUAL(s1.cd_total, s2.cd_total);
     CU_ASSERT_EQUAL(s1.ie_passed, s2.ie_passed);
     CU_ASSERT_DOUBLE_EQUAL(s1.score, s2.score, 1e-9);
     /* What was read back writes again (compare and baseline use this). */
-    CU_ASSERT_EQUAL(report_write_all(b, in_dir("rt-again")), ECR_OK);
-    report_free(b);
-    report_free(r);
+    CU_ASSERT_EQUAL(ecrc_report_write_all(b, in_dir("rt-again")), ECR_OK);
+    ecrc_report_free(b);
+    ecrc_report_free(r);
 }
 
 static void test_read_garbage(void)
@@ -836,12 +844,12 @@ static void test_read_garbage(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         spit(in_dir("garbage.json"), bad[i].text, bad[i].len);
         const char *err = NULL;
-        run_report *r = report_read_json(in_dir("garbage.json"), &err);
+        run_report *r = ecrc_report_read_json(in_dir("garbage.json"), &err);
         if (r)
             fprintf(stderr, "garbage %zu was accepted\n", i);
         CU_ASSERT_PTR_NULL(r);
         CU_ASSERT_PTR_NOT_NULL(err);
-        report_free(r);
+        ecrc_report_free(r);
     }
     /* Deep nesting is refused by json-c's depth limit, not by a crash. */
     char deep[20001];
@@ -850,31 +858,31 @@ static void test_read_garbage(void)
     deep[20000] = '\0';
     spit(in_dir("garbage.json"), deep, 20000);
     const char *err = NULL;
-    CU_ASSERT_PTR_NULL(report_read_json(in_dir("garbage.json"), &err));
-    CU_ASSERT_PTR_NULL(report_read_json(in_dir("does-not-exist.json"), &err));
+    CU_ASSERT_PTR_NULL(ecrc_report_read_json(in_dir("garbage.json"), &err));
+    CU_ASSERT_PTR_NULL(ecrc_report_read_json(in_dir("does-not-exist.json"), &err));
     CU_ASSERT_PTR_NOT_NULL(err);
-    CU_ASSERT_PTR_NULL(report_read_json(g_dir, NULL)); /* a directory */
+    CU_ASSERT_PTR_NULL(ecrc_report_read_json(g_dir, NULL)); /* a directory */
 
     /* The same document without the trailing text is a valid (empty) report. */
     spit(in_dir("garbage.json"), bad[12].text, 48);
-    run_report *prefix = report_read_json(in_dir("garbage.json"), &err);
+    run_report *prefix = ecrc_report_read_json(in_dir("garbage.json"), &err);
     CU_ASSERT_PTR_NOT_NULL(prefix);
-    report_free(prefix);
+    ecrc_report_free(prefix);
 
     /* Minimal valid report; wrong-typed optional members are ignored. */
     const char *ok = "{\"harness\": {\"name\": \"ecrconform\"}, \"target\": 7, \"duration_ms\": "
                      "\"x\", \"cases\": [{\"id\": \"a\", \"status\": \"skip\", \"covers\": [1, "
                      "\"behaviour:x\"], \"steps\": [3, {\"diff\": [null, \"d\"]}]}]}";
     spit(in_dir("ok.json"), ok, strlen(ok));
-    run_report *r = report_read_json(in_dir("ok.json"), &err);
+    run_report *r = ecrc_report_read_json(in_dir("ok.json"), &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_PTR_NULL(r->target);
     CU_ASSERT_EQUAL(r->ncases, 1);
-    CU_ASSERT_EQUAL(r->cases[0].status, CASE_SKIP);
+    CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_SKIP);
     CU_ASSERT_EQUAL(r->cases[0].ncovers, 1);
     CU_ASSERT_EQUAL_FATAL(r->cases[0].nsteps, 1);
     CU_ASSERT_EQUAL(r->cases[0].steps[0].ndiff, 1);
-    report_free(r);
+    ecrc_report_free(r);
 }
 
 static void test_write_errors(void)
@@ -882,19 +890,19 @@ static void test_write_errors(void)
     run_report *r = fixture();
     /* A regular file where the directory should be. */
     spit(in_dir("plainfile"), "x", 1);
-    CU_ASSERT_EQUAL(report_write_all(r, in_dir("plainfile")), ECR_EIO);
-    CU_ASSERT_EQUAL(report_write_all(r, in_dir("plainfile/sub")), ECR_EIO);
-    CU_ASSERT_EQUAL(report_write_json(r, in_dir("no/such/dir/report.json")), ECR_EIO);
-    CU_ASSERT_EQUAL(report_write_junit(r, in_dir("no/such/dir/junit.xml")), ECR_EIO);
-    CU_ASSERT_EQUAL(report_write_html(r, in_dir("no/such/dir/r.html")), ECR_EIO);
-    CU_ASSERT_EQUAL(report_write_markdown(r, in_dir("no/such/dir/s.md")), ECR_EIO);
-    report_free(r);
+    CU_ASSERT_EQUAL(ecrc_report_write_all(r, in_dir("plainfile")), ECR_EIO);
+    CU_ASSERT_EQUAL(ecrc_report_write_all(r, in_dir("plainfile/sub")), ECR_EIO);
+    CU_ASSERT_EQUAL(ecrc_report_write_json(r, in_dir("no/such/dir/report.json")), ECR_EIO);
+    CU_ASSERT_EQUAL(ecrc_report_write_junit(r, in_dir("no/such/dir/junit.xml")), ECR_EIO);
+    CU_ASSERT_EQUAL(ecrc_report_write_html(r, in_dir("no/such/dir/r.html")), ECR_EIO);
+    CU_ASSERT_EQUAL(ecrc_report_write_markdown(r, in_dir("no/such/dir/s.md")), ECR_EIO);
+    ecrc_report_free(r);
 }
 
 static void test_empty_report(void)
 {
     run_report *r = new_report(NULL);
-    CU_ASSERT_EQUAL_FATAL(report_write_all(r, in_dir("empty")), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_write_all(r, in_dir("empty")), ECR_OK);
     char *x = slurp(in_dir("empty/junit.xml"));
     CU_ASSERT_PTR_NULL(xml_check(x));
     CU_ASSERT_PTR_NOT_NULL(strstr(x, "tests=\"0\""));
@@ -902,11 +910,11 @@ static void test_empty_report(void)
     char *m = slurp(in_dir("empty/summary.md"));
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "0.0% (0/0 passed)"));
     free(m);
-    run_report *b = report_read_json(in_dir("empty/report.json"), NULL);
+    run_report *b = ecrc_report_read_json(in_dir("empty/report.json"), NULL);
     CU_ASSERT_PTR_NOT_NULL(b);
     CU_ASSERT_EQUAL(b ? b->ncases : 1, 0);
-    report_free(b);
-    report_free(r);
+    ecrc_report_free(b);
+    ecrc_report_free(r);
 }
 
 static void test_matrix(void)
@@ -917,18 +925,19 @@ static void test_matrix(void)
     free(b->target);
     b->target = strdup("moto"); /* same name twice: must be disambiguated */
     const char *cov[] = {"failureCode:ImageNotFound"};
-    add_case(b, "alpha-pass", CASE_FAIL, "C", "moto differs", cov, 1);
-    add_case(b, "zulu-only-moto", CASE_PASS, "E", NULL, cov, 1);
-    add_case(c, "alpha-pass", CASE_PASS, "C", NULL, cov, 1);
-    case_report *h = add_case(c, "bravo-fail", CASE_ERROR, "I", HOSTILE, cov, 1);
+    add_case(b, "alpha-pass", ECRC_CASE_FAIL, "C", "moto differs", cov, 1);
+    add_case(b, "zulu-only-moto", ECRC_CASE_PASS, "E", NULL, cov, 1);
+    add_case(c, "alpha-pass", ECRC_CASE_PASS, "C", NULL, cov, 1);
+    case_report *h = add_case(c, "bravo-fail", ECRC_CASE_ERROR, "I", HOSTILE, cov, 1);
     h->baseline_expected = 1;
-    add_case(c, "delta-skip", CASE_PASS, "E", NULL, cov, 1); /* skip vs pass: no disagreement */
+    add_case(c, "delta-skip", ECRC_CASE_PASS, "E", NULL, cov,
+             1); /* skip vs pass: no disagreement */
     free(c->target);
     c->target = strdup("moto<&>");
 
     const run_report *reps[] = {a, b, c};
-    CU_ASSERT_EQUAL(matrix_write(reps, 0, in_dir("cmp")), ECR_EINVAL);
-    CU_ASSERT_EQUAL_FATAL(matrix_write(reps, 3, in_dir("cmp")), ECR_OK);
+    CU_ASSERT_EQUAL(ecrc_matrix_write(reps, 0, in_dir("cmp")), ECR_EINVAL);
+    CU_ASSERT_EQUAL_FATAL(ecrc_matrix_write(reps, 3, in_dir("cmp")), ECR_OK);
     char *html = slurp(in_dir("cmp/compare.html"));
     char *md = slurp(in_dir("cmp/compare.md"));
     CU_ASSERT_PTR_NOT_NULL_FATAL(html);
@@ -964,38 +973,38 @@ static void test_matrix(void)
 
     /* Duplicate labels: "moto", "moto (2)". */
     const run_report *twice[] = {b, b};
-    CU_ASSERT_EQUAL_FATAL(matrix_write(twice, 2, in_dir("cmp2")), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_matrix_write(twice, 2, in_dir("cmp2")), ECR_OK);
     md = slurp(in_dir("cmp2/compare.md"));
     CU_ASSERT_PTR_NOT_NULL(strstr(md, "| case | moto | moto (2) |"));
     free(md);
 
     /* From files; a garbage file aborts with a diagnostic. */
-    CU_ASSERT_EQUAL_FATAL(report_write_json(a, in_dir("m-a.json")), ECR_OK);
-    CU_ASSERT_EQUAL_FATAL(report_write_json(b, in_dir("m-b.json")), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_write_json(a, in_dir("m-a.json")), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_write_json(b, in_dir("m-b.json")), ECR_OK);
     spit(in_dir("m-bad.json"), "{]", 2);
     char pa[256], pb[256], pbad[256];
     snprintf(pa, sizeof pa, "%s", in_dir("m-a.json"));
     snprintf(pb, sizeof pb, "%s", in_dir("m-b.json"));
     snprintf(pbad, sizeof pbad, "%s", in_dir("m-bad.json"));
     diag_list d;
-    diag_init(&d);
+    ecr_diag_init(&d);
     const char *good[] = {pa, pb};
-    CU_ASSERT_EQUAL(matrix_compare_files(good, 2, in_dir("cmp3"), &d), ECR_OK);
+    CU_ASSERT_EQUAL(ecrc_matrix_compare_files(good, 2, in_dir("cmp3"), &d), ECR_OK);
     CU_ASSERT_EQUAL(d.n, 0);
     md = slurp(in_dir("cmp3/compare.md"));
     CU_ASSERT_PTR_NOT_NULL(md);
     CU_ASSERT_PTR_NOT_NULL(md ? strstr(md, "| zulu-only-moto | absent | pass |") : NULL);
     free(md);
     const char *mixed[] = {pa, pbad};
-    CU_ASSERT_EQUAL(matrix_compare_files(mixed, 2, in_dir("cmp4"), &d), ECR_EPARSE);
+    CU_ASSERT_EQUAL(ecrc_matrix_compare_files(mixed, 2, in_dir("cmp4"), &d), ECR_EPARSE);
     CU_ASSERT_EQUAL_FATAL(d.n, 1);
     CU_ASSERT_STRING_EQUAL(d.items[0].file, pbad);
     CU_ASSERT_EQUAL(access(in_dir("cmp4/compare.md"), F_OK), -1);
-    diag_free(&d);
+    ecr_diag_free(&d);
 
-    report_free(a);
-    report_free(b);
-    report_free(c);
+    ecrc_report_free(a);
+    ecrc_report_free(b);
+    ecrc_report_free(c);
 }
 
 int register_report_suite(void)

@@ -12,27 +12,29 @@
 #include <unistd.h>
 
 #include "casefile.h"
-#include "emulator.h"
+#include "ecr/protocol.h"
+#include "ecremu.h"
+#include "fixture.h"
 #include "runner.h"
 #include "suites.h"
 
-static emu *E;
+static ecremu *E;
 static target_info T;
 
 static int setup(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    emu_config ec = {.auth = EMU_AUTH_STRICT,
-                     .control = 1,
-                     .quiet = 1,
-                     .access_key = AWS_TEST_ACCESS_KEY,
-                     .secret_key = AWS_TEST_SECRET_KEY};
-    if (emu_start(&ec, &E))
+    ecremu_config ec = {.auth = ECREMU_AUTH_STRICT,
+                        .control = 1,
+                        .quiet = 1,
+                        .access_key = ECR_TEST_ACCESS_KEY,
+                        .secret_key = ECR_TEST_SECRET_KEY};
+    if (ecremu_start(&ec, &E))
         return 1;
     memset(&T, 0, sizeof T);
     snprintf(T.name, sizeof T.name, "built-in");
-    snprintf(T.endpoint, sizeof T.endpoint, "http://127.0.0.1:%u", emu_port(E));
-    snprintf(T.account, sizeof T.account, "%s", EMU_DEFAULT_ACCOUNT);
+    snprintf(T.endpoint, sizeof T.endpoint, "http://127.0.0.1:%u", ecremu_port(E));
+    snprintf(T.account, sizeof T.account, "%s", ECR_TEST_ACCOUNT);
     snprintf(T.region, sizeof T.region, "us-east-1");
     T.fault_injection = 1;
     T.strict_auth = 1;
@@ -41,7 +43,7 @@ static int setup(void)
 
 static int teardown(void)
 {
-    emu_stop(E);
+    ecremu_stop(E);
     curl_global_cleanup();
     return 0;
 }
@@ -60,16 +62,17 @@ static int valid_repo_name(const char *s)
 static void test_repo_names(void)
 {
     char out[300];
-    CU_ASSERT_STRING_EQUAL(runner_repo_name("0a1b2c3d", "doc-case", "ubuntu", 0, out, sizeof out),
-                           "ecrc-0a1b2c3d/doc-case/ubuntu");
+    CU_ASSERT_STRING_EQUAL(
+        ecrc_fixture_repo_name("0a1b2c3d", "doc-case", "ubuntu", 0, out, sizeof out),
+        "ecrc-0a1b2c3d/doc-case/ubuntu");
     CU_ASSERT_TRUE(valid_repo_name(out));
     for (int len = 40; len <= 256; len++) {
-        runner_repo_name("0a1b2c3d", "doc-case", "r", len, out, sizeof out);
+        ecrc_fixture_repo_name("0a1b2c3d", "doc-case", "r", len, out, sizeof out);
         CU_ASSERT_EQUAL(strlen(out), (size_t)len);
         CU_ASSERT_TRUE(valid_repo_name(out)); /* including a pad of exactly one character */
     }
     /* Too short to hold the prefix: the prefix alone, which the fixture reports. */
-    runner_repo_name("0a1b2c3d", "doc-case", "r", 5, out, sizeof out);
+    ecrc_fixture_repo_name("0a1b2c3d", "doc-case", "r", 5, out, sizeof out);
     CU_ASSERT_STRING_EQUAL(out, "ecrc-0a1b2c3d/doc-case/r");
 }
 
@@ -78,24 +81,24 @@ static case_def *load(const char *id)
     char path[512];
     snprintf(path, sizeof path, "%s/cases/batch-delete-image/%s.json", ECRC_SOURCE_DIR, id);
     diag_list d;
-    diag_init(&d);
+    ecr_diag_init(&d);
     char cases[512], goldens[512]; /* src_path's buffer is overwritten by each call */
     snprintf(cases, sizeof cases, "%s", src_path("cases"));
     snprintf(goldens, sizeof goldens, "%s", src_path("golden"));
-    case_def *c = case_load(path, cases, goldens, &d);
-    diag_print(&d, stderr);
-    diag_free(&d);
+    case_def *c = ecrc_case_load(path, cases, goldens, &d);
+    ecr_diag_print(&d, stderr);
+    ecr_diag_free(&d);
     return c;
 }
 
 static run_report *run_one(const target_info *t, case_def *c, const char *report_dir)
 {
     runner_options ro = {.target = t, .jobs = 1, .timeout_ms = 5000, .report_dir = report_dir};
-    aws_credentials_from_env(&ro.creds);
-    snprintf(ro.creds.access_key, sizeof ro.creds.access_key, "%s", AWS_TEST_ACCESS_KEY);
-    snprintf(ro.creds.secret_key, sizeof ro.creds.secret_key, "%s", AWS_TEST_SECRET_KEY);
+    ecrc_aws_credentials_from_env(&ro.creds);
+    snprintf(ro.creds.access_key, sizeof ro.creds.access_key, "%s", ECR_TEST_ACCESS_KEY);
+    snprintf(ro.creds.secret_key, sizeof ro.creds.secret_key, "%s", ECR_TEST_SECRET_KEY);
     run_entry e = {.c = c, .path = c->path};
-    return runner_run(&ro, &e, 1);
+    return ecrc_runner_run(&ro, &e, 1);
 }
 
 static void test_documentation_example_passes(void)
@@ -107,7 +110,7 @@ static void test_documentation_example_passes(void)
     run_report *r = run_one(&T, c, dir);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_EQUAL(r->ncases, 1);
-    CU_ASSERT_EQUAL(r->cases[0].status, CASE_PASS);
+    CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_PASS);
     CU_ASSERT_STRING_EQUAL(r->cases[0].id, "documentation-example");
     CU_ASSERT_EQUAL(r->cases[0].nsteps, c->nsteps);
     for (size_t i = 0; i < r->cases[0].nsteps; i++) {
@@ -116,8 +119,8 @@ static void test_documentation_example_passes(void)
         CU_ASSERT_PTR_NULL(strstr(r->cases[0].steps[i].request, "Signature="));
         CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].steps[i].response, "HTTP 200"));
     }
-    report_free(r);
-    case_free(c);
+    ecrc_report_free(r);
+    ecrc_case_free(c);
     rm_tree(dir);
 }
 
@@ -130,7 +133,7 @@ static void test_wrong_golden_fails_with_paths_and_actual_file(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
     run_report *r = run_one(&T, c, dir);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-    CU_ASSERT_EQUAL(r->cases[0].status, CASE_FAIL);
+    CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_FAIL);
     const step_report *s = &r->cases[0].steps[0];
     CU_ASSERT_FALSE(s->passed);
     CU_ASSERT_EQUAL_FATAL(s->ndiff, 1);
@@ -144,16 +147,16 @@ static void test_wrong_golden_fails_with_paths_and_actual_file(void)
     CU_ASSERT_EQUAL(access(actual, R_OK), 0);
     /* The recorded file is not a golden until reviewed: lint refuses it. */
     diag_list d;
-    diag_init(&d);
-    golden *g = golden_load(actual, &d);
+    ecr_diag_init(&d);
+    golden *g = ecrc_golden_load(actual, &d);
     CU_ASSERT_PTR_NULL(g);
     CU_ASSERT_TRUE(d.n >= 1 && strstr(d.items[0].field, "review") != NULL);
-    golden_free(g);
-    diag_free(&d);
+    ecrc_golden_free(g);
+    ecr_diag_free(&d);
     /* The state check after it still ran and passed: a failed step does not stop the case. */
     CU_ASSERT_TRUE(r->cases[0].steps[c->nsteps - 1].passed);
-    report_free(r);
-    case_free(c);
+    ecrc_report_free(r);
+    ecrc_case_free(c);
     rm_tree(dir);
 }
 
@@ -172,11 +175,11 @@ static void test_dead_endpoint_is_error_naming_it(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     run_report *r = run_one(&dead, c, "/tmp");
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-    CU_ASSERT_EQUAL(r->cases[0].status, CASE_ERROR);
+    CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_ERROR);
     CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "CreateRepository"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "could not connect"));
-    report_free(r);
-    case_free(c);
+    ecrc_report_free(r);
+    ecrc_case_free(c);
 }
 
 static void test_missing_capability_is_skip(void)
@@ -187,10 +190,10 @@ static void test_missing_capability_is_skip(void)
     plain.fault_injection = 0;
     run_report *r = run_one(&plain, c, "/tmp");
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-    CU_ASSERT_EQUAL(r->cases[0].status, CASE_SKIP);
+    CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_SKIP);
     CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "fault-injection"));
-    report_free(r);
-    case_free(c);
+    ecrc_report_free(r);
+    ecrc_case_free(c);
 }
 
 static void test_fixture_refused_is_error_naming_the_step(void)
@@ -205,12 +208,12 @@ static void test_fixture_refused_is_error_naming_the_step(void)
     c->repos[0].images[0].manifest_len = strlen("not a manifest");
     run_report *r = run_one(&T, c, "/tmp");
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-    CU_ASSERT_EQUAL(r->cases[0].status, CASE_ERROR);
+    CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_ERROR);
     CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "fixture: PutImage"));
     /* The operation under test was never reached. */
     CU_ASSERT_PTR_NULL(r->cases[0].steps[0].response);
-    report_free(r);
-    case_free(c);
+    ecrc_report_free(r);
+    ecrc_case_free(c);
 }
 
 int register_runner_suite(void)

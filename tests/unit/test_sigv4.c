@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sigv4.h"
+#include "ecr/sigv4.h"
 #include "suites.h"
 
 /* Published in the AWS SigV4 test suite (get-vanilla) and re-checked by the
@@ -142,23 +142,23 @@ static void test_botocore_vectors(void)
         vec v;
         CU_ASSERT_EQUAL_FATAL(get_vec(i, &v), 0);
         buf canon, sts, auth;
-        buf_init(&canon, 1 << 20);
-        buf_init(&sts, 1 << 20);
-        buf_init(&auth, 1 << 20);
+        ecr_buf_init(&canon, 1 << 20);
+        ecr_buf_init(&sts, 1 << 20);
+        ecr_buf_init(&auth, 1 << 20);
         char sig[65];
 
-        CU_ASSERT_EQUAL(sigv4_canonical_request(&v.req, &canon), ECR_OK);
+        CU_ASSERT_EQUAL(ecr_sigv4_canonical_request(&v.req, &canon), ECR_OK);
         expect_str(v.name, "canonical request", canon.data, v.canonical);
-        CU_ASSERT_EQUAL(sigv4_string_to_sign(v.canonical, &v.scope, &sts), ECR_OK);
+        CU_ASSERT_EQUAL(ecr_sigv4_string_to_sign(v.canonical, &v.scope, &sts), ECR_OK);
         expect_str(v.name, "string to sign", sts.data, v.sts);
-        CU_ASSERT_EQUAL(sigv4_signature(&v.req, &v.creds, &v.scope, sig), ECR_OK);
+        CU_ASSERT_EQUAL(ecr_sigv4_signature(&v.req, &v.creds, &v.scope, sig), ECR_OK);
         expect_str(v.name, "signature", sig, v.signature);
-        CU_ASSERT_EQUAL(sigv4_authorization(&v.req, &v.creds, &v.scope, &auth), ECR_OK);
+        CU_ASSERT_EQUAL(ecr_sigv4_authorization(&v.req, &v.creds, &v.scope, &auth), ECR_OK);
         expect_str(v.name, "authorization", auth.data, v.authorization);
 
-        buf_free(&canon);
-        buf_free(&sts);
-        buf_free(&auth);
+        ecr_buf_free(&canon);
+        ecr_buf_free(&sts);
+        ecr_buf_free(&auth);
     }
 }
 
@@ -168,16 +168,17 @@ static void test_verify_accepts_botocore(void)
         vec v;
         CU_ASSERT_EQUAL_FATAL(get_vec(i, &v), 0);
         sigv4_auth a;
-        CU_ASSERT_EQUAL_FATAL(sigv4_parse_authorization(v.authorization, &a), ECR_OK);
+        CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(v.authorization, &a), ECR_OK);
         CU_ASSERT_STRING_EQUAL(a.access_key, v.creds.access_key);
         CU_ASSERT_STRING_EQUAL(a.region, v.scope.region);
         CU_ASSERT_STRING_EQUAL(a.service, v.scope.service);
         CU_ASSERT_NSTRING_EQUAL(a.date, v.scope.amz_date, 8);
         CU_ASSERT_EQUAL(strlen(a.date), 8);
         CU_ASSERT_STRING_EQUAL(a.signature, v.signature);
-        CU_ASSERT_EQUAL(sigv4_verify(&v.req, &a, v.scope.amz_date, v.creds.secret_key), ECR_OK);
+        CU_ASSERT_EQUAL(ecr_sigv4_verify(&v.req, &a, v.scope.amz_date, v.creds.secret_key), ECR_OK);
         /* The right key pair only. */
-        CU_ASSERT_EQUAL(sigv4_verify(&v.req, &a, v.scope.amz_date, "not-the-secret"), ECR_EINVAL);
+        CU_ASSERT_EQUAL(ecr_sigv4_verify(&v.req, &a, v.scope.amz_date, "not-the-secret"),
+                        ECR_EINVAL);
     }
 }
 
@@ -187,7 +188,7 @@ static void test_verify_rejects_one_bit(void)
         vec v;
         CU_ASSERT_EQUAL_FATAL(get_vec(i, &v), 0);
         sigv4_auth a;
-        CU_ASSERT_EQUAL_FATAL(sigv4_parse_authorization(v.authorization, &a), ECR_OK);
+        CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(v.authorization, &a), ECR_OK);
         const char *date = v.scope.amz_date;
         const char *secret = v.creds.secret_key;
 
@@ -204,7 +205,7 @@ static void test_verify_rejects_one_bit(void)
         sigv4_request r = v.req;
         r.payload = body;
         r.payload_len = blen;
-        CU_ASSERT_EQUAL(sigv4_verify(&r, &a, date, secret), ECR_EINVAL);
+        CU_ASSERT_EQUAL(ecr_sigv4_verify(&r, &a, date, secret), ECR_EINVAL);
 
         /* A signed header's value. */
         sigv4_header h[MAX_VEC_HEADERS];
@@ -219,7 +220,7 @@ static void test_verify_rejects_one_bit(void)
         h[0].value = val;
         r = v.req;
         r.headers = h;
-        CU_ASSERT_EQUAL(sigv4_verify(&r, &a, date, secret), ECR_EINVAL);
+        CU_ASSERT_EQUAL(ecr_sigv4_verify(&r, &a, date, secret), ECR_EINVAL);
 
         /* One bit of the signature ('0'<->'1', 'a'<->'b', ... stay hex). */
         char sigval[2048];
@@ -228,29 +229,29 @@ static void test_verify_rejects_one_bit(void)
         static const char hexd[] = "0123456789abcdef";
         *last = hexd[(strchr(hexd, *last) - hexd) ^ 1];
         sigv4_auth bad;
-        CU_ASSERT_EQUAL_FATAL(sigv4_parse_authorization(sigval, &bad), ECR_OK);
-        CU_ASSERT_EQUAL(sigv4_verify(&v.req, &bad, date, secret), ECR_EINVAL);
+        CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(sigval, &bad), ECR_OK);
+        CU_ASSERT_EQUAL(ecr_sigv4_verify(&v.req, &bad, date, secret), ECR_EINVAL);
 
         /* A signed header missing from the request. */
         r = v.req;
         r.headers = v.headers + 1;
         r.nheaders = v.req.nheaders - 1;
-        CU_ASSERT_EQUAL(sigv4_verify(&r, &a, date, secret), ECR_EINVAL);
+        CU_ASSERT_EQUAL(ecr_sigv4_verify(&r, &a, date, secret), ECR_EINVAL);
 
         /* X-Amz-Date of another day than the scope. */
         char other[17];
         snprintf(other, sizeof other, "%s", date);
         other[7] = other[7] == '1' ? '2' : '1';
-        CU_ASSERT_EQUAL(sigv4_verify(&v.req, &a, other, secret), ECR_EINVAL);
-        CU_ASSERT_EQUAL(sigv4_verify(&v.req, &a, "garbage", secret), ECR_EINVAL);
+        CU_ASSERT_EQUAL(ecr_sigv4_verify(&v.req, &a, other, secret), ECR_EINVAL);
+        CU_ASSERT_EQUAL(ecr_sigv4_verify(&v.req, &a, "garbage", secret), ECR_EINVAL);
 
         /* Path and method are signed too. */
         r = v.req;
         r.path = "/other";
-        CU_ASSERT_EQUAL(sigv4_verify(&r, &a, date, secret), ECR_EINVAL);
+        CU_ASSERT_EQUAL(ecr_sigv4_verify(&r, &a, date, secret), ECR_EINVAL);
         r = v.req;
         r.method = "DELETE";
-        CU_ASSERT_EQUAL(sigv4_verify(&r, &a, date, secret), ECR_EINVAL);
+        CU_ASSERT_EQUAL(ecr_sigv4_verify(&r, &a, date, secret), ECR_EINVAL);
     }
 }
 
@@ -259,7 +260,7 @@ static void test_verify_ignores_unsigned_headers(void)
     vec v;
     CU_ASSERT_EQUAL_FATAL(get_vec(1, &v), 0);
     sigv4_auth a;
-    CU_ASSERT_EQUAL_FATAL(sigv4_parse_authorization(v.authorization, &a), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(v.authorization, &a), ECR_OK);
     sigv4_header h[MAX_VEC_HEADERS + 3];
     h[0] = (sigv4_header){"User-Agent", "curl/7.88.1"};
     memcpy(h + 1, v.headers, v.req.nheaders * sizeof *h);
@@ -268,7 +269,7 @@ static void test_verify_ignores_unsigned_headers(void)
     sigv4_request r = v.req;
     r.headers = h;
     r.nheaders = v.req.nheaders + 3;
-    CU_ASSERT_EQUAL(sigv4_verify(&r, &a, v.scope.amz_date, v.creds.secret_key), ECR_OK);
+    CU_ASSERT_EQUAL(ecr_sigv4_verify(&r, &a, v.scope.amz_date, v.creds.secret_key), ECR_OK);
 }
 
 static void test_parse_accepts_variants(void)
@@ -280,7 +281,7 @@ static void test_parse_accepts_variants(void)
              "AWS4-HMAC-SHA256 Signature=%s,SignedHeaders=host;x-amz-date,"
              "Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request",
              sig);
-    CU_ASSERT_EQUAL_FATAL(sigv4_parse_authorization(v, &a), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(v, &a), ECR_OK);
     CU_ASSERT_STRING_EQUAL(a.access_key, "AKIDEXAMPLE");
     CU_ASSERT_STRING_EQUAL(a.date, "20150830");
     CU_ASSERT_STRING_EQUAL(a.region, "us-east-1");
@@ -356,7 +357,7 @@ static void test_parse_rejects_malformed(void)
         snprintf(v, sizeof v, cases[i].fmt, cred, sh, sig);
         sigv4_auth a;
         memset(&a, 0x5a, sizeof a);
-        ecr_result rc = sigv4_parse_authorization(v, &a);
+        ecr_result rc = ecr_sigv4_parse_authorization(v, &a);
         if (rc != cases[i].want)
             fprintf(stderr, "\ncase %zu: \"%s\" gave %d\n", i, v, (int)rc);
         CU_ASSERT_EQUAL(rc, cases[i].want);
@@ -365,8 +366,8 @@ static void test_parse_rejects_malformed(void)
     }
 
     sigv4_auth a;
-    CU_ASSERT_EQUAL(sigv4_parse_authorization(NULL, &a), ECR_EPARSE);
-    CU_ASSERT_EQUAL(sigv4_parse_authorization("x", NULL), ECR_EINVAL);
+    CU_ASSERT_EQUAL(ecr_sigv4_parse_authorization(NULL, &a), ECR_EPARSE);
+    CU_ASSERT_EQUAL(ecr_sigv4_parse_authorization("x", NULL), ECR_EINVAL);
 
     /* Over-long: refused after reading at most sizeof storage bytes. */
     size_t big = 3 * sizeof a.storage;
@@ -375,16 +376,16 @@ static void test_parse_rejects_malformed(void)
     int n = snprintf(longv, big + 1, "AWS4-HMAC-SHA256 Credential=%s, SignedHeaders=", cred);
     memset(longv + n, 'a', big - (size_t)n);
     longv[big] = '\0';
-    CU_ASSERT_EQUAL(sigv4_parse_authorization(longv, &a), ECR_ETOOBIG);
+    CU_ASSERT_EQUAL(ecr_sigv4_parse_authorization(longv, &a), ECR_ETOOBIG);
     /* The longest accepted value is storage - 1 bytes. */
     n = snprintf(longv, big + 1,
                  "AWS4-HMAC-SHA256 Credential=%s, Signature=%s, SignedHeaders=", cred, sig);
     memset(longv + n, 'h', sizeof a.storage - 1 - (size_t)n);
     longv[sizeof a.storage - 1] = '\0';
-    CU_ASSERT_EQUAL(sigv4_parse_authorization(longv, &a), ECR_OK);
+    CU_ASSERT_EQUAL(ecr_sigv4_parse_authorization(longv, &a), ECR_OK);
     longv[sizeof a.storage - 1] = 'h';
     longv[sizeof a.storage] = '\0';
-    CU_ASSERT_EQUAL(sigv4_parse_authorization(longv, &a), ECR_ETOOBIG);
+    CU_ASSERT_EQUAL(ecr_sigv4_parse_authorization(longv, &a), ECR_ETOOBIG);
     free(longv);
 }
 
@@ -400,14 +401,14 @@ static void canon(const char *path, const char *query, buf *out)
 {
     sigv4_header h = {"Host", "h"};
     sigv4_request r = {"GET", path, query, &h, 1, NULL, 0};
-    buf_reset(out);
-    CU_ASSERT_EQUAL(sigv4_canonical_request(&r, out), ECR_OK);
+    ecr_buf_reset(out);
+    CU_ASSERT_EQUAL(ecr_sigv4_canonical_request(&r, out), ECR_OK);
 }
 
 static void test_canonical_path_and_query(void)
 {
     buf b;
-    buf_init(&b, 4096);
+    ecr_buf_init(&b, 4096);
     canon("", NULL, &b);
     expect_prefix(b.data, "GET\n/\n\n");
     canon("/a/../../b/./c/..", NULL, &b);
@@ -422,7 +423,7 @@ static void test_canonical_path_and_query(void)
     expect_prefix(b.data, "GET\n/\na=&b=\n");
     canon("/", "", &b);
     expect_prefix(b.data, "GET\n/\n\nhost:h\n");
-    buf_free(&b);
+    ecr_buf_free(&b);
 }
 
 static void test_invalid_inputs(void)
@@ -433,49 +434,49 @@ static void test_invalid_inputs(void)
     sigv4_scope s = {"20150830T123600Z", "us-east-1", "ecr"};
     char sig[65];
     buf b;
-    buf_init(&b, 4096);
+    ecr_buf_init(&b, 4096);
 
     sigv4_request bad = r;
     bad.method = NULL;
-    CU_ASSERT_EQUAL(sigv4_canonical_request(&bad, &b), ECR_EINVAL);
+    CU_ASSERT_EQUAL(ecr_sigv4_canonical_request(&bad, &b), ECR_EINVAL);
     bad = r;
     bad.path = NULL;
-    CU_ASSERT_EQUAL(sigv4_canonical_request(&bad, &b), ECR_EINVAL);
+    CU_ASSERT_EQUAL(ecr_sigv4_canonical_request(&bad, &b), ECR_EINVAL);
     bad = r;
     bad.payload_len = 3; /* with a NULL payload */
-    CU_ASSERT_EQUAL(sigv4_canonical_request(&bad, &b), ECR_EINVAL);
+    CU_ASSERT_EQUAL(ecr_sigv4_canonical_request(&bad, &b), ECR_EINVAL);
     sigv4_header noname = {"", "v"};
     bad = r;
     bad.headers = &noname;
-    CU_ASSERT_EQUAL(sigv4_canonical_request(&bad, &b), ECR_EINVAL);
+    CU_ASSERT_EQUAL(ecr_sigv4_canonical_request(&bad, &b), ECR_EINVAL);
 
     const char *dates[] = {"20150830", "20150830T123600", "2015083OT123600Z", "20150830T123600Zx"};
     for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
         sigv4_scope bs = s;
         bs.amz_date = dates[i];
-        CU_ASSERT_EQUAL(sigv4_signature(&r, &c, &bs, sig), ECR_EINVAL);
+        CU_ASSERT_EQUAL(ecr_sigv4_signature(&r, &c, &bs, sig), ECR_EINVAL);
         CU_ASSERT_STRING_EQUAL(sig, "");
     }
     sigv4_scope bs = s;
     bs.region = "us-east-1/x";
-    CU_ASSERT_EQUAL(sigv4_signature(&r, &c, &bs, sig), ECR_EINVAL);
+    CU_ASSERT_EQUAL(ecr_sigv4_signature(&r, &c, &bs, sig), ECR_EINVAL);
     bs = s;
     bs.service = "";
-    CU_ASSERT_EQUAL(sigv4_string_to_sign("x", &bs, &b), ECR_EINVAL);
+    CU_ASSERT_EQUAL(ecr_sigv4_string_to_sign("x", &bs, &b), ECR_EINVAL);
     sigv4_credentials bc = c;
     bc.access_key = "AK ID";
-    CU_ASSERT_EQUAL(sigv4_authorization(&r, &bc, &s, &b), ECR_EINVAL);
+    CU_ASSERT_EQUAL(ecr_sigv4_authorization(&r, &bc, &s, &b), ECR_EINVAL);
 
     /* The caller's buffer cap is honoured. */
     buf small;
-    buf_init(&small, 32);
-    CU_ASSERT_EQUAL(sigv4_canonical_request(&r, &small), ECR_ETOOBIG);
-    CU_ASSERT_EQUAL(sigv4_authorization(&r, &c, &s, &small), ECR_ETOOBIG);
-    buf_free(&small);
+    ecr_buf_init(&small, 32);
+    CU_ASSERT_EQUAL(ecr_sigv4_canonical_request(&r, &small), ECR_ETOOBIG);
+    CU_ASSERT_EQUAL(ecr_sigv4_authorization(&r, &c, &s, &small), ECR_ETOOBIG);
+    ecr_buf_free(&small);
 
-    CU_ASSERT_EQUAL(sigv4_signature(&r, &c, &s, sig), ECR_OK);
+    CU_ASSERT_EQUAL(ecr_sigv4_signature(&r, &c, &s, sig), ECR_OK);
     CU_ASSERT_EQUAL(strlen(sig), 64);
-    buf_free(&b);
+    ecr_buf_free(&b);
 }
 
 /* Header order in the request does not matter; only canonical order does. */
@@ -488,8 +489,8 @@ static void test_header_order_independent(void)
     sigv4_credentials c = {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", NULL};
     sigv4_scope s = {"20150830T123600Z", "us-east-1", "service"};
     char sa[65], sb[65];
-    CU_ASSERT_EQUAL(sigv4_signature(&ra, &c, &s, sa), ECR_OK);
-    CU_ASSERT_EQUAL(sigv4_signature(&rb, &c, &s, sb), ECR_OK);
+    CU_ASSERT_EQUAL(ecr_sigv4_signature(&ra, &c, &s, sa), ECR_OK);
+    CU_ASSERT_EQUAL(ecr_sigv4_signature(&rb, &c, &s, sb), ECR_OK);
     CU_ASSERT_STRING_EQUAL(sa, GET_VANILLA_SIG);
     CU_ASSERT_STRING_EQUAL(sb, GET_VANILLA_SIG);
 }

@@ -1,5 +1,5 @@
 /* Tests of the emulator's state and operations without HTTP: store.c, the
- * ECR operations behind api_handle (ops, repos, images, batchdel), faults and
+ * ECR operations behind ecremu_api_handle (ops, repos, images, batchdel), faults and
  * the control interface (control.c), wire.c. Every test gets a fresh store. */
 #include <CUnit/CUnit.h>
 #include <json-c/json.h>
@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "api.h"
-#include "buf.h"
+#include "ecr/protocol.h"
+#include "ecr/buf.h"
 #include "control.h"
-#include "digest.h"
+#include "ecr/digest.h"
 #include "store.h"
 #include "suites.h"
 #include "wire.h"
@@ -30,8 +31,8 @@ static int g_status;
 static void setup(void)
 {
     control_info ci = {ACCOUNT, "us-east-1", 1};
-    g_st = store_new();
-    g_ctl = control_new(&ci);
+    g_st = ecremu_store_new();
+    g_ctl = ecremu_control_new(&ci);
     g_ctx = (api_ctx){g_st, g_ctl, ACCOUNT, "us-east-1"};
     g_out = NULL;
 }
@@ -40,8 +41,8 @@ static void teardown(void)
 {
     json_object_put(g_out);
     g_out = NULL;
-    control_free(g_ctl);
-    store_free(g_st);
+    ecremu_control_free(g_ctl);
+    ecremu_store_free(g_st);
 }
 
 /* Sends op with a printf-made body; keeps the reply in g_out. */
@@ -54,10 +55,10 @@ static int call(const char *op, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(body, sizeof body, fmt, ap);
     va_end(ap);
-    snprintf(target, sizeof target, API_TARGET_PREFIX "%s", op);
+    snprintf(target, sizeof target, ECR_TARGET_PREFIX "%s", op);
     json_object_put(g_out);
     g_out = NULL;
-    g_status = api_handle(&g_ctx, target, body, strlen(body), &g_out);
+    g_status = ecremu_api_handle(&g_ctx, target, body, strlen(body), &g_out);
     return g_status;
 }
 
@@ -136,7 +137,7 @@ static int put_status(const char *repo, const char *m, const char *tag)
     json_object_object_add(req, "imageManifest", json_object_new_string(m));
     if (tag)
         json_object_object_add(req, "imageTag", json_object_new_string(tag));
-    call("PutImage", "%s", wire_text(req));
+    call("PutImage", "%s", ecremu_wire_text(req));
     json_object_put(req);
     return g_status;
 }
@@ -175,34 +176,34 @@ static int listed(const char *digest, const char *tag)
 static void test_store_model(void)
 {
     store_repo *r = NULL;
-    CU_ASSERT_EQUAL(store_repo_create(g_st, "a/b", 1.0, 0, 0, NULL, NULL, &r), ECR_OK);
-    CU_ASSERT_EQUAL(store_repo_create(g_st, "a/b", 1.0, 0, 0, NULL, NULL, NULL), ECR_EINVAL);
+    CU_ASSERT_EQUAL(ecremu_store_repo_create(g_st, "a/b", 1.0, 0, 0, NULL, NULL, &r), ECR_OK);
+    CU_ASSERT_EQUAL(ecremu_store_repo_create(g_st, "a/b", 1.0, 0, 0, NULL, NULL, NULL), ECR_EINVAL);
     CU_ASSERT_STRING_EQUAL(r->encryption_type, "AES256");
     const char *refs[] = {"sha256:child"};
     store_image_spec spec = {"{}", 2, "x", 5, 2.0, NULL, 0};
     store_image *a = NULL, *b = NULL;
-    CU_ASSERT_EQUAL(store_image_add(r, &spec, &a), ECR_OK);
-    CU_ASSERT_EQUAL(store_image_add(r, &spec, &b), ECR_EINVAL); /* same bytes, same digest */
+    CU_ASSERT_EQUAL(ecremu_store_image_add(r, &spec, &a), ECR_OK);
+    CU_ASSERT_EQUAL(ecremu_store_image_add(r, &spec, &b), ECR_EINVAL); /* same bytes, same digest */
     CU_ASSERT_STRING_EQUAL(
         a->digest, "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
     spec = (store_image_spec){"{} ", 3, "x", 5, 2.0, refs, 1};
-    CU_ASSERT_EQUAL(store_image_add(r, &spec, &b), ECR_OK);
-    CU_ASSERT_EQUAL(store_tag_set(r, a, "t"), ECR_OK);
-    CU_ASSERT_EQUAL(store_tag_set(r, b, "t"), ECR_OK); /* the tag moves */
+    CU_ASSERT_EQUAL(ecremu_store_image_add(r, &spec, &b), ECR_OK);
+    CU_ASSERT_EQUAL(ecremu_store_tag_set(r, a, "t"), ECR_OK);
+    CU_ASSERT_EQUAL(ecremu_store_tag_set(r, b, "t"), ECR_OK); /* the tag moves */
     CU_ASSERT_EQUAL(a->ntags, 0);
-    CU_ASSERT_PTR_EQUAL(store_image_by_tag(r, "t"), b);
+    CU_ASSERT_PTR_EQUAL(ecremu_store_image_by_tag(r, "t"), b);
     store_refs snap;
-    CU_ASSERT_EQUAL(store_refs_snapshot(r, &snap), ECR_OK);
+    CU_ASSERT_EQUAL(ecremu_store_refs_snapshot(r, &snap), ECR_OK);
     CU_ASSERT_EQUAL_FATAL(snap.n, 1);
     CU_ASSERT_STRING_EQUAL(snap.v[0].parent, b->digest);
     CU_ASSERT_STRING_EQUAL(snap.v[0].child, "sha256:child");
-    store_image_delete(r, b);
+    ecremu_store_image_delete(r, b);
     CU_ASSERT_EQUAL(r->nimages, 1);
     CU_ASSERT_STRING_EQUAL(snap.v[0].child, "sha256:child"); /* a copy: survives the delete */
-    store_refs_free(&snap);
-    CU_ASSERT_EQUAL(store_tag_remove(a, "nope"), 0);
-    store_repo_delete(g_st, r);
-    CU_ASSERT_PTR_NULL(store_repo_find(g_st, "a/b"));
+    ecremu_store_refs_free(&snap);
+    CU_ASSERT_EQUAL(ecremu_store_tag_remove(a, "nope"), 0);
+    ecremu_store_repo_delete(g_st, r);
+    CU_ASSERT_PTR_NULL(ecremu_store_repo_find(g_st, "a/b"));
 }
 
 static void test_repositories(void)
@@ -249,7 +250,7 @@ static void test_put_image(void)
     char want[DIGEST_STR_SIZE];
     create(REPO);
     const char *m = manifest(0);
-    digest_sha256(m, strlen(m), want);
+    ecr_digest_sha256(m, strlen(m), want);
     const char *d = put(REPO, m, "v1");
     CU_ASSERT_STRING_EQUAL(d, want); /* sha256 of the exact bytes, newlines included */
     CU_ASSERT_STRING_EQUAL(str_at("image.imageId.imageTag"), "v1");
@@ -403,7 +404,7 @@ static void test_delete_failures(void)
     const char *d = put(REPO, manifest(0), "a");
     const char *e = put(REPO, manifest(1), "b");
     CU_ASSERT_EQUAL(BDI("[{\"imageTag\":\"latest\"}]"), 200);
-    CU_ASSERT_STRING_EQUAL(wire_text(g_out),
+    CU_ASSERT_STRING_EQUAL(ecremu_wire_text(g_out),
                            "{\"imageIds\":[],\"failures\":[{\"imageId\":{\"imageTag\":\"latest\"},"
                            "\"failureCode\":\"ImageNotFound\",\"failureReason\":\"Requested image "
                            "not found\"}]}");
@@ -499,12 +500,12 @@ static void test_manifest_list(void)
 static void test_request_errors(void)
 {
     create(REPO);
-    char target[] = API_TARGET_PREFIX "NoSuchThing";
+    char target[] = ECR_TARGET_PREFIX "NoSuchThing";
     json_object_put(g_out);
-    g_status = api_handle(&g_ctx, target, "{}", 2, &g_out);
+    g_status = ecremu_api_handle(&g_ctx, target, "{}", 2, &g_out);
     ASSERT_ERROR(400, "UnknownOperationException");
     json_object_put(g_out);
-    g_status = api_handle(&g_ctx, NULL, "{}", 2, &g_out);
+    g_status = ecremu_api_handle(&g_ctx, NULL, "{}", 2, &g_out);
     ASSERT_ERROR(400, "UnknownOperationException");
 
     call("BatchDeleteImage", "{\"repositoryName\": ");
@@ -524,11 +525,11 @@ static void test_request_errors(void)
                            "Invalid parameter at 'imageIds' failed to satisfy "
                            "constraint: 'Member must have length greater than or equal to 1'");
     buf many;
-    buf_init(&many, 8192);
+    ecr_buf_init(&many, 8192);
     for (int i = 0; i < 101; i++)
-        buf_puts(&many, i ? ",{\"imageTag\":\"t\"}" : "[{\"imageTag\":\"t\"}");
+        ecr_buf_puts(&many, i ? ",{\"imageTag\":\"t\"}" : "[{\"imageTag\":\"t\"}");
     call("BatchDeleteImage", "{\"repositoryName\":\"" REPO "\",\"imageIds\":%s]}", many.data);
-    buf_free(&many);
+    ecr_buf_free(&many);
     CU_ASSERT_STRING_EQUAL(str_at("message"),
                            "Invalid parameter at 'imageIds' failed to satisfy "
                            "constraint: 'Member must have length less than or equal to 100'");
@@ -587,7 +588,8 @@ static void test_faults(void)
     const char *b = put(REPO, manifest(1), "b");
     put("other/repo", manifest(0), "a");
 
-    CU_ASSERT_EQUAL(control_add_fault(g_ctl, FAULT_IMAGE_INACCESSIBLE, REPO, b, NULL), ECR_OK);
+    CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, FAULT_IMAGE_INACCESSIBLE, REPO, b, NULL),
+                    ECR_OK);
     BDI("[{\"imageTag\":\"a\"},{\"imageTag\":\"b\"},{\"imageTag\":\"zz\"}]");
     CU_ASSERT_EQUAL(len_at("imageIds"), 1);
     CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "ImageInaccessible");
@@ -602,8 +604,8 @@ static void test_faults(void)
                 {FAULT_UPSTREAM_TOO_MANY_REQUESTS, "UpstreamTooManyRequests"},
                 {FAULT_UPSTREAM_UNAVAILABLE, "UpstreamUnavailable"}};
     for (size_t i = 0; i < sizeof item / sizeof item[0]; i++) {
-        control_clear(g_ctl, REPO);
-        CU_ASSERT_EQUAL(control_add_fault(g_ctl, item[i].k, REPO, NULL, NULL), ECR_OK);
+        ecremu_control_clear(g_ctl, REPO);
+        CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, item[i].k, REPO, NULL, NULL), ECR_OK);
         call("BatchDeleteImage",
              "{\"repositoryName\":\"" REPO "\",\"imageIds\":["
              "{\"imageDigest\":\"%s\"}]}",
@@ -618,16 +620,17 @@ static void test_faults(void)
                                              "[{\"imageTag\":\"a\"}]}"),
                     200);
     CU_ASSERT_EQUAL(len_at("imageIds"), 1);
-    control_clear(g_ctl, REPO);
+    ecremu_control_clear(g_ctl, REPO);
 
-    CU_ASSERT_EQUAL(control_add_fault(g_ctl, FAULT_THROTTLING, REPO, NULL, NULL), ECR_OK);
+    CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, FAULT_THROTTLING, REPO, NULL, NULL), ECR_OK);
     BDI("[{\"imageTag\":\"a\"}]");
     ASSERT_ERROR(400, "ThrottlingException");
     CU_ASSERT_STRING_EQUAL(str_at("message"), "Rate exceeded");
     CU_ASSERT_EQUAL(call("ListImages", "{\"repositoryName\":\"" REPO "\"}"), 200); /* other op */
-    control_clear(g_ctl, REPO);
+    ecremu_control_clear(g_ctl, REPO);
 
-    CU_ASSERT_EQUAL(control_add_fault(g_ctl, FAULT_ACCESS_DENIED, REPO, NULL, "ListImages"), 0);
+    CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, FAULT_ACCESS_DENIED, REPO, NULL, "ListImages"),
+                    0);
     call("ListImages", "{\"repositoryName\":\"" REPO "\"}");
     ASSERT_ERROR(400, "AccessDeniedException");
     CU_ASSERT_STRING_EQUAL(str_at("message"),
@@ -637,15 +640,15 @@ static void test_faults(void)
                            "ecr:ListImages action");
     call("ListImages", "{\"repositoryName\":\"" REPO "\",\"maxResults\":0}");
     ASSERT_ERROR(400, "InvalidParameterException");
-    control_clear(g_ctl, REPO);
+    ecremu_control_clear(g_ctl, REPO);
 
-    CU_ASSERT_EQUAL(control_add_fault(g_ctl, FAULT_SERVER_ERROR, REPO, NULL, NULL), ECR_OK);
+    CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, FAULT_SERVER_ERROR, REPO, NULL, NULL), ECR_OK);
     call("DeleteRepository", "{\"repositoryName\":\"" REPO "\",\"force\":true}");
     CU_ASSERT_EQUAL(g_status, 200);
     BDI("[{\"imageTag\":\"a\"}]"); /* survives deletion of the repository */
     ASSERT_ERROR(500, "ServerException");
     CU_ASSERT_STRING_EQUAL(str_at("message"), "An internal server error has occured");
-    control_clear(g_ctl, REPO);
+    ecremu_control_clear(g_ctl, REPO);
     BDI("[{\"imageTag\":\"a\"}]");
     ASSERT_ERROR(400, "RepositoryNotFoundException");
 }
@@ -654,62 +657,63 @@ static int ctl(const char *method, const char *path, const char *repo, const cha
 {
     json_object_put(g_out);
     g_out = NULL;
-    g_status = control_handle(g_ctl, method, path, repo, body, strlen(body), &g_out);
+    g_status = ecremu_control_handle(g_ctl, method, path, repo, body, strlen(body), &g_out);
     return g_status;
 }
 
 static void test_control_interface(void)
 {
-    CU_ASSERT_EQUAL(ctl("GET", "/__ecrconform/capabilities", NULL, ""), 200);
+    CU_ASSERT_EQUAL(ctl("GET", ECR_CONTROL_CAPABILITIES, NULL, ""), 200);
     CU_ASSERT_STRING_EQUAL(str_at("capabilities.0"), "fault-injection");
     CU_ASSERT_STRING_EQUAL(str_at("capabilities.1"), "strict-auth");
     CU_ASSERT_STRING_EQUAL(str_at("account"), ACCOUNT);
     CU_ASSERT_STRING_EQUAL(str_at("region"), "us-east-1");
-    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL,
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL,
                         "{\"fault\":\"throttling\",\"repositoryName\":\"r1\",\"operation\":"
                         "\"ListImages\"}"),
                     200);
     CU_ASSERT_EQUAL(json_object_object_length(g_out), 0);
-    CU_ASSERT_TRUE(control_request_fault(g_ctl, FAULT_THROTTLING, "ListImages", "r1"));
-    CU_ASSERT_FALSE(control_request_fault(g_ctl, FAULT_THROTTLING, "BatchDeleteImage", "r1"));
-    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL,
+    CU_ASSERT_TRUE(ecremu_control_request_fault(g_ctl, FAULT_THROTTLING, "ListImages", "r1"));
+    CU_ASSERT_FALSE(
+        ecremu_control_request_fault(g_ctl, FAULT_THROTTLING, "BatchDeleteImage", "r1"));
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL,
                         "{\"fault\":\"kms-error\",\"repositoryName\":\"r1\"}"),
                     200);
     CU_ASSERT_EQUAL(
-        ctl("POST", "/__ecrconform/faults", NULL, "{\"fault\":\"melt\",\"repositoryName\":\"r1\"}"),
+        ctl("POST", ECR_CONTROL_FAULTS, NULL, "{\"fault\":\"melt\",\"repositoryName\":\"r1\"}"),
         400);
     CU_ASSERT_NOT_EQUAL(strlen(str_at("message")), 0);
-    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL, "{\"fault\":\"kms-error\"}"), 400);
-    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL,
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL, "{\"fault\":\"kms-error\"}"), 400);
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL,
                         "{\"fault\":\"image-inaccessible\",\"repositoryName\":\"r1\"}"),
                     400);
-    CU_ASSERT_EQUAL(ctl("POST", "/__ecrconform/faults", NULL, "not json"), 400);
-    CU_ASSERT_EQUAL(ctl("DELETE", "/__ecrconform/faults", NULL, ""), 400);
-    CU_ASSERT_EQUAL(ctl("DELETE", "/__ecrconform/faults", "r1", ""), 200);
-    CU_ASSERT_FALSE(control_request_fault(g_ctl, FAULT_THROTTLING, "ListImages", "r1"));
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL, "not json"), 400);
+    CU_ASSERT_EQUAL(ctl("DELETE", ECR_CONTROL_FAULTS, NULL, ""), 400);
+    CU_ASSERT_EQUAL(ctl("DELETE", ECR_CONTROL_FAULTS, "r1", ""), 200);
+    CU_ASSERT_FALSE(ecremu_control_request_fault(g_ctl, FAULT_THROTTLING, "ListImages", "r1"));
     const char *code, *reason;
-    CU_ASSERT_FALSE(control_item_fault(g_ctl, "r1", "sha256:x", &code, &reason));
-    CU_ASSERT_EQUAL(ctl("GET", "/__ecrconform/faults", NULL, ""), 405);
+    CU_ASSERT_FALSE(ecremu_control_item_fault(g_ctl, "r1", "sha256:x", &code, &reason));
+    CU_ASSERT_EQUAL(ctl("GET", ECR_CONTROL_FAULTS, NULL, ""), 405);
     CU_ASSERT_EQUAL(ctl("GET", "/__ecrconform/nothing", NULL, ""), 404);
     fault_kind k;
-    CU_ASSERT_EQUAL(fault_kind_parse("upstream-unavailable", &k), 0);
+    CU_ASSERT_EQUAL(ecremu_fault_kind_parse("upstream-unavailable", &k), 0);
     CU_ASSERT_EQUAL(k, FAULT_UPSTREAM_UNAVAILABLE);
-    CU_ASSERT_STRING_EQUAL(fault_kind_name(FAULT_ACCESS_DENIED), "access-denied");
+    CU_ASSERT_STRING_EQUAL(ecremu_fault_kind_name(FAULT_ACCESS_DENIED), "access-denied");
 }
 
 static void test_wire(void)
 {
-    json_object *o = wire_parse("", 0);
+    json_object *o = ecremu_wire_parse("", 0);
     CU_ASSERT_EQUAL(json_object_object_length(o), 0);
     json_object_put(o);
-    CU_ASSERT_PTR_NULL(wire_parse("{}x", 3));
-    CU_ASSERT_PTR_NULL(wire_parse("{\"a\":", 5));
-    CU_ASSERT_PTR_NULL(wire_parse("\"\xff\"", 3)); /* not UTF-8 */
-    o = wire_parse(" {\"a\":\"x/y\"}\n", 13);
-    CU_ASSERT_STRING_EQUAL(wire_text(o), "{\"a\":\"x/y\"}"); /* '/' not escaped */
+    CU_ASSERT_PTR_NULL(ecremu_wire_parse("{}x", 3));
+    CU_ASSERT_PTR_NULL(ecremu_wire_parse("{\"a\":", 5));
+    CU_ASSERT_PTR_NULL(ecremu_wire_parse("\"\xff\"", 3)); /* not UTF-8 */
+    o = ecremu_wire_parse(" {\"a\":\"x/y\"}\n", 13);
+    CU_ASSERT_STRING_EQUAL(ecremu_wire_text(o), "{\"a\":\"x/y\"}"); /* '/' not escaped */
     json_object_put(o);
-    o = wire_time(1700000000.5);
-    CU_ASSERT_STRING_EQUAL(wire_text(o), "1700000000.500");
+    o = ecremu_wire_time(1700000000.5);
+    CU_ASSERT_STRING_EQUAL(ecremu_wire_text(o), "1700000000.500");
     json_object_put(o);
 }
 

@@ -1,0 +1,95 @@
+#include "ecr/diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ecr_diag_init(diag_list *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+void ecr_diag_add(diag_list *d, const char *file, const char *field, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        diag_item *p = realloc(d->items, cap * sizeof *p);
+        if (!p)
+            return; /* nothing sane left to do; the caller still sees earlier items */
+        d->items = p;
+        d->cap = cap;
+    }
+    diag_item *it = &d->items[d->n];
+    it->file = dup_or_empty(file);
+    it->field = dup_or_empty(field);
+    it->message = dup_or_empty(msg);
+    if (!it->file || !it->field || !it->message) {
+        free(it->file);
+        free(it->field);
+        free(it->message);
+        return;
+    }
+    d->n++;
+}
+
+void ecr_diag_print(const diag_list *d, void *file_ptr)
+{
+    FILE *f = file_ptr;
+    for (size_t i = 0; i < d->n; i++) {
+        const diag_item *it = &d->items[i];
+        if (it->field[0])
+            fprintf(f, "%s: %s: %s\n", it->file, it->field, it->message);
+        else
+            fprintf(f, "%s: %s\n", it->file, it->message);
+    }
+}
+
+/* Marks a cut field path with "..." (it only shortens a message). */
+static void fit(char *out, size_t outsz, int n)
+{
+    if (n >= 0 && (size_t)n >= outsz && outsz > 4)
+        memcpy(out + outsz - 4, "...", 4);
+}
+
+void ecr_diag_field_key(char *out, size_t outsz, const char *base, const char *key)
+{
+    int simple = key[0] != '\0';
+    for (const char *k = key; *k; k++)
+        if (!((*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') ||
+              *k == '_' || *k == '$' || *k == '-'))
+            simple = 0;
+    if (simple)
+        fit(out, outsz, snprintf(out, outsz, "%s%s%s", base, base[0] ? "." : "", key));
+    else
+        fit(out, outsz, snprintf(out, outsz, "%s[\"%s\"]", base, key));
+}
+
+void ecr_diag_field_index(char *out, size_t outsz, const char *base, size_t i)
+{
+    fit(out, outsz, snprintf(out, outsz, "%s[%zu]", base, i));
+}
+
+void ecr_diag_free(diag_list *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->items[i].file);
+        free(d->items[i].field);
+        free(d->items[i].message);
+    }
+    free(d->items);
+    memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,25 @@
+/* digest.h: image digests as ECR computes them.
+ *
+ * An image's digest is "sha256:" + the lowercase hex SHA-256 of the exact
+ * manifest bytes that were pushed (reference section 7). Computed with
+ * OpenSSL's EVP API; shared by the runner (fixture digests) and the emulator
+ * (PutImage).
+ */
+#ifndef ECR_DIGEST_H
+#define ECR_DIGEST_H
+
+#include <stddef.h>
+#include "ecr/result.h"
+
+/* "sha256:" (7) + 64 hex + NUL */
+#define DIGEST_STR_SIZE 72
+
+/* Writes "sha256:<hex>" of data[0..len) into out. Returns ECR_ECRYPTO when
+ * OpenSSL fails (out is then the empty string), else ECR_OK. */
+ecr_result ecr_digest_sha256(const void *data, size_t len, char out[DIGEST_STR_SIZE]);
+
+/* Writes the lowercase hex SHA-256 of data into out (65 bytes incl. NUL).
+ * SigV4 needs the bare hex form for payload hashes. Same failures. */
+ecr_result ecr_digest_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

@@ -1,0 +1,59 @@
+/* ecr/util.h: small text and file helpers that every part of ecrconform
+ * shares, so that no module grows its own copy (and its own bugs).
+ *
+ * Nothing here exits or prints: every failure is a return value.
+ */
+#ifndef ECR_UTIL_H
+#define ECR_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include "ecr/result.h"
+
+/* strdup that accepts NULL (returns NULL). A NULL return for a non-NULL s
+ * means out of memory. The caller frees the copy. */
+char *ecr_strdup(const char *s);
+
+/* strndup that accepts NULL: at most n bytes of s, NUL-terminated. */
+char *ecr_strndup(const char *s, size_t n);
+
+/* Formatted allocation: returns a new string (the caller frees it), or NULL
+ * when memory runs out or fmt is invalid. */
+char *ecr_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *ecr_vasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* Copies src into dst (dstsz bytes) only when it fits with its NUL. Returns
+ * ECR_OK, or ECR_ETOOBIG leaving dst as "" (never a silent cut: a cut
+ * credential or URL would fail later with a misleading error). dst may not
+ * overlap src; src NULL is copied as "". */
+ecr_result ecr_copy_str(char *dst, size_t dstsz, const char *src);
+
+/* mkdir -p: creates dir and its missing parents (mode 0777 before umask).
+ * Returns ECR_OK when dir exists as a directory afterwards (a symlink to a
+ * directory counts), ECR_EIO when a component cannot be created or dir
+ * exists but is not a directory, ECR_ETOOBIG when the path is longer than
+ * PATH_MAX. */
+ecr_result ecr_mkdir_p(const char *dir);
+
+/* U+FFFD, the replacement character, in UTF-8 (3 bytes). */
+#define ECR_UTF8_REPLACEMENT "\xEF\xBF\xBD"
+
+/* Decodes one UTF-8 sequence at s (s[0] != 0, NUL-terminated). Returns its
+ * length, or 1 for an invalid byte (so each bad byte becomes one U+FFFD), and
+ * sets *cp and *valid. Overlong forms, surrogates and code points above
+ * U+10FFFF are invalid; the NUL terminator is never consumed as a
+ * continuation byte. Cannot fail. */
+size_t ecr_utf8_decode(const unsigned char *s, unsigned *cp, int *valid);
+
+/* A copy of s that is valid UTF-8: every invalid sequence becomes U+FFFD.
+ * Returns NULL when s is NULL or memory runs out; the caller frees it. */
+char *ecr_utf8_sanitize(const char *s);
+
+/* A copy of s fit for a terminal: valid UTF-8 (as ecr_utf8_sanitize), and
+ * every control character other than newline and tab (C0, DEL, and the C1
+ * range U+0080..U+009F) shown as '?', so text that came from a file or a
+ * peer cannot drive the user's terminal (escape sequences, title changes,
+ * screen clears). Returns NULL when s is NULL or memory runs out. */
+char *ecr_term_safe(const char *s);
+
+#endif

@@ -1,0 +1,289 @@
+/* ecrc.h: the public interface of libecrc_core, the runner library.
+ *
+ * The CLI (harness/cli) and anything else built on the runner include this
+ * header and nothing else of harness/core: load cases (ecrc_load_cases), probe a
+ * target (ecrc_target_probe), run them (ecrc_runner_run), and turn the report model
+ * into files (ecrc_report_write_all), baselines and compare matrices. The
+ * internal headers under harness/core/{load,run,report} are private to the
+ * library (CMake PRIVATE include directories).
+ *
+ * Ownership follows one rule throughout: a function that returns a pointer
+ * to a new object says so and names its _free function; _free(NULL) is a
+ * no-op; everything else is borrowed.
+ */
+#ifndef ECRC_H
+#define ECRC_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "ecr/diag.h"
+#include "ecr/protocol.h"
+#include "ecr/result.h"
+
+/* Opaque here: a loaded case file (harness/core/load/casefile.h). */
+typedef struct case_def case_def;
+
+/* ---- Credentials and the HTTP client (run/awsclient.c) ---- */
+
+typedef struct aws_credentials {
+    char access_key[256];
+    char secret_key[256];
+    char session_token[4096]; /* "" when absent */
+    char region[64];
+} aws_credentials;
+
+/* Fills c from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
+ * and AWS_REGION, else AWS_DEFAULT_REGION. Unset values take the AWS_TEST_*
+ * defaults. Returns 1 when the key pair came from the environment, 0 when the
+ * defaults were used. Cannot fail. */
+int ecrc_aws_credentials_from_env(aws_credentials *c);
+
+typedef struct aws_client aws_client;
+
+/* Creates a client for endpoint (e.g. "http://127.0.0.1:5000"). creds is
+ * copied. timeout_ms <= 0 uses AWS_DEFAULT_TIMEOUT_MS, max_response 0 uses
+ * AWS_DEFAULT_MAX_RESPONSE. Returns NULL on allocation or libcurl init failure. */
+aws_client *ecrc_aws_client_new(const char *endpoint, const aws_credentials *creds, long timeout_ms,
+                                size_t max_response);
+
+/* Frees the client and its connection. c may be NULL. */
+void ecrc_aws_client_free(aws_client *c);
+
+/* ---- The target under test (run/target.c) ---- */
+
+typedef struct target_info {
+    char name[128];     /* label for reports: "built-in", "moto", ... */
+    char endpoint[512]; /* URL */
+    char account[32];   /* the caller's account id (${account}) */
+    char region[64];    /* signing region (${region}) */
+    int fault_injection;
+    int strict_auth;
+} target_info;
+
+/* Probes the target through c and fills the capability flags of t (name,
+ * endpoint, account and region must already be set; a probe answer naming an
+ * account/region overrides them). Targets without the control interface are
+ * assumed to verify signatures (real ECR does) unless `no_strict_auth`.
+ * Returns ECR_OK when the target answered anything, else the transport
+ * error (ECR_ECONNECT, ECR_ETIMEOUT, ...) with curl's text in err. */
+ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, char *err,
+                             size_t errsz);
+
+/* ---- The report model (report/report.c) ---- */
+
+typedef enum case_status {
+    ECRC_CASE_PASS = 0,
+    ECRC_CASE_FAIL,
+    ECRC_CASE_ERROR,
+    ECRC_CASE_SKIP
+} case_status;
+
+#define ECRC_CASE_NSTATUS 4
+
+/* "pass", "fail", "error", "skip"; "unknown" for a value out of range. */
+const char *ecrc_case_status_name(case_status s);
+
+/* Parses a status name (exact, lower case). Returns 0 and sets *out, or -1
+ * when name is NULL or not one of the four. */
+int ecrc_case_status_parse(const char *name, case_status *out);
+
+typedef struct step_report {
+    char *name;
+    char *operation;
+    char *level;    /* golden provenance "C"/"D"/"I"/"E" */
+    char *request;  /* "POST / ...headers...\n\nbody", redacted; may be NULL */
+    char *response; /* "HTTP 200\nheaders\n\nbody"; may be NULL */
+    char **diff;    /* lines "path: expected X, got Y" */
+    size_t ndiff;
+    int passed;
+    char *golden; /* the golden file's path; may be NULL */
+    char *actual; /* the actual response in golden form, written for a failing step; or NULL */
+} step_report;
+
+typedef struct case_report {
+    char *id;
+    char *file;
+    char *summary;
+    case_status status;
+    char *reason; /* why error/skip/fail (one line); NULL for pass */
+    char **covers;
+    size_t ncovers;
+    char *level; /* weakest provenance among the case's goldens: "C".."E"; NULL: unknown */
+    double duration_ms;
+    step_report *steps;
+    size_t nsteps;
+    int baseline_expected; /* 1: listed in the baseline as an expected failure */
+    char *baseline_reason; /* the baseline's reason, or NULL */
+    int transport_error;   /* 1: the error was the target not answering (not kept in report.json) */
+} case_report;
+
+typedef struct run_report {
+    char *target;          /* label: "built-in", "moto", ... */
+    char *endpoint;        /* URL */
+    char *harness_version; /* ECRCONFORM_VERSION */
+    char *started_at;      /* ISO 8601 UTC */
+    double duration_ms;
+    case_report *cases; /* in case-id order */
+    size_t ncases;
+    /* Baseline bookkeeping (filled by ecrc_baseline_apply; NULL/0 otherwise). */
+    char *baseline_file;
+    char **fixed; /* baseline entries that now pass */
+    size_t nfixed;
+    char **regressions; /* failures not in the baseline */
+    size_t nregressions;
+} run_report;
+
+typedef struct report_summary {
+    size_t total, passed, failed, errored, skipped;
+    /* Expectations (step goldens) of non-skipped cases, by provenance level:
+     * C or D, and I or E. A case without steps counts once at its own level. */
+    size_t cd_total, cd_passed;
+    size_t ie_total, ie_passed;
+    double score;    /* passed / (total - skipped), 0 when nothing ran */
+    size_t expected; /* fail/error cases the baseline expects (still counted as failed/errored) */
+} report_summary;
+
+/* Computes the summary. A case with no level (NULL or not C/D/I/E) counts in
+ * the totals but in neither level. Cannot fail; r may hold zero cases. */
+void ecrc_report_summarize(const run_report *r, report_summary *s);
+
+/* Writes report.json, junit.xml, report.html and summary.md into dir,
+ * creating dir (and its parents) when missing. Returns the first failure
+ * (after trying all four); ECR_EIO when dir cannot be created. */
+ecr_result ecrc_report_write_all(const run_report *r, const char *dir);
+
+/* Reads a report.json written by ecrc_report_write_json back into a model (for
+ * `compare` and `baseline`). Returns NULL and sets *err (static text) when the
+ * file is unreadable, larger than ECRC_REPORT_READ_MAX, not JSON or not a report;
+ * never crashes on garbage. Steps' request/response are not read (NULL). The
+ * caller frees the result with ecrc_report_free. err may be NULL. */
+#define ECRC_REPORT_READ_MAX (256u * 1024u * 1024u)
+
+run_report *ecrc_report_read_json(const char *path, const char **err);
+
+/* Frees everything; r may be NULL. Also usable on a partially built model as
+ * long as unused members are zero (calloc). */
+void ecrc_report_free(run_report *r);
+
+/* ---- Running (run/runner.c) ---- */
+
+/* One entry of a run: a loaded case, or a file that failed to load. */
+typedef struct run_entry {
+    case_def *c;         /* borrowed; NULL when the file is invalid */
+    const char *path;    /* the case file */
+    const char *invalid; /* the first diagnostic, when c is NULL */
+} run_entry;
+
+typedef struct runner_options {
+    const target_info *target;
+    aws_credentials creds;
+    int jobs;               /* >= 1 */
+    long timeout_ms;        /* per request */
+    const char *report_dir; /* for reports/actual/<case>/<step>.json */
+    FILE *out;              /* progress and result lines; NULL: silent */
+    int progress;           /* nonzero: a live progress line (a terminal) */
+    int verbose;            /* nonzero: print every step's diff, not just the first lines */
+} runner_options;
+
+/* Runs every entry (invalid ones become `error` cases) and returns a new
+ * report (cases in entry order; the caller frees with ecrc_report_free), or NULL on
+ * allocation failure. Never stops early: a case that errors does not stop the
+ * others. Transport failures make the affected case `error`. */
+run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries, size_t n);
+
+/* ---- Loading cases (load/loadset.c) ---- */
+
+typedef struct loaded_set {
+    char **paths;       /* every case file found (owned) */
+    run_entry *entries; /* one per kept path, in path order */
+    case_def **cases;   /* owned, parallel to entries (NULL when invalid) */
+    char **invalid;     /* owned first diagnostic of each invalid entry, or NULL */
+    size_t n;
+    size_t ninvalid; /* entries whose file did not load */
+} loaded_set;
+
+/* Loads every case under paths (default "cases" when npaths is 0). When
+ * filter is non-NULL only cases whose id (or, for invalid files, file stem)
+ * matches it are kept: a glob (fnmatch) when it has * ? or [, else a
+ * substring. golden_dir NULL means "golden/ beside each case's cases/".
+ * All diagnostics go to diags. Returns 0, or -1 on allocation failure. */
+int ecrc_load_cases(const char *const *paths, size_t npaths, const char *filter,
+                    const char *golden_dir, loaded_set *out, diag_list *diags);
+
+/* Adds a diagnostic for every golden file under root/<case>/ that no step of
+ * any case in set uses (a typo in a step name would otherwise leave a golden
+ * silently ignored). Returns how many were found; an unreadable root is 0. */
+size_t ecrc_loaded_set_orphans(const char *root, const loaded_set *set, diag_list *diags);
+
+/* The number of goldens (steps) of the valid cases of set. Cannot fail. */
+size_t ecrc_loaded_set_goldens(const loaded_set *set);
+
+/* Frees the set; s may be NULL. */
+void ecrc_loaded_set_free(loaded_set *s);
+
+/* ---- Baselines (report/baseline.c) ---- */
+
+typedef struct baseline_entry {
+    char *id;
+    char *reason;
+    case_status status; /* ECRC_CASE_FAIL (default) or ECRC_CASE_ERROR: the status expected */
+} baseline_entry;
+
+typedef struct baseline {
+    char *path;        /* the file it was loaded from */
+    char *target;      /* "moto-5.2.1" */
+    char *description; /* NULL when absent */
+    baseline_entry *entries;
+    size_t n;
+} baseline;
+
+/* Loads and validates the baseline at path: a JSON object with a non-empty
+ * string "target", an optional string "description" and an array
+ * "expected_failures" whose entries are objects with a non-empty string "id"
+ * and a non-empty string "reason", no id listed twice, and no other members
+ * anywhere (a misspelt key is an error, not a silent no-op). Every problem is
+ * added to diags as `path: field: message`. Returns NULL when anything was
+ * wrong (at least one diagnostic added) or memory ran out; the caller frees
+ * the result with ecrc_baseline_free. */
+baseline *ecrc_baseline_load(const char *path, diag_list *diags);
+
+/* Frees b; b may be NULL. */
+void ecrc_baseline_free(baseline *b);
+
+/* Applies b to r (idempotent: earlier marks are cleared first):
+ *  - every fail/error case listed in b gets baseline_expected = 1 and a copy
+ *    of the entry's reason in baseline_reason;
+ *  - r->fixed lists the entries whose case now passes (in baseline order);
+ *  - r->regressions lists the fail/error cases not in b (in report order);
+ *  - r->baseline_file is a copy of b->path.
+ * Entries whose case is skipped or absent from r are neither fixed nor
+ * regressions (the run may have been filtered). The target names are not
+ * compared: choosing the file is the caller's business. Returns ECR_ENOMEM
+ * (r may then be partly marked; ecrc_report_free still frees it) or ECR_OK. */
+ecr_result ecrc_baseline_apply(const baseline *b, run_report *r);
+
+/* Decides the run's verdict: returns 0 when r has no regressions, else
+ * failure_code. Without an applied baseline (r->baseline_file NULL) every
+ * fail/error case is a regression. Cannot fail. */
+int ecrc_baseline_exit_code(const run_report *r, int failure_code);
+
+/* Writes a baseline listing every fail/error case of r, in report order,
+ * with reason "TODO: confirm: " + the case's first diff line or reason
+ * (ecrc_report_case_headline), or + default_reason when the case has neither.
+ * A case already expected by an applied baseline keeps that baseline's reason
+ * instead, so regenerating does not undo human edits. target NULL uses
+ * r->target; default_reason NULL uses "no reason recorded". The file is
+ * replaced. Returns ECR_EIO when it cannot be written, ECR_ENOMEM, else
+ * ECR_OK. */
+ecr_result ecrc_baseline_write_from_report(const run_report *r, const char *path,
+                                           const char *target, const char *default_reason);
+
+/* ---- The compare matrix (report/matrix.c) ---- */
+
+/* Reads every path with ecrc_report_read_json, then calls ecrc_matrix_write. A report
+ * that cannot be read is added to diags as `path: message` and nothing is
+ * written: returns ECR_EPARSE. Other results as ecrc_matrix_write. */
+ecr_result ecrc_matrix_compare_files(const char *const *paths, size_t n, const char *dir,
+                                     diag_list *diags);
+
+#endif

@@ -1,0 +1,872 @@
+#include "casefile.h"
+#include "ecr/protocol.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ecr/buf.h"
+#include "vars.h"
+
+#define ID_MAX 64
+
+static const char *const FAULT_KINDS[] = {"kms-error",
+                                          "upstream-access-denied",
+                                          "upstream-too-many-requests",
+                                          "upstream-unavailable",
+                                          "image-inaccessible",
+                                          "server-error",
+                                          "throttling",
+                                          "access-denied",
+                                          NULL};
+static const char *const CAPABILITIES[] = {"fault-injection", "strict-auth", NULL};
+static const char *const AUTH_NAMES[] = {"sigv4", "none", "unknown-key", "wrong-secret", NULL};
+
+/* The state of one ecrc_case_load call. */
+typedef struct loader {
+    const char *file;
+    const char *cases_root;
+    const char *golden_root;
+    diag_list *diags;
+    size_t errors;
+    vars *known;     /* variables the case may use (dummy values) */
+    buf known_list;  /* "${repo:a}, ${account}, ..." for hints */
+    const char *cur; /* file the variable scan reports against */
+    const char *field;
+} loader;
+
+static void fail(loader *L, const char *file, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void fail(loader *L, const char *file, const char *field, const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ecr_diag_add(L->diags, file, field, "%s", msg);
+    L->errors++;
+}
+
+#define ERR(L, field, ...) fail((L), (L)->file, (field), __VA_ARGS__)
+
+static char *xdup(loader *L, const char *s)
+{
+    char *p = strdup(s);
+    if (!p)
+        ERR(L, "", "out of memory");
+    return p;
+}
+
+/* [a-z0-9]+(-[a-z0-9]+)* */
+static int valid_name(const char *s)
+{
+    if (!*s || *s == '-')
+        return 0;
+    for (const char *p = s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+            continue;
+        if (*p == '-' && p[1] && p[1] != '-')
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+/* Image ids appear inside ${digest:<id>}: no braces, no spaces. */
+static int valid_image_id(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '-' || *s == '_' || *s == '.'))
+            return 0;
+    return 1;
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (!strcmp(s, list[i]))
+            return 1;
+    return 0;
+}
+
+static int list_index(const char *s, const char *const *list)
+{
+    for (int i = 0; list[i]; i++)
+        if (!strcmp(s, list[i]))
+            return i;
+    return -1;
+}
+
+/* Relative, and without ".." components: case files name files below their
+ * roots only. */
+static int safe_relative(const char *p)
+{
+    if (!*p || *p == '/')
+        return 0;
+    for (const char *s = p; s; s = strchr(s, '/')) {
+        if (*s == '/')
+            s++;
+        if (!strncmp(s, "..", 2) && (s[2] == '/' || s[2] == '\0'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Reports members of obj not named in allowed (NULL-terminated), listing
+ * the allowed names. */
+static void check_members(loader *L, json_object *obj, const char *where,
+                          const char *const *allowed)
+{
+    /* The lists are this file's constants: they always fit. */
+    char names[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; allowed[i] && len < sizeof names; i++) {
+        int n = snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", allowed[i]);
+        len = n < 0 ? sizeof names : len + (size_t)n;
+    }
+    json_object_object_foreach (obj, k, v) {
+        (void)v;
+        if (in_list(k, allowed))
+            continue;
+        char f[DIAG_FIELD_MAX];
+        ecr_diag_field_key(f, sizeof f, where, k);
+        ERR(L, f, "unknown member (allowed: %s)", names);
+    }
+}
+
+/* Member key of obj when it has type t (json_type_string or json_type_array).
+ * Returns it (borrowed from obj) or NULL when it is absent (reported when
+ * required), of another type, or empty while nonempty is set (both reported). */
+static json_object *get_member(loader *L, json_object *obj, const char *where, const char *key,
+                               json_type t, int required, int nonempty)
+{
+    char f[DIAG_FIELD_MAX];
+    ecr_diag_field_key(f, sizeof f, where, key);
+    json_object *v;
+    if (!json_object_object_get_ex(obj, key, &v)) {
+        if (required)
+            ERR(L, f, "required member missing");
+        return NULL;
+    }
+    int is_string = t == json_type_string;
+    if (json_object_get_type(v) != t) {
+        ERR(L, f, "must be %s", is_string ? "a string" : "an array");
+        return NULL;
+    }
+    size_t len = is_string ? (size_t)json_object_get_string_len(v) : json_object_array_length(v);
+    if (nonempty && len == 0) {
+        ERR(L, f, "must not be empty");
+        return NULL;
+    }
+    return v;
+}
+
+/* Member key of obj as a string (borrowed from obj), or NULL as get_member. */
+static const char *get_string(loader *L, json_object *obj, const char *where, const char *key,
+                              int required, int nonempty)
+{
+    json_object *v = get_member(L, obj, where, key, json_type_string, required, nonempty);
+    return v ? json_object_get_string(v) : NULL;
+}
+
+/* An array of strings into a newly allocated char* array. */
+static char **get_strings(loader *L, json_object *arr, const char *where, size_t *n)
+{
+    *n = 0;
+    size_t cnt = json_object_array_length(arr);
+    char **out = calloc(cnt + 1, sizeof *out);
+    if (!out) {
+        ERR(L, where, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < cnt; i++) {
+        json_object *s = json_object_array_get_idx(arr, i);
+        if (json_object_get_type(s) != json_type_string || !json_object_get_string_len(s)) {
+            char f[DIAG_FIELD_MAX];
+            ecr_diag_field_index(f, sizeof f, where, i);
+            ERR(L, f, "must be a non-empty string");
+            continue;
+        }
+        char *d = xdup(L, json_object_get_string(s));
+        if (d)
+            out[(*n)++] = d;
+    }
+    return out;
+}
+
+/* ---- variables ---------------------------------------------------------- */
+
+static void add_known(loader *L, const char *name)
+{
+    if (ecrc_vars_set(L->known, name, "x") != ECR_OK) {
+        ERR(L, "", "out of memory");
+        return;
+    }
+    ecr_buf_printf(&L->known_list, "%s${%s}", L->known_list.len ? ", " : "", name);
+}
+
+static void on_var(const char *name, void *ud)
+{
+    loader *L = ud;
+    if (ecrc_vars_get(L->known, name))
+        return;
+    fail(L, L->cur, L->field, "unknown variable ${%s} (this case defines %s)", name,
+         L->known_list.data ? L->known_list.data : "none");
+}
+
+static void scan_string(loader *L, const char *file, const char *field, const char *s)
+{
+    L->cur = file;
+    L->field = field;
+    ecr_result rc = ecrc_vars_scan(s, on_var, L);
+    if (rc == ECR_EINVAL)
+        fail(L, file, field, "unterminated ${ (write ${name})");
+    else if (rc != ECR_OK)
+        fail(L, file, field, "out of memory");
+}
+
+/* Every string value (not key) in j. */
+static void scan_json(loader *L, const char *file, const char *field, json_object *j)
+{
+    switch (json_object_get_type(j)) {
+    case json_type_string:
+        scan_string(L, file, field, json_object_get_string(j));
+        break;
+    case json_type_array:
+        for (size_t i = 0; i < json_object_array_length(j); i++) {
+            char f[DIAG_FIELD_MAX];
+            ecr_diag_field_index(f, sizeof f, field, i);
+            scan_json(L, file, f, json_object_array_get_idx(j, i));
+        }
+        break;
+    case json_type_object: {
+        json_object_object_foreach (j, k, v) {
+            char f[DIAG_FIELD_MAX];
+            ecr_diag_field_key(f, sizeof f, field, k);
+            scan_json(L, file, f, v);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* ---- fixture ------------------------------------------------------------ */
+
+static void load_image(loader *L, case_repo *r, json_object *jo, const char *where,
+                       const case_def *c)
+{
+    static const char *const allowed[] = {"id", "manifest", "tags", "media_type", NULL};
+    if (json_object_get_type(jo) != json_type_object) {
+        ERR(L, where, "must be an object {id, manifest, tags?, media_type?}");
+        return;
+    }
+    check_members(L, jo, where, allowed);
+    case_image *im = &r->images[r->nimages++];
+    char f[DIAG_FIELD_MAX];
+
+    const char *id = get_string(L, jo, where, "id", 1, 1);
+    if (id) {
+        ecr_diag_field_key(f, sizeof f, where, "id");
+        if (!valid_image_id(id))
+            ERR(L, f, "image id '%s' must match [A-Za-z0-9._-]+", id);
+        /* Unique in the whole case: ${digest:<id>} does not name the repository. */
+        for (size_t i = 0; i < c->nrepos; i++)
+            for (size_t j = 0; j < c->repos[i].nimages; j++)
+                if (c->repos[i].images[j].id && !strcmp(c->repos[i].images[j].id, id))
+                    ERR(L, f, "duplicate image id '%s'", id);
+        for (size_t j = 0; j + 1 < r->nimages; j++)
+            if (r->images[j].id && !strcmp(r->images[j].id, id))
+                ERR(L, f, "duplicate image id '%s'", id);
+        im->id = xdup(L, id);
+    }
+
+    const char *mp = get_string(L, jo, where, "manifest", 1, 1);
+    if (mp) {
+        ecr_diag_field_key(f, sizeof f, where, "manifest");
+        im->manifest_path = xdup(L, mp);
+        if (!safe_relative(mp)) {
+            ERR(L, f, "must be a path relative to the cases directory, without '..'");
+        } else {
+            char full[PATH_MAX], err[512];
+            if (snprintf(full, sizeof full, "%s/%s", L->cases_root, mp) >= (int)sizeof full) {
+                ERR(L, f, "path too long");
+            } else {
+                /* Parsed only to prove it is JSON: the exact bytes are what
+                 * gets pushed, and the runner computes their digest. */
+                json_object *m = ecrc_golden_read_json(full, MANIFEST_FILE_MAX, &im->manifest,
+                                                       &im->manifest_len, err, sizeof err);
+                if (!m)
+                    ERR(L, f, "manifest %s: %s", full, err);
+                json_object_put(m);
+            }
+        }
+    }
+
+    json_object *tags = get_member(L, jo, where, "tags", json_type_array, 0, 0);
+    if (tags) {
+        ecr_diag_field_key(f, sizeof f, where, "tags");
+        im->tags = get_strings(L, tags, f, &im->ntags);
+    }
+    const char *mt = get_string(L, jo, where, "media_type", 0, 1);
+    if (mt)
+        im->media_type = xdup(L, mt);
+}
+
+static void load_repo(loader *L, case_def *c, json_object *jo, const char *where)
+{
+    static const char *const allowed[] = {"name", "images", "create", "length", NULL};
+    if (json_object_get_type(jo) != json_type_object) {
+        ERR(L, where, "must be an object {name, images?, create?, length?}");
+        return;
+    }
+    check_members(L, jo, where, allowed);
+    case_repo *r = &c->repos[c->nrepos];
+    r->create = 1;
+    char f[DIAG_FIELD_MAX];
+
+    const char *name = get_string(L, jo, where, "name", 1, 1);
+    if (name) {
+        ecr_diag_field_key(f, sizeof f, where, "name");
+        if (!valid_name(name))
+            ERR(L, f, "repository name '%s' must match [a-z0-9]+(-[a-z0-9]+)*", name);
+        for (size_t i = 0; i < c->nrepos; i++)
+            if (c->repos[i].name && !strcmp(c->repos[i].name, name))
+                ERR(L, f, "duplicate repository name '%s'", name);
+        r->name = xdup(L, name);
+    }
+
+    json_object *v;
+    if (json_object_object_get_ex(jo, "create", &v)) {
+        ecr_diag_field_key(f, sizeof f, where, "create");
+        if (json_object_get_type(v) != json_type_boolean)
+            ERR(L, f, "must be true or false");
+        else
+            r->create = json_object_get_boolean(v);
+    }
+    if (json_object_object_get_ex(jo, "length", &v)) {
+        ecr_diag_field_key(f, sizeof f, where, "length");
+        int64_t len = json_object_get_int64(v);
+        if (json_object_get_type(v) != json_type_int || len < 2 || len > 256)
+            ERR(L, f, "must be an integer from 2 to 256");
+        else
+            r->length = (int)len;
+    }
+
+    json_object *imgs = get_member(L, jo, where, "images", json_type_array, 0, 0);
+    if (imgs && json_object_array_length(imgs)) {
+        ecr_diag_field_key(f, sizeof f, where, "images");
+        if (!r->create)
+            ERR(L, f, "images need a repository that is created (create is false)");
+        size_t n = json_object_array_length(imgs);
+        r->images = calloc(n, sizeof *r->images);
+        if (!r->images) {
+            ERR(L, f, "out of memory");
+        } else {
+            /* nrepos is bumped only after the images, so duplicate-id checks
+             * see the earlier repositories plus this one's own images. */
+            for (size_t i = 0; i < n; i++) {
+                char e[DIAG_FIELD_MAX];
+                ecr_diag_field_index(e, sizeof e, f, i);
+                load_image(L, r, json_object_array_get_idx(imgs, i), e, c);
+            }
+        }
+    }
+    c->nrepos++;
+}
+
+static const case_repo *find_repo(const case_def *c, const char *name)
+{
+    for (size_t i = 0; i < c->nrepos; i++)
+        if (c->repos[i].name && !strcmp(c->repos[i].name, name))
+            return &c->repos[i];
+    return NULL;
+}
+
+static void load_fault(loader *L, case_def *c, json_object *jo, const char *where)
+{
+    static const char *const allowed[] = {"fault", "repository", "image", "operation", NULL};
+    if (json_object_get_type(jo) != json_type_object) {
+        ERR(L, where, "must be an object {fault, repository, image?, operation?}");
+        return;
+    }
+    check_members(L, jo, where, allowed);
+    case_fault *fl = &c->faults[c->nfaults++];
+    char f[DIAG_FIELD_MAX];
+
+    const char *kind = get_string(L, jo, where, "fault", 1, 1);
+    if (kind) {
+        ecr_diag_field_key(f, sizeof f, where, "fault");
+        if (!in_list(kind, FAULT_KINDS))
+            ERR(L, f,
+                "unknown fault '%s' (known: kms-error, upstream-access-denied, "
+                "upstream-too-many-requests, upstream-unavailable, image-inaccessible, "
+                "server-error, throttling, access-denied)",
+                kind);
+        fl->kind = xdup(L, kind);
+    }
+    const case_repo *repo = NULL;
+    const char *rn = get_string(L, jo, where, "repository", 1, 1);
+    if (rn) {
+        ecr_diag_field_key(f, sizeof f, where, "repository");
+        repo = find_repo(c, rn);
+        if (!repo)
+            ERR(L, f, "'%s' is not a fixture repository", rn);
+        fl->repository = xdup(L, rn);
+    }
+    const char *img = get_string(L, jo, where, "image", 0, 1);
+    int per_image = kind && !strcmp(kind, "image-inaccessible");
+    ecr_diag_field_key(f, sizeof f, where, "image");
+    if (img) {
+        if (kind && !per_image)
+            ERR(L, f, "only image-inaccessible takes an image");
+        int found = 0;
+        for (size_t j = 0; repo && j < repo->nimages; j++)
+            found |= repo->images[j].id && !strcmp(repo->images[j].id, img);
+        if (repo && !found)
+            ERR(L, f, "'%s' is not an image of fixture repository '%s'", img, repo->name);
+        fl->image = xdup(L, img);
+    } else if (per_image && !json_object_object_get_ex(jo, "image", NULL)) {
+        ERR(L, f, "image-inaccessible needs the id of a fixture image");
+    }
+    const char *op = get_string(L, jo, where, "operation", 0, 1);
+    if (op)
+        fl->operation = xdup(L, op);
+}
+
+static void load_fixture(loader *L, case_def *c, json_object *fx)
+{
+    static const char *const allowed[] = {"repositories", "faults", NULL};
+    if (json_object_get_type(fx) != json_type_object) {
+        ERR(L, "fixture", "must be an object {repositories?, faults?}");
+        return;
+    }
+    check_members(L, fx, "fixture", allowed);
+
+    json_object *repos = get_member(L, fx, "fixture", "repositories", json_type_array, 0, 0);
+    size_t n = repos ? json_object_array_length(repos) : 0;
+    if (n) {
+        c->repos = calloc(n, sizeof *c->repos);
+        if (!c->repos) {
+            ERR(L, "fixture.repositories", "out of memory");
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            char f[DIAG_FIELD_MAX];
+            ecr_diag_field_index(f, sizeof f, "fixture.repositories", i);
+            load_repo(L, c, json_object_array_get_idx(repos, i), f);
+        }
+    }
+    json_object *faults = get_member(L, fx, "fixture", "faults", json_type_array, 0, 0);
+    n = faults ? json_object_array_length(faults) : 0;
+    if (n) {
+        c->faults = calloc(n, sizeof *c->faults);
+        if (!c->faults) {
+            ERR(L, "fixture.faults", "out of memory");
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            char f[DIAG_FIELD_MAX];
+            ecr_diag_field_index(f, sizeof f, "fixture.faults", i);
+            load_fault(L, c, json_object_array_get_idx(faults, i), f);
+        }
+    }
+}
+
+/* ---- steps -------------------------------------------------------------- */
+
+/* ECR operation names: an upper-case letter, then letters and digits. */
+static int valid_operation(const char *s)
+{
+    if (!(*s >= 'A' && *s <= 'Z'))
+        return 0;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+            return 0;
+    return 1;
+}
+
+static void load_raw(loader *L, case_step *s, json_object *raw, const char *where)
+{
+    static const char *const allowed[] = {"auth", "target", "body", "headers", NULL};
+    s->raw = 1;
+    if (json_object_get_type(raw) != json_type_object) {
+        ERR(L, where, "must be an object {auth?, target?, body?, headers?}");
+        return;
+    }
+    check_members(L, raw, where, allowed);
+    char f[DIAG_FIELD_MAX];
+
+    const char *auth = get_string(L, raw, where, "auth", 0, 1);
+    if (auth) {
+        int a = list_index(auth, AUTH_NAMES);
+        ecr_diag_field_key(f, sizeof f, where, "auth");
+        if (a < 0)
+            ERR(L, f, "unknown auth '%s' (known: sigv4, none, unknown-key, wrong-secret)", auth);
+        else
+            s->auth = (case_auth)a;
+    }
+    const char *target = get_string(L, raw, where, "target", 0, 1);
+    if (target) {
+        ecr_diag_field_key(f, sizeof f, where, "target");
+        scan_string(L, L->file, f, target);
+        s->target = xdup(L, target);
+    }
+    /* An empty body is a legitimate malformed request. */
+    const char *body = get_string(L, raw, where, "body", 0, 0);
+    if (body) {
+        ecr_diag_field_key(f, sizeof f, where, "body");
+        scan_string(L, L->file, f, body);
+        s->raw_body = xdup(L, body);
+    }
+    json_object *h;
+    if (!json_object_object_get_ex(raw, "headers", &h))
+        return;
+    ecr_diag_field_key(f, sizeof f, where, "headers");
+    if (json_object_get_type(h) != json_type_object) {
+        ERR(L, f, "must be an object of header name to string");
+        return;
+    }
+    size_t n = (size_t)json_object_object_length(h);
+    s->header_names = calloc(n + 1, sizeof *s->header_names);
+    s->header_values = calloc(n + 1, sizeof *s->header_values);
+    if (!s->header_names || !s->header_values) {
+        ERR(L, f, "out of memory");
+        return;
+    }
+    json_object_object_foreach (h, name, val) {
+        char hf[DIAG_FIELD_MAX];
+        ecr_diag_field_key(hf, sizeof hf, f, name);
+        if (!name[0] || strpbrk(name, " \t\r\n:")) {
+            ERR(L, hf, "not a valid header name");
+            continue;
+        }
+        if (json_object_get_type(val) != json_type_string) {
+            ERR(L, hf, "must be a string");
+            continue;
+        }
+        if (strpbrk(json_object_get_string(val), "\r\n")) {
+            ERR(L, hf, "a header value cannot contain CR or LF");
+            continue;
+        }
+        scan_string(L, L->file, hf, json_object_get_string(val));
+        char *hn = xdup(L, name), *hv = xdup(L, json_object_get_string(val));
+        if (!hn || !hv) {
+            free(hn);
+            free(hv);
+            continue;
+        }
+        s->header_names[s->nheaders] = hn;
+        s->header_values[s->nheaders] = hv;
+        s->nheaders++;
+    }
+}
+
+/* Resolves and loads the golden of step s; c->id is set when valid. */
+static void load_step_golden(loader *L, const case_def *c, case_step *s, const char *override,
+                             const char *where)
+{
+    char f[DIAG_FIELD_MAX], path[PATH_MAX];
+    ecr_diag_field_key(f, sizeof f, where, "golden");
+    int n;
+    if (override)
+        n = snprintf(path, sizeof path, "%s/%s", L->golden_root, override);
+    else if (c->id && s->name)
+        n = snprintf(path, sizeof path, "%s/%s/%s.json", L->golden_root, c->id, s->name);
+    else
+        return; /* the missing id or name is reported already */
+    if (n < 0 || (size_t)n >= sizeof path) {
+        ERR(L, f, "golden path too long");
+        return;
+    }
+    s->golden_path = xdup(L, path);
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        ERR(L, f, "missing golden: expected %s (%s)", path, strerror(errno));
+        return;
+    }
+    size_t before = L->diags->n;
+    s->golden = ecrc_golden_load(path, L->diags);
+    L->errors += L->diags->n - before;
+    if (!s->golden)
+        return;
+    const golden *g = s->golden;
+    if (g->body)
+        scan_json(L, path, "body", g->body);
+    if (g->error_message)
+        scan_json(L, path, "error.message", g->error_message);
+    if (g->headers)
+        scan_json(L, path, "headers", g->headers);
+}
+
+static void load_step(loader *L, case_def *c, json_object *jo, const char *where)
+{
+    static const char *const allowed[] = {"name", "operation", "input", "raw", "golden", NULL};
+    if (json_object_get_type(jo) != json_type_object) {
+        ERR(L, where, "must be an object {name, operation, input?, raw?, golden?}");
+        return;
+    }
+    check_members(L, jo, where, allowed);
+    case_step *s = &c->steps[c->nsteps];
+    char f[DIAG_FIELD_MAX];
+
+    const char *name = get_string(L, jo, where, "name", 1, 1);
+    if (name) {
+        ecr_diag_field_key(f, sizeof f, where, "name");
+        if (!valid_name(name))
+            ERR(L, f, "step name '%s' must match [a-z0-9]+(-[a-z0-9]+)*", name);
+        for (size_t i = 0; i < c->nsteps; i++)
+            if (c->steps[i].name && !strcmp(c->steps[i].name, name))
+                ERR(L, f, "duplicate step name '%s'", name);
+        s->name = xdup(L, name);
+    }
+    const char *op = get_string(L, jo, where, "operation", 1, 1);
+    if (op) {
+        ecr_diag_field_key(f, sizeof f, where, "operation");
+        if (!valid_operation(op))
+            ERR(L, f, "'%s' is not an operation name (like BatchDeleteImage)", op);
+        s->operation = xdup(L, op);
+    }
+
+    json_object *in;
+    ecr_diag_field_key(f, sizeof f, where, "input");
+    if (json_object_object_get_ex(jo, "input", &in)) {
+        if (json_object_get_type(in) != json_type_object) {
+            ERR(L, f, "must be an object (the request body)");
+        } else {
+            scan_json(L, L->file, f, in);
+            s->input = json_object_get(in);
+        }
+    } else {
+        s->input = json_object_new_object();
+        if (!s->input)
+            ERR(L, f, "out of memory");
+    }
+
+    json_object *raw;
+    if (json_object_object_get_ex(jo, "raw", &raw)) {
+        ecr_diag_field_key(f, sizeof f, where, "raw");
+        load_raw(L, s, raw, f);
+    }
+
+    const char *override = get_string(L, jo, where, "golden", 0, 1);
+    if (override && !safe_relative(override)) {
+        ecr_diag_field_key(f, sizeof f, where, "golden");
+        ERR(L, f, "must be a path relative to the golden directory, without '..'");
+    } else {
+        load_step_golden(L, c, s, override, where);
+    }
+    c->nsteps++;
+}
+
+/* ---- the case ----------------------------------------------------------- */
+
+static void check_id(loader *L, case_def *c, json_object *root)
+{
+    const char *id = get_string(L, root, "", "id", 1, 1);
+    if (!id)
+        return;
+    if (!valid_name(id) || strlen(id) > ID_MAX) {
+        ERR(L, "id", "'%s' must match [a-z0-9]+(-[a-z0-9]+)* and have at most %d characters", id,
+            ID_MAX);
+        return;
+    }
+    const char *base = strrchr(L->file, '/');
+    base = base ? base + 1 : L->file;
+    size_t idlen = strlen(id);
+    if (strncmp(base, id, idlen) != 0 || strcmp(base + idlen, ".json") != 0)
+        ERR(L, "id", "the file name must be %s.json (it is %s)", id, base);
+    c->id = xdup(L, id);
+}
+
+static void check_covers(loader *L, case_def *c, json_object *root)
+{
+    static const char *const prefixes[] = {"failureCode:", "exception:", "behaviour:"};
+    json_object *cov = get_member(L, root, "", "covers", json_type_array, 1, 1);
+    if (!cov)
+        return;
+    c->covers = get_strings(L, cov, "covers", &c->ncovers);
+    for (size_t i = 0; i < json_object_array_length(cov); i++) {
+        json_object *v = json_object_array_get_idx(cov, i);
+        if (json_object_get_type(v) != json_type_string || !json_object_get_string_len(v))
+            continue; /* reported by get_strings */
+        const char *s = json_object_get_string(v);
+        int ok = 0;
+        for (size_t p = 0; p < 3; p++) {
+            size_t pl = strlen(prefixes[p]);
+            if (!strncmp(s, prefixes[p], pl) && s[pl] && !strpbrk(s + pl, " \t\r\n"))
+                ok = 1;
+        }
+        if (!ok) {
+            char f[DIAG_FIELD_MAX];
+            ecr_diag_field_index(f, sizeof f, "covers", i);
+            ERR(L, f,
+                "'%s' is not a label: use failureCode:<Code>, exception:<Type> or "
+                "behaviour:<name>",
+                s);
+        }
+    }
+}
+
+case_def *ecrc_case_load(const char *path, const char *cases_root, const char *golden_root,
+                         diag_list *diags)
+{
+    static const char *const allowed[] = {"id",      "summary", "covers", "requires",
+                                          "fixture", "steps",   NULL};
+    loader L = {.file = path, .cases_root = cases_root, .golden_root = golden_root, .diags = diags};
+    ecr_buf_init(&L.known_list, 4096);
+    char err[512];
+    json_object *root = ecrc_golden_read_json(path, GOLDEN_FILE_MAX, NULL, NULL, err, sizeof err);
+    if (!root) {
+        ecr_diag_add(diags, path, "", "%s", err);
+        return NULL;
+    }
+    case_def *c = calloc(1, sizeof *c);
+    L.known = ecrc_vars_new();
+    if (!c || !L.known || !(c->path = strdup(path))) {
+        ecr_diag_add(diags, path, "", "out of memory");
+        goto out;
+    }
+    if (json_object_get_type(root) != json_type_object) {
+        ERR(&L, "", "a case must be a JSON object");
+        goto out;
+    }
+    check_members(&L, root, "", allowed);
+    check_id(&L, c, root);
+    const char *summary = get_string(&L, root, "", "summary", 1, 1);
+    if (summary)
+        c->summary = xdup(&L, summary);
+    check_covers(&L, c, root);
+
+    json_object *req = get_member(&L, root, "", "requires", json_type_array, 0, 0);
+    if (req) {
+        c->requires = get_strings(&L, req, "requires", &c->nrequires);
+        for (size_t i = 0; i < c->nrequires; i++)
+            if (!in_list(c->requires[i], CAPABILITIES))
+                ERR(&L, "requires", "unknown capability '%s' (known: fault-injection, strict-auth)",
+                    c->requires[i]);
+    }
+
+    json_object *fx;
+    if (json_object_object_get_ex(root, "fixture", &fx))
+        load_fixture(&L, c, fx);
+    int needs_faults = c->nfaults > 0;
+    for (size_t i = 0; needs_faults && i < c->nrequires; i++)
+        if (!strcmp(c->requires[i], "fault-injection"))
+            needs_faults = 0;
+    if (needs_faults)
+        ERR(&L, "requires", "fixture.faults needs \"fault-injection\" in requires");
+
+    for (size_t i = 0; i < c->nrepos; i++)
+        if (c->repos[i].name) {
+            char v[300];
+            snprintf(v, sizeof v, "repo:%s", c->repos[i].name);
+            add_known(&L, v);
+            for (size_t j = 0; j < c->repos[i].nimages; j++)
+                if (c->repos[i].images[j].id) {
+                    snprintf(v, sizeof v, "digest:%s", c->repos[i].images[j].id);
+                    add_known(&L, v);
+                }
+        }
+    add_known(&L, "account");
+    add_known(&L, "region");
+
+    json_object *steps = get_member(&L, root, "", "steps", json_type_array, 1, 1);
+    size_t n = steps ? json_object_array_length(steps) : 0;
+    if (n) {
+        c->steps = calloc(n, sizeof *c->steps);
+        if (!c->steps) {
+            ERR(&L, "steps", "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+            char f[DIAG_FIELD_MAX];
+            ecr_diag_field_index(f, sizeof f, "steps", i);
+            load_step(&L, c, json_object_array_get_idx(steps, i), f);
+        }
+        int state = 0;
+        for (size_t i = 1; i < c->nsteps; i++)
+            if (c->steps[i].operation && (!strcmp(c->steps[i].operation, "ListImages") ||
+                                          !strcmp(c->steps[i].operation, "DescribeImages")))
+                state = 1;
+        if (!state)
+            ERR(&L, "steps",
+                "no ListImages or DescribeImages step after the first step: every case must "
+                "check the state after the call under test");
+    }
+
+out:
+    json_object_put(root);
+    ecrc_vars_free(L.known);
+    ecr_buf_free(&L.known_list);
+    if (L.errors || !c || !c->path) {
+        if (!L.errors && c && c->path) /* defensive: never fail silently */
+            ecr_diag_add(diags, path, "", "out of memory");
+        ecrc_case_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void ecrc_case_free(case_def *c)
+{
+    if (!c)
+        return;
+    free(c->path);
+    free(c->id);
+    free(c->summary);
+    free_strings(c->covers, c->ncovers);
+    free_strings(c->requires, c->nrequires);
+    for (size_t i = 0; i < c->nrepos; i++) {
+        case_repo *r = &c->repos[i];
+        free(r->name);
+        for (size_t j = 0; j < r->nimages; j++) {
+            case_image *im = &r->images[j];
+            free(im->id);
+            free(im->manifest_path);
+            free(im->manifest);
+            free(im->media_type);
+            free_strings(im->tags, im->ntags);
+        }
+        free(r->images);
+    }
+    free(c->repos);
+    for (size_t i = 0; i < c->nfaults; i++) {
+        free(c->faults[i].kind);
+        free(c->faults[i].repository);
+        free(c->faults[i].image);
+        free(c->faults[i].operation);
+    }
+    free(c->faults);
+    for (size_t i = 0; i < c->nsteps; i++) {
+        case_step *s = &c->steps[i];
+        free(s->name);
+        free(s->operation);
+        json_object_put(s->input);
+        free(s->target);
+        free(s->raw_body);
+        free_strings(s->header_names, s->nheaders);
+        free_strings(s->header_values, s->nheaders);
+        free(s->golden_path);
+        ecrc_golden_free(s->golden);
+    }
+    free(c->steps);
+    free(c);
+}

@@ -1,0 +1,105 @@
+/* casefile.h: loading and validating case files (docs/CASES.md).
+ *
+ * A loaded case is plain data: every string is owned by the case and freed by
+ * ecrc_case_free. The step input is a json-c object owned by the case (one
+ * reference). Input, raw target/body/header values and goldens keep their
+ * ${...} variables unexpanded: the runner expands them once the fixture's
+ * names and digests are known (vars.h).
+ */
+#ifndef ECR_CASEFILE_H
+#define ECR_CASEFILE_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include "ecr/diag.h"
+#include "casepaths.h" /* ecrc_case_find_cases_root, ecrc_case_collect_paths */
+#include "golden.h"
+
+typedef struct case_image {
+    char *id;
+    char *manifest_path; /* as written, relative to the cases root */
+    char *manifest;      /* the file's exact bytes (NUL-terminated) */
+    size_t manifest_len;
+    char *media_type; /* NULL: taken from the manifest's "mediaType" */
+    char **tags;
+    size_t ntags;
+} case_image;
+
+typedef struct case_repo {
+    char *name;
+    int create; /* 0: reserved name only */
+    int length; /* 0: natural length; else pad to exactly this */
+    case_image *images;
+    size_t nimages;
+} case_repo;
+
+typedef struct case_fault {
+    char *kind;       /* "kms-error", ... */
+    char *repository; /* fixture repository name */
+    char *image;      /* fixture image id, or NULL */
+    char *operation;  /* operation the request-level kinds apply to; NULL: BatchDeleteImage */
+} case_fault;
+
+typedef enum case_auth {
+    CASE_AUTH_SIGV4 = 0,
+    CASE_AUTH_NONE,
+    CASE_AUTH_UNKNOWN_KEY,
+    CASE_AUTH_WRONG_SECRET
+} case_auth;
+
+typedef struct case_step {
+    char *name;
+    char *operation;
+    json_object *input; /* owned; {} when absent */
+    int raw;            /* nonzero when a "raw" member was given */
+    case_auth auth;
+    char *target;   /* NULL: default for operation */
+    char *raw_body; /* NULL: JSON of input */
+    char **header_names, **header_values;
+    size_t nheaders;
+    char *golden_path; /* resolved path of the golden file */
+    golden *golden;    /* owned; loaded with the case */
+} case_step;
+
+typedef struct case_def {
+    char *path; /* the case file */
+    char *id;
+    char *summary;
+    char **covers;
+    size_t ncovers;
+    char **requires;
+    size_t nrequires;
+    case_repo *repos;
+    size_t nrepos;
+    case_fault *faults;
+    size_t nfaults;
+    case_step *steps;
+    size_t nsteps;
+} case_def;
+
+/* Loads the case file at path, its manifests (relative to cases_root) and the
+ * golden of every step (golden_root/<id>/<step>.json, or golden_root/<golden>
+ * when the step overrides it). Validates every rule of docs/CASES.md: types
+ * and required members, unknown members (typos), the id pattern and
+ * <id>.json file name, covers labels, known capabilities in requires (and
+ * "fault-injection" whenever there are faults), unique repository names,
+ * image ids (case-wide, [A-Za-z0-9._-]+) and step names, length 2..256,
+ * images only in created repositories, manifests readable JSON of at most
+ * MANIFEST_FILE_MAX bytes below cases_root (no absolute paths or ".."),
+ * fault kinds / repository / image, raw.auth, a ListImages or DescribeImages
+ * step after the first step, and every ${...} in input, raw and the goldens
+ * naming repo:<fixture repo>, digest:<fixture image>, account or region.
+ * Manifests are kept as exact bytes; their digests are left to the runner.
+ * Every problem found is added to diags as `file: field: message` (the
+ * golden's own problems name the golden file); loading goes on after a
+ * problem so all of them are reported. Returns the case when it is valid,
+ * NULL when anything was wrong (at least one diagnostic was then added). The
+ * caller frees with ecrc_case_free. Ids unique across a run are the caller's
+ * check (one file is all this sees). */
+case_def *ecrc_case_load(const char *path, const char *cases_root, const char *golden_root,
+                         diag_list *diags);
+
+/* Frees everything c owns; c may be NULL. */
+void ecrc_case_free(case_def *c);
+
+#endif

@@ -1,0 +1,178 @@
+#include "loadset.h"
+
+#include <dirent.h>
+#include <fnmatch.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int id_matches(const char *id, const char *filter)
+{
+    if (!filter)
+        return 1;
+    if (strpbrk(filter, "*?["))
+        return fnmatch(filter, id, 0) == 0;
+    return strstr(id, filter) != NULL;
+}
+
+static void file_stem(const char *path, char *out, size_t outsz)
+{
+    const char *base = strrchr(path, '/');
+    snprintf(out, outsz, "%s", base ? base + 1 : path);
+    char *dot = strrchr(out, '.');
+    if (dot)
+        *dot = '\0';
+}
+
+/* cases root and golden root of one case file. */
+static void roots_for(const char *path, const char *golden_dir, char *cases_root, size_t csz,
+                      char *golden_root, size_t gsz)
+{
+    if (!ecrc_case_find_cases_root(path, cases_root, csz)) {
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s", path);
+        snprintf(cases_root, csz, "%s", dirname(tmp));
+    }
+    if (golden_dir) {
+        snprintf(golden_root, gsz, "%s", golden_dir);
+    } else {
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s", cases_root);
+        const char *parent = dirname(tmp);
+        /* "golden", not "./golden": paths in hints are pasted by people. */
+        if (!strcmp(parent, "."))
+            snprintf(golden_root, gsz, "golden");
+        else
+            snprintf(golden_root, gsz, "%s/golden", parent);
+    }
+}
+
+int ecrc_load_cases(const char *const *paths, size_t npaths, const char *filter,
+                    const char *golden_dir, loaded_set *out, diag_list *diags)
+{
+    static const char *const default_paths[] = {"cases"};
+    memset(out, 0, sizeof *out);
+    if (!npaths) {
+        paths = default_paths;
+        npaths = 1;
+    }
+    size_t nfiles = ecrc_case_collect_paths(paths, npaths, &out->paths, diags);
+    out->entries = calloc(nfiles ? nfiles : 1, sizeof *out->entries);
+    out->cases = calloc(nfiles ? nfiles : 1, sizeof *out->cases);
+    out->invalid = calloc(nfiles ? nfiles : 1, sizeof *out->invalid);
+    if (!out->entries || !out->cases || !out->invalid)
+        return -1;
+
+    for (size_t i = 0; i < nfiles; i++) {
+        const char *path = out->paths[i];
+        char stem[256], cases_root[4096], golden_root[4096];
+        file_stem(path, stem, sizeof stem);
+        /* A case's id must equal its file stem (lint checks it), so the
+         * filter can be applied before loading. */
+        if (!id_matches(stem, filter))
+            continue;
+        roots_for(path, golden_dir, cases_root, sizeof cases_root, golden_root, sizeof golden_root);
+        size_t before = diags->n;
+        case_def *c = ecrc_case_load(path, cases_root, golden_root, diags);
+        /* Ids are unique in a run: reports and repository names key on them. */
+        for (size_t k = 0; c && k < out->n; k++) {
+            if (out->cases[k] && !strcmp(out->cases[k]->id, c->id)) {
+                ecr_diag_add(diags, path, "id", "duplicate case id '%s' (also in %s)", c->id,
+                             out->cases[k]->path);
+                ecrc_case_free(c);
+                c = NULL;
+            }
+        }
+        run_entry *e = &out->entries[out->n];
+        e->path = path;
+        e->c = c;
+        if (!c) {
+            char msg[1200];
+            if (diags->n > before) {
+                const diag_item *d = &diags->items[before];
+                snprintf(msg, sizeof msg, "%s%s%s (%zu problem%s; run 'ecrconform lint %s')",
+                         d->field, d->field[0] ? ": " : "", d->message, diags->n - before,
+                         diags->n - before == 1 ? "" : "s", path);
+            } else {
+                snprintf(msg, sizeof msg, "cannot load");
+            }
+            out->invalid[out->n] = strdup(msg);
+            e->invalid = out->invalid[out->n];
+            out->ninvalid++;
+        }
+        out->cases[out->n] = c;
+        out->n++;
+    }
+    return 0;
+}
+
+void ecrc_loaded_set_free(loaded_set *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        ecrc_case_free(s->cases[i]);
+        free(s->invalid[i]);
+    }
+    free(s->cases);
+    free(s->invalid);
+    free(s->entries);
+    ecrc_case_paths_free(s->paths);
+    memset(s, 0, sizeof *s);
+}
+
+/* Golden files under root that no loaded case uses: a typo in a step name
+ * would otherwise leave a golden silently ignored. */
+size_t ecrc_loaded_set_orphans(const char *root, const loaded_set *set, diag_list *diags)
+{
+    size_t found = 0;
+    DIR *d = opendir(root);
+    if (!d)
+        return 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/%s", root, de->d_name);
+        DIR *sub = opendir(dir);
+        if (!sub)
+            continue;
+        struct dirent *fe;
+        while ((fe = readdir(sub))) {
+            size_t len = strlen(fe->d_name);
+            if (len < 6 || strcmp(fe->d_name + len - 5, ".json"))
+                continue;
+            char path[4352]; /* dir (4096) + '/' + a d_name (256) */
+            snprintf(path, sizeof path, "%s/%s", dir, fe->d_name);
+            char *real = realpath(path, NULL);
+            int used = 0;
+            for (size_t i = 0; real && i < set->n && !used; i++) {
+                const case_def *c = set->cases[i];
+                for (size_t k = 0; c && k < c->nsteps && !used; k++) {
+                    char *gr = realpath(c->steps[k].golden_path, NULL);
+                    used = gr && !strcmp(gr, real);
+                    free(gr);
+                }
+            }
+            free(real);
+            if (!used) {
+                ecr_diag_add(diags, path, "", "golden file not used by any step of any case");
+                found++;
+            }
+        }
+        closedir(sub);
+    }
+    closedir(d);
+    return found;
+}
+
+size_t ecrc_loaded_set_goldens(const loaded_set *set)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < set->n; i++)
+        if (set->cases[i])
+            n += set->cases[i]->nsteps;
+    return n;
+}

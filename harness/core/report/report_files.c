@@ -1,0 +1,167 @@
+/* report_files.c: the file-level entry points of the report layer: every
+ * report of a run written into one directory, and report.json read back. */
+#include "report_files.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ecr/buf.h"
+#include "ecr/util.h"
+#include "report.h"
+#include "report_html.h"
+#include "report_json.h"
+#include "report_junit.h"
+#include "report_markdown.h"
+
+ecr_result ecrc_report_write_all(const run_report *r, const char *dir)
+{
+    static const struct {
+        const char *name;
+        ecr_result (*write)(const run_report *, const char *);
+    } writers[] = {
+        {"report.json", ecrc_report_write_json},
+        {"junit.xml", ecrc_report_write_junit},
+        {"report.html", ecrc_report_write_html},
+        {"summary.md", ecrc_report_write_markdown},
+    };
+    ecr_result rc = ecr_mkdir_p(dir);
+    if (rc)
+        return rc;
+    ecr_result first = ECR_OK;
+    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {
+        char path[PATH_MAX];
+        int n = snprintf(path, sizeof path, "%s/%s", dir, writers[i].name);
+        rc = (n < 0 || (size_t)n >= sizeof path) ? ECR_EIO : writers[i].write(r, path);
+        if (rc && !first)
+            first = rc;
+    }
+    return first;
+}
+
+/* Reads the whole file into b (bounded by ECRC_REPORT_READ_MAX). */
+static ecr_result slurp(const char *path, buf *b)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ECR_EIO;
+    char chunk[65536];
+    ecr_result rc = ECR_OK;
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        rc = ecr_buf_append(b, chunk, n);
+        if (rc)
+            break;
+    }
+    if (!rc && ferror(f))
+        rc = ECR_EIO;
+    fclose(f);
+    return rc;
+}
+
+run_report *ecrc_report_read_json(const char *path, const char **err)
+{
+    const char *dummy;
+    if (!err)
+        err = &dummy;
+    *err = NULL;
+    if (!path) {
+        *err = "no path given";
+        return NULL;
+    }
+
+    buf b;
+    ecr_buf_init(&b, ECRC_REPORT_READ_MAX);
+    ecr_result rc = slurp(path, &b);
+    if (rc) {
+        ecr_buf_free(&b);
+        *err = rc == ECR_ETOOBIG  ? "file is larger than the report size limit"
+               : rc == ECR_ENOMEM ? "out of memory"
+                                  : "cannot read the file";
+        return NULL;
+    }
+    if (!b.data || strlen(b.data) != b.len) {
+        ecr_buf_free(&b);
+        *err = b.len ? "not a JSON text (contains NUL bytes)" : "empty file";
+        return NULL;
+    }
+
+    json_tokener *tok = json_tokener_new();
+    if (!tok) {
+        ecr_buf_free(&b);
+        *err = "out of memory";
+        return NULL;
+    }
+    json_object *root = json_tokener_parse_ex(tok, b.data, (int)b.len);
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    int trailing = 0;
+    for (size_t i = end; root && i < b.len; i++)
+        if (!strchr(" \t\r\n", b.data[i]))
+            trailing = 1;
+    ecr_buf_free(&b);
+    if (!root || jerr != json_tokener_success || trailing) {
+        json_object_put(root);
+        *err = "not valid JSON";
+        return NULL;
+    }
+    run_report *r = ecrc_report_json_parse(root, err);
+    json_object_put(root);
+    return r;
+}
+
+/* ---- freeing ----------------------------------------------------------- */
+
+static void free_strv(char **v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void free_case(case_report *c)
+{
+    free(c->id);
+    free(c->file);
+    free(c->summary);
+    free(c->reason);
+    free_strv(c->covers, c->ncovers);
+    free(c->level);
+    for (size_t i = 0; c->steps && i < c->nsteps; i++) {
+        step_report *s = &c->steps[i];
+        free(s->name);
+        free(s->operation);
+        free(s->level);
+        free(s->request);
+        free(s->response);
+        free(s->golden);
+        free(s->actual);
+        free_strv(s->diff, s->ndiff);
+    }
+    free(c->steps);
+    free(c->baseline_reason);
+}
+
+void ecrc_report_free(run_report *r)
+{
+    if (!r)
+        return;
+    free(r->target);
+    free(r->endpoint);
+    free(r->harness_version);
+    free(r->started_at);
+    for (size_t i = 0; r->cases && i < r->ncases; i++)
+        free_case(&r->cases[i]);
+    free(r->cases);
+    free(r->baseline_file);
+    free_strv(r->fixed, r->nfixed);
+    free_strv(r->regressions, r->nregressions);
+    free(r);
+}

@@ -1,0 +1,459 @@
+#include "report_json.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_text.h"
+
+/* ---- building ---------------------------------------------------------- */
+
+/* A JSON string of s, redacted and valid UTF-8; null for NULL s. Sets *oom
+ * when an allocation failed. */
+static json_object *jstr(const char *s, int *oom)
+{
+    if (!s)
+        return NULL;
+    char *red = ecrc_report_text_redact(s);
+    char *clean = red ? ecrc_report_text_utf8(red) : NULL;
+    free(red);
+    json_object *j = clean ? json_object_new_string(clean) : NULL;
+    free(clean);
+    if (!j)
+        *oom = 1;
+    return j;
+}
+
+/* A number with a fixed number of decimals (json-c would print 17 digits). */
+static json_object *jnum(double d, int decimals, int *oom)
+{
+    char text[64];
+    if (!isfinite(d))
+        d = 0;
+    snprintf(text, sizeof text, "%.*f", decimals, d);
+    json_object *j = json_object_new_double_s(d, text);
+    if (!j)
+        *oom = 1;
+    return j;
+}
+
+static json_object *jsize(size_t n, int *oom)
+{
+    json_object *j = json_object_new_int64(n > INT64_MAX ? INT64_MAX : (int64_t)n);
+    if (!j)
+        *oom = 1;
+    return j;
+}
+
+/* Adds key -> val to o (taking val). A NULL val is a JSON null, which is
+ * what the NULL strings of the model mean. */
+static void put(json_object *o, const char *key, json_object *val, int *oom)
+{
+    if (!o || json_object_object_add(o, key, val) != 0) {
+        json_object_put(val);
+        *oom = 1;
+    }
+}
+
+static void push(json_object *a, json_object *val, int *oom)
+{
+    if (!a || json_object_array_add(a, val) != 0) {
+        json_object_put(val);
+        *oom = 1;
+    }
+}
+
+static json_object *jobj(int *oom)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        *oom = 1;
+    return o;
+}
+
+static json_object *jarr(int *oom)
+{
+    json_object *a = json_object_new_array();
+    if (!a)
+        *oom = 1;
+    return a;
+}
+
+static json_object *jstrv(char *const *v, size_t n, int *oom)
+{
+    json_object *a = jarr(oom);
+    for (size_t i = 0; a && i < n; i++)
+        push(a, jstr(v[i], oom), oom);
+    return a;
+}
+
+static json_object *jid_reason(const char *id, const char *reason, int *oom)
+{
+    json_object *o = jobj(oom);
+    put(o, "id", jstr(id, oom), oom);
+    put(o, "reason", jstr(reason, oom), oom);
+    return o;
+}
+
+static json_object *jlevel(size_t total, size_t passed, int *oom)
+{
+    json_object *o = jobj(oom);
+    put(o, "total", jsize(total, oom), oom);
+    put(o, "passed", jsize(passed, oom), oom);
+    put(o, "score", jnum(ecrc_report_score(passed, total), 4, oom), oom);
+    return o;
+}
+
+static json_object *build_summary(const run_report *r, int *oom)
+{
+    report_summary s;
+    ecrc_report_summarize(r, &s);
+    json_object *o = jobj(oom);
+    put(o, "total", jsize(s.total, oom), oom);
+    put(o, "passed", jsize(s.passed, oom), oom);
+    put(o, "failed", jsize(s.failed, oom), oom);
+    put(o, "errored", jsize(s.errored, oom), oom);
+    put(o, "skipped", jsize(s.skipped, oom), oom);
+    put(o, "expected_failures", jsize(s.expected, oom), oom);
+    put(o, "score", jnum(s.score, 4, oom), oom);
+    json_object *lv = jobj(oom);
+    put(lv, "CD", jlevel(s.cd_total, s.cd_passed, oom), oom);
+    put(lv, "IE", jlevel(s.ie_total, s.ie_passed, oom), oom);
+    put(o, "by_level", lv, oom);
+    return o;
+}
+
+static json_object *build_coverage(const run_report *r, int *oom)
+{
+    json_object *o = jobj(oom);
+    report_coverage cov;
+    if (ecrc_report_coverage_build(r, &cov)) {
+        *oom = 1;
+        return o;
+    }
+    for (size_t i = 0; o && i < cov.n; i++) {
+        const coverage_entry *e = &cov.entries[i];
+        json_object *eo = jobj(oom);
+        json_object *cases = jarr(oom);
+        for (size_t k = 0; k < e->ncases; k++) {
+            const case_report *c = &r->cases[e->cases[k]];
+            json_object *co = jobj(oom);
+            put(co, "id", jstr(c->id, oom), oom);
+            put(co, "status", jstr(ecrc_case_status_name(c->status), oom), oom);
+            push(cases, co, oom);
+        }
+        put(eo, "cases", cases, oom);
+        put(eo, "passed", jsize(e->count[ECRC_CASE_PASS], oom), oom);
+        put(eo, "failed", jsize(e->count[ECRC_CASE_FAIL], oom), oom);
+        put(eo, "errored", jsize(e->count[ECRC_CASE_ERROR], oom), oom);
+        put(eo, "skipped", jsize(e->count[ECRC_CASE_SKIP], oom), oom);
+        put(eo, "total", jsize(e->total, oom), oom);
+        /* The label is a key: sanitise it like any other string. */
+        char *red = ecrc_report_text_redact(e->label);
+        char *key = red ? ecrc_report_text_utf8(red) : NULL;
+        free(red);
+        if (key)
+            put(o, key, eo, oom);
+        else {
+            json_object_put(eo);
+            *oom = 1;
+        }
+        free(key);
+    }
+    ecrc_report_coverage_free(&cov);
+    return o;
+}
+
+static json_object *build_step(const step_report *s, int *oom)
+{
+    json_object *o = jobj(oom);
+    put(o, "name", jstr(s->name, oom), oom);
+    put(o, "operation", jstr(s->operation, oom), oom);
+    put(o, "level", jstr(s->level, oom), oom);
+    put(o, "passed", json_object_new_boolean(s->passed != 0), oom);
+    put(o, "request", jstr(s->request, oom), oom);
+    put(o, "response", jstr(s->response, oom), oom);
+    put(o, "diff", jstrv(s->diff, s->ndiff, oom), oom);
+    if (s->golden)
+        put(o, "golden", jstr(s->golden, oom), oom);
+    if (s->actual)
+        put(o, "actual", jstr(s->actual, oom), oom);
+    return o;
+}
+
+static json_object *build_case(const case_report *c, int *oom)
+{
+    json_object *o = jobj(oom);
+    put(o, "id", jstr(c->id, oom), oom);
+    put(o, "file", jstr(c->file, oom), oom);
+    put(o, "summary", jstr(c->summary, oom), oom);
+    put(o, "status", jstr(ecrc_case_status_name(c->status), oom), oom);
+    put(o, "reason", jstr(c->reason, oom), oom);
+    put(o, "covers", jstrv(c->covers, c->ncovers, oom), oom);
+    put(o, "level", jstr(c->level, oom), oom);
+    put(o, "duration_ms", jnum(c->duration_ms, 3, oom), oom);
+    json_object *diff = jarr(oom);
+    for (size_t i = 0; i < c->nsteps; i++)
+        for (size_t k = 0; k < c->steps[i].ndiff; k++)
+            push(diff, jstr(c->steps[i].diff[k], oom), oom);
+    put(o, "diff", diff, oom);
+    put(o, "baseline_expected", json_object_new_boolean(c->baseline_expected != 0), oom);
+    if (c->baseline_expected)
+        put(o, "baseline_reason", jstr(c->baseline_reason, oom), oom);
+    json_object *steps = jarr(oom);
+    for (size_t i = 0; i < c->nsteps; i++)
+        push(steps, build_step(&c->steps[i], oom), oom);
+    put(o, "steps", steps, oom);
+    return o;
+}
+
+json_object *ecrc_report_json_build(const run_report *r)
+{
+    int oom = 0;
+    json_object *root = jobj(&oom);
+    if (!root)
+        return NULL;
+
+    json_object *h = jobj(&oom);
+    put(h, "name", jstr("ecrconform", &oom), &oom);
+    put(h, "version", jstr(r->harness_version, &oom), &oom);
+    put(root, "harness", h, &oom);
+    json_object *t = jobj(&oom);
+    put(t, "name", jstr(r->target, &oom), &oom);
+    put(t, "endpoint", jstr(r->endpoint, &oom), &oom);
+    put(root, "target", t, &oom);
+    put(root, "started_at", jstr(r->started_at, &oom), &oom);
+    put(root, "duration_ms", jnum(r->duration_ms, 3, &oom), &oom);
+    put(root, "summary", build_summary(r, &oom), &oom);
+    put(root, "coverage", build_coverage(r, &oom), &oom);
+
+    json_object *skipped = jarr(&oom);
+    for (size_t i = 0; i < r->ncases; i++)
+        if (r->cases[i].status == ECRC_CASE_SKIP)
+            push(skipped, jid_reason(r->cases[i].id, r->cases[i].reason, &oom), &oom);
+    put(root, "skipped", skipped, &oom);
+
+    if (r->baseline_file) {
+        json_object *b = jobj(&oom);
+        put(b, "file", jstr(r->baseline_file, &oom), &oom);
+        json_object *exp = jarr(&oom);
+        for (size_t i = 0; i < r->ncases; i++)
+            if (r->cases[i].baseline_expected)
+                push(exp, jid_reason(r->cases[i].id, r->cases[i].baseline_reason, &oom), &oom);
+        put(b, "expected_failures", exp, &oom);
+        put(b, "fixed", jstrv(r->fixed, r->nfixed, &oom), &oom);
+        put(b, "regressions", jstrv(r->regressions, r->nregressions, &oom), &oom);
+        put(root, "baseline", b, &oom);
+    }
+
+    json_object *cases = jarr(&oom);
+    for (size_t i = 0; i < r->ncases; i++)
+        push(cases, build_case(&r->cases[i], &oom), &oom);
+    put(root, "cases", cases, &oom);
+
+    if (oom) {
+        json_object_put(root);
+        return NULL;
+    }
+    return root;
+}
+
+ecr_result ecrc_report_json_save(json_object *root, const char *path)
+{
+    int rc = json_object_to_file_ext(path, root,
+                                     JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                         JSON_C_TO_STRING_NOSLASHESCAPE);
+    return rc == 0 ? ECR_OK : ECR_EIO;
+}
+
+ecr_result ecrc_report_write_json(const run_report *r, const char *path)
+{
+    json_object *root = ecrc_report_json_build(r);
+    if (!root)
+        return ECR_ENOMEM;
+    ecr_result rc = ecrc_report_json_save(root, path);
+    json_object_put(root);
+    return rc;
+}
+
+/* ---- parsing ----------------------------------------------------------- */
+
+static json_object *member(json_object *o, const char *key, json_type type)
+{
+    json_object *v = NULL;
+    if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v) ||
+        !json_object_is_type(v, type))
+        return NULL;
+    return v;
+}
+
+/* A copy of the string member key, or NULL when absent or not a string.
+ * Sets *oom when the copy failed. */
+static char *dup_member(json_object *o, const char *key, int *oom)
+{
+    json_object *v = member(o, key, json_type_string);
+    if (!v)
+        return NULL;
+    char *s = strdup(json_object_get_string(v));
+    if (!s)
+        *oom = 1;
+    return s;
+}
+
+static double num_member(json_object *o, const char *key)
+{
+    json_object *v = member(o, key, json_type_double);
+    if (!v)
+        v = member(o, key, json_type_int);
+    double d = v ? json_object_get_double(v) : 0.0;
+    return isfinite(d) ? d : 0.0;
+}
+
+/* Copies the string elements of the array member key (others skipped). */
+static char **dup_strv(json_object *o, const char *key, size_t *n, int *oom)
+{
+    *n = 0;
+    json_object *a = member(o, key, json_type_array);
+    size_t len = a ? json_object_array_length(a) : 0;
+    if (!len)
+        return NULL;
+    char **v = calloc(len, sizeof *v);
+    if (!v) {
+        *oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < len; i++) {
+        json_object *e = json_object_array_get_idx(a, i);
+        if (!json_object_is_type(e, json_type_string))
+            continue;
+        v[*n] = strdup(json_object_get_string(e));
+        if (!v[*n]) {
+            *oom = 1;
+            break;
+        }
+        (*n)++;
+    }
+    return v;
+}
+
+static void parse_step(json_object *o, step_report *s, int *oom)
+{
+    s->name = dup_member(o, "name", oom);
+    s->operation = dup_member(o, "operation", oom);
+    s->level = dup_member(o, "level", oom);
+    json_object *p = member(o, "passed", json_type_boolean);
+    s->passed = p ? json_object_get_boolean(p) : 0;
+    s->diff = dup_strv(o, "diff", &s->ndiff, oom);
+    s->golden = dup_member(o, "golden", oom);
+    s->actual = dup_member(o, "actual", oom);
+}
+
+/* Returns NULL on success, else the static error text. */
+static const char *parse_case(json_object *o, case_report *c, int *oom)
+{
+    if (!json_object_is_type(o, json_type_object))
+        return "a case is not an object";
+    json_object *st = member(o, "status", json_type_string);
+    if (!member(o, "id", json_type_string))
+        return "a case has no string \"id\"";
+    if (!st || ecrc_case_status_parse(json_object_get_string(st), &c->status) != 0)
+        return "a case has no valid \"status\"";
+    c->id = dup_member(o, "id", oom);
+    c->file = dup_member(o, "file", oom);
+    c->summary = dup_member(o, "summary", oom);
+    c->reason = dup_member(o, "reason", oom);
+    c->covers = dup_strv(o, "covers", &c->ncovers, oom);
+    c->level = dup_member(o, "level", oom);
+    c->duration_ms = num_member(o, "duration_ms");
+    json_object *be = member(o, "baseline_expected", json_type_boolean);
+    c->baseline_expected = be ? json_object_get_boolean(be) : 0;
+    c->baseline_reason = dup_member(o, "baseline_reason", oom);
+
+    json_object *steps = member(o, "steps", json_type_array);
+    size_t n = steps ? json_object_array_length(steps) : 0;
+    if (n) {
+        c->steps = calloc(n, sizeof *c->steps);
+        if (!c->steps) {
+            *oom = 1;
+            return NULL;
+        }
+        for (size_t i = 0; i < n; i++) {
+            json_object *so = json_object_array_get_idx(steps, i);
+            if (json_object_is_type(so, json_type_object))
+                parse_step(so, &c->steps[c->nsteps++], oom);
+        }
+    }
+    return NULL;
+}
+
+run_report *ecrc_report_json_parse(json_object *root, const char **err)
+{
+    const char *dummy;
+    if (!err)
+        err = &dummy;
+    *err = NULL;
+    if (!json_object_is_type(root, json_type_object)) {
+        *err = "not a report (the top level is not an object)";
+        return NULL;
+    }
+    json_object *h = member(root, "harness", json_type_object);
+    json_object *name = member(h, "name", json_type_string);
+    if (!name || strcmp(json_object_get_string(name), "ecrconform") != 0) {
+        *err = "not an ecrconform report (harness.name is not \"ecrconform\")";
+        return NULL;
+    }
+    json_object *cases = member(root, "cases", json_type_array);
+    if (!cases) {
+        *err = "not a report (no \"cases\" array)";
+        return NULL;
+    }
+
+    int oom = 0;
+    run_report *r = calloc(1, sizeof *r);
+    if (!r) {
+        *err = "out of memory";
+        return NULL;
+    }
+    json_object *t = member(root, "target", json_type_object);
+    r->harness_version = dup_member(h, "version", &oom);
+    r->target = dup_member(t, "name", &oom);
+    r->endpoint = dup_member(t, "endpoint", &oom);
+    r->started_at = dup_member(root, "started_at", &oom);
+    r->duration_ms = num_member(root, "duration_ms");
+
+    json_object *b = member(root, "baseline", json_type_object);
+    if (b) {
+        r->baseline_file = dup_member(b, "file", &oom);
+        if (!r->baseline_file && !oom)
+            r->baseline_file = strdup("");
+        if (!r->baseline_file)
+            oom = 1;
+        r->fixed = dup_strv(b, "fixed", &r->nfixed, &oom);
+        r->regressions = dup_strv(b, "regressions", &r->nregressions, &oom);
+    }
+
+    size_t n = json_object_array_length(cases);
+    if (n) {
+        r->cases = calloc(n, sizeof *r->cases);
+        if (!r->cases)
+            oom = 1;
+        else
+            r->ncases = n;
+    }
+    for (size_t i = 0; !oom && i < r->ncases; i++) {
+        const char *e = parse_case(json_object_array_get_idx(cases, i), &r->cases[i], &oom);
+        if (e) {
+            *err = e;
+            ecrc_report_free(r);
+            return NULL;
+        }
+    }
+    if (oom) {
+        *err = "out of memory";
+        ecrc_report_free(r);
+        return NULL;
+    }
+    return r;
+}

@@ -1,0 +1,509 @@
+#include "compare.h"
+
+#include <regex.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecr/buf.h"
+
+/* Values in a diff are for people: a whole ListImages page would drown the
+ * report, so each side is cut to about this many bytes. */
+#define RENDER_MAX 300
+
+/* $set matching builds an expected x actual table of pairwise comparisons.
+ * ECR pages hold at most 1000 items, so this bounds the work (10^6 pairs) for
+ * every real response; larger sets are reported instead of compared. */
+#define SET_MAX 1000
+
+/* Paths grow one segment per nesting level; json-c limits nesting, this
+ * limits pathological keys. */
+#define PATH_MAX_LEN 65536
+
+#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+void ecrc_diff_init(diff_list *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+void ecrc_diff_add(diff_list *d, const char *path, const char *expected, const char *actual)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        diff_item *p = realloc(d->items, cap * sizeof *p);
+        if (!p)
+            return;
+        d->items = p;
+        d->cap = cap;
+    }
+    diff_item *it = &d->items[d->n];
+    it->path = strdup(path ? path : "");
+    it->expected = strdup(expected ? expected : "");
+    it->actual = strdup(actual ? actual : "");
+    if (!it->path || !it->expected || !it->actual) {
+        free(it->path);
+        free(it->expected);
+        free(it->actual);
+        return;
+    }
+    d->n++;
+}
+
+void ecrc_diff_free(diff_list *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->items[i].path);
+        free(d->items[i].expected);
+        free(d->items[i].actual);
+    }
+    free(d->items);
+    memset(d, 0, sizeof *d);
+}
+
+/* ---- rendering ---------------------------------------------------------- */
+
+/* Compact JSON text of j (json-c's NULL is JSON null), or "(absent)". */
+static char *render(json_object *j, int present)
+{
+    if (!present)
+        return strdup("(absent)");
+    const char *s = json_object_to_json_string_ext(j, JSON_FLAGS);
+    size_t n = strlen(s);
+    if (n <= RENDER_MAX)
+        return strdup(s);
+    n = RENDER_MAX;
+    /* Do not cut a UTF-8 sequence in half. */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    char *out = malloc(n + 4);
+    if (!out)
+        return NULL;
+    memcpy(out, s, n);
+    memcpy(out + n, "...", 4);
+    return out;
+}
+
+static int is_identifier(const char *k)
+{
+    if (!((*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') || *k == '_'))
+        return 0;
+    for (k++; *k; k++)
+        if (!((*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') ||
+              *k == '_'))
+            return 0;
+    return 1;
+}
+
+/* base + ".key", or base + "[\"key\"]" when key is not an identifier. NULL
+ * on allocation failure (callers then reuse base). */
+static char *path_key(const char *base, const char *key)
+{
+    buf b;
+    ecr_buf_init(&b, PATH_MAX_LEN);
+    ecr_result rc = ecr_buf_puts(&b, base);
+    if (rc == ECR_OK && is_identifier(key)) {
+        rc = ecr_buf_printf(&b, ".%s", key);
+    } else if (rc == ECR_OK) {
+        json_object *s = json_object_new_string(key);
+        rc = s ? ecr_buf_printf(&b, "[%s]", json_object_to_json_string_ext(s, JSON_FLAGS))
+               : ECR_ENOMEM;
+        json_object_put(s);
+    }
+    if (rc != ECR_OK) {
+        ecr_buf_free(&b);
+        return NULL;
+    }
+    return ecr_buf_steal(&b);
+}
+
+static char *path_suffix(const char *base, const char *suffix)
+{
+    buf b;
+    ecr_buf_init(&b, PATH_MAX_LEN);
+    if (ecr_buf_puts(&b, base) != ECR_OK || ecr_buf_puts(&b, suffix) != ECR_OK) {
+        ecr_buf_free(&b);
+        return NULL;
+    }
+    return ecr_buf_steal(&b);
+}
+
+static char *path_index(const char *base, size_t i)
+{
+    buf b;
+    ecr_buf_init(&b, PATH_MAX_LEN);
+    if (ecr_buf_puts(&b, base) != ECR_OK || ecr_buf_printf(&b, "[%zu]", i) != ECR_OK) {
+        ecr_buf_free(&b);
+        return NULL;
+    }
+    return ecr_buf_steal(&b);
+}
+
+/* ---- reporting ---------------------------------------------------------- */
+
+/* Every report returns 1 (one difference). With out == NULL the comparison is
+ * quiet: it only needs to know whether anything differs, and stops early. */
+static size_t report(diff_list *out, const char *path, const char *expected, const char *actual)
+{
+    if (out)
+        ecrc_diff_add(out, path, expected, actual);
+    return 1;
+}
+
+static size_t report_values(diff_list *out, const char *path, json_object *exp, int exp_present,
+                            json_object *act, int act_present)
+{
+    if (!out)
+        return 1;
+    char *e = render(exp, exp_present);
+    char *a = render(act, act_present);
+    ecrc_diff_add(out, path, e ? e : "(out of memory)", a ? a : "(out of memory)");
+    free(e);
+    free(a);
+    return 1;
+}
+
+static size_t report_expected_text(diff_list *out, const char *path, const char *expected,
+                                   json_object *act, int act_present)
+{
+    if (!out)
+        return 1;
+    char *a = render(act, act_present);
+    ecrc_diff_add(out, path, expected, a ? a : "(out of memory)");
+    free(a);
+    return 1;
+}
+
+/* ---- matchers ----------------------------------------------------------- */
+
+typedef enum matcher {
+    M_NONE = 0,
+    M_ANY,
+    M_ABSENT,
+    M_REGEX,
+    M_TYPE,
+    M_SET,
+    M_PARTIAL,
+    M_INVALID
+} matcher;
+
+/* Classifies exp: a plain value, a well-formed matcher (its argument in *arg),
+ * or an object that uses "$" keys wrongly. */
+static matcher classify(json_object *exp, json_object **arg)
+{
+    *arg = NULL;
+    if (json_object_get_type(exp) != json_type_object)
+        return M_NONE;
+    int dollar = 0;
+    json_object_object_foreach (exp, key, val) {
+        if (key[0] == '$') {
+            dollar = 1;
+            *arg = val;
+        }
+    }
+    if (!dollar)
+        return M_NONE;
+    if (json_object_object_length(exp) != 1)
+        return M_INVALID;
+    json_object *a = *arg;
+    json_type t = json_object_get_type(a);
+    if (json_object_object_get_ex(exp, "$any", NULL))
+        return t == json_type_boolean && json_object_get_boolean(a) ? M_ANY : M_INVALID;
+    if (json_object_object_get_ex(exp, "$absent", NULL))
+        return t == json_type_boolean && json_object_get_boolean(a) ? M_ABSENT : M_INVALID;
+    if (json_object_object_get_ex(exp, "$regex", NULL))
+        return t == json_type_string ? M_REGEX : M_INVALID;
+    if (json_object_object_get_ex(exp, "$type", NULL))
+        return t == json_type_string ? M_TYPE : M_INVALID;
+    if (json_object_object_get_ex(exp, "$set", NULL))
+        return t == json_type_array ? M_SET : M_INVALID;
+    if (json_object_object_get_ex(exp, "$partial", NULL))
+        return t == json_type_object ? M_PARTIAL : M_INVALID;
+    return M_INVALID;
+}
+
+static const char *type_name(json_object *j)
+{
+    switch (json_object_get_type(j)) {
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return "boolean";
+    case json_type_int:
+    case json_type_double:
+        return "number";
+    case json_type_string:
+        return "string";
+    case json_type_object:
+        return "object";
+    case json_type_array:
+        return "array";
+    }
+    return "?";
+}
+
+static int scalar_equal(json_object *exp, json_object *act)
+{
+    json_type te = json_object_get_type(exp), ta = json_object_get_type(act);
+    switch (te) {
+    case json_type_null:
+        return ta == json_type_null;
+    case json_type_boolean:
+        return ta == json_type_boolean &&
+               !json_object_get_boolean(exp) == !json_object_get_boolean(act);
+    case json_type_string:
+        return ta == json_type_string &&
+               json_object_get_string_len(exp) == json_object_get_string_len(act) &&
+               memcmp(json_object_get_string(exp), json_object_get_string(act),
+                      (size_t)json_object_get_string_len(exp)) == 0;
+    case json_type_int:
+    case json_type_double:
+        if (ta != json_type_int && ta != json_type_double)
+            return 0;
+        if (te == json_type_int && ta == json_type_int)
+            /* json-c keeps integers as int64 or uint64: the pair of readings
+             * identifies the value exactly on both ranges. */
+            return json_object_get_int64(exp) == json_object_get_int64(act) &&
+                   json_object_get_uint64(exp) == json_object_get_uint64(act);
+        return json_object_get_double(exp) == json_object_get_double(act);
+    default:
+        return 0;
+    }
+}
+
+static size_t cmp(json_object *exp, json_object *act, int act_present, const char *path,
+                  diff_list *out);
+
+/* Compares the members of exp with those of act; with strict, members of act
+ * not in exp are differences too. */
+static size_t cmp_members(json_object *exp, json_object *act, int strict, const char *path,
+                          diff_list *out)
+{
+    size_t n = 0;
+    json_object_object_foreach (exp, key, val) {
+        json_object *a = NULL;
+        int present = json_object_object_get_ex(act, key, &a);
+        char *p = path_key(path, key);
+        n += cmp(val, a, present, p ? p : path, out);
+        free(p);
+        if (n && !out)
+            return n;
+    }
+    if (!strict)
+        return n;
+    json_object_object_foreach (act, akey, aval) {
+        if (json_object_object_get_ex(exp, akey, NULL))
+            continue;
+        char *p = path_key(path, akey);
+        n += report_values(out, p ? p : path, NULL, 0, aval, 1);
+        free(p);
+        if (!out)
+            return n;
+    }
+    return n;
+}
+
+static size_t cmp_arrays(json_object *exp, json_object *act, const char *path, diff_list *out)
+{
+    size_t ne = json_object_array_length(exp), na = json_object_array_length(act);
+    size_t n = 0;
+    if (ne != na) {
+        if (!out)
+            return 1;
+        char e[64], a[64];
+        snprintf(e, sizeof e, "an array of %zu elements", ne);
+        snprintf(a, sizeof a, "an array of %zu elements", na);
+        n += report(out, path, e, a);
+    }
+    size_t max = ne > na ? ne : na;
+    for (size_t i = 0; i < max; i++) {
+        char *p = path_index(path, i);
+        const char *use = p ? p : path;
+        if (i >= ne)
+            n += report_values(out, use, NULL, 0, json_object_array_get_idx(act, i), 1);
+        else
+            n += cmp(json_object_array_get_idx(exp, i), json_object_array_get_idx(act, i), i < na,
+                     use, out);
+        free(p);
+        if (n && !out)
+            return n;
+    }
+    return n;
+}
+
+/* Kuhn's augmenting path from expected element i; match[j] is the expected
+ * element holding actual element j, or -1. Depth is bounded by ne. */
+static int augment(size_t i, const unsigned char *ok, size_t na, long *match, unsigned char *seen)
+{
+    /* A free partner first: with many interchangeable elements ($any, or
+     * equal literals) this keeps the search linear instead of re-routing
+     * every earlier pair. */
+    for (size_t j = 0; j < na; j++) {
+        if (ok[i * na + j] && match[j] < 0) {
+            match[j] = (long)i;
+            return 1;
+        }
+    }
+    for (size_t j = 0; j < na; j++) {
+        if (!ok[i * na + j] || seen[j])
+            continue;
+        seen[j] = 1;
+        if (match[j] < 0 || augment((size_t)match[j], ok, na, match, seen)) {
+            match[j] = (long)i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A multiset comparison. Elements may be matchers whose matches overlap
+ * ({"$any": true} next to a literal), so a greedy pairing could miss a
+ * perfect one: a maximum bipartite matching finds it whenever it exists. */
+static size_t cmp_set(json_object *set, json_object *act, const char *path, diff_list *out)
+{
+    size_t ne = json_object_array_length(set), na = json_object_array_length(act);
+    if (!out && ne != na)
+        return 1; /* a matching is one-to-one */
+    if (ne > SET_MAX || na > SET_MAX) {
+        char e[96], a[64];
+        snprintf(e, sizeof e, "a $set comparison of at most %d elements (expected has %zu)",
+                 SET_MAX, ne);
+        snprintf(a, sizeof a, "an array of %zu elements", na);
+        return report(out, path, e, a);
+    }
+    unsigned char *ok = calloc(ne * na + 1, 1);
+    long *match = malloc((na + 1) * sizeof *match);
+    unsigned char *seen = malloc(na + 1);
+    unsigned char *used = calloc(ne + 1, 1);
+    size_t n = 0;
+    if (!ok || !match || !seen || !used) {
+        n = report(out, path, "(out of memory comparing a $set)", "");
+        goto done;
+    }
+    for (size_t i = 0; i < ne; i++)
+        for (size_t j = 0; j < na; j++)
+            ok[i * na + j] = cmp(json_object_array_get_idx(set, i),
+                                 json_object_array_get_idx(act, j), 1, path, NULL) == 0;
+    for (size_t j = 0; j < na; j++)
+        match[j] = -1;
+    for (size_t i = 0; i < ne; i++) {
+        memset(seen, 0, na + 1);
+        augment(i, ok, na, match, seen);
+    }
+    for (size_t j = 0; j < na; j++)
+        if (match[j] >= 0)
+            used[match[j]] = 1;
+
+    char *miss = path_suffix(path, "{missing}");
+    char *unexp = path_suffix(path, "{unexpected}");
+    for (size_t i = 0; i < ne && (out || !n); i++)
+        if (!used[i])
+            n += report_values(out, miss ? miss : path, json_object_array_get_idx(set, i), 1, NULL,
+                               0);
+    for (size_t j = 0; j < na && (out || !n); j++)
+        if (match[j] < 0)
+            n += report_values(out, unexp ? unexp : path, NULL, 0,
+                               json_object_array_get_idx(act, j), 1);
+    free(miss);
+    free(unexp);
+done:
+    free(ok);
+    free(match);
+    free(seen);
+    free(used);
+    return n;
+}
+
+static size_t cmp_regex(json_object *exp, const char *re, json_object *act, const char *path,
+                        diff_list *out)
+{
+    if (json_object_get_type(act) != json_type_string)
+        return report_values(out, path, exp, 1, act, 1);
+    regex_t rx;
+    int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+        char err[128], msg[256];
+        regerror(rc, &rx, err, sizeof err);
+        snprintf(msg, sizeof msg, "a valid $regex (%s)", err);
+        return report_expected_text(out, path, msg, act, 1);
+    }
+    int m = regexec(&rx, json_object_get_string(act), 0, NULL, 0);
+    regfree(&rx);
+    return m == 0 ? 0 : report_values(out, path, exp, 1, act, 1);
+}
+
+static size_t cmp(json_object *exp, json_object *act, int act_present, const char *path,
+                  diff_list *out)
+{
+    json_object *arg;
+    matcher m = classify(exp, &arg);
+    if (m == M_INVALID) {
+        char *e = render(exp, 1);
+        char msg[RENDER_MAX + 64];
+        snprintf(msg, sizeof msg, "a valid matcher (not %s)", e ? e : "?");
+        free(e);
+        return report_expected_text(out, path, msg, act, act_present);
+    }
+    if (m == M_ANY)
+        return act_present ? 0 : report_values(out, path, exp, 1, act, 0);
+    if (m == M_ABSENT)
+        return act_present ? report_values(out, path, NULL, 0, act, 1) : 0;
+    if (!act_present)
+        return report_values(out, path, exp, 1, act, 0);
+
+    switch (m) {
+    case M_REGEX:
+        return cmp_regex(exp, json_object_get_string(arg), act, path, out);
+    case M_TYPE: {
+        const char *want = json_object_get_string(arg);
+        static const char *const known[] = {"string", "number", "boolean",
+                                            "object", "array",  "null"};
+        int valid = 0;
+        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+            valid |= strcmp(want, known[i]) == 0;
+        if (!valid) {
+            char msg[RENDER_MAX];
+            snprintf(msg, sizeof msg, "a valid $type (not \"%.100s\")", want);
+            return report_expected_text(out, path, msg, act, 1);
+        }
+        return strcmp(want, type_name(act)) == 0 ? 0 : report_values(out, path, exp, 1, act, 1);
+    }
+    case M_SET:
+        if (json_object_get_type(act) != json_type_array)
+            return report_values(out, path, exp, 1, act, 1);
+        return cmp_set(arg, act, path, out);
+    case M_PARTIAL:
+        if (json_object_get_type(act) != json_type_object)
+            return report_values(out, path, exp, 1, act, 1);
+        return cmp_members(arg, act, 0, path, out);
+    default:
+        break;
+    }
+
+    switch (json_object_get_type(exp)) {
+    case json_type_object:
+        if (json_object_get_type(act) != json_type_object)
+            return report_values(out, path, exp, 1, act, 1);
+        return cmp_members(exp, act, 1, path, out);
+    case json_type_array:
+        if (json_object_get_type(act) != json_type_array)
+            return report_values(out, path, exp, 1, act, 1);
+        return cmp_arrays(exp, act, path, out);
+    default:
+        return scalar_equal(exp, act) ? 0 : report_values(out, path, exp, 1, act, 1);
+    }
+}
+
+size_t ecrc_compare_json(json_object *expected, json_object *actual, const char *path,
+                         diff_list *out)
+{
+    return cmp(expected, actual, actual != NULL, path ? path : "$", out);
+}
+
+int ecrc_compare_matches(json_object *expected, json_object *actual)
+{
+    return ecrc_compare_json(expected, actual, "$", NULL) == 0;
+}

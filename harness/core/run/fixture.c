@@ -1,0 +1,282 @@
+#include "fixture.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *ecrc_fixture_repo_name(const char *run_id, const char *case_id, const char *name, int length,
+                             char *out, size_t outsz)
+{
+    int n = snprintf(out, outsz, "ecrc-%s/%s/%s", run_id, case_id, name);
+    if (n < 0 || (size_t)n >= outsz || length <= 0 || n >= length || (size_t)length >= outsz)
+        return out;
+    /* Pad so the name still matches ECR's pattern: "-x...x", or a single 'x'
+     * when only one character is missing ("name-" would be invalid). */
+    size_t pos = (size_t)n, want = (size_t)length;
+    if (want - pos >= 2)
+        out[pos++] = '-';
+    while (pos < want)
+        out[pos++] = 'x';
+    out[pos] = '\0';
+    return out;
+}
+
+#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+void ecrc_fixture_init(fixture *fx, const case_def *c, const char *run_id, const target_info *t)
+{
+    memset(fx, 0, sizeof *fx);
+    fx->c = c;
+    fx->t = t;
+    snprintf(fx->run_id, sizeof fx->run_id, "%s", run_id);
+}
+
+static size_t image_count(const case_def *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->nrepos; i++)
+        n += c->repos[i].nimages;
+    return n;
+}
+
+ecr_result ecrc_fixture_vars(fixture *fx, vars *v, char *err, size_t errsz)
+{
+    const case_def *c = fx->c;
+    size_t nimg = image_count(c);
+    fx->names = calloc(c->nrepos ? c->nrepos : 1, sizeof *fx->names);
+    fx->digests = calloc(nimg ? nimg : 1, sizeof *fx->digests);
+    if (!fx->names || !fx->digests) {
+        snprintf(err, errsz, "out of memory");
+        return ECR_ENOMEM;
+    }
+    char key[400];
+    size_t k = 0;
+    for (size_t i = 0; i < c->nrepos; i++) {
+        const case_repo *r = &c->repos[i];
+        ecrc_fixture_repo_name(fx->run_id, c->id, r->name, r->length, fx->names[i],
+                               FIXTURE_NAME_MAX);
+        if (r->length > 0 && strlen(fx->names[i]) != (size_t)r->length) {
+            snprintf(err, errsz,
+                     "repository '%s': cannot make a name of length %d (the run prefix "
+                     "alone is %zu characters)",
+                     r->name, r->length, strlen(fx->names[i]));
+            return ECR_EINVAL;
+        }
+        snprintf(key, sizeof key, "repo:%s", r->name);
+        if (ecrc_vars_set(v, key, fx->names[i]))
+            return ECR_ENOMEM;
+        for (size_t j = 0; j < r->nimages; j++, k++) {
+            const case_image *im = &r->images[j];
+            if (ecr_digest_sha256(im->manifest, im->manifest_len, fx->digests[k])) {
+                snprintf(err, errsz, "image '%s': cannot hash the manifest", im->id);
+                return ECR_ECRYPTO;
+            }
+            snprintf(key, sizeof key, "digest:%s", im->id);
+            if (ecrc_vars_set(v, key, fx->digests[k]))
+                return ECR_ENOMEM;
+        }
+    }
+    if (ecrc_vars_set(v, "account", fx->t->account) || ecrc_vars_set(v, "region", fx->t->region))
+        return ECR_ENOMEM;
+    return ECR_OK;
+}
+
+/* Sends one fixture request; any answer but 200 is a fixture failure. On
+ * success *body_out (when non-NULL) receives the parsed body (caller puts). */
+static ecr_result call_ok(aws_client *cl, const char *op, json_object *in, const char *what,
+                          json_object **body_out, char *err, size_t errsz)
+{
+    const char *text = json_object_to_json_string_ext(in, JSON_FLAGS);
+    aws_request req = {.operation = op, .body = text, .body_len = strlen(text)};
+    aws_response r;
+    ecr_result rc = ecrc_aws_client_call(cl, &req, &r);
+    if (rc) {
+        snprintf(err, errsz, "%s %s: %s: %s", op, what, ecr_strerror(rc), r.transport_error);
+    } else if (r.status != 200) {
+        snprintf(err, errsz, "%s %s: HTTP %ld %s: %.300s", op, what, r.status, r.error_type,
+                 r.error_message ? r.error_message : (r.body ? r.body : ""));
+        rc = ECR_EINVAL;
+    } else if (body_out) {
+        *body_out = r.body ? json_tokener_parse(r.body) : NULL;
+    }
+    ecrc_aws_response_free(&r);
+    return rc;
+}
+
+static const char *manifest_media_type(const case_image *im, json_object **holder)
+{
+    if (im->media_type)
+        return im->media_type;
+    json_object *m = json_tokener_parse(im->manifest), *mt = NULL;
+    *holder = m;
+    if (m && json_object_object_get_ex(m, "mediaType", &mt) &&
+        json_object_is_type(mt, json_type_string))
+        return json_object_get_string(mt);
+    return NULL;
+}
+
+static ecr_result put_image(fixture *fx, aws_client *cl, size_t repo, const case_image *im,
+                            const char *digest, const char *tag, char *err, size_t errsz)
+{
+    json_object *holder = NULL;
+    json_object *in = json_object_new_object();
+    json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[repo]));
+    json_object_object_add(in, "imageManifest",
+                           json_object_new_string_len(im->manifest, (int)im->manifest_len));
+    const char *mt = manifest_media_type(im, &holder);
+    if (mt)
+        json_object_object_add(in, "imageManifestMediaType", json_object_new_string(mt));
+    json_object_object_add(in, "imageDigest", json_object_new_string(digest));
+    if (tag)
+        json_object_object_add(in, "imageTag", json_object_new_string(tag));
+    json_object_put(holder);
+
+    char what[512];
+    snprintf(what, sizeof what, "image '%s'%s%s%s in '%s'", im->id, tag ? " tag '" : "",
+             tag ? tag : "", tag ? "'" : "", fx->c->repos[repo].name);
+    json_object *out = NULL;
+    ecr_result rc = call_ok(cl, "PutImage", in, what, &out, err, errsz);
+    json_object_put(in);
+    if (rc)
+        return rc;
+    /* The digest the target computed must be the sha256 of the bytes sent;
+     * an answer without one is not a successful push either. */
+    json_object *image = NULL, *id = NULL, *d = NULL;
+    if (!out || !json_object_object_get_ex(out, "image", &image) ||
+        !json_object_object_get_ex(image, "imageId", &id) ||
+        !json_object_object_get_ex(id, "imageDigest", &d) ||
+        !json_object_is_type(d, json_type_string)) {
+        snprintf(err, errsz, "PutImage %s: HTTP 200 without image.imageId.imageDigest in the body",
+                 what);
+        rc = ECR_EINVAL;
+    } else if (strcmp(json_object_get_string(d), digest)) {
+        snprintf(err, errsz,
+                 "PutImage %s: the target reports digest %.100s, expected %s (sha256 of the "
+                 "manifest bytes)",
+                 what, json_object_get_string(d), digest);
+        rc = ECR_EINVAL;
+    }
+    json_object_put(out);
+    return rc;
+}
+
+static ecr_result set_faults(fixture *fx, aws_client *cl, char *err, size_t errsz)
+{
+    const case_def *c = fx->c;
+    for (size_t i = 0; i < c->nfaults; i++) {
+        const case_fault *f = &c->faults[i];
+        json_object *in = json_object_new_object();
+        json_object_object_add(in, "fault", json_object_new_string(f->kind));
+        const char *digest = NULL;
+        size_t k = 0;
+        for (size_t r = 0; r < c->nrepos; r++) {
+            if (!strcmp(c->repos[r].name, f->repository))
+                json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[r]));
+            for (size_t j = 0; j < c->repos[r].nimages; j++, k++)
+                if (f->image && !strcmp(c->repos[r].images[j].id, f->image))
+                    digest = fx->digests[k];
+        }
+        if (digest)
+            json_object_object_add(in, "imageDigest", json_object_new_string(digest));
+        if (f->operation)
+            json_object_object_add(in, "operation", json_object_new_string(f->operation));
+        fx->faults_set = 1;
+        char e[700];
+        ecr_result rc =
+            ecrc_target_set_fault(cl, json_object_to_json_string_ext(in, JSON_FLAGS), e, sizeof e);
+        json_object_put(in);
+        if (rc) {
+            snprintf(err, errsz, "fault %s on '%s': %s", f->kind, f->repository, e);
+            return rc;
+        }
+    }
+    return ECR_OK;
+}
+
+ecr_result ecrc_fixture_build(fixture *fx, aws_client *cl, char *err, size_t errsz)
+{
+    const case_def *c = fx->c;
+    size_t k = 0;
+    for (size_t i = 0; i < c->nrepos; i++) {
+        const case_repo *r = &c->repos[i];
+        if (!r->create) {
+            k += r->nimages;
+            continue;
+        }
+        json_object *in = json_object_new_object();
+        json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[i]));
+        char what[320];
+        snprintf(what, sizeof what, "'%s'", r->name);
+        ecr_result rc = call_ok(cl, "CreateRepository", in, what, NULL, err, errsz);
+        json_object_put(in);
+        if (rc)
+            return rc;
+        for (size_t j = 0; j < r->nimages; j++, k++) {
+            const case_image *im = &r->images[j];
+            if (!im->ntags) {
+                rc = put_image(fx, cl, i, im, fx->digests[k], NULL, err, errsz);
+                if (rc)
+                    return rc;
+            }
+            for (size_t t = 0; t < im->ntags; t++) {
+                rc = put_image(fx, cl, i, im, fx->digests[k], im->tags[t], err, errsz);
+                if (rc)
+                    return rc;
+            }
+        }
+    }
+    return set_faults(fx, cl, err, errsz);
+}
+
+ecr_result ecrc_fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t errsz)
+{
+    ecr_result first = ECR_OK;
+    const case_def *c = fx->c;
+    if (!fx->names)
+        return ECR_OK;
+    for (size_t i = 0; fx->faults_set && i < c->nrepos; i++) {
+        char e[700];
+        ecr_result rc = ecrc_target_clear_faults(cl, fx->names[i], e, sizeof e);
+        if (rc && !first) {
+            first = rc;
+            snprintf(err, errsz, "%s", e);
+        }
+    }
+    /* Every repository the case may have created, including one a step
+     * created itself: deleting one that does not exist is fine. */
+    for (size_t i = 0; i < c->nrepos; i++) {
+        json_object *in = json_object_new_object();
+        json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[i]));
+        json_object_object_add(in, "force", json_object_new_boolean(1));
+        const char *text = json_object_to_json_string_ext(in, JSON_FLAGS);
+        aws_request req = {.operation = "DeleteRepository", .body = text, .body_len = strlen(text)};
+        aws_response r;
+        ecr_result rc = ecrc_aws_client_call(cl, &req, &r);
+        /* RepositoryNotFound is fine: never created, or a step deleted it. */
+        if (!rc && r.status != 200 && strcmp(r.error_type, "RepositoryNotFoundException")) {
+            rc = ECR_EINVAL;
+            if (!first)
+                snprintf(err, errsz, "DeleteRepository '%s': HTTP %ld %s", c->repos[i].name,
+                         r.status, r.error_type);
+        } else if (rc && !first) {
+            snprintf(err, errsz, "DeleteRepository '%s': %s %s", c->repos[i].name, ecr_strerror(rc),
+                     r.transport_error);
+        }
+        if (rc && !first)
+            first = rc;
+        ecrc_aws_response_free(&r);
+        json_object_put(in);
+    }
+    return first;
+}
+
+void ecrc_fixture_free(fixture *fx)
+{
+    if (!fx)
+        return;
+    free(fx->names);
+    free(fx->digests);
+    fx->names = NULL;
+    fx->digests = NULL;
+}

@@ -1,0 +1,60 @@
+/* fixture.h: a case's fixture on the target, built through the public ECR
+ * API and always torn down.
+ *
+ * Set-up must work on emulators that differ from ECR, so every PutImage
+ * passes imageDigest and every fixture step is checked; a misbehaving
+ * fixture step makes the case `error` (the operation under test was never
+ * reached), naming the step.
+ */
+#ifndef ECR_FIXTURE_H
+#define ECR_FIXTURE_H
+
+#include <stddef.h>
+#include "awsclient.h"
+#include "casefile.h"
+#include "ecr/digest.h"
+#include "target.h"
+#include "vars.h"
+
+#define FIXTURE_NAME_MAX 300
+
+typedef struct fixture {
+    const case_def *c;
+    const target_info *t;
+    char run_id[16];
+    char (*names)[FIXTURE_NAME_MAX];  /* per repository: its run-unique name */
+    char (*digests)[DIGEST_STR_SIZE]; /* per image, repositories' images in order */
+    int faults_set;                   /* 1 once any fault was sent */
+} fixture;
+
+/* Prepares fx for case c (borrowed, as are t and run_id's content is
+ * copied). Allocation failure shows up in ecrc_fixture_vars. Cannot fail. */
+void ecrc_fixture_init(fixture *fx, const case_def *c, const char *run_id, const target_info *t);
+
+/* Computes names and digests and sets every variable of the case in v.
+ * Returns ECR_OK, or an error with a message in err. */
+ecr_result ecrc_fixture_vars(fixture *fx, vars *v, char *err, size_t errsz);
+
+/* Creates the repositories, pushes the images (one PutImage per tag, with
+ * imageDigest) and sets the faults. Stops at the first failing step and
+ * returns ECR_EINVAL (or the transport error) with "<Operation> <what>: ..."
+ * in err. ecrc_fixture_teardown cleans up whatever was created. */
+ecr_result ecrc_fixture_build(fixture *fx, aws_client *cl, char *err, size_t errsz);
+
+/* Clears faults and force-deletes every repository the case could have
+ * created, whatever happened before. Returns ECR_OK, or the first failure with
+ * a message in err (it still tries every repository). */
+ecr_result ecrc_fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t errsz);
+
+/* Frees what fx owns; fx may be NULL. */
+void ecrc_fixture_free(fixture *fx);
+
+/* The run-unique repository name for fixture repository `name` of case
+ * `case_id` in run `run_id`: "ecrc-<run_id>/<case_id>/<name>", padded with
+ * "-" then 'x' characters to exactly `length` when length > 0 (a length too
+ * short to hold the prefix yields the prefix unpadded). Writes into out
+ * (size outsz) and returns out. */
+char *ecrc_fixture_repo_name(const char *run_id, const char *case_id, const char *name, int length,
+                             char *out, size_t outsz);
+
+#endif

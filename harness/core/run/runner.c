@@ -1,0 +1,669 @@
+#define _GNU_SOURCE /* nftw's FTW_DEPTH/FTW_PHYS */
+#include "runner.h"
+#include "ecr/protocol.h"
+
+#include <ftw.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ecr/buf.h"
+#include "compare.h"
+#include "ecr/digest.h"
+#include "fixture.h"
+#include "report_json.h"
+#include "report_text.h"
+#include "vars.h"
+
+/* Shared by the worker threads; `mu` guards next, done and the output. */
+typedef struct run_ctx {
+    const runner_options *opt;
+    const run_entry *entries;
+    size_t n;
+    run_report *rep;
+    char run_id[16];
+    pthread_mutex_t mu;
+    size_t next, done;
+    size_t counts[4]; /* by case_status */
+} run_ctx;
+
+#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static char *xstrdup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static char *fmt_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt_alloc(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *p = malloc((size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* Peer bytes made safe for a terminal and for reports: valid UTF-8 (via
+ * ecrc_report_text_utf8), control characters other than newline and tab shown as
+ * '?', so a hostile target cannot drive the user's terminal. Takes ownership
+ * of s; returns a new string (NULL only when s is NULL or memory runs out). */
+static char *sanitize(char *s)
+{
+    if (!s)
+        return NULL;
+    char *u = ecrc_report_text_utf8(s);
+    free(s);
+    for (unsigned char *p = (unsigned char *)u; p && *p; p++)
+        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+            *p = '?';
+    return u;
+}
+
+/* Sets or extends a case's reason ("first; second"): a later problem never
+ * hides (or leaks) an earlier one. Takes ownership of add. */
+static void add_reason(case_report *cr, char *add)
+{
+    if (!add)
+        return;
+    if (!cr->reason) {
+        cr->reason = add;
+        return;
+    }
+    char *both = fmt_alloc("%s; %s", cr->reason, add);
+    free(add);
+    if (both) {
+        free(cr->reason);
+        cr->reason = both;
+    }
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* mkdir -p for the directory part of path. Failure shows up when the file
+ * is opened, so it is not reported here. */
+static void make_parent_dirs(const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0755) && errno != EEXIST)
+            return;
+        *p = '/';
+    }
+}
+
+static int is_secret_header(const char *name)
+{
+    return !strcasecmp(name, "authorization") || !strcasecmp(name, "x-amz-security-token");
+}
+
+/* Request as recorded in reports. The Authorization header is built inside
+ * the client and never reaches this text; a case's own credential headers are
+ * redacted here. */
+static char *describe_request(const aws_request *req, const char *target)
+{
+    static const char *const auth_names[] = {"sigv4", "none", "unknown-key", "wrong-secret"};
+    buf b;
+    ecr_buf_init(&b, 1u << 20);
+    ecr_buf_printf(&b, "POST /\nX-Amz-Target: %s\nContent-Type: application/x-amz-json-1.1\n",
+                   target);
+    /* An unsigned request gets no Authorization line at all: the report
+     * writers redact every such line, which would make it look signed. */
+    if (req->auth == AWS_AUTH_NONE)
+        ecr_buf_puts(&b, "(unsigned: no Authorization header sent)\n");
+    else
+        ecr_buf_printf(&b, "Authorization: AWS4-HMAC-SHA256 REDACTED\n(signing: %s)\n",
+                       auth_names[req->auth]);
+    for (size_t i = 0; i < req->nheaders; i++)
+        ecr_buf_printf(&b, "%s: %s\n", req->headers[i].name,
+                       is_secret_header(req->headers[i].name) ? "REDACTED" : req->headers[i].value);
+    ecr_buf_puts(&b, "\n");
+    ecr_buf_append(&b, req->body, req->body_len);
+    return ecr_buf_steal(&b);
+}
+
+static char *describe_response(const aws_response *r)
+{
+    buf b;
+    /* Room for the largest body the client accepts, plus headers. */
+    ecr_buf_init(&b, AWS_DEFAULT_MAX_RESPONSE + (1u << 20));
+    ecr_buf_printf(&b, "HTTP %ld\n", r->status);
+    for (size_t i = 0; i < r->nheaders; i++)
+        ecr_buf_printf(&b, "%s: %s\n", r->headers[i].name,
+                       is_secret_header(r->headers[i].name) ? "REDACTED" : r->headers[i].value);
+    ecr_buf_puts(&b, "\n");
+    if (r->body && ecr_buf_append(&b, r->body, r->body_len) == ECR_ETOOBIG)
+        ecr_buf_puts(&b, "\n...(body truncated in the report)");
+    return ecr_buf_steal(&b);
+}
+
+/* Appends "path: expected E, got A" lines of d to the step report. */
+static void record_diffs(step_report *sr, const diff_list *d)
+{
+    if (!d->n)
+        return;
+    char **lines = realloc(sr->diff, (sr->ndiff + d->n) * sizeof *lines);
+    if (!lines)
+        return;
+    sr->diff = lines;
+    for (size_t i = 0; i < d->n; i++) {
+        char *l = sanitize(fmt_alloc("%s: expected %s, got %s", d->items[i].path,
+                                     d->items[i].expected, d->items[i].actual));
+        if (l)
+            sr->diff[sr->ndiff++] = l;
+    }
+}
+
+/* The actual response in golden form, so a reviewer can diff or accept it.
+ * It carries a "review" member naming the target it was recorded from: lint
+ * refuses that member, so a copied file cannot become a golden until someone
+ * has checked its provenance (it still holds the old golden's) and matchers.
+ * Returns the path written (caller frees), or NULL. */
+static char *write_actual(const run_ctx *ctx, const case_def *c, const case_step *s,
+                          const aws_response *r, json_object *actual_body)
+{
+    char *out = fmt_alloc("%s/actual/%s/%s.json", ctx->opt->report_dir, c->id, s->name);
+    if (!out)
+        return NULL;
+    json_object *g = json_object_new_object();
+    char review[1024];
+    snprintf(review, sizeof review,
+             "recorded from target '%s' (%s): check the provenance (copied from the old golden) "
+             "and put matchers back where values are not literal, then delete this member",
+             ctx->opt->target->name, ctx->opt->target->endpoint);
+    json_object_object_add(g, "review", json_object_new_string(review));
+    json_object *prov = json_object_new_object();
+    json_object_object_add(prov, "level",
+                           json_object_new_string(ecrc_golden_level_name(s->golden->level)));
+    json_object *src = json_object_new_array();
+    for (size_t i = 0; i < s->golden->nsources; i++)
+        json_object_array_add(src, json_object_new_string(s->golden->sources[i]));
+    json_object_object_add(prov, "sources", src);
+    if (s->golden->notes)
+        json_object_object_add(prov, "notes", json_object_new_string(s->golden->notes));
+    json_object_object_add(g, "provenance", prov);
+    json_object_object_add(g, "status", json_object_new_int((int)r->status));
+    if (s->golden->headers) {
+        /* The headers the golden asserts, with what the target sent. */
+        json_object *h = json_object_new_object();
+        json_object_object_foreach (s->golden->headers, name, val) {
+            (void)val;
+            const char *hv = ecrc_aws_response_header(r, name);
+            json_object_object_add(h, name, hv ? json_object_new_string(hv) : NULL);
+        }
+        json_object_object_add(g, "headers", h);
+    }
+    if (r->status >= 300 && r->error_type[0]) {
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "type", json_object_new_string(r->error_type));
+        if (r->error_message)
+            json_object_object_add(e, "message", json_object_new_string(r->error_message));
+        json_object_object_add(g, "error", e);
+    } else if (actual_body) {
+        json_object_object_add(g, "body", json_object_get(actual_body));
+    } else {
+        /* Not JSON (an HTML error page, say): kept verbatim as a string. */
+        json_object_object_add(
+            g, "body", json_object_new_string_len(r->body ? r->body : "", (int)r->body_len));
+    }
+    make_parent_dirs(out);
+    if (ecrc_report_json_save(g, out) != ECR_OK) {
+        free(out);
+        out = NULL;
+    }
+    json_object_put(g);
+    return out;
+}
+
+/* Compares one response with its golden. Returns the number of differences. */
+static size_t check_step(const case_step *s, vars *v, const aws_response *r,
+                         json_object **actual_body, diff_list *d)
+{
+    const golden *g = s->golden;
+    ecr_result rc;
+    char bad[128];
+
+    if (r->status != g->status) {
+        char e[16], a[16];
+        snprintf(e, sizeof e, "%d", g->status);
+        snprintf(a, sizeof a, "%ld", r->status);
+        ecrc_diff_add(d, "$.status", e, a);
+    }
+    *actual_body = NULL;
+    if (r->body && r->body_len) {
+        json_tokener *tok = json_tokener_new();
+        if (tok) {
+            *actual_body = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
+            if (json_tokener_get_error(tok) != json_tokener_success) {
+                json_object_put(*actual_body);
+                *actual_body = NULL;
+            }
+            json_tokener_free(tok);
+        }
+    }
+
+    if (g->error_type) {
+        if (strcmp(g->error_type, r->error_type)) {
+            char e[300], a[300];
+            snprintf(e, sizeof e, "\"%s\"", g->error_type);
+            if (r->error_type[0])
+                snprintf(a, sizeof a, "\"%s\"", r->error_type);
+            else
+                snprintf(a, sizeof a, "(no error type; HTTP %ld)", r->status);
+            ecrc_diff_add(d, "$.error.type", e, a);
+        }
+        if (g->error_message) {
+            json_object *exp = ecrc_vars_expand_json(v, g->error_message, &rc, bad, sizeof bad);
+            json_object *act = r->error_message ? json_object_new_string(r->error_message) : NULL;
+            if (exp)
+                ecrc_compare_json(exp, act, "$.error.message", d);
+            else
+                ecrc_diff_add(d, "$.error.message", "(golden uses an unknown variable)", bad);
+            json_object_put(exp);
+            json_object_put(act);
+        }
+    }
+    if (g->body) {
+        json_object *exp = ecrc_vars_expand_json(v, g->body, &rc, bad, sizeof bad);
+        if (!exp) {
+            ecrc_diff_add(d, "$.body", "(golden uses an unknown variable)", bad);
+        } else if (!*actual_body) {
+            char a[160];
+            snprintf(a, sizeof a, "(not JSON: %.100s)", r->body ? r->body : "");
+            /* The cut may split a UTF-8 sequence; record_diffs sanitises. */
+            ecrc_diff_add(d, "$.body", "a JSON body", a);
+        } else {
+            ecrc_compare_json(exp, *actual_body, "$.body", d);
+        }
+        json_object_put(exp);
+    }
+    if (g->headers) {
+        json_object_object_foreach (g->headers, name, val) {
+            json_object *exp = ecrc_vars_expand_json(v, val, &rc, bad, sizeof bad);
+            const char *hv = ecrc_aws_response_header(r, name);
+            json_object *act = hv ? json_object_new_string(hv) : NULL;
+            char path[300];
+            snprintf(path, sizeof path, "$.headers[\"%s\"]", name);
+            if (exp)
+                ecrc_compare_json(exp, act, path, d);
+            else
+                ecrc_diff_add(d, path, "(golden uses an unknown variable)", bad);
+            json_object_put(exp);
+            json_object_put(act);
+        }
+    }
+    return d->n;
+}
+
+static aws_auth_mode auth_mode(case_auth a)
+{
+    switch (a) {
+    case CASE_AUTH_NONE:
+        return AWS_AUTH_NONE;
+    case CASE_AUTH_UNKNOWN_KEY:
+        return AWS_AUTH_UNKNOWN_KEY;
+    case CASE_AUTH_WRONG_SECRET:
+        return AWS_AUTH_WRONG_SECRET;
+    case CASE_AUTH_SIGV4:
+        break;
+    }
+    return AWS_AUTH_SIGV4;
+}
+
+/* Sends one step and compares it. Returns 0 when it matched, 1 on a
+ * mismatch, -1 when the exchange itself failed (cr->reason says why). */
+static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_step *s, vars *v,
+                    step_report *sr, case_report *cr)
+{
+    ecr_result rc = ECR_OK;
+    char bad[128] = "";
+    char *body = NULL, *target = NULL;
+    aws_header *hdrs = NULL;
+    int result = -1;
+
+    if (s->raw_body) {
+        body = ecrc_vars_expand(v, s->raw_body, 0, &rc, bad, sizeof bad);
+    } else {
+        json_object *in = ecrc_vars_expand_json(v, s->input, &rc, bad, sizeof bad);
+        body = in ? strdup(json_object_to_json_string_ext(in, JSON_FLAGS)) : NULL;
+        json_object_put(in);
+    }
+    if (s->target)
+        target = ecrc_vars_expand(v, s->target, 0, &rc, bad, sizeof bad);
+    if (s->nheaders)
+        hdrs = calloc(s->nheaders, sizeof *hdrs);
+    for (size_t i = 0; hdrs && i < s->nheaders; i++) {
+        hdrs[i].name = s->header_names[i];
+        hdrs[i].value = ecrc_vars_expand(v, s->header_values[i], 0, &rc, bad, sizeof bad);
+        if (!hdrs[i].value)
+            body = (free(body), NULL);
+    }
+    if (!body || (s->target && !target) || (s->nheaders && !hdrs)) {
+        add_reason(cr,
+                   fmt_alloc("step %s: cannot build the request (variable '%s')", s->name, bad));
+        goto out;
+    }
+
+    char default_target[256];
+    snprintf(default_target, sizeof default_target, "%s%s", ECR_TARGET_PREFIX, s->operation);
+    aws_request req = {.operation = s->operation,
+                       .target = target,
+                       .body = body,
+                       .body_len = strlen(body),
+                       .auth = auth_mode(s->auth),
+                       .headers = hdrs,
+                       .nheaders = s->nheaders};
+    sr->request = describe_request(&req, target ? target : default_target);
+
+    aws_response r;
+    rc = ecrc_aws_client_call(cl, &req, &r);
+    if (rc) {
+        add_reason(cr, fmt_alloc("step %s: %s %s: %s", s->name, ctx->opt->target->endpoint,
+                                 ecr_strerror(rc), r.transport_error));
+        cr->transport_error = 1;
+        ecrc_aws_response_free(&r);
+        goto out;
+    }
+    sr->response = describe_response(&r);
+
+    diff_list d;
+    ecrc_diff_init(&d);
+    json_object *actual_body = NULL;
+    if (check_step(s, v, &r, &actual_body, &d)) {
+        record_diffs(sr, &d);
+        sr->actual = write_actual(ctx, c, s, &r, actual_body);
+        result = 1;
+    } else {
+        sr->passed = 1;
+        result = 0;
+    }
+    json_object_put(actual_body);
+    ecrc_diff_free(&d);
+    ecrc_aws_response_free(&r);
+out:
+    for (size_t i = 0; hdrs && i < s->nheaders; i++)
+        free(hdrs[i].value);
+    free(hdrs);
+    free(body);
+    free(target);
+    return result;
+}
+
+static const char *first_invalid_id(const char *path, char *out, size_t outsz)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(out, outsz, "%s", base);
+    char *dot = strrchr(out, '.');
+    if (dot && !strcmp(dot, ".json"))
+        *dot = '\0';
+    return out;
+}
+
+static void fill_case_header(case_report *cr, const case_def *c)
+{
+    cr->id = xstrdup(c->id);
+    cr->file = xstrdup(c->path);
+    cr->summary = xstrdup(c->summary);
+    cr->covers = calloc(c->ncovers ? c->ncovers : 1, sizeof *cr->covers);
+    for (size_t i = 0; cr->covers && i < c->ncovers; i++)
+        cr->covers[cr->ncovers++] = xstrdup(c->covers[i]);
+    golden_level weakest = LEVEL_C;
+    for (size_t i = 0; i < c->nsteps; i++)
+        if (c->steps[i].golden && c->steps[i].golden->level > weakest)
+            weakest = c->steps[i].golden->level;
+    cr->level = xstrdup(ecrc_golden_level_name(weakest));
+    cr->steps = calloc(c->nsteps ? c->nsteps : 1, sizeof *cr->steps);
+    for (size_t i = 0; cr->steps && i < c->nsteps; i++) {
+        step_report *sr = &cr->steps[cr->nsteps++];
+        sr->name = xstrdup(c->steps[i].name);
+        sr->operation = xstrdup(c->steps[i].operation);
+        sr->level = xstrdup(ecrc_golden_level_name(c->steps[i].golden->level));
+        sr->golden = xstrdup(c->steps[i].golden_path);
+    }
+}
+
+static int is_transport(ecr_result rc)
+{
+    return rc == ECR_ECONNECT || rc == ECR_ETIMEOUT || rc == ECR_EHTTP;
+}
+
+static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_report *cr)
+{
+    double t0 = now_ms();
+    const case_def *c = e->c;
+    char idbuf[256];
+
+    if (!c) {
+        cr->id = xstrdup(first_invalid_id(e->path, idbuf, sizeof idbuf));
+        cr->file = xstrdup(e->path);
+        cr->status = ECRC_CASE_ERROR;
+        cr->reason = fmt_alloc("invalid case file: %s", e->invalid ? e->invalid : "(unknown)");
+        /* No level: an invalid file is not an expectation at any level. */
+        return;
+    }
+    fill_case_header(cr, c);
+
+    for (size_t i = 0; i < c->nrequires; i++) {
+        if (!ecrc_target_has(ctx->opt->target, c->requires[i])) {
+            cr->status = ECRC_CASE_SKIP;
+            cr->reason = fmt_alloc(
+                "target '%s' lacks capability '%s'%s", ctx->opt->target->name, c->requires[i],
+                strcmp(c->requires[i], "fault-injection") ? ""
+                                                          : " (no emulator control interface)");
+            return;
+        }
+    }
+
+    vars *v = ecrc_vars_new();
+    fixture fx;
+    ecrc_fixture_init(&fx, c, ctx->run_id, ctx->opt->target);
+    char err[1024] = "";
+    ecr_result frc;
+    if (!v || ecrc_fixture_vars(&fx, v, err, sizeof err)) {
+        cr->status = ECRC_CASE_ERROR;
+        cr->reason = fmt_alloc("cannot set up variables: %s", err[0] ? err : "out of memory");
+    } else if ((frc = ecrc_fixture_build(&fx, cl, err, sizeof err)) != ECR_OK) {
+        cr->status = ECRC_CASE_ERROR;
+        cr->reason = sanitize(fmt_alloc("fixture: %s", err));
+        cr->transport_error = is_transport(frc);
+    } else {
+        cr->status = ECRC_CASE_PASS;
+        for (size_t i = 0; i < c->nsteps; i++) {
+            int r = run_step(ctx, cl, c, &c->steps[i], v, &cr->steps[i], cr);
+            if (r < 0) {
+                cr->status = ECRC_CASE_ERROR;
+                break;
+            }
+            if (r > 0 && cr->status == ECRC_CASE_PASS)
+                cr->status = ECRC_CASE_FAIL;
+            if (r > 0)
+                add_reason(cr, fmt_alloc("step %s does not match its golden", c->steps[i].name));
+        }
+    }
+
+    /* Teardown runs whatever happened above: the fixture's repositories are
+     * always deleted. A failed teardown is reported but does not change the
+     * verdict on the behaviour under test. */
+    char terr[1024] = "";
+    if (ecrc_fixture_teardown(&fx, cl, terr, sizeof terr))
+        add_reason(cr, sanitize(fmt_alloc("teardown: %s", terr)));
+    ecrc_fixture_free(&fx);
+    ecrc_vars_free(v);
+    cr->duration_ms = now_ms() - t0;
+}
+
+/* The distinct provenance levels of a case's expectations, strongest first
+ * ("C", "CI", ...): the console shows what the case asserts at which level. */
+static const char *levels_of(const case_report *cr, char *out, size_t outsz)
+{
+    static const char order[] = "CDIE";
+    size_t o = 0;
+    for (const char *l = order; *l && o + 1 < outsz; l++)
+        for (size_t i = 0; i < cr->nsteps; i++)
+            if (cr->steps[i].level && cr->steps[i].level[0] == *l) {
+                out[o++] = *l;
+                break;
+            }
+    out[o] = '\0';
+    return o ? out : (cr->level ? cr->level : "?");
+}
+
+static void print_result(run_ctx *ctx, const case_report *cr)
+{
+    char lv[8];
+    FILE *f = ctx->opt->out;
+    if (!f)
+        return;
+    static const char *const tags[] = {"PASS ", "FAIL ", "ERROR", "SKIP "};
+    if (ctx->opt->progress)
+        fputs("\r\033[K", f);
+    fprintf(f, "%s %-52s [%-4s] %6.0f ms", tags[cr->status], cr->id, levels_of(cr, lv, sizeof lv),
+            cr->duration_ms);
+    if (cr->status != ECRC_CASE_PASS && cr->reason)
+        fprintf(f, "  %s", cr->reason);
+    fputc('\n', f);
+    if (cr->status == ECRC_CASE_FAIL) {
+        for (size_t i = 0; i < cr->nsteps; i++) {
+            const step_report *sr = &cr->steps[i];
+            /* Long diffs are cut on the console; the reports keep every line. */
+            size_t shown = ctx->opt->verbose || sr->ndiff <= 10 ? sr->ndiff : 8;
+            for (size_t k = 0; k < shown; k++)
+                fprintf(f, "      %s: %s\n", sr->name, sr->diff[k]);
+            if (shown < sr->ndiff)
+                fprintf(f, "      %s: ... %zu more (--verbose, or the reports)\n", sr->name,
+                        sr->ndiff - shown);
+            if (sr->actual && sr->golden) {
+                fprintf(f, "      %s: see:    diff -u %s %s\n", sr->name, sr->golden, sr->actual);
+                fprintf(f, "      %s: accept: cp %s %s  (then review it: see its \"review\")\n",
+                        sr->name, sr->actual, sr->golden);
+            }
+        }
+    }
+    if (ctx->opt->progress) {
+        fprintf(f, "[%zu/%zu] pass %zu  fail %zu  error %zu  skip %zu", ctx->done, ctx->n,
+                ctx->counts[ECRC_CASE_PASS], ctx->counts[ECRC_CASE_FAIL],
+                ctx->counts[ECRC_CASE_ERROR], ctx->counts[ECRC_CASE_SKIP]);
+    }
+    fflush(f);
+}
+
+static void *worker(void *arg)
+{
+    run_ctx *ctx = arg;
+    aws_client *cl =
+        ecrc_aws_client_new(ctx->opt->target->endpoint, &ctx->opt->creds, ctx->opt->timeout_ms, 0);
+    for (;;) {
+        pthread_mutex_lock(&ctx->mu);
+        size_t i = ctx->next < ctx->n ? ctx->next++ : ctx->n;
+        pthread_mutex_unlock(&ctx->mu);
+        if (i >= ctx->n)
+            break;
+        case_report *cr = &ctx->rep->cases[i];
+        if (cl) {
+            run_case(ctx, cl, &ctx->entries[i], cr);
+        } else {
+            cr->id = xstrdup(ctx->entries[i].c ? ctx->entries[i].c->id : ctx->entries[i].path);
+            cr->status = ECRC_CASE_ERROR;
+            cr->reason = xstrdup("cannot create an HTTP client (libcurl)");
+        }
+        pthread_mutex_lock(&ctx->mu);
+        ctx->done++;
+        ctx->counts[cr->status]++;
+        print_result(ctx, cr);
+        pthread_mutex_unlock(&ctx->mu);
+    }
+    ecrc_aws_client_free(cl);
+    return NULL;
+}
+
+run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries, size_t n)
+{
+    run_report *rep = calloc(1, sizeof *rep);
+    if (!rep)
+        return NULL;
+    rep->cases = calloc(n ? n : 1, sizeof *rep->cases);
+    if (!rep->cases) {
+        free(rep);
+        return NULL;
+    }
+    rep->ncases = n;
+    rep->target = xstrdup(opt->target->name);
+    rep->endpoint = xstrdup(opt->target->endpoint);
+    rep->harness_version = xstrdup(ECRCONFORM_VERSION);
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    rep->started_at = xstrdup(when);
+
+    run_ctx ctx = {.opt = opt, .entries = entries, .n = n, .rep = rep};
+    unsigned char rnd[4] = {0};
+    if (RAND_bytes(rnd, sizeof rnd) != 1) {
+        /* Uniqueness, not secrecy, is needed: time and pid will do. */
+        unsigned long x = (unsigned long)now ^ (unsigned long)getpid();
+        memcpy(rnd, &x, sizeof rnd);
+    }
+    snprintf(ctx.run_id, sizeof ctx.run_id, "%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
+    pthread_mutex_init(&ctx.mu, NULL);
+
+    /* Responses recorded by an earlier run must not be mistaken for this
+     * run's (someone might accept a stale one). */
+    char *stale = fmt_alloc("%s/actual", opt->report_dir ? opt->report_dir : "reports");
+    if (stale)
+        nftw(stale, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(stale);
+
+    double t0 = now_ms();
+    int jobs = opt->jobs < 1 ? 1 : opt->jobs;
+    if ((size_t)jobs > n)
+        jobs = n ? (int)n : 1;
+    pthread_t *th = calloc((size_t)jobs, sizeof *th);
+    int started = 0; /* th[0..started) are running: failures are not stored */
+    for (int i = 0; th && i < jobs; i++)
+        if (pthread_create(&th[started], NULL, worker, &ctx) == 0)
+            started++;
+    if (!started)
+        worker(&ctx); /* no thread could start: run everything here */
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    if (opt->out && opt->progress) {
+        fputs("\r\033[K", opt->out);
+        fflush(opt->out);
+    }
+    rep->duration_ms = now_ms() - t0;
+    pthread_mutex_destroy(&ctx.mu);
+    return rep;
+}

@@ -1,0 +1,96 @@
+#include "target.h"
+#include "ecr/protocol.h"
+
+#include <curl/curl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+static void copy_str(char *dst, size_t dstsz, const char *src)
+{
+    snprintf(dst, dstsz, "%s", src ? src : "");
+}
+
+ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, char *err,
+                             size_t errsz)
+{
+    aws_response r;
+    ecr_result rc = ecrc_aws_client_plain(c, "GET", ECR_CONTROL_CAPABILITIES, NULL, &r);
+    if (rc) {
+        snprintf(err, errsz, "%s%s%s", ecr_strerror(rc), r.transport_error[0] ? ": " : "",
+                 r.transport_error);
+        ecrc_aws_response_free(&r);
+        return rc;
+    }
+    t->fault_injection = 0;
+    t->strict_auth = no_strict_auth ? 0 : 1;
+
+    /* Only a 200 with the documented JSON shape counts: real ECR and moto
+     * answer this path with an error or HTML, which means "no control
+     * interface", not "broken target". */
+    json_object *j = r.status == 200 && r.body ? json_tokener_parse(r.body) : NULL;
+    json_object *caps = NULL, *v = NULL;
+    if (j && json_object_object_get_ex(j, "capabilities", &caps) &&
+        json_object_is_type(caps, json_type_array)) {
+        t->strict_auth = 0;
+        for (size_t i = 0; i < json_object_array_length(caps); i++) {
+            const char *cap = json_object_get_string(json_object_array_get_idx(caps, i));
+            if (!cap)
+                continue;
+            if (!strcmp(cap, ECR_CAP_FAULT_INJECTION))
+                t->fault_injection = 1;
+            else if (!strcmp(cap, ECR_CAP_STRICT_AUTH))
+                t->strict_auth = !no_strict_auth;
+        }
+        if (json_object_object_get_ex(j, "account", &v) && json_object_is_type(v, json_type_string))
+            copy_str(t->account, sizeof t->account, json_object_get_string(v));
+        if (json_object_object_get_ex(j, "region", &v) && json_object_is_type(v, json_type_string))
+            copy_str(t->region, sizeof t->region, json_object_get_string(v));
+    }
+    json_object_put(j);
+    ecrc_aws_response_free(&r);
+    return ECR_OK;
+}
+
+int ecrc_target_has(const target_info *t, const char *cap)
+{
+    if (!strcmp(cap, ECR_CAP_FAULT_INJECTION))
+        return t->fault_injection;
+    if (!strcmp(cap, ECR_CAP_STRICT_AUTH))
+        return t->strict_auth;
+    return 0;
+}
+
+static ecr_result control_call(aws_client *c, const char *method, const char *path,
+                               const char *body, char *err, size_t errsz)
+{
+    aws_response r;
+    ecr_result rc = ecrc_aws_client_plain(c, method, path, body, &r);
+    if (rc) {
+        snprintf(err, errsz, "control interface %s %s: %s %s", method, path, ecr_strerror(rc),
+                 r.transport_error);
+    } else if (r.status < 200 || r.status > 299) {
+        snprintf(err, errsz, "control interface %s %s: HTTP %ld: %.200s", method, path, r.status,
+                 r.body ? r.body : "");
+        rc = ECR_EINVAL;
+    }
+    ecrc_aws_response_free(&r);
+    return rc;
+}
+
+ecr_result ecrc_target_set_fault(aws_client *c, const char *body, char *err, size_t errsz)
+{
+    return control_call(c, "POST", ECR_CONTROL_FAULTS, body, err, errsz);
+}
+
+ecr_result ecrc_target_clear_faults(aws_client *c, const char *name, char *err, size_t errsz)
+{
+    /* curl_easy_escape accepts a NULL handle since libcurl 7.82. */
+    char *esc = curl_easy_escape(NULL, name, 0);
+    if (!esc)
+        return ECR_ENOMEM;
+    char path[1024];
+    snprintf(path, sizeof path, "/__ecrconform/faults?repositoryName=%s", esc);
+    curl_free(esc);
+    return control_call(c, "DELETE", path, NULL, err, errsz);
+}

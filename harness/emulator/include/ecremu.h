@@ -1,0 +1,54 @@
+/* emulator.h: the built-in ECR emulator, a library of its own.
+ *
+ * An in-process model of Amazon ECR (repositories, images, manifests and
+ * digests, tags, image indexes) served over HTTP by libmicrohttpd on
+ * 127.0.0.1, speaking the AWS JSON 1.1 protocol. It models ECR's state and
+ * rules; it never reads goldens. It also serves a control interface
+ * (`/__ecrconform/...`, not part of the ECR wire API) for faults that ECR's
+ * public API cannot create on demand. See docs/EMULATOR.md.
+ *
+ * This library depends only on harness/common; it never includes runner
+ * (harness/core) or CLI headers.
+ */
+#ifndef ECR_EMULATOR_H
+#define ECR_EMULATOR_H
+
+#include "ecr/protocol.h"
+#include "ecr/result.h"
+
+typedef enum ecremu_auth_mode {
+    /* Any well-formed SigV4 Authorization header is accepted (the signature
+     * is not checked). A missing or malformed header is still rejected. */
+    ECREMU_AUTH_LENIENT = 0,
+    /* The signature is verified against the one credential pair the
+     * emulator knows (ecremu_config.access_key / secret_key). */
+    ECREMU_AUTH_STRICT
+} ecremu_auth_mode;
+
+typedef struct ecremu_config {
+    unsigned short port; /* 0: a random free port (read it back with ecremu_port) */
+    ecremu_auth_mode auth;
+    const char *account_id; /* NULL: ECR_TEST_ACCOUNT */
+    const char *region;     /* NULL: ECR_TEST_REGION (repository URIs, ARNs) */
+    const char *access_key; /* NULL: ECR_TEST_ACCESS_KEY */
+    const char *secret_key; /* NULL: ECR_TEST_SECRET_KEY */
+    int control;            /* nonzero: serve the control interface */
+    int quiet;              /* nonzero: no libmicrohttpd error log on stderr */
+} ecremu_config;
+
+typedef struct ecremu ecremu;
+
+/* Starts the emulator on 127.0.0.1 with its own listener thread(s). The
+ * config is copied; strings are duplicated. On success *out owns the running
+ * emulator (stop it with ecremu_stop). Returns ECR_EBUSY when the port cannot be
+ * bound, ECR_ENOMEM, or ECR_EINVAL for a bad config; *out is then NULL. */
+ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out);
+
+/* The TCP port actually bound. Cannot fail for a started emulator. */
+unsigned short ecremu_port(const ecremu *e);
+
+/* Stops the listener, waits for in-flight requests and frees all state.
+ * e may be NULL. */
+void ecremu_stop(ecremu *e);
+
+#endif
