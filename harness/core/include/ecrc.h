@@ -87,6 +87,13 @@ const char *ecrc_case_status_name(case_status s);
  * when name is NULL or not one of the four. */
 int ecrc_case_status_parse(const char *name, case_status *out);
 
+/* The answer a target gave to one open question ($anyOf, docs/CASES.md). */
+typedef struct step_answer {
+    char *question; /* "oq-..." */
+    char *answer;   /* the matching alternative's answer, or "none (closest: X)" */
+    int matched;    /* 1 when an alternative matched */
+} step_answer;
+
 typedef struct step_report {
     char *name;
     char *operation;
@@ -98,6 +105,9 @@ typedef struct step_report {
     int passed;
     char *golden; /* the golden file's path; may be NULL */
     char *actual; /* the actual response in golden form, written for a failing step; or NULL */
+    int open;     /* 1: the golden holds an open question: an "open" expectation */
+    step_answer *answers; /* answers the target gave to the golden's open questions */
+    size_t nanswers;
 } step_report;
 
 typedef struct case_report {
@@ -139,6 +149,9 @@ typedef struct report_summary {
      * C or D, and I or E. A case without steps counts once at its own level. */
     size_t cd_total, cd_passed;
     size_t ie_total, ie_passed;
+    /* Open expectations (a golden holding a $anyOf) count here, in neither
+     * level: the target may give any listed answer. */
+    size_t open_total, open_passed;
     double score;    /* passed / (total - skipped), 0 when nothing ran */
     size_t expected; /* fail/error cases the baseline expects (still counted as failed/errored) */
 } report_summary;

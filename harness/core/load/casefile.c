@@ -601,12 +601,15 @@ static void load_step_golden(loader *L, const case_def *c, case_step *s, const c
     if (!s->golden)
         return;
     const golden *g = s->golden;
-    if (g->body)
-        scan_json(L, path, "body", g->body);
-    if (g->error_message)
-        scan_json(L, path, "error.message", g->error_message);
-    if (g->headers)
-        scan_json(L, path, "headers", g->headers);
+    for (size_t i = 0; i <= g->nalts; i++) {
+        const golden *r = i < g->nalts ? &g->alts[i] : g;
+        if (r->body)
+            scan_json(L, path, "body", r->body);
+        if (r->error_message)
+            scan_json(L, path, "error.message", r->error_message);
+        if (r->headers)
+            scan_json(L, path, "headers", r->headers);
+    }
 }
 
 static void load_step(loader *L, case_def *c, json_object *jo, const char *where)

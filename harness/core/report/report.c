@@ -95,8 +95,14 @@ void ecrc_report_summarize(const run_report *r, report_summary *s)
          * both sides. Reports read back without steps fall back to the case's
          * own (weakest) level. */
         if (c->nsteps) {
-            for (size_t k = 0; k < c->nsteps; k++)
-                count_level(s, c->steps[k].level, c->steps[k].passed != 0);
+            for (size_t k = 0; k < c->nsteps; k++) {
+                if (c->steps[k].open) {
+                    s->open_total++;
+                    s->open_passed += c->steps[k].passed != 0;
+                } else {
+                    count_level(s, c->steps[k].level, c->steps[k].passed != 0);
+                }
+            }
         } else {
             count_level(s, c->level, c->status == ECRC_CASE_PASS);
         }

@@ -144,6 +144,11 @@ static void free_case(case_report *c)
         free(s->golden);
         free(s->actual);
         free_strv(s->diff, s->ndiff);
+        for (size_t k = 0; s->answers && k < s->nanswers; k++) {
+            free(s->answers[k].question);
+            free(s->answers[k].answer);
+        }
+        free(s->answers);
     }
     free(c->steps);
     free(c->baseline_reason);

@@ -113,10 +113,43 @@ static void write_score(FILE *f, const report_summary *s)
           f);
     level_row(f, "C/D: confirmed on AWS or documented", s->cd_passed, s->cd_total);
     level_row(f, "I/E: inferred or emulator-only", s->ie_passed, s->ie_total);
+    level_row(f, "open: nobody knows ECR's answer; any listed answer passes", s->open_passed,
+              s->open_total);
     fputs("</table>\n<p class=\"note\">Score = passed / (total &minus; skipped). Skipped cases "
           "count neither as passes nor as failures. Each step's golden is one expectation, counted "
           "at its own level; a case's level is the weakest among its goldens.</p>\n</section>\n",
           f);
+}
+
+/* The answers the target gave to open questions, one row per step answer. */
+static void write_open_answers(FILE *f, const run_report *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->ncases; i++)
+        for (size_t k = 0; k < r->cases[i].nsteps; k++)
+            n += r->cases[i].steps[k].nanswers;
+    if (!n)
+        return;
+    fputs("<section id=\"open\">\n<h2>Open questions: the answers this target gave</h2>\n"
+          "<p class=\"note\">Nobody has recorded real ECR's answer to these questions "
+          "(docs/OPEN-QUESTIONS.md); every listed answer passes.</p>\n<table>\n"
+          "<tr><th>Question</th><th>Case</th><th>Step</th><th>Answer</th></tr>\n",
+          f);
+    for (size_t i = 0; i < r->ncases; i++)
+        for (size_t k = 0; k < r->cases[i].nsteps; k++)
+            for (size_t a = 0; a < r->cases[i].steps[k].nanswers; a++) {
+                const step_answer *sa = &r->cases[i].steps[k].answers[a];
+                fputs("<tr><td>", f);
+                esc(f, sa->question ? sa->question : "?");
+                fputs("</td><td>", f);
+                esc(f, r->cases[i].id ? r->cases[i].id : "?");
+                fputs("</td><td>", f);
+                esc(f, r->cases[i].steps[k].name ? r->cases[i].steps[k].name : "?");
+                fputs("</td><td>", f);
+                esc(f, sa->answer ? sa->answer : "?");
+                fputs("</td></tr>\n", f);
+            }
+    fputs("</table>\n</section>\n", f);
 }
 
 static const case_report *find_case(const run_report *r, const char *id)
@@ -450,6 +483,7 @@ ecr_result ecrc_report_write_html(const run_report *r, const char *path)
         return ECR_EIO;
     write_header(f, r);
     write_score(f, &s);
+    write_open_answers(f, r);
     write_baseline(f, r, &s);
     ecr_result rc = write_coverage(f, r);
     write_failures(f, r, &s);

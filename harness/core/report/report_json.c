@@ -121,6 +121,7 @@ static json_object *build_summary(const run_report *r, int *oom)
     json_object *lv = jobj(oom);
     put(lv, "CD", jlevel(s.cd_total, s.cd_passed, oom), oom);
     put(lv, "IE", jlevel(s.ie_total, s.ie_passed, oom), oom);
+    put(lv, "open", jlevel(s.open_total, s.open_passed, oom), oom);
     put(o, "by_level", lv, oom);
     return o;
 }
@@ -180,6 +181,18 @@ static json_object *build_step(const step_report *s, int *oom)
         put(o, "golden", jstr(s->golden, oom), oom);
     if (s->actual)
         put(o, "actual", jstr(s->actual, oom), oom);
+    if (s->open) {
+        put(o, "open", json_object_new_boolean(1), oom);
+        json_object *ans = jarr(oom);
+        for (size_t i = 0; i < s->nanswers; i++) {
+            json_object *a = jobj(oom);
+            put(a, "question", jstr(s->answers[i].question, oom), oom);
+            put(a, "answer", jstr(s->answers[i].answer, oom), oom);
+            put(a, "matched", json_object_new_boolean(s->answers[i].matched != 0), oom);
+            push(ans, a, oom);
+        }
+        put(o, "answers", ans, oom);
+    }
     return o;
 }
 
@@ -348,6 +361,23 @@ static void parse_step(json_object *o, step_report *s, int *oom)
     s->diff = dup_strv(o, "diff", &s->ndiff, oom);
     s->golden = dup_member(o, "golden", oom);
     s->actual = dup_member(o, "actual", oom);
+    json_object *op = member(o, "open", json_type_boolean);
+    s->open = op ? json_object_get_boolean(op) : 0;
+    json_object *ans = member(o, "answers", json_type_array);
+    size_t n = ans ? json_object_array_length(ans) : 0;
+    s->answers = n ? calloc(n, sizeof *s->answers) : NULL;
+    if (n && !s->answers)
+        *oom = 1;
+    for (size_t i = 0; s->answers && i < n; i++) {
+        json_object *a = json_object_array_get_idx(ans, i);
+        if (!json_object_is_type(a, json_type_object))
+            continue;
+        step_answer *sa = &s->answers[s->nanswers++];
+        sa->question = dup_member(a, "question", oom);
+        sa->answer = dup_member(a, "answer", oom);
+        json_object *m = member(a, "matched", json_type_boolean);
+        sa->matched = m ? json_object_get_boolean(m) : 0;
+    }
 }
 
 /* Returns NULL on success, else the static error text. */

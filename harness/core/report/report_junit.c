@@ -33,6 +33,32 @@ static void write_attr(FILE *f, const char *name, const char *value)
     fputc('"', f);
 }
 
+static size_t count_answers(const case_report *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->nsteps; i++)
+        n += c->steps[i].nanswers;
+    return n;
+}
+
+/* One property per answer the target gave to an open question:
+ * name "open:<question>", value "<answer> (step <name>)". */
+static void write_answers(FILE *f, const case_report *c)
+{
+    for (size_t i = 0; i < c->nsteps; i++)
+        for (size_t k = 0; k < c->steps[i].nanswers; k++) {
+            const step_answer *a = &c->steps[i].answers[k];
+            char name[300], value[600];
+            snprintf(name, sizeof name, "open:%s", a->question ? a->question : "?");
+            snprintf(value, sizeof value, "%s (step %s)", a->answer ? a->answer : "?",
+                     c->steps[i].name ? c->steps[i].name : "?");
+            fputs("<property", f);
+            write_attr(f, "name", name);
+            write_attr(f, "value", value);
+            fputs("/>", f);
+        }
+}
+
 static void write_case(FILE *f, const run_report *r, const case_report *c)
 {
     fputs("    <testcase", f);
@@ -45,9 +71,9 @@ static void write_case(FILE *f, const run_report *r, const case_report *c)
     fputc('"', f);
 
     if (ecrc_report_case_expected_failure(c)) {
-        fputs(">\n      <properties><property name=\"baseline\" value=\"expected-failure\"/>"
-              "</properties>\n      <skipped message=\"expected failure (baseline): ",
-              f);
+        fputs(">\n      <properties><property name=\"baseline\" value=\"expected-failure\"/>", f);
+        write_answers(f, c);
+        fputs("</properties>\n      <skipped message=\"expected failure (baseline): ", f);
         ecrc_report_text_xml(f, c->baseline_reason ? c->baseline_reason : c->reason, 1);
         fputs("\"/>\n      <system-out>", f);
         fprintf(f, "%s: ", ecrc_case_status_name(c->status));
@@ -59,7 +85,13 @@ static void write_case(FILE *f, const run_report *r, const case_report *c)
     }
     switch (c->status) {
     case ECRC_CASE_PASS:
-        fputs("/>\n", f);
+        if (!count_answers(c)) {
+            fputs("/>\n", f);
+            return;
+        }
+        fputs(">\n      <properties>", f);
+        write_answers(f, c);
+        fputs("</properties>\n    </testcase>\n", f);
         return;
     case ECRC_CASE_SKIP:
         fputs(">\n      <skipped", f);
@@ -69,7 +101,13 @@ static void write_case(FILE *f, const run_report *r, const case_report *c)
     case ECRC_CASE_FAIL:
     case ECRC_CASE_ERROR: {
         const char *tag = c->status == ECRC_CASE_FAIL ? "failure" : "error";
-        fprintf(f, ">\n      <%s", tag);
+        fputc('>', f);
+        if (count_answers(c)) {
+            fputs("\n      <properties>", f);
+            write_answers(f, c);
+            fputs("</properties>", f);
+        }
+        fprintf(f, "\n      <%s", tag);
         write_attr(f, "message", c->reason ? c->reason : ecrc_report_case_headline(c));
         fprintf(f, " type=\"%s\">", ecrc_case_status_name(c->status));
         write_diff_text(f, c);

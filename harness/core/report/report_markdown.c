@@ -63,7 +63,33 @@ ecr_result ecrc_report_write_markdown(const run_report *r, const char *path)
     ecrc_report_text_percent(f, s.cd_passed, s.cd_total);
     fprintf(f, " |\n| I/E (inferred, emulator-only) | %zu | %zu | ", s.ie_passed, s.ie_total);
     ecrc_report_text_percent(f, s.ie_passed, s.ie_total);
+    fprintf(f, " |\n| open (any listed answer passes) | %zu | %zu | ", s.open_passed, s.open_total);
+    ecrc_report_text_percent(f, s.open_passed, s.open_total);
     fputs(" |\n", f);
+
+    size_t nans = 0;
+    for (size_t i = 0; i < r->ncases; i++)
+        for (size_t k = 0; k < r->cases[i].nsteps; k++)
+            nans += r->cases[i].steps[k].nanswers;
+    if (nans) {
+        fputs("\n### Open questions: the answers this target gave\n\n"
+              "| question | case | step | answer |\n|---|---|---|---|\n",
+              f);
+        for (size_t i = 0; i < r->ncases; i++)
+            for (size_t k = 0; k < r->cases[i].nsteps; k++)
+                for (size_t a = 0; a < r->cases[i].steps[k].nanswers; a++) {
+                    const step_answer *sa = &r->cases[i].steps[k].answers[a];
+                    fputs("| ", f);
+                    md(f, sa->question ? sa->question : "?");
+                    fputs(" | ", f);
+                    md(f, r->cases[i].id ? r->cases[i].id : "?");
+                    fputs(" | ", f);
+                    md(f, r->cases[i].steps[k].name ? r->cases[i].steps[k].name : "?");
+                    fputs(" | ", f);
+                    md(f, sa->answer ? sa->answer : "?");
+                    fputs(" |\n", f);
+                }
+    }
 
     size_t nbad = s.failed + s.errored, shown = 0;
     if (nbad) {

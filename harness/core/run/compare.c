@@ -187,6 +187,7 @@ typedef enum matcher {
     M_TYPE,
     M_SET,
     M_PARTIAL,
+    M_ANYOF,
     M_INVALID
 } matcher;
 
@@ -206,6 +207,17 @@ static matcher classify(json_object *exp, json_object **arg)
     }
     if (!dollar)
         return M_NONE;
+    json_object *alts;
+    if (json_object_object_get_ex(exp, "$anyOf", &alts)) {
+        json_object *q;
+        int len = json_object_object_length(exp);
+        int has_q = json_object_object_get_ex(exp, "question", &q);
+        *arg = alts;
+        if (json_object_get_type(alts) != json_type_array ||
+            (has_q && json_object_get_type(q) != json_type_string) || len != 1 + has_q)
+            return M_INVALID;
+        return M_ANYOF;
+    }
     if (json_object_object_length(exp) != 1)
         return M_INVALID;
     json_object *a = *arg;
@@ -274,20 +286,29 @@ static int scalar_equal(json_object *exp, json_object *act)
     }
 }
 
+/* What a comparison knows about open questions: answers fixed by earlier
+ * steps of the case (an alternative with another answer is not tried when
+ * the fixed one is listed), and where to record the answers this comparison
+ * found. Either may be NULL. */
+typedef struct cctx {
+    const answer_list *fixed;
+    answer_list *given;
+} cctx;
+
 static size_t cmp(json_object *exp, json_object *act, int act_present, const char *path,
-                  diff_list *out);
+                  diff_list *out, const cctx *cx);
 
 /* Compares the members of exp with those of act; with strict, members of act
  * not in exp are differences too. */
 static size_t cmp_members(json_object *exp, json_object *act, int strict, const char *path,
-                          diff_list *out)
+                          diff_list *out, const cctx *cx)
 {
     size_t n = 0;
     json_object_object_foreach (exp, key, val) {
         json_object *a = NULL;
         int present = json_object_object_get_ex(act, key, &a);
         char *p = path_key(path, key);
-        n += cmp(val, a, present, p ? p : path, out);
+        n += cmp(val, a, present, p ? p : path, out, cx);
         free(p);
         if (n && !out)
             return n;
@@ -306,7 +327,8 @@ static size_t cmp_members(json_object *exp, json_object *act, int strict, const 
     return n;
 }
 
-static size_t cmp_arrays(json_object *exp, json_object *act, const char *path, diff_list *out)
+static size_t cmp_arrays(json_object *exp, json_object *act, const char *path, diff_list *out,
+                         const cctx *cx)
 {
     size_t ne = json_object_array_length(exp), na = json_object_array_length(act);
     size_t n = 0;
@@ -326,7 +348,7 @@ static size_t cmp_arrays(json_object *exp, json_object *act, const char *path, d
             n += report_values(out, use, NULL, 0, json_object_array_get_idx(act, i), 1);
         else
             n += cmp(json_object_array_get_idx(exp, i), json_object_array_get_idx(act, i), i < na,
-                     use, out);
+                     use, out, cx);
         free(p);
         if (n && !out)
             return n;
@@ -362,7 +384,8 @@ static int augment(size_t i, const unsigned char *ok, size_t na, long *match, un
 /* A multiset comparison. Elements may be matchers whose matches overlap
  * ({"$any": true} next to a literal), so a greedy pairing could miss a
  * perfect one: a maximum bipartite matching finds it whenever it exists. */
-static size_t cmp_set(json_object *set, json_object *act, const char *path, diff_list *out)
+static size_t cmp_set(json_object *set, json_object *act, const char *path, diff_list *out,
+                      const cctx *cx)
 {
     size_t ne = json_object_array_length(set), na = json_object_array_length(act);
     if (!out && ne != na)
@@ -383,10 +406,12 @@ static size_t cmp_set(json_object *set, json_object *act, const char *path, diff
         n = report(out, path, "(out of memory comparing a $set)", "");
         goto done;
     }
+    /* Pairing tries are quiet: they record no answers. */
+    cctx quiet = {cx ? cx->fixed : NULL, NULL};
     for (size_t i = 0; i < ne; i++)
         for (size_t j = 0; j < na; j++)
             ok[i * na + j] = cmp(json_object_array_get_idx(set, i),
-                                 json_object_array_get_idx(act, j), 1, path, NULL) == 0;
+                                 json_object_array_get_idx(act, j), 1, path, NULL, &quiet) == 0;
     for (size_t j = 0; j < na; j++)
         match[j] = -1;
     for (size_t i = 0; i < ne; i++) {
@@ -394,8 +419,12 @@ static size_t cmp_set(json_object *set, json_object *act, const char *path, diff
         augment(i, ok, na, match, seen);
     }
     for (size_t j = 0; j < na; j++)
-        if (match[j] >= 0)
+        if (match[j] >= 0) {
             used[match[j]] = 1;
+            if (cx && cx->given) /* the pair chosen: record its answers */
+                cmp(json_object_array_get_idx(set, (size_t)match[j]),
+                    json_object_array_get_idx(act, j), 1, path, NULL, cx);
+        }
 
     char *miss = path_suffix(path, "{missing}");
     char *unexp = path_suffix(path, "{unexpected}");
@@ -435,8 +464,11 @@ static size_t cmp_regex(json_object *exp, const char *re, json_object *act, cons
     return m == 0 ? 0 : report_values(out, path, exp, 1, act, 1);
 }
 
+static size_t cmp_anyof(json_object *exp, json_object *alts, json_object *act, int act_present,
+                        const char *path, diff_list *out, const cctx *cx);
+
 static size_t cmp(json_object *exp, json_object *act, int act_present, const char *path,
-                  diff_list *out)
+                  diff_list *out, const cctx *cx)
 {
     json_object *arg;
     matcher m = classify(exp, &arg);
@@ -447,6 +479,8 @@ static size_t cmp(json_object *exp, json_object *act, int act_present, const cha
         free(e);
         return report_expected_text(out, path, msg, act, act_present);
     }
+    if (m == M_ANYOF)
+        return cmp_anyof(exp, arg, act, act_present, path, out, cx);
     if (m == M_ANY)
         return act_present ? 0 : report_values(out, path, exp, 1, act, 0);
     if (m == M_ABSENT)
@@ -474,11 +508,11 @@ static size_t cmp(json_object *exp, json_object *act, int act_present, const cha
     case M_SET:
         if (json_object_get_type(act) != json_type_array)
             return report_values(out, path, exp, 1, act, 1);
-        return cmp_set(arg, act, path, out);
+        return cmp_set(arg, act, path, out, cx);
     case M_PARTIAL:
         if (json_object_get_type(act) != json_type_object)
             return report_values(out, path, exp, 1, act, 1);
-        return cmp_members(arg, act, 0, path, out);
+        return cmp_members(arg, act, 0, path, out, cx);
     default:
         break;
     }
@@ -487,20 +521,192 @@ static size_t cmp(json_object *exp, json_object *act, int act_present, const cha
     case json_type_object:
         if (json_object_get_type(act) != json_type_object)
             return report_values(out, path, exp, 1, act, 1);
-        return cmp_members(exp, act, 1, path, out);
+        return cmp_members(exp, act, 1, path, out, cx);
     case json_type_array:
         if (json_object_get_type(act) != json_type_array)
             return report_values(out, path, exp, 1, act, 1);
-        return cmp_arrays(exp, act, path, out);
+        return cmp_arrays(exp, act, path, out, cx);
     default:
         return scalar_equal(exp, act) ? 0 : report_values(out, path, exp, 1, act, 1);
     }
 }
 
+/* ---- open questions ----------------------------------------------------- */
+
+void ecrc_answers_init(answer_list *a)
+{
+    memset(a, 0, sizeof *a);
+}
+
+void ecrc_answers_free(answer_list *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->n; i++) {
+        free(a->items[i].question);
+        free(a->items[i].answer);
+    }
+    free(a->items);
+    memset(a, 0, sizeof *a);
+}
+
+const char *ecrc_answers_get(const answer_list *a, const char *question)
+{
+    for (size_t i = 0; a && question && i < a->n; i++)
+        if (!strcmp(a->items[i].question, question))
+            return a->items[i].answer;
+    return NULL;
+}
+
+void ecrc_answers_set(answer_list *a, const char *question, const char *answer, int matched)
+{
+    if (!a || !question)
+        return;
+    for (size_t i = 0; i < a->n; i++)
+        if (!strcmp(a->items[i].question, question)) {
+            /* A matched answer wins over a "none matched" record. */
+            if (a->items[i].matched && !matched)
+                return;
+            char *dup = strdup(answer ? answer : "");
+            if (!dup)
+                return;
+            free(a->items[i].answer);
+            a->items[i].answer = dup;
+            a->items[i].matched = matched;
+            return;
+        }
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 4;
+        answer_item *p = realloc(a->items, cap * sizeof *p);
+        if (!p)
+            return;
+        a->items = p;
+        a->cap = cap;
+    }
+    answer_item *it = &a->items[a->n];
+    it->question = strdup(question);
+    it->answer = strdup(answer ? answer : "");
+    it->matched = matched;
+    if (!it->question || !it->answer) {
+        free(it->question);
+        free(it->answer);
+        return;
+    }
+    a->n++;
+}
+
+static const char *alt_answer(json_object *alt)
+{
+    json_object *v;
+    if (json_object_get_type(alt) == json_type_object &&
+        json_object_object_get_ex(alt, "answer", &v) && json_object_get_type(v) == json_type_string)
+        return json_object_get_string(v);
+    return "?";
+}
+
+const char *ecrc_answers_pick(const answer_list *fixed, const char *question,
+                              const char *const *answers, size_t n)
+{
+    const char *f = ecrc_answers_get(fixed, question);
+    for (size_t i = 0; f && i < n; i++)
+        if (answers[i] && !strcmp(answers[i], f))
+            return f;
+    return NULL;
+}
+
+/* An open question inside a value: matches when one alternative's value
+ * matches. When an earlier step fixed the answer and it is listed, only that
+ * alternative is tried. On a mismatch the differences of the closest
+ * alternative are reported, after a line naming the answers tried. */
+static size_t cmp_anyof(json_object *exp, json_object *alts, json_object *act, int act_present,
+                        const char *path, diff_list *out, const cctx *cx)
+{
+    json_object *qv;
+    const char *q =
+        json_object_object_get_ex(exp, "question", &qv) ? json_object_get_string(qv) : "";
+    size_t na = json_object_array_length(alts);
+    const char *names[64] = {0};
+    size_t nn = na < 64 ? na : 64;
+    for (size_t i = 0; i < nn; i++)
+        names[i] = alt_answer(json_object_array_get_idx(alts, i));
+    const char *forced = ecrc_answers_pick(cx ? cx->fixed : NULL, q, names, nn);
+    cctx quiet = {cx ? cx->fixed : NULL, NULL};
+    for (size_t i = 0; i < na; i++) {
+        json_object *alt = json_object_array_get_idx(alts, i), *val = NULL;
+        if (forced && strcmp(alt_answer(alt), forced))
+            continue;
+        int present = json_object_get_type(alt) == json_type_object &&
+                      json_object_object_get_ex(alt, "value", &val);
+        if (present && cmp(val, act, act_present, path, NULL, &quiet) == 0) {
+            if (cx && cx->given) {
+                ecrc_answers_set(cx->given, q, alt_answer(alt), 1);
+                cmp(val, act, act_present, path, NULL, cx); /* nested records, if any */
+            }
+            return 0;
+        }
+    }
+    size_t best = na, bestn = 0;
+    diff_list bestd;
+    ecrc_diff_init(&bestd);
+    for (size_t i = 0; out && i < na; i++) {
+        json_object *alt = json_object_array_get_idx(alts, i), *val = NULL;
+        if (forced && strcmp(alt_answer(alt), forced))
+            continue;
+        if (!json_object_object_get_ex(alt, "value", &val))
+            continue;
+        diff_list d;
+        ecrc_diff_init(&d);
+        size_t k = cmp(val, act, act_present, path, &d, &quiet);
+        if (best == na || k < bestn) {
+            ecrc_diff_free(&bestd);
+            bestd = d;
+            best = i;
+            bestn = k;
+        } else {
+            ecrc_diff_free(&d);
+        }
+    }
+    const char *closest = best < na ? alt_answer(json_object_array_get_idx(alts, best)) : "?";
+    if (cx && cx->given) {
+        char rec[256];
+        snprintf(rec, sizeof rec, "none (closest: %s)", closest);
+        ecrc_answers_set(cx->given, q, rec, 0);
+    }
+    if (!out)
+        return 1;
+    char msg[600];
+    if (forced)
+        snprintf(msg, sizeof msg,
+                 "answer '%s' to open question %s (fixed by an earlier step); its differences "
+                 "follow",
+                 forced, q);
+    else {
+        int k = snprintf(msg, sizeof msg, "one of the answers to open question %s (", q);
+        for (size_t i = 0; i < nn && k > 0 && (size_t)k < sizeof msg; i++)
+            k += snprintf(msg + k, sizeof msg - (size_t)k, "%s'%s'", i ? ", " : "", names[i]);
+        if (k > 0 && (size_t)k < sizeof msg)
+            snprintf(msg + k, sizeof msg - (size_t)k,
+                     "); none matched, the closest is '%s', its differences follow", closest);
+    }
+    size_t n = report_expected_text(out, path, msg, act, act_present);
+    for (size_t i = 0; i < bestd.n; i++)
+        ecrc_diff_add(out, bestd.items[i].path, bestd.items[i].expected, bestd.items[i].actual);
+    n += bestd.n;
+    ecrc_diff_free(&bestd);
+    return n;
+}
+
+size_t ecrc_compare_json_open(json_object *expected, json_object *actual, const char *path,
+                              diff_list *out, const answer_list *fixed, answer_list *given)
+{
+    cctx cx = {fixed, given};
+    return cmp(expected, actual, actual != NULL, path ? path : "$", out, &cx);
+}
+
 size_t ecrc_compare_json(json_object *expected, json_object *actual, const char *path,
                          diff_list *out)
 {
-    return cmp(expected, actual, actual != NULL, path ? path : "$", out);
+    return cmp(expected, actual, actual != NULL, path ? path : "$", out, NULL);
 }
 
 int ecrc_compare_matches(json_object *expected, json_object *actual)

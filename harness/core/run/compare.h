@@ -47,6 +47,47 @@ void ecrc_diff_free(diff_list *d);
 size_t ecrc_compare_json(json_object *expected, json_object *actual, const char *path,
                          diff_list *out);
 
+/* Answers to open questions ({"$anyOf": [...], "question": ...}, docs/CASES.md):
+ * question -> the answer a target gave. matched is 0 when no alternative
+ * matched; answer is then "none (closest: <answer>)". */
+typedef struct answer_item {
+    char *question;
+    char *answer;
+    int matched;
+} answer_item;
+
+typedef struct answer_list {
+    answer_item *items;
+    size_t n, cap;
+} answer_list;
+
+/* Zeroes the list. Cannot fail. */
+void ecrc_answers_init(answer_list *a);
+
+/* Frees every item and zeroes the list; a may be NULL. */
+void ecrc_answers_free(answer_list *a);
+
+/* The answer recorded for question, or NULL (a or question NULL: NULL). */
+const char *ecrc_answers_get(const answer_list *a, const char *question);
+
+/* Records answer for question (strings copied), replacing an earlier record,
+ * except that a matched answer is never replaced by an unmatched one.
+ * Allocation failure drops the record. a NULL: no-op. */
+void ecrc_answers_set(answer_list *a, const char *question, const char *answer, int matched);
+
+/* The answer fixed for question in fixed when it is one of answers[0..n),
+ * else NULL: the only alternative a later step of the case may match. */
+const char *ecrc_answers_pick(const answer_list *fixed, const char *question,
+                              const char *const *answers, size_t n);
+
+/* ecrc_compare_json with open questions: a $anyOf matches when one of its
+ * alternatives does (only the answer fixed in `fixed`, when it is listed);
+ * the answer that matched (or "none (closest: X)") is recorded in `given`.
+ * On a mismatch the differences of the closest alternative are listed after
+ * a line naming the answers. fixed and given may be NULL. */
+size_t ecrc_compare_json_open(json_object *expected, json_object *actual, const char *path,
+                              diff_list *out, const answer_list *fixed, answer_list *given);
+
 /* Returns 1 when actual matches expected (no differences), else 0. */
 int ecrc_compare_matches(json_object *expected, json_object *actual);
 

@@ -7,9 +7,11 @@
 #include <json-c/json.h>
 #include <openssl/rand.h>
 #include <pthread.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -245,13 +247,59 @@ static char *write_actual(const run_ctx *ctx, const case_def *c, const case_step
     return out;
 }
 
-/* Compares one response with its golden. Returns the number of differences. */
-static size_t check_step(const case_step *s, vars *v, const aws_response *r,
-                         json_object **actual_body, diff_list *d)
+/* The JSON body of r, or NULL when it is not JSON. */
+static json_object *parse_body(const aws_response *r)
 {
-    const golden *g = s->golden;
+    json_object *j = NULL;
+    if (!r->body || !r->body_len)
+        return NULL;
+    json_tokener *tok = json_tokener_new();
+    if (tok) {
+        j = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
+        if (json_tokener_get_error(tok) != json_tokener_success) {
+            json_object_put(j);
+            j = NULL;
+        }
+        json_tokener_free(tok);
+    }
+    return j;
+}
+
+/* error.members: the exact member names of the error body. */
+static void check_error_members(const golden *g, json_object *actual_body, diff_list *d)
+{
+    if (json_object_get_type(actual_body) != json_type_object) {
+        ecrc_diff_add(d, "$.error{members}", json_object_to_json_string(g->error_members),
+                      "(not a JSON object body)");
+        return;
+    }
+    for (size_t i = 0; i < json_object_array_length(g->error_members); i++) {
+        const char *want = json_object_get_string(json_object_array_get_idx(g->error_members, i));
+        if (!json_object_object_get_ex(actual_body, want, NULL))
+            ecrc_diff_add(d, "$.error{members}{missing}", want, "(absent)");
+    }
+    json_object_object_foreach (actual_body, key, val) {
+        (void)val;
+        int listed = 0;
+        for (size_t i = 0; i < json_object_array_length(g->error_members); i++)
+            listed |= !strcmp(
+                key, json_object_get_string(json_object_array_get_idx(g->error_members, i)));
+        if (!listed)
+            ecrc_diff_add(d, "$.error{members}{unexpected}", "(absent)", key);
+    }
+}
+
+/* Compares one response with one expected response g (a plain golden or one
+ * alternative of an open golden). Answers to open questions inside values
+ * are taken from fixed and recorded in given. Returns the number of
+ * differences. */
+static size_t check_response(const golden *g, vars *v, const aws_response *r,
+                             json_object *actual_body, diff_list *d, const answer_list *fixed,
+                             answer_list *given)
+{
     ecr_result rc;
     char bad[128];
+    size_t before = d->n;
 
     if (r->status != g->status) {
         char e[16], a[16];
@@ -259,19 +307,6 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
         snprintf(a, sizeof a, "%ld", r->status);
         ecrc_diff_add(d, "$.status", e, a);
     }
-    *actual_body = NULL;
-    if (r->body && r->body_len) {
-        json_tokener *tok = json_tokener_new();
-        if (tok) {
-            *actual_body = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
-            if (json_tokener_get_error(tok) != json_tokener_success) {
-                json_object_put(*actual_body);
-                *actual_body = NULL;
-            }
-            json_tokener_free(tok);
-        }
-    }
-
     if (g->error_type) {
         if (strcmp(g->error_type, r->error_type)) {
             char e[300], a[300];
@@ -286,24 +321,26 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
             json_object *exp = ecrc_vars_expand_json(v, g->error_message, &rc, bad, sizeof bad);
             json_object *act = r->error_message ? json_object_new_string(r->error_message) : NULL;
             if (exp)
-                ecrc_compare_json(exp, act, "$.error.message", d);
+                ecrc_compare_json_open(exp, act, "$.error.message", d, fixed, given);
             else
                 ecrc_diff_add(d, "$.error.message", "(golden uses an unknown variable)", bad);
             json_object_put(exp);
             json_object_put(act);
         }
+        if (g->error_members)
+            check_error_members(g, actual_body, d);
     }
     if (g->body) {
         json_object *exp = ecrc_vars_expand_json(v, g->body, &rc, bad, sizeof bad);
         if (!exp) {
             ecrc_diff_add(d, "$.body", "(golden uses an unknown variable)", bad);
-        } else if (!*actual_body) {
+        } else if (!actual_body) {
             char a[160];
             snprintf(a, sizeof a, "(not JSON: %.100s)", r->body ? r->body : "");
             /* The cut may split a UTF-8 sequence; record_diffs sanitises. */
             ecrc_diff_add(d, "$.body", "a JSON body", a);
         } else {
-            ecrc_compare_json(exp, *actual_body, "$.body", d);
+            ecrc_compare_json_open(exp, actual_body, "$.body", d, fixed, given);
         }
         json_object_put(exp);
     }
@@ -315,14 +352,165 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
             char path[300];
             snprintf(path, sizeof path, "$.headers[\"%s\"]", name);
             if (exp)
-                ecrc_compare_json(exp, act, path, d);
+                ecrc_compare_json_open(exp, act, path, d, fixed, given);
             else
                 ecrc_diff_add(d, path, "(golden uses an unknown variable)", bad);
             json_object_put(exp);
             json_object_put(act);
         }
     }
+    return d->n - before;
+}
+
+/* What every ECR answer carries (ECR-BEHAVIOUR.md#response-headers):
+ * Content-Type application/x-amz-json-1.1 and a UUID x-amzn-RequestId.
+ * Checked on every step unless the golden asserts the header itself or opts
+ * out with skip_default_headers. */
+#define UUID_RE "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+static int golden_names_header(const golden *g, const char *name)
+{
+    for (size_t i = 0; i <= g->nalts; i++) {
+        const golden *r = i < g->nalts ? &g->alts[i] : g;
+        if (!r->headers)
+            continue;
+        json_object_object_foreach (r->headers, k, val) {
+            (void)val;
+            if (!strcasecmp(k, name))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static void check_default_headers(const golden *g, const aws_response *r, diff_list *d)
+{
+    if (g->skip_default_headers)
+        return;
+    if (!golden_names_header(g, "Content-Type")) {
+        const char *ct = ecrc_aws_response_header(r, "Content-Type");
+        if (!ct || strcmp(ct, ECR_CONTENT_TYPE)) {
+            char a[300];
+            snprintf(a, sizeof a, ct ? "\"%.250s\"" : "(absent)", ct);
+            ecrc_diff_add(d, "$.headers[\"Content-Type\"]",
+                          "\"" ECR_CONTENT_TYPE "\" (default check)", a);
+        }
+    }
+    if (!golden_names_header(g, "x-amzn-RequestId")) {
+        const char *id = ecrc_aws_response_header(r, "x-amzn-RequestId");
+        regex_t rx;
+        int ok = 0;
+        if (id && regcomp(&rx, UUID_RE, REG_EXTENDED | REG_NOSUB) == 0) {
+            ok = regexec(&rx, id, 0, NULL, 0) == 0;
+            regfree(&rx);
+        }
+        if (!ok) {
+            char a[300];
+            snprintf(a, sizeof a, id ? "\"%.250s\"" : "(absent)", id);
+            ecrc_diff_add(d, "$.headers[\"x-amzn-RequestId\"]", "a UUID (default check)", a);
+        }
+    }
+}
+
+/* Compares one response with its golden: the default headers, then the
+ * golden or, for an open golden, its alternatives (only the answer an earlier
+ * step of the case fixed, when it is listed; on a mismatch the closest
+ * alternative's differences). Returns the number of differences. */
+static size_t check_step(const case_step *s, vars *v, const aws_response *r,
+                         json_object **actual_body, diff_list *d, const answer_list *fixed,
+                         answer_list *given)
+{
+    const golden *g = s->golden;
+    *actual_body = parse_body(r);
+    check_default_headers(g, r, d);
+    if (!g->nalts) {
+        check_response(g, v, r, *actual_body, d, fixed, given);
+        return d->n;
+    }
+    const char *names[64] = {0};
+    size_t nn = g->nalts < 64 ? g->nalts : 64;
+    for (size_t i = 0; i < nn; i++)
+        names[i] = g->alts[i].answer;
+    const char *forced = ecrc_answers_pick(fixed, g->question, names, nn);
+    size_t best = g->nalts, bestn = 0;
+    diff_list bestd;
+    ecrc_diff_init(&bestd);
+    for (size_t i = 0; i < g->nalts; i++) {
+        const golden *a = &g->alts[i];
+        if (forced && strcmp(a->answer, forced))
+            continue;
+        diff_list ad;
+        answer_list ag;
+        ecrc_diff_init(&ad);
+        ecrc_answers_init(&ag);
+        size_t k = check_response(a, v, r, *actual_body, &ad, fixed, &ag);
+        if (k == 0) {
+            ecrc_answers_set(given, g->question, a->answer, 1);
+            for (size_t j = 0; j < ag.n; j++)
+                ecrc_answers_set(given, ag.items[j].question, ag.items[j].answer,
+                                 ag.items[j].matched);
+            ecrc_answers_free(&ag);
+            ecrc_diff_free(&ad);
+            ecrc_diff_free(&bestd);
+            return d->n;
+        }
+        ecrc_answers_free(&ag);
+        if (best == g->nalts || k < bestn) {
+            ecrc_diff_free(&bestd);
+            bestd = ad;
+            best = i;
+            bestn = k;
+        } else {
+            ecrc_diff_free(&ad);
+        }
+    }
+    const char *closest = best < g->nalts ? g->alts[best].answer : "?";
+    char rec[256], msg[700];
+    snprintf(rec, sizeof rec, "none (closest: %s)", closest);
+    ecrc_answers_set(given, g->question, rec, 0);
+    if (forced) {
+        snprintf(
+            msg, sizeof msg,
+            "answer '%s' to open question %s (fixed by an earlier step); its differences follow",
+            forced, g->question);
+    } else {
+        int k = snprintf(msg, sizeof msg, "one of the answers to open question %s (", g->question);
+        for (size_t i = 0; i < nn && k > 0 && (size_t)k < sizeof msg; i++)
+            k += snprintf(msg + k, sizeof msg - (size_t)k, "%s'%s'", i ? ", " : "", names[i]);
+        if (k > 0 && (size_t)k < sizeof msg)
+            snprintf(msg + k, sizeof msg - (size_t)k,
+                     "); none matched, the closest is '%s', its differences follow", closest);
+    }
+    char act[64];
+    snprintf(act, sizeof act, "HTTP %ld", r->status);
+    ecrc_diff_add(d, "$", msg, act);
+    for (size_t i = 0; i < bestd.n; i++)
+        ecrc_diff_add(d, bestd.items[i].path, bestd.items[i].expected, bestd.items[i].actual);
+    ecrc_diff_free(&bestd);
     return d->n;
+}
+
+/* The step's answers to open questions into its report, and the matched
+ * ones into the case's list (they fix the answer for later steps). */
+static void record_answers(step_report *sr, const answer_list *given, answer_list *answers)
+{
+    if (!given->n)
+        return;
+    sr->answers = calloc(given->n, sizeof *sr->answers);
+    for (size_t i = 0; sr->answers && i < given->n; i++) {
+        step_answer *a = &sr->answers[sr->nanswers];
+        a->question = xstrdup(given->items[i].question);
+        a->answer = xstrdup(given->items[i].answer);
+        a->matched = given->items[i].matched;
+        if (a->question && a->answer)
+            sr->nanswers++;
+        else {
+            free(a->question);
+            free(a->answer);
+        }
+        if (given->items[i].matched)
+            ecrc_answers_set(answers, given->items[i].question, given->items[i].answer, 1);
+    }
 }
 
 static aws_auth_mode auth_mode(case_auth a)
@@ -343,7 +531,7 @@ static aws_auth_mode auth_mode(case_auth a)
 /* Sends one step and compares it. Returns 0 when it matched, 1 on a
  * mismatch, -1 when the exchange itself failed (cr->reason says why). */
 static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_step *s, vars *v,
-                    step_report *sr, case_report *cr)
+                    step_report *sr, case_report *cr, answer_list *answers)
 {
     ecr_result rc = ECR_OK;
     char bad[128] = "";
@@ -399,7 +587,12 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
     diff_list d;
     ecrc_diff_init(&d);
     json_object *actual_body = NULL;
-    if (check_step(s, v, &r, &actual_body, &d)) {
+    answer_list given;
+    ecrc_answers_init(&given);
+    size_t nd = check_step(s, v, &r, &actual_body, &d, answers, &given);
+    record_answers(sr, &given, answers);
+    ecrc_answers_free(&given);
+    if (nd) {
         record_diffs(sr, &d);
         sr->actual = write_actual(ctx, c, s, &r, actual_body);
         result = 1;
@@ -449,6 +642,7 @@ static void fill_case_header(case_report *cr, const case_def *c)
         sr->name = xstrdup(c->steps[i].name);
         sr->operation = xstrdup(c->steps[i].operation);
         sr->level = xstrdup(ecrc_golden_level_name(c->steps[i].golden->level));
+        sr->open = c->steps[i].golden->open;
         sr->golden = xstrdup(c->steps[i].golden_path);
     }
 }
@@ -499,8 +693,10 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
         cr->transport_error = is_transport(frc);
     } else {
         cr->status = ECRC_CASE_PASS;
+        answer_list answers; /* open questions answered by earlier steps of this case */
+        ecrc_answers_init(&answers);
         for (size_t i = 0; i < c->nsteps; i++) {
-            int r = run_step(ctx, cl, c, &c->steps[i], v, &cr->steps[i], cr);
+            int r = run_step(ctx, cl, c, &c->steps[i], v, &cr->steps[i], cr, &answers);
             if (r < 0) {
                 cr->status = ECRC_CASE_ERROR;
                 break;
@@ -510,6 +706,7 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
             if (r > 0)
                 add_reason(cr, fmt_alloc("step %s does not match its golden", c->steps[i].name));
         }
+        ecrc_answers_free(&answers);
     }
 
     /* Teardown runs whatever happened above: the fixture's repositories are
