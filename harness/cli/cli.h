@@ -33,6 +33,20 @@ int cmd_lint(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 
+/* The built-in emulator's answers to open questions, gathered from the
+ * environment (ECRCONFORM_OPEN_ANSWERS, "Q=A,Q=A") and --open-answer Q=A
+ * options (later ones win). */
+#define CLI_OPEN_ANSWERS_MAX 2048
+#define CLI_OPEN_ANSWERS_ENV "ECRCONFORM_OPEN_ANSWERS"
+
+/* Starts spec (CLI_OPEN_ANSWERS_MAX bytes) from the environment variable.
+ * Returns 0, or -1 after printing "<cmd>: ECRCONFORM_OPEN_ANSWERS: <why>". */
+int cli_open_answers_init(char *spec, const char *cmd);
+
+/* Appends one --open-answer argument to spec after checking it. Returns 0,
+ * or -1 after printing "<cmd>: --open-answer: <why>". */
+int cli_open_answers_add(char *spec, const char *arg, const char *cmd);
+
 /* Parses a decimal integer in [min, max]; returns 0 and sets *out, or -1. */
 int cli_parse_int(const char *s, long min, long max, long *out);
 

@@ -22,7 +22,8 @@ typedef struct run_config {
     long timeout_s;
     int no_strict_auth;
     int verbose;
-    int progress; /* -1 auto (a terminal), 0 off, 1 on */
+    int progress;                            /* -1 auto (a terminal), 0 off, 1 on */
+    char open_answers[CLI_OPEN_ANSWERS_MAX]; /* the built-in emulator's answers */
 } run_config;
 
 static void usage(FILE *f)
@@ -45,6 +46,9 @@ static void usage(FILE *f)
         "                     control interface says, else 123456789012)\n"
         "  --no-strict-auth   the target does not verify signatures: skip cases that need it\n"
         "  --timeout SECONDS  per request (default 30)\n"
+        "  --open-answer QUESTION=ANSWER  how the built-in emulator answers an open question of\n"
+        "                     docs/ECR-BEHAVIOUR.md (repeatable; also ECRCONFORM_OPEN_ANSWERS;\n"
+        "                     'ecrconform serve --help' lists them). Without --endpoint only.\n"
         "\n"
         "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; region from\n"
         "AWS_REGION or AWS_DEFAULT_REGION. Unset, the documented test defaults are used\n"
@@ -79,6 +83,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         O_VERBOSE,
         O_PROGRESS,
         O_NOPROGRESS,
+        O_ANSWER,
         O_HELP
     };
     static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
@@ -94,9 +99,13 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                                          {"verbose", no_argument, NULL, O_VERBOSE},
                                          {"progress", no_argument, NULL, O_PROGRESS},
                                          {"no-progress", no_argument, NULL, O_NOPROGRESS},
+                                         {"open-answer", required_argument, NULL, O_ANSWER},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     int o;
+    int answers_given = 0;
+    if (cli_open_answers_init(cfg->open_answers, "ecrconform run"))
+        return ECRC_EXIT_USAGE;
     optind = 1;
     while ((o = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
         switch (o) {
@@ -152,6 +161,11 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         case O_NOPROGRESS:
             cfg->progress = 0;
             break;
+        case O_ANSWER:
+            if (cli_open_answers_add(cfg->open_answers, optarg, "ecrconform run"))
+                return ECRC_EXIT_USAGE;
+            answers_given = 1;
+            break;
         case O_HELP:
             usage(stdout);
             return -1;
@@ -165,6 +179,11 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         fprintf(stderr,
                 "ecrconform run: --endpoint: expected an http:// or https:// URL, got '%s'\n",
                 cfg->endpoint);
+        return ECRC_EXIT_USAGE;
+    }
+    if (cfg->endpoint && answers_given) {
+        fprintf(stderr, "ecrconform run: --open-answer configures the built-in emulator; it "
+                        "cannot be used with --endpoint\n");
         return ECRC_EXIT_USAGE;
     }
     *first_path = optind;
@@ -259,7 +278,8 @@ int cmd_run(int argc, char **argv)
                             .access_key = creds.access_key,
                             .secret_key = creds.secret_key,
                             .control = 1,
-                            .quiet = 1};
+                            .quiet = 1,
+                            .open_answers = cfg.open_answers};
         ecr_result erc = ecremu_start(&ec, &builtin);
         if (erc) {
             fprintf(stderr, "ecrconform run: cannot start the built-in emulator: %s\n",

@@ -12,9 +12,13 @@
 
 static void usage(FILE *f)
 {
-    fputs(
+    char questions[2048];
+    ecremu_open_answers_describe(questions, sizeof questions);
+    fprintf(
+        f,
         "usage: ecrconform serve [--port N] [--auth lenient|strict] [--no-control]\n"
-        "                        [--account ID] [--region NAME]\n"
+        "                        [--account ID] [--region NAME] [--open-answer "
+        "QUESTION=ANSWER]...\n"
         "\n"
         "Runs the built-in ECR emulator on 127.0.0.1 until SIGINT or SIGTERM. Its first line of\n"
         "output is 'listening on http://127.0.0.1:PORT'; point any client at it, e.g.\n"
@@ -29,19 +33,24 @@ static void usage(FILE *f)
         "  --account ID    account id of the emulated registry (default " ECR_TEST_ACCOUNT ")\n"
         "  --region NAME   region in ARNs and URIs (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
         "                  else " ECR_TEST_REGION ")\n"
+        "  --open-answer QUESTION=ANSWER\n"
+        "                  how the emulator answers an open question of docs/ECR-BEHAVIOUR.md\n"
+        "                  (repeatable; also ECRCONFORM_OPEN_ANSWERS=Q=A,Q=A). Questions:\n"
+        "%s"
         "\n"
         "Exit codes: 0 stopped by a signal, 2 usage error, 5 the emulator could not start.\n",
-        f);
+        questions);
 }
 
 int cmd_serve(int argc, char **argv)
 {
-    enum { O_PORT = 256, O_AUTH, O_NOCONTROL, O_ACCOUNT, O_REGION, O_HELP };
+    enum { O_PORT = 256, O_AUTH, O_NOCONTROL, O_ACCOUNT, O_REGION, O_ANSWER, O_HELP };
     static const struct option opts[] = {{"port", required_argument, NULL, O_PORT},
                                          {"auth", required_argument, NULL, O_AUTH},
                                          {"no-control", no_argument, NULL, O_NOCONTROL},
                                          {"account", required_argument, NULL, O_ACCOUNT},
                                          {"region", required_argument, NULL, O_REGION},
+                                         {"open-answer", required_argument, NULL, O_ANSWER},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     aws_credentials creds;
@@ -53,6 +62,10 @@ int cmd_serve(int argc, char **argv)
                         .control = 1};
     long port = 0;
     int o;
+    static char answers[CLI_OPEN_ANSWERS_MAX];
+    if (cli_open_answers_init(answers, "ecrconform serve"))
+        return ECRC_EXIT_USAGE;
+    ec.open_answers = answers;
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
@@ -86,6 +99,10 @@ int cmd_serve(int argc, char **argv)
             break;
         case O_REGION:
             ec.region = optarg;
+            break;
+        case O_ANSWER:
+            if (cli_open_answers_add(answers, optarg, "ecrconform serve"))
+                return ECRC_EXIT_USAGE;
             break;
         case O_HELP:
             usage(stdout);

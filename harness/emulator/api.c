@@ -57,6 +57,27 @@ static int throttled(const op_call *c)
     return 0;
 }
 
+int ecremu_api_front_end(const char *target, const char *body, size_t len, json_object **out)
+{
+    static const char prefix[] = ECR_TARGET_PREFIX;
+    const char *op = NULL;
+    *out = NULL;
+    if (target && strncmp(target, prefix, sizeof prefix - 1) == 0)
+        op = target + sizeof prefix - 1;
+    if (!find_op(op)) {
+        *out = ecremu_wire_error("UnknownOperationException",
+                                 target ? "Unknown operation" : "Missing X-Amz-Target header");
+        return 400;
+    }
+    json_object *in = ecremu_wire_parse(body, len);
+    int ok = in && json_object_is_type(in, json_type_object);
+    json_object_put(in);
+    if (ok)
+        return 0;
+    *out = ecremu_wire_error("SerializationException", "The request body is not a JSON object");
+    return 400;
+}
+
 int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, size_t len,
                       json_object **out)
 {

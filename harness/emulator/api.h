@@ -22,4 +22,10 @@
 int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, size_t len,
                       json_object **out);
 
+/* The checks of the front end alone: an unknown X-Amz-Target
+ * (UnknownOperationException) or a body that is not a JSON object
+ * (SerializationException). Returns 400 with *out set (the caller owns it),
+ * or 0 when both are fine (*out NULL). No store access. */
+int ecremu_api_front_end(const char *target, const char *body, size_t len, json_object **out);
+
 #endif

@@ -1,24 +1,103 @@
 #include "batchdel.h"
 
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ecr/buf.h"
 
-/* Writes "<p1>, <p2>" (the parents of child in the snapshot, each once) into
- * out. Returns the number of parents, or -1 when out of memory. */
-static int parents_of(const store_refs *before, const char *child, buf *out)
+/* The processing model (docs/EMULATOR.md, "Several items in one request"):
+ * items are processed in order against the repository as the earlier items
+ * of the request left it; what earlier items removed is remembered (the
+ * removal log below). Where ECR's answer is unknown, the emulator's answers
+ * (answers.h) decide: whether an item naming only what was already removed
+ * fails or is merged (oq-same-image-twice), and whether a manifest list
+ * removed earlier in the request still protects its children
+ * (oq-index-then-children). */
+
+/* What the request removed so far: (digest, tag) pairs, tag NULL for an
+ * image removed whole. */
+typedef struct removal_log {
+    char **digest;
+    char **tag;
+    size_t n, cap;
+} removal_log;
+
+static void log_free(removal_log *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->digest[i]);
+        free(l->tag[i]);
+    }
+    free(l->digest);
+    free(l->tag);
+    memset(l, 0, sizeof *l);
+}
+
+static int log_add(removal_log *l, const char *digest, const char *tag)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **d = realloc(l->digest, cap * sizeof *d);
+        if (!d)
+            return -1;
+        l->digest = d;
+        char **t = realloc(l->tag, cap * sizeof *t);
+        if (!t)
+            return -1;
+        l->tag = t;
+        l->cap = cap;
+    }
+    l->digest[l->n] = strdup(digest);
+    l->tag[l->n] = tag ? strdup(tag) : NULL;
+    if (!l->digest[l->n] || (tag && !l->tag[l->n])) {
+        free(l->digest[l->n]);
+        free(l->tag[l->n]);
+        return -1;
+    }
+    l->n++;
+    return 0;
+}
+
+/* 1 when everything the item names was removed by an earlier item: its tag
+ * (with its digest, when given), or its image as a whole. */
+static int log_covers(const removal_log *l, const char *digest, const char *tag)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        int whole = l->tag[i] == NULL;
+        if (digest && strcmp(l->digest[i], digest))
+            continue;
+        if (!tag && digest && whole)
+            return 1;
+        if (tag && digest && whole)
+            return 1;
+        if (tag && l->tag[i] && !strcmp(l->tag[i], tag))
+            return 1;
+    }
+    return 0;
+}
+
+static int answer(const op_call *c, emu_question q)
+{
+    return c->ctx->answers ? c->ctx->answers->v[q] : 0;
+}
+
+/* Writes "<p1>, <p2>" (the parents of child in refs, each once) into out.
+ * Returns the number of parents, or -1 when out of memory. */
+static int parents_of(const store_refs *refs, const char *child, buf *out)
 {
     int n = 0;
-    for (size_t i = 0; i < before->n; i++) {
-        if (strcmp(before->v[i].child, child) != 0)
+    for (size_t i = 0; i < refs->n; i++) {
+        if (strcmp(refs->v[i].child, child) != 0)
             continue;
         int seen = 0;
         for (size_t k = 0; k < i; k++)
-            seen |= strcmp(before->v[k].child, child) == 0 &&
-                    strcmp(before->v[k].parent, before->v[i].parent) == 0;
+            seen |= strcmp(refs->v[k].child, child) == 0 &&
+                    strcmp(refs->v[k].parent, refs->v[i].parent) == 0;
         if (seen)
             continue;
-        if ((n && ecr_buf_puts(out, ", ")) || ecr_buf_puts(out, before->v[i].parent))
+        if ((n && ecr_buf_puts(out, ", ")) || ecr_buf_puts(out, refs->v[i].parent))
             return -1;
         n++;
     }
@@ -37,51 +116,116 @@ static int add_deleted(json_object *deleted, const char *digest, const char *tag
 
 /* Deletes by digest: the image and all its tags go, one entry per tag (or
  * one bare entry for an untagged image). */
-static int delete_image(store_repo *r, store_image *img, json_object *deleted)
+static int delete_image(store_repo *r, store_image *img, json_object *deleted, removal_log *log)
 {
     if (!img->ntags && add_deleted(deleted, img->digest, NULL))
         return -1;
     for (size_t t = 0; t < img->ntags; t++)
-        if (add_deleted(deleted, img->digest, img->tags[t]))
+        if (add_deleted(deleted, img->digest, img->tags[t]) ||
+            log_add(log, img->digest, img->tags[t]))
             return -1;
+    if (log_add(log, img->digest, NULL))
+        return -1;
     ecremu_store_image_delete(r, img);
     return 0;
 }
 
-/* Deletes one tag (a tag, or a tag with its matching digest: only the tag
- * goes, LocalStack's behaviour); the image goes with its last tag. */
-static int delete_tag(store_repo *r, store_image *img, const char *tag, json_object *deleted)
+/* Deletes one tag; the image goes with its last tag. */
+static int delete_tag(store_repo *r, store_image *img, const char *tag, json_object *deleted,
+                      removal_log *log)
 {
-    if (add_deleted(deleted, img->digest, tag))
+    if (add_deleted(deleted, img->digest, tag) || log_add(log, img->digest, tag))
         return -1;
     ecremu_store_tag_remove(img, tag);
-    if (!img->ntags)
+    if (!img->ntags) {
+        if (log_add(log, img->digest, NULL))
+            return -1;
         ecremu_store_image_delete(r, img);
+    }
     return 0;
+}
+
+/* The lower-case spelling of digest into out (outsz bytes). */
+static const char *lower(const char *digest, char *out, size_t outsz)
+{
+    size_t i = 0;
+    for (; digest[i] && i + 1 < outsz; i++)
+        out[i] = (char)tolower((unsigned char)digest[i]);
+    out[i] = '\0';
+    return out;
+}
+
+/* Resolves one item, applying the emulator's answers to the open questions
+ * on malformed and unusual identifiers. */
+static op_id_status resolve(const op_call *c, const store_repo *r, const char *digest,
+                            const char *tag, store_image **img)
+{
+    op_id_status st = ecremu_op_resolve(r, digest, tag, img);
+    if (st == OP_ID_BAD_TAG && answer(c, Q_INVALID_TAG) == A_TAG_NOT_FOUND)
+        st = OP_ID_NOT_FOUND; /* no format check: such a tag is never stored */
+    if (st == OP_ID_NOT_FOUND && digest && answer(c, Q_DIGEST_CASE) == A_CASE_INSENSITIVE) {
+        char low[512];
+        op_id_status again = ecremu_op_resolve(r, lower(digest, low, sizeof low), tag, img);
+        if (again == OP_ID_FOUND || again == OP_ID_TAG_MISMATCH)
+            st = again;
+    }
+    if (st == OP_ID_NOT_FOUND && digest && tag &&
+        answer(c, Q_TAG_KNOWN_DIGEST_UNKNOWN) == A_MISMATCH && ecremu_store_image_by_tag(r, tag) &&
+        !ecremu_store_image_by_digest(r, digest))
+        st = OP_ID_TAG_MISMATCH;
+    if (st != OP_ID_FOUND)
+        *img = NULL;
+    return st;
 }
 
 /* One item. Returns 0, or -1 when out of memory. */
 static int one_item(op_call *c, store_repo *r, const store_refs *before, json_object *item,
-                    json_object *deleted, json_object *failures)
+                    json_object *deleted, json_object *failures, removal_log *log)
 {
     const char *digest, *tag, *code, *reason;
     store_image *img;
 
     ecremu_op_id_fields(item, &digest, &tag);
-    op_id_status st = ecremu_op_resolve(r, digest, tag, &img);
-    if (st != OP_ID_FOUND)
-        return ecremu_op_add_failure(failures, digest, tag, ecremu_op_id_code(st),
+    /* oq-empty-digest=MissingDigestAndTag: "" counts as no digest. */
+    const char *d =
+        digest && !*digest && answer(c, Q_EMPTY_DIGEST) == A_EMPTY_MISSING ? NULL : digest;
+    if (tag && (tag[0] == '-' || tag[0] == '.') &&
+        answer(c, Q_TAG_LEADING_PUNCTUATION) == A_LEADING_INVALID_IMAGE_TAG)
+        return ecremu_op_add_failure(failures, digest, tag, "InvalidImageTag",
+                                     ecremu_op_id_reason(OP_ID_BAD_TAG));
+    op_id_status st = resolve(c, r, d, tag, &img);
+    if (st == OP_ID_NOT_FOUND && answer(c, Q_SAME_IMAGE_TWICE) == A_MERGED &&
+        log_covers(log, d, tag))
+        return 0; /* merged with the earlier item that removed it */
+    if (st != OP_ID_FOUND) {
+        const char *echo_tag =
+            st == OP_ID_BAD_DIGEST && answer(c, Q_INVALID_DIGEST_ECHO) == A_DIGEST_ONLY ? NULL
+                                                                                        : tag;
+        return ecremu_op_add_failure(failures, digest, echo_tag, ecremu_op_id_code(st),
                                      ecremu_op_id_reason(st));
+    }
     if (ecremu_control_item_fault(c->ctx->ctl, r->name, img->digest, &code, &reason))
         return ecremu_op_add_failure(failures, digest, tag, code, reason);
 
+    /* References: on the state before the request, or (in-order) on the
+     * state the earlier items left. */
+    store_refs now = {0};
+    const store_refs *refs = before;
+    if (answer(c, Q_INDEX_THEN_CHILDREN) == A_INDEX_IN_ORDER) {
+        if (ecremu_store_refs_snapshot(r, &now))
+            return -1;
+        refs = &now;
+    }
+    /* A tag with its matching digest removes the tag (oq-tag-and-digest=tag)
+     * or the whole image (=image). */
+    int whole = !tag || (d && answer(c, Q_TAG_AND_DIGEST) == A_WHOLE_IMAGE);
     buf parents;
     ecr_buf_init(&parents, 64 * 1024);
-    int np = parents_of(before, img->digest, &parents);
+    int np = parents_of(refs, img->digest, &parents);
     int rc;
     if (np < 0) {
         rc = -1;
-    } else if (np > 0 && (!tag || img->ntags == 1)) {
+    } else if (np > 0 && (whole || img->ntags == 1)) {
         /* by digest, or its only remaining tag: the index would dangle */
         buf msg;
         ecr_buf_init(&msg, 80 * 1024);
@@ -90,13 +234,43 @@ static int one_item(op_call *c, store_repo *r, const store_refs *before, json_ob
                  : ecremu_op_add_failure(failures, digest, tag, "ImageReferencedByManifestList",
                                          msg.data);
         ecr_buf_free(&msg);
-    } else if (tag) {
-        rc = delete_tag(r, img, tag, deleted);
+    } else if (!whole) {
+        rc = delete_tag(r, img, tag, deleted, log);
     } else {
-        rc = delete_image(r, img, deleted);
+        rc = delete_image(r, img, deleted, log);
     }
     ecr_buf_free(&parents);
+    if (refs == &now)
+        ecremu_store_refs_free(&now);
     return rc;
+}
+
+/* Whole-request refusals of malformed tags, when the emulator answers
+ * oq-invalid-tag or oq-tag-leading-punctuation with InvalidParameterException:
+ * a constraint, so it comes before the repository lookup. */
+static int check_tag_format(op_call *c, json_object *ids)
+{
+    int bad_chars = answer(c, Q_INVALID_TAG) == A_TAG_INVALID_PARAMETER;
+    int bad_start = answer(c, Q_TAG_LEADING_PUNCTUATION) == A_LEADING_INVALID_PARAMETER;
+    size_t n = ids ? json_object_array_length(ids) : 0;
+    for (size_t i = 0; (bad_chars || bad_start) && i < n; i++) {
+        const char *digest, *tag;
+        ecremu_op_id_fields(json_object_array_get_idx(ids, i), &digest, &tag);
+        if (!tag)
+            continue;
+        int refuse = (bad_chars && !ecremu_op_tag_well_formed(tag)) ||
+                     (bad_start && (tag[0] == '-' || tag[0] == '.'));
+        if (!refuse)
+            continue;
+        char mem[96];
+        snprintf(mem, sizeof mem, "imageIds.%zu.member.imageTag", i + 1);
+        return ecremu_op_invalid(
+            c, mem,
+            bad_start && (tag[0] == '-' || tag[0] == '.')
+                ? "must satisfy regular expression '[a-zA-Z0-9_][a-zA-Z0-9-_.]*'"
+                : "must satisfy regular expression '[a-zA-Z0-9-_.]+'");
+    }
+    return 0;
 }
 
 void ecremu_batchdel_run(op_call *c)
@@ -110,7 +284,8 @@ void ecremu_batchdel_run(op_call *c)
         return;
     if (ecremu_op_check_registry(c, reg) || ecremu_op_check_repo_name(c, "repositoryName", name) ||
         ecremu_op_check_count(c, "imageIds", ids, 1, 100, 1) ||
-        ecremu_op_check_tags(c, "imageIds", ids) || ecremu_op_request_faults(c, name))
+        ecremu_op_check_tags(c, "imageIds", ids) || check_tag_format(c, ids) ||
+        ecremu_op_request_faults(c, name))
         return;
     store_repo *r = ecremu_op_find_repo(c, reg, name);
     if (!r)
@@ -125,10 +300,12 @@ void ecremu_batchdel_run(op_call *c)
         return;
     }
 
+    removal_log log = {0};
     size_t n = json_object_array_length(ids);
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++)
-        rc = one_item(c, r, &before, json_object_array_get_idx(ids, i), deleted, failures);
+        rc = one_item(c, r, &before, json_object_array_get_idx(ids, i), deleted, failures, &log);
+    log_free(&log);
     ecremu_store_refs_free(&before);
     if (rc) {
         json_object_put(o);

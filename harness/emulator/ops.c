@@ -324,6 +324,11 @@ op_id_status ecremu_op_resolve(const store_repo *r, const char *digest, const ch
     return OP_ID_FOUND;
 }
 
+int ecremu_op_tag_well_formed(const char *tag)
+{
+    return tag && matches(TAG_ERE, tag);
+}
+
 const char *ecremu_op_id_code(op_id_status s)
 {
     switch (s) {

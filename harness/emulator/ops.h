@@ -11,6 +11,7 @@
 #define ECR_EMU_OPS_H
 
 #include <json-c/json.h>
+#include "answers.h"
 #include <stddef.h>
 #include "control.h"
 #include "store.h"
@@ -18,9 +19,10 @@
 /* What an operation runs against. All borrowed. */
 typedef struct api_ctx {
     store *st;
-    control *ctl;        /* NULL: no faults */
-    const char *account; /* the caller's account id (registryId) */
-    const char *region;  /* for ARNs and repository URIs */
+    control *ctl;               /* NULL: no faults */
+    const char *account;        /* the caller's account id (registryId) */
+    const char *region;         /* for ARNs and repository URIs */
+    const emu_answers *answers; /* answers to open questions; NULL: every default */
 } api_ctx;
 
 typedef struct op_call {
@@ -105,6 +107,9 @@ typedef enum op_id_status {
 /* Resolves {digest?, tag?} in r; *img is set only for OP_ID_FOUND. */
 op_id_status ecremu_op_resolve(const store_repo *r, const char *digest, const char *tag,
                                store_image **img);
+
+/* 1 when tag matches ECR's tag character set [a-zA-Z0-9-_.]+, else 0. */
+int ecremu_op_tag_well_formed(const char *tag);
 
 /* failureCode / failureReason of a non-found status (static strings). */
 const char *ecremu_op_id_code(op_id_status s);

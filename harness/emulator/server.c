@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "api.h"
+#include "answers.h"
 #include "auth.h"
 #include "ecr/buf.h"
 #include "control.h"
@@ -36,6 +37,7 @@ struct ecremu {
     control *ctl; /* NULL when the control interface is off */
     api_ctx api;
     auth_config auth;
+    emu_answers answers;
 };
 
 /* Per-request state held in *req_cls: the bounded body. */
@@ -117,13 +119,21 @@ static enum MHD_Result serve_ecr(ecremu *e, struct MHD_Connection *conn, const c
      * ECR serves) that is the raw path; any other path is rejected below
      * after authentication, so a mis-verified odd path changes nothing. */
     int status = ecremu_auth_check(&e->auth, method, url, NULL, h.v, h.n, body, len, &why);
+    const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
+    if (status && e->answers.v[Q_AUTH_ORDER] == A_FRONT_END_FIRST) {
+        /* oq-auth-order=front-end-first: the operation and the body are
+         * checked before the failed authentication is reported. */
+        json_object *fe = NULL;
+        int fs = ecremu_api_front_end(target, body, len, &fe);
+        if (fs)
+            return send_json(conn, fs, fe);
+    }
     if (status)
         return send_error(conn, status, why.type, why.message);
     if (strcmp(method, "POST") != 0 || strcmp(url, "/") != 0)
         return send_error(conn, 400, "UnknownOperationException",
                           "The AWS JSON protocol serves only POST /");
 
-    const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
     json_object *out = NULL;
     status = ecremu_api_handle(&e->api, target, body, len, &out);
     return send_json(conn, status, out);
@@ -205,6 +215,10 @@ ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
     const char *sk = cfg->secret_key ? cfg->secret_key : ECR_TEST_SECRET_KEY;
     if (!valid_account(account) || !*region || !*ak || !*sk)
         return ECR_EINVAL;
+    emu_answers answers;
+    char aerr[256];
+    if (ecremu_answers_parse(cfg->open_answers, &answers, aerr, sizeof aerr))
+        return ECR_EINVAL;
 
     ecremu *e = calloc(1, sizeof *e);
     if (!e)
@@ -224,7 +238,8 @@ ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
         ecremu_stop(e);
         return ECR_ENOMEM;
     }
-    e->api = (api_ctx){e->st, e->ctl, e->account, e->region};
+    e->answers = answers;
+    e->api = (api_ctx){e->st, e->ctl, e->account, e->region, &e->answers};
     e->auth = (auth_config){cfg->auth, e->access_key, e->secret_key};
 
     struct sockaddr_in sa;
@@ -247,6 +262,17 @@ ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
     e->port = info ? info->port : cfg->port;
     *out = e;
     return ECR_OK;
+}
+
+ecr_result ecremu_open_answers_check(const char *spec, char *err, size_t errsz)
+{
+    emu_answers a;
+    return ecremu_answers_parse(spec, &a, err, errsz) ? ECR_EINVAL : ECR_OK;
+}
+
+void ecremu_open_answers_describe(char *out, size_t outsz)
+{
+    ecremu_answers_describe(out, outsz);
 }
 
 unsigned short ecremu_port(const ecremu *e)

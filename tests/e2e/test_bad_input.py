@@ -63,6 +63,9 @@ def make_tree(tmp_path):
     shutil.copytree(ROOT / "cases" / "manifests", tmp_path / "cases" / "manifests")
     shutil.copy(src, tmp_path / "cases" / "bdi" / src.name)
     shutil.copytree(ROOT / "golden" / case["id"], tmp_path / "golden" / case["id"])
+    # goldens cite docs/ECR-BEHAVIOUR.md by anchor; lint looks for it above them
+    (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "ECR-BEHAVIOUR.md", tmp_path / "docs" / "ECR-BEHAVIOUR.md")
     return case
 
 

@@ -13,6 +13,7 @@
 #ifndef ECR_EMULATOR_H
 #define ECR_EMULATOR_H
 
+#include <stddef.h>
 #include "ecr/protocol.h"
 #include "ecr/result.h"
 
@@ -34,6 +35,11 @@ typedef struct ecremu_config {
     const char *secret_key; /* NULL: ECR_TEST_SECRET_KEY */
     int control;            /* nonzero: serve the control interface */
     int quiet;              /* nonzero: no libmicrohttpd error log on stderr */
+    /* Answers to the open questions of docs/ECR-BEHAVIOUR.md, as
+     * "QUESTION=ANSWER[,...]" (docs/EMULATOR.md, "Open questions"); NULL or
+     * "": every default. An unknown question or answer makes ecremu_start
+     * fail with ECR_EINVAL: check it first with ecremu_open_answers_check. */
+    const char *open_answers;
 } ecremu_config;
 
 typedef struct ecremu ecremu;
@@ -43,6 +49,15 @@ typedef struct ecremu ecremu;
  * emulator (stop it with ecremu_stop). Returns ECR_EBUSY when the port cannot be
  * bound, ECR_ENOMEM, or ECR_EINVAL for a bad config; *out is then NULL. */
 ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out);
+
+/* Checks an open_answers spec. Returns ECR_OK, or ECR_EINVAL with one line
+ * in err (errsz bytes) naming what is wrong and what is valid. */
+ecr_result ecremu_open_answers_check(const char *spec, char *err, size_t errsz);
+
+/* Every open question the emulator can be switched on, one line each:
+ * "  QUESTION=ANSWER|ANSWER... (default ANSWER)\n", into out (outsz bytes,
+ * always terminated). */
+void ecremu_open_answers_describe(char *out, size_t outsz);
 
 /* The TCP port actually bound. Cannot fail for a started emulator. */
 unsigned short ecremu_port(const ecremu *e);
