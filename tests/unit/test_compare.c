@@ -435,6 +435,125 @@ static void test_api_edges(void)
     ecrc_diff_free(&d);
 }
 
+/* ---- $anyOf ------------------------------------------------------------- */
+
+#define DUP_ANYOF                                                                                  \
+    "{\"question\": \"oq-x\", \"$anyOf\": ["                                                       \
+    "{\"answer\": \"in-order\", \"level\": \"E\", \"sources\": [\"s\"], \"value\": "               \
+    "{\"$set\": [{\"code\": \"ImageNotFound\"}]}},"                                                \
+    "{\"answer\": \"merged\", \"level\": \"E\", \"sources\": [\"s\"], \"value\": {\"$set\": "      \
+    "[]}}]}"
+
+static size_t run_open(const char *expected, const char *actual, diff_list *d,
+                       const answer_list *fixed, answer_list *given)
+{
+    json_object *e = parse(expected), *a = parse(actual);
+    size_t n = ecrc_compare_json_open(e, a, "$.body", d, fixed, given);
+    json_object_put(e);
+    json_object_put(a);
+    return n;
+}
+
+static void test_anyof_matches_each_answer_and_records_it(void)
+{
+    answer_list given;
+    ecrc_answers_init(&given);
+    CU_ASSERT_EQUAL(run_open(DUP_ANYOF, "[]", NULL, NULL, &given), 0);
+    CU_ASSERT_STRING_EQUAL(ecrc_answers_get(&given, "oq-x"), "merged");
+    CU_ASSERT_EQUAL(run_open(DUP_ANYOF, "[{\"code\": \"ImageNotFound\"}]", NULL, NULL, &given), 0);
+    CU_ASSERT_STRING_EQUAL(ecrc_answers_get(&given, "oq-x"), "in-order");
+    ecrc_answers_free(&given);
+    /* the plain API accepts it too, without recording */
+    CU_ASSERT(matches(DUP_ANYOF, "[]"));
+}
+
+static void test_anyof_mismatch_names_the_closest_answer(void)
+{
+    diff_list d;
+    answer_list given;
+    ecrc_diff_init(&d);
+    ecrc_answers_init(&given);
+    size_t n =
+        run_open(DUP_ANYOF, "[{\"code\": \"ImageNotFound\"}, {\"code\": \"x\"}]", &d, NULL, &given);
+    CU_ASSERT(n >= 2);
+    CU_ASSERT_STRING_EQUAL(d.items[0].path, "$.body");
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.items[0].expected, "'in-order', 'merged'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.items[0].expected, "closest is 'in-order'"));
+    /* then the closest alternative's own differences */
+    CU_ASSERT_STRING_EQUAL(d.items[1].path, "$.body{unexpected}");
+    CU_ASSERT_STRING_EQUAL(ecrc_answers_get(&given, "oq-x"), "none (closest: in-order)");
+    CU_ASSERT_EQUAL(given.items[0].matched, 0);
+    ecrc_diff_free(&d);
+    ecrc_answers_free(&given);
+}
+
+static void test_anyof_fixed_answer_is_the_only_one_tried(void)
+{
+    answer_list fixed, given;
+    ecrc_answers_init(&fixed);
+    ecrc_answers_init(&given);
+    ecrc_answers_set(&fixed, "oq-x", "in-order", 1);
+    /* "merged" would match, but an earlier step answered in-order */
+    diff_list d;
+    ecrc_diff_init(&d);
+    CU_ASSERT(run_open(DUP_ANYOF, "[]", &d, &fixed, &given) > 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.items[0].expected, "an earlier step gave ('in-order')"));
+    ecrc_diff_free(&d);
+    /* a fixed answer to another question changes nothing */
+    answer_list other;
+    ecrc_answers_init(&other);
+    ecrc_answers_set(&other, "oq-y", "whatever", 1);
+    CU_ASSERT_EQUAL(run_open(DUP_ANYOF, "[]", NULL, &other, NULL), 0);
+    /* a fixed answer this $anyOf does not list constrains nothing */
+    ecrc_answers_set(&other, "oq-x", "sideways", 1);
+    CU_ASSERT_EQUAL(run_open(DUP_ANYOF, "[]", NULL, &other, NULL), 0);
+    ecrc_answers_free(&other);
+    ecrc_answers_free(&fixed);
+    ecrc_answers_free(&given);
+}
+
+static void test_anyof_inside_set_and_with_absent(void)
+{
+    /* an alternative inside a $set element: pairing tries every alternative */
+    const char *in_set = "{\"$set\": [{\"question\": \"oq-c\", \"$anyOf\": ["
+                         "{\"answer\": \"A\", \"level\": \"E\", \"sources\": [\"s\"], \"value\": "
+                         "{\"code\": \"A\"}},"
+                         "{\"answer\": \"B\", \"level\": \"E\", \"sources\": [\"s\"], \"value\": "
+                         "{\"code\": \"B\"}}]}, {\"code\": \"C\"}]}";
+    answer_list given;
+    ecrc_answers_init(&given);
+    CU_ASSERT_EQUAL(run_open(in_set, "[{\"code\": \"C\"}, {\"code\": \"B\"}]", NULL, NULL, &given),
+                    0);
+    CU_ASSERT_STRING_EQUAL(ecrc_answers_get(&given, "oq-c"), "B");
+    CU_ASSERT_FALSE(matches(in_set, "[{\"code\": \"C\"}, {\"code\": \"D\"}]"));
+    ecrc_answers_free(&given);
+    /* a member that is absent under one answer */
+    const char *absent = "{\"m\": {\"question\": \"oq-a\", \"$anyOf\": ["
+                         "{\"answer\": \"gone\", \"level\": \"I\", \"sources\": [\"s\"], "
+                         "\"value\": {\"$absent\": true}},"
+                         "{\"answer\": \"empty\", \"level\": \"I\", \"sources\": [\"s\"], "
+                         "\"value\": []}]}}";
+    CU_ASSERT(matches(absent, "{}"));
+    CU_ASSERT(matches(absent, "{\"m\": []}"));
+    CU_ASSERT_FALSE(matches(absent, "{\"m\": [1]}"));
+    /* two alternatives matching alike are both recorded */
+    const char *alike =
+        "{\"question\": \"oq-s\", \"$anyOf\": ["
+        "{\"answer\": \"A\", \"level\": \"I\", \"sources\": [\"s\"], \"value\": 1},"
+        "{\"answer\": \"B\", \"level\": \"I\", \"sources\": [\"s\"], \"value\": 1}]}";
+    ecrc_answers_init(&given);
+    CU_ASSERT_EQUAL(run_open(alike, "1", NULL, NULL, &given), 0);
+    CU_ASSERT_STRING_EQUAL(ecrc_answers_get(&given, "oq-s"), "A|B");
+    answer_list fixed;
+    ecrc_answers_init(&fixed);
+    ecrc_answers_set(&fixed, "oq-s", "A|B", 1);
+    CU_ASSERT_EQUAL(run_open(alike, "1", NULL, &fixed, NULL), 0);
+    ecrc_answers_free(&fixed);
+    ecrc_answers_free(&given);
+    /* malformed: a member beside $anyOf other than question */
+    CU_ASSERT_FALSE(matches("{\"$anyOf\": [], \"x\": 1}", "1"));
+}
+
 int register_compare_suite(void)
 {
     CU_pSuite s = CU_add_suite("compare", NULL, NULL);
@@ -455,7 +574,11 @@ int register_compare_suite(void)
         !CU_add_test(s, "partial", test_partial) ||
         !CU_add_test(s, "invalid_matchers", test_invalid_matchers) ||
         !CU_add_test(s, "render_truncation", test_render_truncation) ||
-        !CU_add_test(s, "api_edges", test_api_edges))
+        !CU_add_test(s, "api_edges", test_api_edges) ||
+        !CU_add_test(s, "anyof_records", test_anyof_matches_each_answer_and_records_it) ||
+        !CU_add_test(s, "anyof_closest", test_anyof_mismatch_names_the_closest_answer) ||
+        !CU_add_test(s, "anyof_fixed", test_anyof_fixed_answer_is_the_only_one_tried) ||
+        !CU_add_test(s, "anyof_set_absent", test_anyof_inside_set_and_with_absent))
         return 1;
     return 0;
 }

@@ -604,14 +604,40 @@ static const char *alt_answer(json_object *alt)
     return "?";
 }
 
-const char *ecrc_answers_pick(const answer_list *fixed, const char *question,
-                              const char *const *answers, size_t n)
+/* 1 when name is one of the '|'-separated names of set. */
+static int in_set(const char *set, const char *name)
 {
-    const char *f = ecrc_answers_get(fixed, question);
-    for (size_t i = 0; f && i < n; i++)
-        if (answers[i] && !strcmp(answers[i], f))
-            return f;
-    return NULL;
+    size_t len = strlen(name);
+    for (const char *p = set; p && *p;) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n == len && !strncmp(p, name, n))
+            return 1;
+        p = bar ? bar + 1 : NULL;
+    }
+    return 0;
+}
+
+int ecrc_answers_allows(const answer_list *fixed, const char *question, const char *answer,
+                        const char *const *answers, size_t n)
+{
+    const char *f = NULL;
+    for (size_t i = 0; fixed && question && i < fixed->n; i++)
+        if (fixed->items[i].matched && !strcmp(fixed->items[i].question, question))
+            f = fixed->items[i].answer;
+    if (!f)
+        return 1;
+    int listed = 0;
+    for (size_t i = 0; i < n; i++)
+        listed |= answers[i] && in_set(f, answers[i]);
+    return !listed || in_set(f, answer);
+}
+
+/* Appends name to the '|'-separated set in out (outsz bytes). */
+static void set_add(char *out, size_t outsz, const char *name)
+{
+    size_t have = strlen(out);
+    snprintf(out + have, outsz - have, "%s%s", have ? "|" : "", name);
 }
 
 /* An open question inside a value: matches when one alternative's value
@@ -629,28 +655,38 @@ static size_t cmp_anyof(json_object *exp, json_object *alts, json_object *act, i
     size_t nn = na < 64 ? na : 64;
     for (size_t i = 0; i < nn; i++)
         names[i] = alt_answer(json_object_array_get_idx(alts, i));
-    const char *forced = ecrc_answers_pick(cx ? cx->fixed : NULL, q, names, nn);
-    cctx quiet = {cx ? cx->fixed : NULL, NULL};
+    const answer_list *fixed = cx ? cx->fixed : NULL;
+    int forced = 0;
+    for (size_t i = 0; i < nn; i++)
+        forced |= !ecrc_answers_allows(fixed, q, names[i], names, nn);
+    cctx quiet = {fixed, NULL};
+    char matched[512] = "";
+    json_object *first = NULL;
     for (size_t i = 0; i < na; i++) {
         json_object *alt = json_object_array_get_idx(alts, i), *val = NULL;
-        if (forced && strcmp(alt_answer(alt), forced))
+        if (!ecrc_answers_allows(fixed, q, alt_answer(alt), names, nn))
             continue;
         int present = json_object_get_type(alt) == json_type_object &&
                       json_object_object_get_ex(alt, "value", &val);
         if (present && cmp(val, act, act_present, path, NULL, &quiet) == 0) {
-            if (cx && cx->given) {
-                ecrc_answers_set(cx->given, q, alt_answer(alt), 1);
-                cmp(val, act, act_present, path, NULL, cx); /* nested records, if any */
-            }
-            return 0;
+            set_add(matched, sizeof matched, alt_answer(alt));
+            if (!first)
+                first = val;
         }
+    }
+    if (first) {
+        if (cx && cx->given) {
+            ecrc_answers_set(cx->given, q, matched, 1);
+            cmp(first, act, act_present, path, NULL, cx); /* nested records, if any */
+        }
+        return 0;
     }
     size_t best = na, bestn = 0;
     diff_list bestd;
     ecrc_diff_init(&bestd);
     for (size_t i = 0; out && i < na; i++) {
         json_object *alt = json_object_array_get_idx(alts, i), *val = NULL;
-        if (forced && strcmp(alt_answer(alt), forced))
+        if (!ecrc_answers_allows(fixed, q, alt_answer(alt), names, nn))
             continue;
         if (!json_object_object_get_ex(alt, "value", &val))
             continue;
@@ -677,9 +713,9 @@ static size_t cmp_anyof(json_object *exp, json_object *alts, json_object *act, i
     char msg[600];
     if (forced)
         snprintf(msg, sizeof msg,
-                 "answer '%s' to open question %s (fixed by an earlier step); its differences "
+                 "the answer to open question %s an earlier step gave ('%s'); its differences "
                  "follow",
-                 forced, q);
+                 q, closest);
     else {
         int k = snprintf(msg, sizeof msg, "one of the answers to open question %s (", q);
         for (size_t i = 0; i < nn && k > 0 && (size_t)k < sizeof msg; i++)

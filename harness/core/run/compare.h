@@ -48,8 +48,9 @@ size_t ecrc_compare_json(json_object *expected, json_object *actual, const char 
                          diff_list *out);
 
 /* Answers to open questions ({"$anyOf": [...], "question": ...}, docs/CASES.md):
- * question -> the answer a target gave. matched is 0 when no alternative
- * matched; answer is then "none (closest: <answer>)". */
+ * question -> the answer a target gave; "A|B" when the response matched
+ * several alternatives alike. matched is 0 when no alternative matched;
+ * answer is then "none (closest: <answer>)". */
 typedef struct answer_item {
     char *question;
     char *answer;
@@ -75,10 +76,13 @@ const char *ecrc_answers_get(const answer_list *a, const char *question);
  * Allocation failure drops the record. a NULL: no-op. */
 void ecrc_answers_set(answer_list *a, const char *question, const char *answer, int matched);
 
-/* The answer fixed for question in fixed when it is one of answers[0..n),
- * else NULL: the only alternative a later step of the case may match. */
-const char *ecrc_answers_pick(const answer_list *fixed, const char *question,
-                              const char *const *answers, size_t n);
+/* Whether the alternative `answer` of question (whose alternatives are
+ * answers[0..n)) may be tried, given the answers an earlier step fixed: yes
+ * when nothing is fixed for question or none of the fixed answers is among
+ * answers; else only when answer is one of them. A recorded answer may name
+ * several alternatives that matched the same response, "A|B". */
+int ecrc_answers_allows(const answer_list *fixed, const char *question, const char *answer,
+                        const char *const *answers, size_t n);
 
 /* ecrc_compare_json with open questions: a $anyOf matches when one of its
  * alternatives does (only the answer fixed in `fixed`, when it is listed);

@@ -431,13 +431,18 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
     size_t nn = g->nalts < 64 ? g->nalts : 64;
     for (size_t i = 0; i < nn; i++)
         names[i] = g->alts[i].answer;
-    const char *forced = ecrc_answers_pick(fixed, g->question, names, nn);
+    int forced = 0;
+    for (size_t i = 0; i < nn; i++)
+        forced |= !ecrc_answers_allows(fixed, g->question, names[i], names, nn);
     size_t best = g->nalts, bestn = 0;
     diff_list bestd;
     ecrc_diff_init(&bestd);
+    char matched[512] = "";
+    answer_list inner; /* answers to questions inside the first matching alternative */
+    ecrc_answers_init(&inner);
     for (size_t i = 0; i < g->nalts; i++) {
         const golden *a = &g->alts[i];
-        if (forced && strcmp(a->answer, forced))
+        if (!ecrc_answers_allows(fixed, g->question, a->answer, names, nn))
             continue;
         diff_list ad;
         answer_list ag;
@@ -445,14 +450,15 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
         ecrc_answers_init(&ag);
         size_t k = check_response(a, v, r, *actual_body, &ad, fixed, &ag);
         if (k == 0) {
-            ecrc_answers_set(given, g->question, a->answer, 1);
-            for (size_t j = 0; j < ag.n; j++)
-                ecrc_answers_set(given, ag.items[j].question, ag.items[j].answer,
-                                 ag.items[j].matched);
+            size_t have = strlen(matched);
+            snprintf(matched + have, sizeof matched - have, "%s%s", have ? "|" : "", a->answer);
+            if (!inner.n)
+                for (size_t j = 0; j < ag.n; j++)
+                    ecrc_answers_set(&inner, ag.items[j].question, ag.items[j].answer,
+                                     ag.items[j].matched);
             ecrc_answers_free(&ag);
             ecrc_diff_free(&ad);
-            ecrc_diff_free(&bestd);
-            return d->n;
+            continue;
         }
         ecrc_answers_free(&ag);
         if (best == g->nalts || k < bestn) {
@@ -464,15 +470,25 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
             ecrc_diff_free(&ad);
         }
     }
+    if (matched[0]) {
+        ecrc_answers_set(given, g->question, matched, 1);
+        for (size_t j = 0; j < inner.n; j++)
+            ecrc_answers_set(given, inner.items[j].question, inner.items[j].answer,
+                             inner.items[j].matched);
+        ecrc_answers_free(&inner);
+        ecrc_diff_free(&bestd);
+        return d->n;
+    }
+    ecrc_answers_free(&inner);
     const char *closest = best < g->nalts ? g->alts[best].answer : "?";
     char rec[256], msg[700];
     snprintf(rec, sizeof rec, "none (closest: %s)", closest);
     ecrc_answers_set(given, g->question, rec, 0);
     if (forced) {
-        snprintf(
-            msg, sizeof msg,
-            "answer '%s' to open question %s (fixed by an earlier step); its differences follow",
-            forced, g->question);
+        snprintf(msg, sizeof msg,
+                 "the answer to open question %s an earlier step gave ('%s'); its differences "
+                 "follow",
+                 g->question, closest);
     } else {
         int k = snprintf(msg, sizeof msg, "one of the answers to open question %s (", g->question);
         for (size_t i = 0; i < nn && k > 0 && (size_t)k < sizeof msg; i++)
