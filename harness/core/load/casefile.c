@@ -266,9 +266,10 @@ static void scan_json(loader *L, const char *file, const char *field, json_objec
 static void load_image(loader *L, case_repo *r, json_object *jo, const char *where,
                        const case_def *c)
 {
-    static const char *const allowed[] = {"id", "manifest", "tags", "media_type", NULL};
+    static const char *const allowed[] = {"id",         "manifest",    "tags",
+                                          "media_type", "send_digest", NULL};
     if (json_object_get_type(jo) != json_type_object) {
-        ERR(L, where, "must be an object {id, manifest, tags?, media_type?}");
+        ERR(L, where, "must be an object {id, manifest, tags?, media_type?, send_digest?}");
         return;
     }
     check_members(L, jo, where, allowed);
@@ -321,6 +322,15 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
     const char *mt = get_string(L, jo, where, "media_type", 0, 1);
     if (mt)
         im->media_type = xdup(L, mt);
+    im->send_digest = 1;
+    json_object *sd;
+    if (json_object_object_get_ex(jo, "send_digest", &sd)) {
+        ecr_diag_field_key(f, sizeof f, where, "send_digest");
+        if (json_object_get_type(sd) != json_type_boolean)
+            ERR(L, f, "must be a boolean");
+        else
+            im->send_digest = json_object_get_boolean(sd);
+    }
 }
 
 static void load_repo(loader *L, case_def *c, json_object *jo, const char *where)

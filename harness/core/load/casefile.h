@@ -21,6 +21,7 @@ typedef struct case_image {
     char *manifest;      /* the file's exact bytes (NUL-terminated) */
     size_t manifest_len;
     char *media_type; /* NULL: taken from the manifest's "mediaType" */
+    int send_digest;  /* 1 (default): PutImage carries imageDigest; 0: the target computes it */
     char **tags;
     size_t ntags;
 } case_image;

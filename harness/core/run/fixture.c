@@ -1,6 +1,7 @@
 #include "fixture.h"
 
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,19 @@ char *ecrc_fixture_repo_name(const char *run_id, const char *case_id, const char
                              char *out, size_t outsz)
 {
     int n = snprintf(out, outsz, "ecrc-%s/%s/%s", run_id, case_id, name);
+    if (n > 0 && length > 0 && n > length && (size_t)length < outsz) {
+        /* Too short for the prefix: [a-z0-9]{length} from FNV-1a of it. */
+        uint64_t h = 1469598103934665603ull;
+        for (int i = 0; i < n; i++)
+            h = (h ^ (unsigned char)out[i]) * 1099511628211ull;
+        static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for (int i = 0; i < length; i++) {
+            out[i] = digits[h % 36];
+            h = h / 36 ? h / 36 : (h ^ (uint64_t)i) * 1099511628211ull;
+        }
+        out[length] = '\0';
+        return out;
+    }
     if (n < 0 || (size_t)n >= outsz || length <= 0 || n >= length || (size_t)length >= outsz)
         return out;
     /* Pad so the name still matches ECR's pattern: "-x...x", or a single 'x'
@@ -46,7 +60,8 @@ ecr_result ecrc_fixture_vars(fixture *fx, vars *v, char *err, size_t errsz)
     size_t nimg = image_count(c);
     fx->names = calloc(c->nrepos ? c->nrepos : 1, sizeof *fx->names);
     fx->digests = calloc(nimg ? nimg : 1, sizeof *fx->digests);
-    if (!fx->names || !fx->digests) {
+    fx->created = calloc(c->nrepos ? c->nrepos : 1, 1);
+    if (!fx->names || !fx->digests || !fx->created) {
         snprintf(err, errsz, "out of memory");
         return ECR_ENOMEM;
     }
@@ -127,7 +142,8 @@ static ecr_result put_image(fixture *fx, aws_client *cl, size_t repo, const case
     const char *mt = manifest_media_type(im, &holder);
     if (mt)
         json_object_object_add(in, "imageManifestMediaType", json_object_new_string(mt));
-    json_object_object_add(in, "imageDigest", json_object_new_string(digest));
+    if (im->send_digest)
+        json_object_object_add(in, "imageDigest", json_object_new_string(digest));
     if (tag)
         json_object_object_add(in, "imageTag", json_object_new_string(tag));
     json_object_put(holder);
@@ -212,6 +228,7 @@ ecr_result ecrc_fixture_build(fixture *fx, aws_client *cl, char *err, size_t err
         json_object_put(in);
         if (rc)
             return rc;
+        fx->created[i] = 1;
         for (size_t j = 0; j < r->nimages; j++, k++) {
             const case_image *im = &r->images[j];
             if (!im->ntags) {
@@ -246,6 +263,10 @@ ecr_result ecrc_fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t 
     /* Every repository the case may have created, including one a step
      * created itself: deleting one that does not exist is fine. */
     for (size_t i = 0; i < c->nrepos; i++) {
+        /* A short name is not run-unique for sure: if this fixture did not
+         * create it, the repository may be someone else's. */
+        if (strncmp(fx->names[i], "ecrc-", 5) && !(fx->created && fx->created[i]))
+            continue;
         json_object *in = json_object_new_object();
         json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[i]));
         json_object_object_add(in, "force", json_object_new_boolean(1));
@@ -277,6 +298,8 @@ void ecrc_fixture_free(fixture *fx)
         return;
     free(fx->names);
     free(fx->digests);
+    free(fx->created);
     fx->names = NULL;
     fx->digests = NULL;
+    fx->created = NULL;
 }

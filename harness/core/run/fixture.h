@@ -25,6 +25,7 @@ typedef struct fixture {
     char (*names)[FIXTURE_NAME_MAX];  /* per repository: its run-unique name */
     char (*digests)[DIGEST_STR_SIZE]; /* per image, repositories' images in order */
     int faults_set;                   /* 1 once any fault was sent */
+    unsigned char *created;           /* per repository: 1 once CreateRepository succeeded */
 } fixture;
 
 /* Prepares fx for case c (borrowed, as are t and run_id's content is
@@ -51,9 +52,12 @@ void ecrc_fixture_free(fixture *fx);
 
 /* The run-unique repository name for fixture repository `name` of case
  * `case_id` in run `run_id`: "ecrc-<run_id>/<case_id>/<name>", padded with
- * "-" then 'x' characters to exactly `length` when length > 0 (a length too
- * short to hold the prefix yields the prefix unpadded). Writes into out
- * (size outsz) and returns out. */
+ * "-" then 'x' characters to exactly `length` when length > 0. A length too
+ * short to hold that prefix (a boundary case such as the 2-character
+ * minimum) gives a short name instead: `length` characters of [a-z0-9]
+ * derived from a hash of run id, case id and name, unique per run only with
+ * high probability (see ecrc_fixture_is_short_name). Writes into out (size
+ * outsz) and returns out. */
 char *ecrc_fixture_repo_name(const char *run_id, const char *case_id, const char *name, int length,
                              char *out, size_t outsz);
 
