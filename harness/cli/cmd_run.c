@@ -204,9 +204,10 @@ static void print_summary(const run_report *rep, const report_summary *s, const 
 {
     printf("\n%zu passed, %zu failed, %zu errored, %zu skipped (%zu case%s, %.0f ms)\n", s->passed,
            s->failed, s->errored, s->skipped, s->total, s->total == 1 ? "" : "s", rep->duration_ms);
-    printf("score %.1f%% of %zu run; expectations met: C/D %zu/%zu, I/E %zu/%zu, open %zu/%zu\n",
+    printf("score %.1f%% of %zu run; expectations met: C/D %zu/%zu, I/E %zu/%zu, open %zu/%zu "
+           "(C/D includes ECR's headers on %zu/%zu answers)\n",
            s->score * 100.0, s->total - s->skipped, s->cd_passed, s->cd_total, s->ie_passed,
-           s->ie_total, s->open_passed, s->open_total);
+           s->ie_total, s->open_passed, s->open_total, s->headers_passed, s->headers_total);
     if (ninvalid)
         printf("%zu invalid case file%s (run 'ecrconform lint' for every problem)\n", ninvalid,
                ninvalid == 1 ? "" : "s");

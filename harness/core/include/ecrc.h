@@ -103,9 +103,12 @@ typedef struct step_report {
     char **diff;    /* lines "path: expected X, got Y" */
     size_t ndiff;
     int passed;
-    char *golden; /* the golden file's path; may be NULL */
-    char *actual; /* the actual response in golden form, written for a failing step; or NULL */
-    int open;     /* 1: the golden holds an open question: an "open" expectation */
+    char *golden;      /* the golden file's path; may be NULL */
+    char *actual;      /* the actual response in golden form, written for a failing step; or NULL */
+    int open;          /* 1: the golden holds an open question: an "open" expectation */
+    int golden_passed; /* 1: the golden's own expectation held (passed also needs the headers) */
+    int headers_checked;  /* 1: the default header check ran (a second expectation, level C) */
+    int headers_passed;   /* 1: Content-Type and x-amzn-RequestId were what ECR sends */
     step_answer *answers; /* answers the target gave to the golden's open questions */
     size_t nanswers;
 } step_report;
@@ -152,6 +155,9 @@ typedef struct report_summary {
     /* Open expectations (a golden holding a $anyOf) count here, in neither
      * level: the target may give any listed answer. */
     size_t open_total, open_passed;
+    /* The default header checks (also counted in cd_*): steps checked, and
+     * how many answered with ECR's Content-Type and a UUID request id. */
+    size_t headers_total, headers_passed;
     double score;    /* passed / (total - skipped), 0 when nothing ran */
     size_t expected; /* fail/error cases the baseline expects (still counted as failed/errored) */
 } report_summary;

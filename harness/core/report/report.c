@@ -96,11 +96,26 @@ void ecrc_report_summarize(const run_report *r, report_summary *s)
          * own (weakest) level. */
         if (c->nsteps) {
             for (size_t k = 0; k < c->nsteps; k++) {
-                if (c->steps[k].open) {
+                const step_report *st = &c->steps[k];
+                /* The golden's own expectation, at its level (or open), and
+                 * the default header check, a C expectation of its own. */
+                int ok = st->headers_checked ? st->golden_passed != 0 : st->passed != 0;
+                /* An open golden whose every question got a listed answer but
+                 * that failed elsewhere failed on its settled facts: it counts
+                 * at its level, not as open. */
+                int answered = st->nanswers > 0;
+                for (size_t a = 0; a < st->nanswers; a++)
+                    answered &= st->answers[a].matched != 0;
+                if (st->open && (ok || !answered)) {
                     s->open_total++;
-                    s->open_passed += c->steps[k].passed != 0;
+                    s->open_passed += (size_t)ok;
                 } else {
-                    count_level(s, c->steps[k].level, c->steps[k].passed != 0);
+                    count_level(s, st->level, ok);
+                }
+                if (st->headers_checked) {
+                    s->headers_total++;
+                    s->headers_passed += st->headers_passed != 0;
+                    count_level(s, "C", st->headers_passed != 0);
                 }
             }
         } else {

@@ -115,6 +115,8 @@ static void write_score(FILE *f, const report_summary *s)
     level_row(f, "I/E: inferred or emulator-only", s->ie_passed, s->ie_total);
     level_row(f, "open: nobody knows ECR's answer; any listed answer passes", s->open_passed,
               s->open_total);
+    level_row(f, "of C/D: ECR's Content-Type and request id on every answer (default check)",
+              s->headers_passed, s->headers_total);
     fputs("</table>\n<p class=\"note\">Score = passed / (total &minus; skipped). Skipped cases "
           "count neither as passes nor as failures. Each step's golden is one expectation, counted "
           "at its own level; a case's level is the weakest among its goldens.</p>\n</section>\n",

@@ -122,6 +122,7 @@ static json_object *build_summary(const run_report *r, int *oom)
     put(lv, "CD", jlevel(s.cd_total, s.cd_passed, oom), oom);
     put(lv, "IE", jlevel(s.ie_total, s.ie_passed, oom), oom);
     put(lv, "open", jlevel(s.open_total, s.open_passed, oom), oom);
+    put(o, "default_headers", jlevel(s.headers_total, s.headers_passed, oom), oom);
     put(o, "by_level", lv, oom);
     return o;
 }
@@ -181,6 +182,10 @@ static json_object *build_step(const step_report *s, int *oom)
         put(o, "golden", jstr(s->golden, oom), oom);
     if (s->actual)
         put(o, "actual", jstr(s->actual, oom), oom);
+    if (s->headers_checked) {
+        put(o, "golden_passed", json_object_new_boolean(s->golden_passed != 0), oom);
+        put(o, "headers_passed", json_object_new_boolean(s->headers_passed != 0), oom);
+    }
     if (s->open) {
         put(o, "open", json_object_new_boolean(1), oom);
         json_object *ans = jarr(oom);
@@ -361,6 +366,11 @@ static void parse_step(json_object *o, step_report *s, int *oom)
     s->diff = dup_strv(o, "diff", &s->ndiff, oom);
     s->golden = dup_member(o, "golden", oom);
     s->actual = dup_member(o, "actual", oom);
+    json_object *gp = member(o, "golden_passed", json_type_boolean);
+    json_object *hp = member(o, "headers_passed", json_type_boolean);
+    s->headers_checked = gp && hp;
+    s->golden_passed = gp ? json_object_get_boolean(gp) : s->passed;
+    s->headers_passed = hp ? json_object_get_boolean(hp) : 0;
     json_object *op = member(o, "open", json_type_boolean);
     s->open = op ? json_object_get_boolean(op) : 0;
     json_object *ans = member(o, "answers", json_type_array);

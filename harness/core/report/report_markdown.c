@@ -65,6 +65,9 @@ ecr_result ecrc_report_write_markdown(const run_report *r, const char *path)
     ecrc_report_text_percent(f, s.ie_passed, s.ie_total);
     fprintf(f, " |\n| open (any listed answer passes) | %zu | %zu | ", s.open_passed, s.open_total);
     ecrc_report_text_percent(f, s.open_passed, s.open_total);
+    fprintf(f, " |\n| of C/D: ECR's Content-Type and request id (default check) | %zu | %zu | ",
+            s.headers_passed, s.headers_total);
+    ecrc_report_text_percent(f, s.headers_passed, s.headers_total);
     fputs(" |\n", f);
 
     size_t nans = 0;
