@@ -107,6 +107,7 @@ typedef struct step_report {
     char *actual;      /* the actual response in golden form, written for a failing step; or NULL */
     int open;          /* 1: the golden holds an open question: an "open" expectation */
     int golden_passed; /* 1: the golden's own expectation held (passed also needs the headers) */
+    int settled_failed;   /* open golden: a fact every answer shares failed (counts at its level) */
     int headers_checked;  /* 1: the default header check ran (a second expectation, level C) */
     int headers_passed;   /* 1: Content-Type and x-amzn-RequestId were what ECR sends */
     step_answer *answers; /* answers the target gave to the golden's open questions */

@@ -774,13 +774,15 @@ static size_t load_headers(golden *g, json_object *h, const char *file, const ch
 /* status, body or error, headers of obj into g; prefix names obj ("" at the
  * top, "$anyOf[i]" for an alternative). */
 static size_t load_response(golden *g, json_object *obj, const char *file, const char *prefix,
-                            diag_list *diags)
+                            int shared_status, diag_list *diags)
 {
     size_t n = 0;
     char f[DIAG_FIELD_MAX];
     json_object *v;
     ecr_diag_field_key(f, sizeof f, prefix, "status");
-    if (!json_object_object_get_ex(obj, "status", &v)) {
+    if (shared_status && !json_object_object_get_ex(obj, "status", NULL)) {
+        g->status = shared_status; /* the status every alternative shares */
+    } else if (!json_object_object_get_ex(obj, "status", &v)) {
         ecr_diag_add(diags, file, f, "required member missing");
         n++;
     } else if (json_object_get_type(v) != json_type_int || json_object_get_int64(v) < 100 ||
@@ -789,6 +791,12 @@ static size_t load_response(golden *g, json_object *obj, const char *file, const
         n++;
     } else {
         g->status = (int)json_object_get_int64(v);
+        if (shared_status && g->status != shared_status) {
+            ecr_diag_add(diags, file, f,
+                         "contradicts the status %d shared by every alternative (top level)",
+                         shared_status);
+            n++;
+        }
     }
 
     json_object *body = NULL, *error = NULL;
@@ -1023,7 +1031,7 @@ static size_t load_alternatives(golden *g, json_object *root, const char *file, 
             a->answer = xstrdup(json_object_get_string(v), &n);
         if (json_object_object_get_ex(alt, "level", &v) && level_index(v) >= 0)
             a->level = (golden_level)level_index(v);
-        n += load_response(a, alt, file, el, diags);
+        n += load_response(a, alt, file, el, g->status, diags);
         /* an alternative is one answer: no $anyOf inside it */
         json_object *inner = a->body ? a->body : a->error_message;
         if (inner) {
@@ -1071,7 +1079,17 @@ golden *ecrc_golden_load(const char *path, diag_list *diags)
 
     json_object *v;
     if (json_object_object_get_ex(root, "$anyOf", NULL)) {
-        static const char *const whole[] = {"status", "body", "error", "headers"};
+        static const char *const whole[] = {"body", "error", "headers"};
+        /* A status beside $anyOf is a settled fact every alternative shares. */
+        if (json_object_object_get_ex(root, "status", &v)) {
+            if (json_object_get_type(v) != json_type_int || json_object_get_int64(v) < 100 ||
+                json_object_get_int64(v) > 599) {
+                ecr_diag_add(diags, path, "status", "must be an integer HTTP status (100..599)");
+                n++;
+            } else {
+                g->status = (int)json_object_get_int64(v);
+            }
+        }
         for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
             if (json_object_object_get_ex(root, whole[i], NULL)) {
                 ecr_diag_add(diags, path, whole[i],
@@ -1085,7 +1103,7 @@ golden *ecrc_golden_load(const char *path, diag_list *diags)
             ecr_diag_add(diags, path, "question", "only allowed beside a top-level $anyOf");
             n++;
         }
-        n += load_response(g, root, path, "", diags);
+        n += load_response(g, root, path, "", 0, diags);
     }
     if (json_object_object_get_ex(root, "skip_default_headers", &v)) {
         if (json_object_get_type(v) != json_type_string || !json_object_get_string_len(v)) {

@@ -27,8 +27,10 @@ typedef struct golden {
     json_object *headers;       /* owned object name -> string/matcher; NULL when absent */
     char *skip_default_headers; /* why this step's response need not carry ECR's headers; or NULL */
     char *question;             /* top-level $anyOf: the open question; NULL otherwise */
-    char *answer;               /* an alternative's answer; NULL otherwise */
-    struct golden *alts;        /* top-level $anyOf alternatives (owned) */
+    /* With a top-level $anyOf, status (when nonzero) is the status every
+     * alternative shares: a settled fact checked apart from the question. */
+    char *answer;        /* an alternative's answer; NULL otherwise */
+    struct golden *alts; /* top-level $anyOf alternatives (owned) */
     size_t nalts;
     int open; /* 1 when the golden holds a $anyOf anywhere (an "open" expectation) */
 } golden;

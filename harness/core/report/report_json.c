@@ -188,6 +188,8 @@ static json_object *build_step(const step_report *s, int *oom)
     }
     if (s->open) {
         put(o, "open", json_object_new_boolean(1), oom);
+        if (s->settled_failed)
+            put(o, "settled_failed", json_object_new_boolean(1), oom);
         json_object *ans = jarr(oom);
         for (size_t i = 0; i < s->nanswers; i++) {
             json_object *a = jobj(oom);
@@ -373,6 +375,8 @@ static void parse_step(json_object *o, step_report *s, int *oom)
     s->headers_passed = hp ? json_object_get_boolean(hp) : 0;
     json_object *op = member(o, "open", json_type_boolean);
     s->open = op ? json_object_get_boolean(op) : 0;
+    json_object *sf = member(o, "settled_failed", json_type_boolean);
+    s->settled_failed = sf ? json_object_get_boolean(sf) : 0;
     json_object *ans = member(o, "answers", json_type_array);
     size_t n = ans ? json_object_array_length(ans) : 0;
     s->answers = n ? calloc(n, sizeof *s->answers) : NULL;

@@ -436,6 +436,14 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
         check_response(g, v, r, *actual_body, d, fixed, given);
         return d->n;
     }
+    if (g->status && r->status != g->status) {
+        /* The status every answer shares: the step fails on a settled fact. */
+        char e[64], a[16];
+        snprintf(e, sizeof e, "%d (every answer to %s)", g->status, g->question);
+        snprintf(a, sizeof a, "%ld", r->status);
+        ecrc_diff_add(d, "$.status", e, a);
+        sr->settled_failed = 1;
+    }
     const char *names[64] = {0};
     size_t nn = g->nalts < 64 ? g->nalts : 64;
     for (size_t i = 0; i < nn; i++)
