@@ -4,7 +4,9 @@ The first run (module-scoped, no baseline) must report moto's known divergences 
 as failures; the second run, on a fresh moto_server with baselines/moto-5.2.1.json, must
 exit 0 with no regression. Every divergence asserted here was replayed by hand with boto3
 against moto_server; docs/EMULATORS.md lists them all with what ECR does and the level of
-that expectation (../shared/ecr-reference.md, "ref" below).
+that expectation (docs/ECR-BEHAVIOUR.md, cited by anchor below). Every moto answer carries an
+x-amzn-RequestId that is not a UUID, so every case that runs fails the default header check;
+the tests below look at the golden's own expectation (a step's "golden_passed").
 
 Skipped (by the `moto` fixture of conftest.py) when moto_server is not on PATH.
 """
@@ -127,7 +129,14 @@ def failing(report):
 
 
 def diff_text(c):
-    return "\n".join(line for s in c["steps"] for line in s["diff"])
+    """The case's differences, without the default header checks every moto answer fails."""
+    return "\n".join(line for s in c["steps"] for line in s["diff"] if "(default check)" not in line)
+
+
+def answers(report, question):
+    """(case id, step, answer) for every answer moto gave to an open question."""
+    return [(c["id"], s["name"], a["answer"]) for c in report["cases"] for s in c["steps"]
+            for a in s.get("answers", []) if a["question"] == question]
 
 
 # ---- the run without a baseline ------------------------------------------------------
@@ -139,7 +148,13 @@ def test_run_without_baseline_exits_1(moto_run):
     assert report is not None
     assert report["target"]["name"] == TARGET
     s = report["summary"]
-    assert s["failed"] > 0 and s["passed"] > 0
+    assert s["failed"] > 0
+    # moto's request id fails the default check on (nearly) every answer ...
+    assert s["default_headers"]["passed"] < s["default_headers"]["total"] / 10
+    # ... while many goldens hold on their own, at every level
+    assert s["by_level"]["IE"]["passed"] > 0 and s["by_level"]["open"]["passed"] > 0
+    header_only = [c["id"] for c in report["cases"] if c["status"] == "fail" and not diff_text(c)]
+    assert "documentation-example" in header_only and "delete-one-tag-of-two" in header_only
     assert s["expected_failures"] == 0
     assert not report.get("baseline")
     # every case file of the corpus ran (or was skipped), each once
@@ -147,10 +162,11 @@ def test_run_without_baseline_exits_1(moto_run):
 
 
 def test_image_tag_does_not_match_digest_fails(moto_run):
-    # ref §3/§6 (E, LocalStack): a tag+digest item whose tag names another image fails
+    # #image-tag-does-not-match-digest (E, LocalStack): a tag+digest item whose tag names another image fails
     # with ImageTagDoesNotMatchDigest; moto answers ImageNotFound instead.
     _, _, report = moto_run
-    cases = covering(report, "failureCode:ImageTagDoesNotMatchDigest")
+    cases = [c for c in covering(report, "failureCode:ImageTagDoesNotMatchDigest")
+             if c["id"].startswith("tag-digest-mismatch")]
     assert cases
     for c in cases:
         assert c["status"] == "fail", c["id"]
@@ -161,14 +177,21 @@ def test_image_tag_does_not_match_digest_fails(moto_run):
 
 
 def test_image_referenced_by_manifest_list_fails(moto_run):
-    # ref §3 (code and text C, I for this operation; kept state C): moto keeps no
-    # references from manifest lists / indexes and deletes the children.
+    # #image-referenced-by-manifest-list (code and text C, I for this operation; kept state C):
+    # moto keeps no references from manifest lists / indexes and deletes the children. Where
+    # the children come after their index (an open question) moto's answer is in-order.
     _, _, report = moto_run
     cases = covering(report, "failureCode:ImageReferencedByManifestList")
     assert len(cases) >= 2
+    open_cases = {i for i, _, _ in answers(report, "oq-index-then-children")}
+    assert open_cases == {"index-and-children-index-first", "index-and-children-oci"}
     for c in cases:
         assert c["status"] == "fail", c["id"]
-        assert "ImageReferencedByManifestList" in diff_text(c), c["id"]
+        if c["id"] in open_cases:
+            assert not diff_text(c), c["id"]
+        else:
+            assert "ImageReferencedByManifestList" in diff_text(c), c["id"]
+    assert {a for _, _, a in answers(report, "oq-index-then-children")} == {"in-order"}
     # moto never answers the code, in any case of the corpus
     for c in report["cases"]:
         for s in c["steps"]:
@@ -176,7 +199,7 @@ def test_image_referenced_by_manifest_list_fails(moto_run):
 
 
 def test_101_image_ids_fails(moto_run):
-    # ref §4 (C): more than 100 imageIds is 400 InvalidParameterException; moto takes them.
+    # #invalid-parameter-image-ids (C): more than 100 imageIds is 400 InvalidParameterException; moto takes them.
     _, _, report = moto_run
     cases = [c for c in covering(report, "exception:InvalidParameterException")
              if c["status"] != "skip" and len(request_json(c, c["steps"][0]["name"]).get("imageIds", [])) == 101]
@@ -191,18 +214,18 @@ def test_101_image_ids_fails(moto_run):
 
 
 def test_untagged_image_deleted_without_an_entry(moto_run):
-    # ref §2 (I): deleting an untagged image by digest reports [{imageDigest}]; moto deletes
-    # the image (the state step passes) but reports one entry per tag, so none.
+    # #entries-untagged (I): deleting an untagged image by digest reports [{imageDigest}]; moto
+    # deletes the image (the state golden holds) but reports one entry per tag, so none.
     _, _, report = moto_run
     c = by_id(report)["delete-untagged-by-digest"]
     assert c["status"] == "fail"
     status, _, body = response_json(c, "delete")
     assert status == 200 and body["imageIds"] == [] and body["failures"] == []
-    assert step(c, "state")["passed"]
+    assert step(c, "state")["golden_passed"] and not step(c, "delete")["golden_passed"]
 
 
 def test_unsigned_request_reaches_s3(moto_run):
-    # ref §4 (C): no Authorization header is 400 MissingAuthenticationTokenException; moto_server
+    # #missing-authentication-token (C): no Authorization header is 400 MissingAuthenticationTokenException; moto_server
     # cannot tell the service of an unsigned ECR request and answers as S3 (ListAllMyBuckets).
     _, _, report = moto_run
     cases = covering(report, "exception:MissingAuthenticationTokenException")
@@ -214,7 +237,7 @@ def test_unsigned_request_reaches_s3(moto_run):
 
 
 def test_zero_image_ids_is_a_500(moto_run):
-    # ref §4 (C): an empty imageIds list is 400 InvalidParameterException; moto raises an
+    # #invalid-parameter-image-ids (C): an empty imageIds list is 400 InvalidParameterException; moto raises an
     # unhandled ParamValidationError, an HTML 500.
     _, _, report = moto_run
     c = by_id(report)["invalid-parameter-zero-image-ids"]
@@ -224,30 +247,50 @@ def test_zero_image_ids_is_a_500(moto_run):
 
 
 def test_matching_tag_and_digest_deletes_the_whole_image(moto_run):
-    # ref §6 (I, our decision following LocalStack): a matching tag+digest item removes only
-    # that tag; moto removes the image with all its tags.
+    # #oq-tag-and-digest (open): a matching tag+digest item removes only that tag (LocalStack)
+    # or the whole image; moto removes the image with all its tags, an accepted answer.
     _, _, report = moto_run
     c = by_id(report)["tag-and-digest-match-one-of-two-tags"]
-    assert c["status"] == "fail"
+    assert not diff_text(c)
     _, _, body = response_json(c, "delete")
     assert sorted(i["imageTag"] for i in body["imageIds"]) == ["v1", "v2"]
+    assert {a for _, _, a in answers(report, "oq-tag-and-digest")} == {"image"}
 
 
 def test_malformed_tags_are_not_found(moto_run):
-    # ref §3 (I): a tag outside [a-zA-Z0-9-_.] fails with InvalidImageTag; moto has no tag
-    # check and answers ImageNotFound.
+    # #oq-invalid-tag (open): a tag outside [a-zA-Z0-9-_.] may fail with InvalidImageTag, be
+    # refused as a whole, or not be found; moto has no tag check and answers ImageNotFound,
+    # an accepted answer: the goldens hold and the report names moto's answer.
     _, _, report = moto_run
     cases = covering(report, "failureCode:InvalidImageTag")
     assert cases
     for c in cases:
-        assert c["status"] == "fail", c["id"]
+        assert not diff_text(c), c["id"]
         _, _, body = response_json(c, "delete")
         codes = {f["failureCode"] for f in body["failures"]}
         assert codes == {"ImageNotFound"}, c["id"]
+    # (where two answers give the same response, both are named: "InvalidImageTag|ImageNotFound")
+    assert all("ImageNotFound" in a.split("|") for _, _, a in answers(report, "oq-invalid-tag"))
+
+
+def test_no_failure_rests_on_an_open_question(moto_run):
+    # A failing open golden fails on a fact every answer shares, or outside its $anyOf: the
+    # report counts it at its level, and every open expectation counted as open holds.
+    _, out, report = moto_run
+    for c in report["cases"]:
+        for s in c["steps"]:
+            if not s.get("open") or s.get("golden_passed"):
+                continue
+            settled = s.get("settled_failed") or all(a["matched"] for a in s["answers"])
+            assert settled, (c["id"], s["name"], s["answers"])
+    o = report["summary"]["by_level"]["open"]
+    assert o["total"] > 0 and o["passed"] == o["total"]
+    assert "Open questions: the answers this target gave" in (out / "summary.md").read_text()
+    assert "open:oq-invalid-tag" in (out / "junit.xml").read_text()
 
 
 def test_request_id_is_not_a_uuid(moto_run):
-    # ref §2 (C): x-amzn-RequestId is a UUID; moto's is a 52-character alphanumeric token.
+    # #response-headers (C): x-amzn-RequestId is a UUID; moto's is a 52-character alphanumeric token.
     _, _, report = moto_run
     c = by_id(report)["response-headers-success"]
     assert c["status"] == "fail"
@@ -268,15 +311,22 @@ def test_fault_injection_cases_skip(moto_run):
     assert sorted(i for i, c in cases.items() if c["status"] == "skip") == faulty
 
 
-def test_skips_are_not_passes(moto_run):
+def test_skips_are_not_passes(moto_run, ecrconform_bin, tmp_path):
     proc, _, report = moto_run
     s = report["summary"]
     assert s["skipped"] > 0
     assert s["passed"] + s["failed"] + s["errored"] + s["skipped"] == s["total"]
     ran = s["total"] - s["skipped"]
     assert s["score"] == pytest.approx(s["passed"] / ran, abs=1e-4)
-    assert s["score"] != pytest.approx(s["passed"] / s["total"], abs=1e-4)
     assert f"of {ran} run" in proc.stdout
+    # moto passes no case (its request ids), so show the rule where cases pass: the built-in
+    # emulator with --no-strict-auth skips the two strict-auth cases and passes the rest
+    p = run_cli("run", "--no-progress", "--no-strict-auth", "--report-dir", tmp_path, "cases")
+    assert p.returncode == 0, p.stdout[-2000:]
+    b = json.loads((tmp_path / "report.json").read_text())["summary"]
+    assert b["skipped"] == 2 and b["passed"] == b["total"] - 2
+    assert b["score"] == pytest.approx(1.0)
+    assert b["score"] != pytest.approx(b["passed"] / b["total"], abs=1e-4)
 
 
 # ---- the baseline --------------------------------------------------------------------
