@@ -2,7 +2,7 @@
  * and a JSON reply, without any HTTP. The server calls ecremu_api_handle after
  * authentication; tests call it directly.
  *
- * Order of checks (docs/EMULATOR.md, reference section 4): throttling fault,
+ * Order of checks (docs/EMULATOR.md, docs/ECR-BEHAVIOUR.md#order-of-checks): throttling fault,
  * operation (X-Amz-Target), body serialization and member types, constraints
  * (InvalidParameterException), access-denied / server-error faults, the
  * repository lookup, then the operation itself.

@@ -1,4 +1,4 @@
-/* auth.h: the emulator's SigV4 checks, in ECR's order (reference section 4):
+/* auth.h: the emulator's SigV4 checks, in ECR's order (docs/ECR-BEHAVIOUR.md#order-of-checks):
  * no Authorization header, a malformed one (or no X-Amz-Date), an unknown
  * access key, a wrong signature. The signature itself is verified by
  * harness/common/sigv4 over exactly the headers the client listed in

@@ -1,8 +1,10 @@
 /* batchdel.h: BatchDeleteImage, the operation under test, with ECR's
- * per-item semantics (reference sections 2, 3 and 6; docs/EMULATOR.md):
- * items are processed in order against the evolving state, except that
- * manifest-list references are judged on the state before the request.
- * Runs with the store lock held and leaves the reply in the op_call. */
+ * per-item semantics (docs/ECR-BEHAVIOUR.md#failure-codes and #semantics):
+ * one processing model for several items in a request (docs/EMULATOR.md,
+ * "Several items in one request"): items in order against the state the
+ * earlier items left, references judged as the emulator's answer to
+ * oq-index-then-children says. Runs with the store lock held and leaves the
+ * reply in the op_call. */
 #ifndef ECR_EMU_BATCHDEL_H
 #define ECR_EMU_BATCHDEL_H
 

@@ -11,7 +11,8 @@
 /* The botocore model's RepositoryName pattern, anchored. ERE needs no
  * backslash before '/'. */
 #define REPO_NAME_ERE "^[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$"
-/* ECR's messages quote the Java form of the pattern (reference section 4). */
+/* ECR's messages quote the Java form of the pattern
+ * (docs/ECR-BEHAVIOUR.md#invalid-parameter-repository-name). */
 #define REPO_NAME_RULE                                                                             \
     "must satisfy regular expression "                                                             \
     "'(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'"

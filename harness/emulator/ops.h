@@ -135,7 +135,7 @@ json_object *ecremu_op_wrap(const char *key, json_object *v);
 /* The reply of a batch operation: a new object {"<key>": [], "failures": []}
  * whose two arrays are also returned in *items and *failures (borrowed from
  * the object). Both arrays are always present, even when they stay empty
- * (reference section 2). Returns NULL (nothing allocated) when out of
+ * (docs/ECR-BEHAVIOUR.md#echo-identifier). Returns NULL (nothing allocated) when out of
  * memory. */
 json_object *ecremu_op_batch_reply(const char *key, json_object **items, json_object **failures);
 

@@ -52,9 +52,9 @@ ecr_result ecrc_report_coverage_build(const run_report *r, report_coverage *out)
 /* Frees what ecrc_report_coverage_build allocated; c may be NULL. */
 void ecrc_report_coverage_free(report_coverage *c);
 
-/* The failure codes BatchDeleteImage can return (botocore model, reference
- * section 3), NULL-terminated. The HTML coverage matrix lists every one of
- * them, so a code no case covers shows up as a gap. */
+/* The failure codes BatchDeleteImage can return (botocore model,
+ * docs/ECR-BEHAVIOUR.md#failure-codes), NULL-terminated. The HTML coverage matrix lists every one
+ * of them, so a code no case covers shows up as a gap. */
 extern const char *const ecrc_report_known_failure_codes[];
 
 #endif

@@ -1,7 +1,7 @@
 /* digest.h: image digests as ECR computes them.
  *
  * An image's digest is "sha256:" + the lowercase hex SHA-256 of the exact
- * manifest bytes that were pushed (reference section 7). Computed with
+ * manifest bytes that were pushed (docs/ECR-BEHAVIOUR.md#digests). Computed with
  * OpenSSL's EVP API; shared by the runner (fixture digests) and the emulator
  * (PutImage).
  */
