@@ -197,3 +197,115 @@ def test_target_that_stops_answering_after_the_probe_exits_4(ecrconform_bin, tmp
     p, url = run_against(DropsPosts, tmp_path)
     assert p.returncode == 4, p.stdout + p.stderr
     assert "stopped answering" in p.stderr and url in p.stderr
+
+
+def proxy_handler(upstream, rewrite):
+    """A target that forwards every request to `upstream` (ecrconform serve) and passes the
+    answer through rewrite(headers: dict) -> dict, so its bodies are right but its headers
+    are what the test wants."""
+    import urllib.error
+    import urllib.request
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def forward(self, method):
+            n = int(self.headers.get("Content-Length", 0))
+            data = self.rfile.read(n) if n else None
+            req = urllib.request.Request(upstream + self.path, data=data, method=method,
+                                         headers={k: v for k, v in self.headers.items()
+                                                  if k.lower() not in ("host", "content-length")})
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    status, hdrs, body = r.status, dict(r.headers.items()), r.read()
+            except urllib.error.HTTPError as e:
+                status, hdrs, body = e.code, dict(e.headers.items()), e.read()
+            hdrs = rewrite({k: v for k, v in hdrs.items()
+                            if k.lower() not in ("content-length", "date", "connection",
+                                                 "transfer-encoding")})
+            self.send_response(status)
+            for k, v in hdrs.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            self.forward("GET")
+
+        def do_POST(self):
+            self.forward("POST")
+
+        def do_DELETE(self):
+            self.forward("DELETE")
+
+        def log_message(self, *a):
+            pass
+
+    return Proxy
+
+
+def test_every_step_checks_ecrs_headers_by_default(serve, tmp_path):
+    """Right bodies with Content-Type text/html and no request id: every step fails the
+    default header check; a golden that opts out (skip_default_headers) passes."""
+    def bad(h):
+        h = {k: v for k, v in h.items() if k.lower() not in ("content-type", "x-amzn-requestid")}
+        h["Content-Type"] = "text/html"
+        return h
+
+    case = make_tree(tmp_path)
+    p, _ = run_against(proxy_handler(serve.url, bad), tmp_path)
+    assert p.returncode == EXIT_FAIL, p.stdout + p.stderr
+    r = json.loads((tmp_path / "reports" / "report.json").read_text())
+    c = next(c for c in r["cases"] if c["id"] == case["id"])
+    assert c["status"] == "fail"
+    for s in c["steps"]:
+        assert s["golden_passed"] and not s["headers_passed"], s["name"]
+        assert any('$.headers["Content-Type"]: expected "application/x-amz-json-1.1" (default check)'
+                   in d and "text/html" in d for d in s["diff"]), s["diff"]
+        assert any('$.headers["x-amzn-RequestId"]: expected a UUID (default check), got (absent)'
+                   in d for d in s["diff"]), s["diff"]
+    summary = r["summary"]
+    assert summary["default_headers"]["passed"] == 0 and summary["default_headers"]["total"] > 0
+    # the goldens' own expectations held: counted apart from the header checks
+    assert summary["by_level"]["IE"]["passed"] == summary["by_level"]["IE"]["total"]
+
+    for g in (tmp_path / "golden" / case["id"]).glob("*.json"):
+        j = json.loads(g.read_text())
+        j["skip_default_headers"] = "a test target with another front end"
+        g.write_text(json.dumps(j, indent=2))
+    p, _ = run_against(proxy_handler(serve.url, bad), tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+    # and the right headers pass without opting out, whatever else the proxy does
+    for g in (tmp_path / "golden" / case["id"]).glob("*.json"):
+        j = json.loads(g.read_text())
+        j.pop("skip_default_headers")
+        g.write_text(json.dumps(j, indent=2))
+    p, _ = run_against(proxy_handler(serve.url, lambda h: h), tmp_path)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_answers_of_one_case_must_agree(ecrconform_bin, tmp_path):
+    """Once a step has answered an open question, a later step of the case that lists that
+    answer accepts only it: a state check cannot pick another answer than the delete."""
+    (tmp_path / "cases" / "b").mkdir(parents=True)
+    shutil.copytree(ROOT / "cases" / "manifests", tmp_path / "cases" / "manifests")
+    (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "ECR-BEHAVIOUR.md", tmp_path / "docs")
+    cid = "invalid-tag-beside-valid-tag"
+    shutil.copy(ROOT / "cases" / "batch-delete-image" / f"{cid}.json", tmp_path / "cases" / "b")
+    shutil.copytree(ROOT / "golden" / cid, tmp_path / "golden" / cid)
+    run = lambda: run_cli("run", "--no-progress", "--report-dir", tmp_path / "reports",
+                          tmp_path / "cases", cwd=tmp_path)
+    assert run().returncode == 0
+    # swap what the state check expects under InvalidImageTag and InvalidParameterException:
+    # the emulator's state (v1 gone) now matches only the ImageNotFound alternative, and the
+    # delete step answered InvalidImageTag
+    sp = tmp_path / "golden" / cid / "state.json"
+    g = json.loads(sp.read_text())
+    alts = {a["answer"]: a for a in g["$anyOf"]}
+    alts["InvalidImageTag"]["body"], alts["InvalidParameterException"]["body"] = \
+        alts["InvalidParameterException"]["body"], alts["InvalidImageTag"]["body"]
+    sp.write_text(json.dumps(g, indent=2))
+    p = run()
+    assert p.returncode == EXIT_FAIL, p.stdout
+    assert "an earlier step gave ('InvalidImageTag')" in p.stdout

@@ -71,9 +71,20 @@ static void test_repo_names(void)
         CU_ASSERT_EQUAL(strlen(out), (size_t)len);
         CU_ASSERT_TRUE(valid_repo_name(out)); /* including a pad of exactly one character */
     }
-    /* Too short to hold the prefix: the prefix alone, which the fixture reports. */
-    ecrc_fixture_repo_name("0a1b2c3d", "doc-case", "r", 5, out, sizeof out);
-    CU_ASSERT_STRING_EQUAL(out, "ecrc-0a1b2c3d/doc-case/r");
+    /* Too short to hold the prefix (the 2-character minimum): a short name of
+     * exactly that length from a hash of run, case and name, valid for ECR. */
+    for (int len = 2; len < 24; len++) {
+        ecrc_fixture_repo_name("0a1b2c3d", "doc-case", "r", len, out, sizeof out);
+        CU_ASSERT_EQUAL(strlen(out), (size_t)len);
+        CU_ASSERT_TRUE(valid_repo_name(out));
+        CU_ASSERT_EQUAL(strspn(out, "abcdefghijklmnopqrstuvwxyz0123456789"), (size_t)len);
+    }
+    char a[16], b[16], c2[16];
+    ecrc_fixture_repo_name("0a1b2c3d", "doc-case", "r", 8, a, sizeof a);
+    ecrc_fixture_repo_name("0a1b2c3d", "doc-case", "r", 8, b, sizeof b);
+    ecrc_fixture_repo_name("ffffffff", "doc-case", "r", 8, c2, sizeof c2);
+    CU_ASSERT_STRING_EQUAL(a, b);      /* deterministic within a run */
+    CU_ASSERT_STRING_NOT_EQUAL(a, c2); /* another run, another name */
 }
 
 static case_def *load(const char *id)
