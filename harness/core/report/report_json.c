@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecr/json.h"
 #include "report_text.h"
 
 /* ---- building ---------------------------------------------------------- */
@@ -262,10 +263,7 @@ json_object *ecrc_report_json_build(const run_report *r)
 
 ecr_result ecrc_report_json_save(json_object *root, const char *path)
 {
-    int rc = json_object_to_file_ext(path, root,
-                                     JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                         JSON_C_TO_STRING_NOSLASHESCAPE);
-    return rc == 0 ? ECR_OK : ECR_EIO;
+    return ecr_json_save(root, path);
 }
 
 ecr_result ecrc_report_write_json(const run_report *r, const char *path)
