@@ -74,6 +74,8 @@ static const char *explain(const char *text, size_t len, size_t off, unsigned fl
 {
     if (off < len && text[off] == '/')
         return "a comment (JSON has none)";
+    if (off < len && text[off] == '\'')
+        return "a single-quoted string (JSON has \"...\")";
     if (off < len && (text[off] == '}' || text[off] == ']')) {
         size_t i = off;
         while (i > 0 && is_ws(text[i - 1]))
