@@ -438,6 +438,8 @@ json_object *ecr_json_read_file(const char *path, size_t maxsize, unsigned flags
 
 void ecr_json_error(ecr_json_src *src, const char *field, const char *fmt, ...)
 {
+    if (!src)
+        return;
     char msg[900];
     va_list ap;
     va_start(ap, fmt);
@@ -472,7 +474,7 @@ static int lookup(ecr_json_src *src, json_object *obj, const char *field, const 
                   unsigned opts, json_object **v)
 {
     *v = NULL;
-    if (!json_object_object_get_ex(obj, key, v)) {
+    if (!json_object_is_type(obj, json_type_object) || !json_object_object_get_ex(obj, key, v)) {
         if (opts & ECR_JSON_REQUIRED)
             ecr_json_error(src, field, "required member missing");
         return 0;

@@ -12,7 +12,7 @@ json_object *ecremu_wire_parse(const char *body, size_t len)
     if (i == len)
         return json_object_new_object();
     /* Strict, and nothing may follow the value (an embedded NUL included);
-     * duplicate keys are left to json-c (the last wins), as AWS's parsers do. */
+     * duplicate keys are left to json-c (the last wins), as before. */
     return ecr_json_parse(body, len, ECR_JSON_STRICT, NULL, NULL, NULL);
 }
 

@@ -278,13 +278,11 @@ ecr_result ecrc_report_write_json(const run_report *r, const char *path)
 
 /* ---- parsing ----------------------------------------------------------- */
 
+/* The report is read back leniently: a member that is absent or of another
+ * type is simply not there (no diagnostic, hence the NULL source). */
 static json_object *member(json_object *o, const char *key, json_type type)
 {
-    json_object *v = NULL;
-    if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v) ||
-        !json_object_is_type(v, type))
-        return NULL;
-    return v;
+    return ecr_json_member(NULL, o, "", key, type, 0);
 }
 
 /* A copy of the string member key, or NULL when absent or not a string.

@@ -77,7 +77,8 @@ typedef struct ecr_json_src {
     size_t errors;
 } ecr_json_src;
 
-/* Adds a diagnostic and counts it in src->errors. */
+/* Adds a diagnostic and counts it in src->errors. Every getter below takes
+ * src NULL to mean "look up silently" (report.json is read back that way). */
 void ecr_json_error(ecr_json_src *src, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -85,7 +86,8 @@ void ecr_json_error(ecr_json_src *src, const char *field, const char *fmt, ...)
 #define ECR_JSON_REQUIRED 0x1u /* absent: "required member missing" */
 #define ECR_JSON_NONEMPTY 0x2u /* "" or []: "must not be empty" */
 
-/* Member key of object obj (whose field path is where) when it has type t.
+/* Member key of object obj (whose field path is where) when it has type t;
+ * obj that is NULL or not an object has no members.
  * Returns it (borrowed) or NULL when absent (reported with
  * ECR_JSON_REQUIRED), of another type ("must be a string", "must be an
  * integer", "must be true or false", "must be an object", "must be an
