@@ -300,19 +300,13 @@ static size_t load_provenance(golden *g, json_object *root, const char *file, in
                               diag_list *diags)
 {
     static const char *const allowed[] = {"level", "sources", "notes", NULL};
-    size_t n = 0;
-    *level_ok = 0;
-    json_object *prov, *v;
-    if (!json_object_object_get_ex(root, "provenance", &prov)) {
-        ecr_diag_add(diags, file, "provenance", "required member missing");
-        return 1;
-    }
-    if (json_object_get_type(prov) != json_type_object) {
-        ecr_diag_add(diags, file, "provenance", "must be an object");
-        return 1;
-    }
     ecr_json_src src = {file, diags, 0};
-    n += ecr_json_check_members(&src, prov, "provenance", allowed);
+    *level_ok = 0;
+    json_object *prov = ecr_json_get_object(&src, root, "", "provenance", ECR_JSON_REQUIRED), *v;
+    if (!prov)
+        return src.errors;
+    ecr_json_check_members(&src, prov, "provenance", allowed);
+    size_t n = 0;
 
     if (!json_object_object_get_ex(prov, "level", &v)) {
         ecr_diag_add(diags, file, "provenance.level", "required member missing");
@@ -341,37 +335,19 @@ static size_t load_provenance(golden *g, json_object *root, const char *file, in
         ecr_diag_add(diags, file, "provenance.sources", "must be a non-empty array of strings");
         n++;
     } else {
-        size_t cnt = json_object_array_length(v);
-        g->sources = calloc(cnt, sizeof *g->sources);
-        if (!g->sources)
-            n++;
-        for (size_t i = 0; g->sources && i < cnt; i++) {
-            json_object *s = json_object_array_get_idx(v, i);
-            if (json_object_get_type(s) != json_type_string || !json_object_get_string_len(s)) {
-                char f[DIAG_FIELD_MAX];
-                ecr_diag_field_index(f, sizeof f, "provenance.sources", i);
-                ecr_diag_add(diags, file, f, "must be a non-empty string");
-                n++;
-                continue;
-            }
-            g->sources[g->nsources++] = xstrdup(json_object_get_string(s), &n);
-        }
+        g->sources = ecr_json_get_strings(&src, v, "provenance.sources", &g->nsources);
     }
 
-    int has_notes = json_object_object_get_ex(prov, "notes", &v);
-    if (has_notes && json_object_get_type(v) != json_type_string) {
-        ecr_diag_add(diags, file, "provenance.notes", "must be a string");
-        n++;
-    } else if (has_notes) {
-        g->notes = xstrdup(json_object_get_string(v), &n);
-    }
+    const char *notes = ecr_json_get_string(&src, prov, "provenance", "notes", 0);
+    if (notes)
+        g->notes = xstrdup(notes, &n);
     if (*level_ok && (g->level == LEVEL_I || g->level == LEVEL_E) && (!g->notes || !g->notes[0])) {
         ecr_diag_add(diags, file, "provenance.notes",
                      "required for level %s: the decision and its reasoning",
                      ecrc_golden_level_name(g->level));
         n++;
     }
-    return n;
+    return n + src.errors;
 }
 
 static size_t load_error(golden *g, json_object *err, const char *file, diag_list *diags)
