@@ -9,6 +9,7 @@
 
 #define ECRC_SUITES(X)                                                                             \
     X(common)                                                                                      \
+    X(json)                                                                                        \
     X(sigv4)                                                                                       \
     X(awsclient)                                                                                   \
     X(vars)                                                                                        \

@@ -141,30 +141,40 @@ static void expect_error(const char *text, const char *field, const char *messag
 static void test_load_errors(void)
 {
     expect_error("{\"target\": \"t\", \"expected_failures\": [{\"id\": \"a\"}]}",
-                 "expected_failures[0].reason", "missing");
+                 "expected_failures[0].reason", "required member missing");
     expect_error("{\"target\": \"t\", \"expected_failures\": [{\"id\": \"a\", \"reason\": \"\"}]}",
                  "expected_failures[0].reason", "must not be empty");
     expect_error("{\"target\": \"t\", \"expected_failures\": [{\"reason\": \"r\"}]}",
-                 "expected_failures[0].id", "missing");
+                 "expected_failures[0].id", "required member missing");
     expect_error("{\"target\": \"t\", \"expected_failures\": [{\"id\": 3, \"reason\": \"r\"}]}",
                  "expected_failures[0].id", "must be a string");
     expect_error("{\"target\": \"t\", \"expected_failures\": [{\"id\": \"a\", \"reason\": \"r\"},"
                  " {\"id\": \"b\", \"reason\": \"r\"}, {\"id\": \"a\", \"reason\": \"again\"}]}",
                  "expected_failures[2].id", "listed more than once");
     expect_error("{\"target\": \"t\", \"expected_failures\": [{\"id\": \"a\", \"reson\": \"r\"}]}",
-                 "expected_failures[0]", "unknown member \"reson\"");
+                 "expected_failures[0].reson", "unknown member (allowed: id, reason, status)");
     expect_error("{\"target\": \"t\", \"expected_failures\": [\"a\"]}", "expected_failures[0]",
                  "must be an object");
     expect_error("{\"target\": \"t\", \"expected_failures\": {}}", "expected_failures",
                  "must be an array");
-    expect_error("{\"target\": \"t\"}", "expected_failures", "missing");
-    expect_error("{\"expected_failures\": []}", "target", "missing");
-    expect_error("{\"target\": \"t\", \"expected_failures\": [], \"extra\": 1}", "",
-                 "unknown member \"extra\"");
+    expect_error("{\"target\": \"t\"}", "expected_failures", "required member missing");
+    expect_error("{\"expected_failures\": []}", "target", "required member missing");
+    expect_error("{\"target\": \"t\", \"expected_failures\": [], \"extra\": 1}", "extra",
+                 "unknown member (allowed: target, description, expected_failures)");
     expect_error("[]", "", "top level must be an object");
-    expect_error("{\"target\": \"t\", \"expected_failures\": [", "", "not valid JSON");
-    expect_error("{\"target\": \"t\", \"expected_failures\": []} {}", "", "trailing data");
-    expect_error("", "", "empty file");
+    expect_error("{\"target\": \"t\", \"expected_failures\": [", "",
+                 "invalid JSON at line 1, column 39: unexpected end of data");
+    expect_error("{\"target\": \"t\", \"expected_failures\": []} {}", "",
+                 "invalid JSON at line 1, column 42: unexpected bytes after the value");
+    expect_error("", "", "invalid JSON: the file is empty");
+    /* Hand-edited files are held to the rules of every other file we read. */
+    expect_error("{\"target\": \"t\", /* c */ \"expected_failures\": []}", "",
+                 "invalid JSON at line 1, column 17: a comment (JSON has none)");
+    expect_error("{\"target\": \"t\", \"expected_failures\": [],}", "",
+                 "invalid JSON at line 1, column 41: a trailing comma");
+    expect_error("{\"target\": \"t\", \"target\": \"u\", \"expected_failures\": []}", "",
+                 "invalid JSON at line 1, column 17: duplicate key \"target\" (first at line 1, "
+                 "column 2)");
     expect_error("{\"target\": \"t\", \"expected_failures\": [{\"id\": \"a\", \"reason\": \"r\","
                  " \"status\": \"skip\"}]}",
                  "expected_failures[0].status", "must be \"fail\"");
