@@ -4,7 +4,7 @@
  *
  * Exit codes: enum ecrc_exit in ecrc.h (decided by ecrc_verdict for `run`);
  * CLI_EXIT_CODES_HELP below says the same in words, code by code: keep the
- * two in step (tests/e2e/test_cli.py checks the help against the codes).
+ * two in step (tests/e2e/test_cli.py checks that the help lists every code).
  */
 #ifndef ECR_CLI_H
 #define ECR_CLI_H

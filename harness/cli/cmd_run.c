@@ -303,10 +303,14 @@ int cmd_run(int argc, char **argv)
      * run's, but a directory that is not ours is never emptied. */
     char *why = NULL;
     ecr_result arc = ecrc_actuals_open(&view.actuals, cfg.report_dir, &why);
-    if (arc)
+    if (arc == ECR_EINVAL)
         console_warn(&view.con,
                      "%s: left untouched; the actual responses of failing steps are not recorded "
                      "this run (remove it or choose another --report-dir)",
+                     why ? why : ecr_strerror(arc));
+    else if (arc)
+        console_warn(&view.con,
+                     "%s; the actual responses of failing steps are not recorded this run",
                      why ? why : ecr_strerror(arc));
     free(why);
 
