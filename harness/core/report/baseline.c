@@ -205,16 +205,6 @@ ecr_result ecrc_baseline_apply(const baseline *b, run_report *r)
     return ECR_OK;
 }
 
-int ecrc_baseline_exit_code(const run_report *r, int failure_code)
-{
-    if (r->baseline_file)
-        return r->nregressions ? failure_code : 0;
-    for (size_t i = 0; i < r->ncases; i++)
-        if (is_failure(&r->cases[i]))
-            return failure_code;
-    return 0;
-}
-
 /* A JSON string of s, redacted and valid UTF-8 (reasons quote peer data). */
 static json_object *clean_string(const char *s)
 {

@@ -102,6 +102,7 @@ static void free_case(case_report *c)
         free(s->response);
         free(s->golden);
         free(s->actual);
+        json_object_put(s->actual_doc);
         free_strv(s->diff, s->ndiff);
     }
     free(c->steps);
