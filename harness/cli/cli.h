@@ -2,20 +2,14 @@
  * parsing argv into its options and calling the core. Nothing here is used by
  * the core or the emulator.
  *
- * Exit codes (documented in README.md and every --help):
+ * Exit codes: enum ecrc_exit in ecrc.h (decided by ecrc_verdict for `run`);
+ * CLI_EXIT_CODES_HELP below says the same in words, code by code: keep the
+ * two in step (tests/e2e/test_cli.py checks that the help lists every code).
  */
 #ifndef ECR_CLI_H
 #define ECR_CLI_H
 
-enum {
-    ECRC_EXIT_OK = 0,          /* every case passed (or failed only as the baseline expects) */
-    ECRC_EXIT_FAIL = 1,        /* conformance failures: a case failed or errored on the target */
-    ECRC_EXIT_USAGE = 2,       /* bad command line */
-    ECRC_EXIT_INVALID = 3,     /* invalid case, golden, baseline or report files */
-    ECRC_EXIT_UNREACHABLE = 4, /* the target did not answer */
-    ECRC_EXIT_INTERNAL =
-        5 /* the harness itself failed (reports not written, emulator not started) */
-};
+#include "ecrc.h"
 
 #define CLI_EXIT_CODES_HELP                                                                        \
     "Exit codes:\n"                                                                                \

@@ -11,7 +11,7 @@
 static void usage(FILE *f)
 {
     fputs(
-        "usage: ecrconform lint [--golden-dir DIR] [PATH...]\n"
+        "usage: ecrconform lint [--golden-dir DIR] [--baseline FILE] [PATH...]\n"
         "\n"
         "Validates case files (default: every case under cases/) and the goldens they name, "
         "without\n"
@@ -19,7 +19,8 @@ static void usage(FILE *f)
         "names its level and sources; no exact message text on an I or E golden), the state check\n"
         "after the call under test, and duplicate ids. Without PATH arguments and --golden-dir, "
         "it\n"
-        "also reports golden files under ./golden that no case uses.\n"
+        "also reports golden files under ./golden that no case uses. --baseline FILE also\n"
+        "validates a baseline (as run --baseline reads it).\n"
         "Every problem is printed as 'file: field: message'.\n"
         "\n"
         "Exit codes: 0 clean, 2 usage error, 3 problems found.\n",
@@ -28,17 +29,21 @@ static void usage(FILE *f)
 
 int cmd_lint(int argc, char **argv)
 {
-    enum { O_GOLDEN = 256, O_HELP };
+    enum { O_GOLDEN = 256, O_BASELINE, O_HELP };
     static const struct option opts[] = {{"golden-dir", required_argument, NULL, O_GOLDEN},
+                                         {"baseline", required_argument, NULL, O_BASELINE},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
-    const char *golden_dir = NULL;
+    const char *golden_dir = NULL, *baseline_path = NULL;
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
         case O_GOLDEN:
             golden_dir = optarg;
+            break;
+        case O_BASELINE:
+            baseline_path = optarg;
             break;
         case O_HELP:
             usage(stdout);
@@ -56,6 +61,8 @@ int cmd_lint(int argc, char **argv)
         fprintf(stderr, "ecrconform lint: out of memory\n");
         return ECRC_EXIT_INTERNAL;
     }
+    if (baseline_path)
+        ecrc_baseline_free(ecrc_baseline_load(baseline_path, &diags));
     size_t ngoldens = ecrc_loaded_set_goldens(&set);
     /* Orphans are only meaningful when the whole corpus was linted. */
     if (optind == argc && !golden_dir) {

@@ -7,6 +7,7 @@
 
 #include "ecrc.h"
 #include "cli.h"
+#include "console.h"
 #include "ecr/protocol.h"
 #include "ecremu.h"
 
@@ -199,28 +200,24 @@ static void label_from_endpoint(const char *url, char *out, size_t outsz)
     snprintf(out, outsz, "%.*s", (int)n, p);
 }
 
-static void print_summary(const run_report *rep, const report_summary *s, const char *dir,
-                          size_t ninvalid)
+/* What the runner's per-case callback needs: the recorded responses are
+ * written (report layer), then the case is shown (console). */
+typedef struct run_view {
+    console con;
+    ecrc_actuals actuals;
+} run_view;
+
+/* runner_options.on_case_done: serialised by the runner. */
+static void on_case_done(void *user, case_report *cr, const runner_progress *p)
 {
-    printf("\n%zu passed, %zu failed, %zu errored, %zu skipped (%zu case%s, %.0f ms)\n", s->passed,
-           s->failed, s->errored, s->skipped, s->total, s->total == 1 ? "" : "s", rep->duration_ms);
-    printf("score %.1f%% of %zu run; expectations met: C/D %zu/%zu, I/E %zu/%zu, open %zu/%zu "
-           "(C/D includes ECR's headers on %zu/%zu answers)\n",
-           s->score * 100.0, s->total - s->skipped, s->cd_passed, s->cd_total, s->ie_passed,
-           s->ie_total, s->open_passed, s->open_total, s->headers_passed, s->headers_total);
-    if (ninvalid)
-        printf("%zu invalid case file%s (run 'ecrconform lint' for every problem)\n", ninvalid,
-               ninvalid == 1 ? "" : "s");
-    if (rep->baseline_file) {
-        printf("baseline %s: %zu regression%s, %zu fixed\n", rep->baseline_file, rep->nregressions,
-               rep->nregressions == 1 ? "" : "s", rep->nfixed);
-        for (size_t i = 0; i < rep->nregressions; i++)
-            printf("  regression: %s\n", rep->regressions[i]);
-        for (size_t i = 0; i < rep->nfixed; i++)
-            printf("  fixed (now passes; remove it from the baseline): %s\n", rep->fixed[i]);
-    }
-    printf("reports: %s/report.json %s/junit.xml %s/report.html %s/summary.md\n", dir, dir, dir,
-           dir);
+    run_view *v = user;
+    char *why = NULL;
+    ecr_result rc = ecrc_actuals_write_case(&v->actuals, cr, &why);
+    if (rc)
+        console_warn(&v->con, "cannot record the actual response: %s",
+                     why ? why : ecr_strerror(rc));
+    free(why);
+    console_case(&v->con, cr, p);
 }
 
 int cmd_run(int argc, char **argv)
@@ -317,24 +314,38 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
 
-    int tty = isatty(STDOUT_FILENO);
-    printf("ecrconform %s: %zu case%s against %s (%s)%s%s\n", ECRCONFORM_VERSION, set.n,
-           set.n == 1 ? "" : "s", t.name, t.endpoint, t.fault_injection ? ", fault injection" : "",
-           t.strict_auth ? ", strict auth" : "");
-    fflush(stdout);
+    run_view view;
+    console_init(&view.con, stdout, stderr, cfg.progress < 0 ? isatty(STDOUT_FILENO) : cfg.progress,
+                 cfg.verbose);
+    console_header(&view.con, &t, set.n);
+
+    /* Responses recorded by an earlier run must not be mistaken for this
+     * run's, but a directory that is not ours is never emptied. */
+    char *why = NULL;
+    ecr_result arc = ecrc_actuals_open(&view.actuals, cfg.report_dir, &why);
+    if (arc == ECR_EINVAL)
+        console_warn(&view.con,
+                     "%s: left untouched; the actual responses of failing steps are not recorded "
+                     "this run (remove it or choose another --report-dir)",
+                     why ? why : ecr_strerror(arc));
+    else if (arc)
+        console_warn(&view.con,
+                     "%s; the actual responses of failing steps are not recorded this run",
+                     why ? why : ecr_strerror(arc));
+    free(why);
 
     runner_options ro = {.target = &t,
                          .creds = creds,
                          .jobs = (int)cfg.jobs,
                          .timeout_ms = cfg.timeout_s * 1000,
-                         .report_dir = cfg.report_dir,
-                         .out = stdout,
-                         .progress = cfg.progress < 0 ? tty : cfg.progress,
-                         .verbose = cfg.verbose};
+                         .on_case_done = on_case_done,
+                         .user = &view};
     run_report *rep = ecrc_runner_run(&ro, set.entries, set.n);
+    console_run_done(&view.con);
+    ecrc_actuals_close(&view.actuals);
     if (!rep) {
         fprintf(stderr, "ecrconform run: out of memory\n");
-        exit_code = ECRC_EXIT_INTERNAL;
+        exit_code = ecrc_verdict(NULL, NULL);
         goto done;
     }
     if (bl && strcmp(bl->target, t.name))
@@ -345,35 +356,18 @@ int cmd_run(int argc, char **argv)
     report_summary s;
     ecrc_report_summarize(rep, &s);
     ecr_result wrc = ecrc_report_write_all(rep, cfg.report_dir);
-    print_summary(rep, &s, cfg.report_dir, set.ninvalid);
-    if (wrc || brc) {
-        if (wrc)
-            fprintf(stderr, "ecrconform run: cannot write the reports to %s: %s\n", cfg.report_dir,
-                    ecr_strerror(wrc));
-        if (brc) /* a partial regression list must not pass for a clean one */
-            fprintf(stderr, "ecrconform run: cannot apply the baseline: %s\n", ecr_strerror(brc));
-        exit_code = ECRC_EXIT_INTERNAL;
-    } else if (invalid_files) {
-        exit_code = ECRC_EXIT_INVALID;
-    } else if (bl) {
-        exit_code = rep->nregressions ? ECRC_EXIT_FAIL : ECRC_EXIT_OK;
-    } else if (s.failed || s.errored) {
-        exit_code = ECRC_EXIT_FAIL;
-    }
-    /* Every case that ran erroring because the target did not answer means
-     * the target went away after the probe: that is "unreachable", not a
-     * verdict on its behaviour. */
-    size_t ran = 0, transport = 0;
-    for (size_t i = 0; i < rep->ncases; i++) {
-        if (rep->cases[i].status == ECRC_CASE_SKIP)
-            continue;
-        ran++;
-        transport += rep->cases[i].transport_error != 0;
-    }
-    if (!wrc && ran && transport == ran) {
+    console_summary(&view.con, rep, &s, cfg.report_dir, set.ninvalid);
+    if (wrc)
+        fprintf(stderr, "ecrconform run: cannot write the reports to %s: %s\n", cfg.report_dir,
+                ecr_strerror(wrc));
+    if (brc) /* a partial regression list must not pass for a clean one */
+        fprintf(stderr, "ecrconform run: cannot apply the baseline: %s\n", ecr_strerror(brc));
+    ecrc_verdict_input vin = {.invalid_files = invalid_files,
+                              .reports_failed = wrc != ECR_OK,
+                              .baseline_failed = brc != ECR_OK};
+    exit_code = ecrc_verdict(rep, &vin);
+    if (exit_code == ECRC_EXIT_UNREACHABLE)
         fprintf(stderr, "ecrconform run: target %s stopped answering\n", t.endpoint);
-        exit_code = ECRC_EXIT_UNREACHABLE;
-    }
     ecrc_report_free(rep);
 
 done:

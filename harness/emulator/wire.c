@@ -1,4 +1,5 @@
 #include "wire.h"
+#include "ecr/json.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,23 +11,9 @@ json_object *ecremu_wire_parse(const char *body, size_t len)
         i++;
     if (i == len)
         return json_object_new_object();
-    if (len > (size_t)0x7ffffffe)
-        return NULL;
-
-    struct json_tokener *tok = json_tokener_new();
-    if (!tok)
-        return NULL;
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    /* len + 1 hands the tokener the terminating NUL, which ends a value that
-     * could otherwise continue (a bare number) instead of asking for more. */
-    json_object *o = json_tokener_parse_ex(tok, body, (int)len + 1);
-    if (o && json_tokener_get_parse_end(tok) < len) {
-        /* an embedded NUL ended the parse early: trailing bytes remain */
-        json_object_put(o);
-        o = NULL;
-    }
-    json_tokener_free(tok);
-    return o;
+    /* Strict, and nothing may follow the value (an embedded NUL included);
+     * duplicate keys are left to json-c (the last wins), as before. */
+    return ecr_json_parse(body, len, ECR_JSON_STRICT, NULL, NULL, NULL);
 }
 
 json_object *ecremu_wire_error(const char *type, const char *message)
@@ -44,8 +31,7 @@ json_object *ecremu_wire_error(const char *type, const char *message)
 
 const char *ecremu_wire_text(json_object *o)
 {
-    return json_object_to_json_string_ext(o,
-                                          JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    return ecr_json_text(o);
 }
 
 json_object *ecremu_wire_time(double epoch_seconds)

@@ -11,8 +11,8 @@
 #include <json-c/json.h>
 #include <stddef.h>
 
-/* Parses body[0..len) as one JSON value. body[len] must be readable and
- * '\0' (a buf guarantees it), which lets a bare number end cleanly. An empty
+/* Parses body[0..len) as one JSON value (ecr_json_parse, ECR_JSON_STRICT;
+ * body need not be NUL-terminated). An empty
  * or all-whitespace body yields an empty object (botocore always sends "{}";
  * we accept none as the same thing). Returns a new reference the caller puts,
  * or NULL when the body is not well-formed JSON (or out of memory). */

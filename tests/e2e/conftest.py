@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(os.environ.get("ECRCONFORM_BIN", ROOT / "build" / "ecrconform"))
 
-# The documented test credentials (harness/core/awsclient.h, emulator.h).
+# The documented test credentials (harness/common/include/ecr/protocol.h).
 TEST_KEY = "AKIDECRCONFORMTEST01"
 TEST_SECRET = "ecrconform-test-secret-key-not-a-real-one"
 ACCOUNT = "123456789012"

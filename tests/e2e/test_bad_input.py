@@ -309,3 +309,82 @@ def test_answers_of_one_case_must_agree(ecrconform_bin, tmp_path):
     p = run()
     assert p.returncode == EXIT_FAIL, p.stdout
     assert "an earlier step gave ('InvalidImageTag')" in p.stdout
+
+
+def test_bytes_after_the_json_body_fail_the_step(ecrconform_bin, serve, tmp_path):
+    """A response `{...}<html>` must not pass its golden: a proxy in front of the
+    built-in emulator appends bytes after the BatchDeleteImage body."""
+    import http.client
+    from urllib.parse import urlparse
+
+    upstream = urlparse(serve.url)
+
+    class Appends(QuietHandler):
+        def do_GET(self):
+            self.forward(b"")
+
+        def do_POST(self):
+            self.forward(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+
+        def forward(self, body):
+            conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=10)
+            try:
+                # The original Host header keeps the SigV4 signature valid.
+                conn.request(self.command, self.path, body, headers=dict(self.headers))
+                resp = conn.getresponse()
+                data = resp.read()
+                headers = [(k, v) for k, v in resp.getheaders()
+                           if k.lower() not in ("content-length", "transfer-encoding",
+                                                "connection", "date", "server")]
+            finally:
+                conn.close()
+            if self.headers.get("X-Amz-Target", "").endswith(".BatchDeleteImage"):
+                data += b"<html>"
+            self.send_response(resp.status)
+            for k, v in headers:
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    case = make_tree(tmp_path)
+    p, _ = run_against(Appends, tmp_path)
+    assert p.returncode == EXIT_FAIL, p.stdout + p.stderr
+    r = json.loads((tmp_path / "reports" / "report.json").read_text())
+    c = next(c for c in r["cases"] if c["id"] == case["id"])
+    assert c["status"] == "fail", c
+    diffs = [d for s in c["steps"] for d in s.get("diff", [])] + c.get("diff", [])
+    assert any("more bytes after the JSON value" in d for d in diffs), c
+
+
+def test_duplicate_key_in_a_response_body_is_a_difference(serve, tmp_path):
+    """json-c keeps the last of two equal keys silently; the comparator reports the
+    duplicate, so `{"failures": [...], "failures": []}` cannot pass a golden."""
+    def dup_body(h):
+        return h
+
+    class Dup(proxy_handler(serve.url, dup_body)):
+        def send_header(self, k, v):
+            if k.lower() == "content-length" and self._dup:
+                v = str(int(v) + len(b'"failures":[{}],'))
+            super().send_header(k, v)
+
+        def forward(self, method):
+            self._dup = self.headers.get("X-Amz-Target", "").endswith(".BatchDeleteImage")
+            orig = self.wfile.write
+
+            def write(data):
+                if self._dup and data.startswith(b"{"):
+                    data = b'{"failures":[{}],' + data[1:]
+                return orig(data)
+            self.wfile.write = write
+            super().forward(method)
+
+    case = make_tree(tmp_path)
+    p, _ = run_against(Dup, tmp_path)
+    assert p.returncode == EXIT_FAIL, p.stdout + p.stderr
+    r = json.loads((tmp_path / "reports" / "report.json").read_text())
+    c = next(c for c in r["cases"] if c["id"] == case["id"])
+    diffs = [d for s in c["steps"] for d in s.get("diff", [])]
+    assert any("a JSON body without duplicate keys" in d and 'duplicate key \\"failures\\"' in d
+               or ("without duplicate keys" in d and "failures" in d) for d in diffs), diffs

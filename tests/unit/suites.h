@@ -9,6 +9,7 @@
 
 #define ECRC_SUITES(X)                                                                             \
     X(common)                                                                                      \
+    X(json)                                                                                        \
     X(sigv4)                                                                                       \
     X(awsclient)                                                                                   \
     X(vars)                                                                                        \
@@ -19,7 +20,9 @@
     X(emulator)                                                                                    \
     X(runner)                                                                                      \
     X(report)                                                                                      \
-    X(baseline)
+    X(actuals)                                                                                     \
+    X(baseline)                                                                                    \
+    X(verdict)
 
 #define ECRC_DECLARE(name) int register_##name##_suite(void);
 ECRC_SUITES(ECRC_DECLARE)

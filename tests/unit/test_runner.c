@@ -1,6 +1,10 @@
-/* Tests of harness/core/runner.c and fixture.c: run-unique names, and whole
- * cases run in-process against the built-in emulator (pass, a wrong golden,
- * a dead endpoint, a missing capability, a fixture the target refuses). */
+/* Tests of harness/core/run/runner.c and fixture.c: run-unique names, and
+ * whole cases run in-process against the built-in emulator (pass, a wrong
+ * golden, a dead endpoint, a missing capability, a fixture the target
+ * refuses), the per-case callback, and that the runner touches no file: the
+ * recorded responses are the report layer's (ecrc_actuals_*, written here
+ * into a private mkdtemp directory, never the system temporary directory
+ * itself). */
 #include <CUnit/CUnit.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
@@ -102,12 +106,21 @@ static case_def *load(const char *id)
     return c;
 }
 
-static run_report *run_one(const target_info *t, case_def *c, const char *report_dir)
+static void test_options(runner_options *ro, const target_info *t, int jobs)
 {
-    runner_options ro = {.target = t, .jobs = 1, .timeout_ms = 5000, .report_dir = report_dir};
-    ecrc_aws_credentials_from_env(&ro.creds);
-    snprintf(ro.creds.access_key, sizeof ro.creds.access_key, "%s", ECR_TEST_ACCESS_KEY);
-    snprintf(ro.creds.secret_key, sizeof ro.creds.secret_key, "%s", ECR_TEST_SECRET_KEY);
+    memset(ro, 0, sizeof *ro);
+    ro->target = t;
+    ro->jobs = jobs;
+    ro->timeout_ms = 5000;
+    ecrc_aws_credentials_from_env(&ro->creds);
+    snprintf(ro->creds.access_key, sizeof ro->creds.access_key, "%s", ECR_TEST_ACCESS_KEY);
+    snprintf(ro->creds.secret_key, sizeof ro->creds.secret_key, "%s", ECR_TEST_SECRET_KEY);
+}
+
+static run_report *run_one(const target_info *t, case_def *c)
+{
+    runner_options ro;
+    test_options(&ro, t, 1);
     run_entry e = {.c = c, .path = c->path};
     return ecrc_runner_run(&ro, &e, 1);
 }
@@ -116,9 +129,7 @@ static void test_documentation_example_passes(void)
 {
     case_def *c = load("documentation-example");
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-    char dir[] = "/tmp/ecrc-runner-XXXXXX";
-    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-    run_report *r = run_one(&T, c, dir);
+    run_report *r = run_one(&T, c);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_EQUAL(r->ncases, 1);
     CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_PASS);
@@ -129,10 +140,10 @@ static void test_documentation_example_passes(void)
         /* Recorded exchanges never carry a signature. */
         CU_ASSERT_PTR_NULL(strstr(r->cases[0].steps[i].request, "Signature="));
         CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].steps[i].response, "HTTP 200"));
+        CU_ASSERT_PTR_NULL(r->cases[0].steps[i].actual_doc); /* nothing to record */
     }
     ecrc_report_free(r);
     ecrc_case_free(c);
-    rm_tree(dir);
 }
 
 static void test_wrong_golden_fails_with_paths_and_actual_file(void)
@@ -142,16 +153,27 @@ static void test_wrong_golden_fails_with_paths_and_actual_file(void)
     c->steps[0].golden->status = 418; /* nobody answers that */
     char dir[] = "/tmp/ecrc-runner-XXXXXX";
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-    run_report *r = run_one(&T, c, dir);
+    run_report *r = run_one(&T, c);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_FAIL);
     const step_report *s = &r->cases[0].steps[0];
     CU_ASSERT_FALSE(s->passed);
     CU_ASSERT_EQUAL_FATAL(s->ndiff, 1);
     CU_ASSERT_STRING_EQUAL(s->diff[0], "$.status: expected 418, got 200");
+    /* The runner recorded the response in the model and wrote nothing. */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s->actual_doc);
+    CU_ASSERT_PTR_NULL(s->actual);
     char actual[600];
     snprintf(actual, sizeof actual, "%s/actual/documentation-example/%s.json", dir,
              c->steps[0].name);
+    CU_ASSERT_NOT_EQUAL(access(actual, F_OK), 0);
+    /* The report layer writes it. */
+    ecrc_actuals a;
+    char *why = NULL;
+    CU_ASSERT_EQUAL(ecrc_actuals_open(&a, dir, &why), ECR_OK);
+    CU_ASSERT_EQUAL(ecrc_actuals_write_case(&a, &r->cases[0], &why), ECR_OK);
+    CU_ASSERT_PTR_NULL(why);
+    ecrc_actuals_close(&a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s->actual);
     CU_ASSERT_STRING_EQUAL(s->actual, actual);
     CU_ASSERT_STRING_EQUAL(s->golden, c->steps[0].golden_path);
@@ -184,7 +206,7 @@ static void test_dead_endpoint_is_error_naming_it(void)
     dead.fault_injection = 0;
     case_def *c = load("documentation-example");
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-    run_report *r = run_one(&dead, c, "/tmp");
+    run_report *r = run_one(&dead, c);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_ERROR);
     CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "CreateRepository"));
@@ -199,7 +221,7 @@ static void test_missing_capability_is_skip(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     target_info plain = T;
     plain.fault_injection = 0;
-    run_report *r = run_one(&plain, c, "/tmp");
+    run_report *r = run_one(&plain, c);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_SKIP);
     CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "fault-injection"));
@@ -217,7 +239,7 @@ static void test_fixture_refused_is_error_naming_the_step(void)
     free(c->repos[0].images[0].manifest);
     c->repos[0].images[0].manifest = strdup("not a manifest");
     c->repos[0].images[0].manifest_len = strlen("not a manifest");
-    run_report *r = run_one(&T, c, "/tmp");
+    run_report *r = run_one(&T, c);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_ERROR);
     CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "fixture: PutImage"));
@@ -225,6 +247,70 @@ static void test_fixture_refused_is_error_naming_the_step(void)
     CU_ASSERT_PTR_NULL(r->cases[0].steps[0].response);
     ecrc_report_free(r);
     ecrc_case_free(c);
+}
+
+/* What the callback saw, checked after the run. */
+typedef struct seen {
+    size_t calls;
+    int in_order;  /* done went 1, 2, 3, ... */
+    int counts_ok; /* the counts always added up to done */
+    int total_ok;
+    const case_report *first;
+} seen;
+
+static void on_case(void *user, case_report *cr, const runner_progress *p)
+{
+    seen *s = user;
+    s->calls++;
+    if (p->done != s->calls)
+        s->in_order = 0;
+    size_t sum = 0;
+    for (int i = 0; i < ECRC_CASE_NSTATUS; i++)
+        sum += p->counts[i];
+    if (sum != p->done)
+        s->counts_ok = 0;
+    if (p->total != 4)
+        s->total_ok = 0;
+    if (!s->first)
+        s->first = cr;
+}
+
+static void test_callback_once_per_case_serialised(void)
+{
+    case_def *good = load("documentation-example");
+    case_def *skip = load("kms-error-by-tag");
+    case_def *other = load("delete-last-tag");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(good);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(skip);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(other);
+    target_info plain = T;
+    plain.fault_injection = 0; /* kms-error-by-tag needs it: a skip */
+    run_entry e[4] = {{.c = good, .path = good->path},
+                      {.c = skip, .path = skip->path},
+                      {.c = NULL, .path = "cases/x/broken.json", .invalid = "broken: not JSON"},
+                      {.c = other, .path = other->path}};
+    runner_options ro;
+    test_options(&ro, &plain, 3);
+    seen s = {.in_order = 1, .counts_ok = 1, .total_ok = 1};
+    ro.on_case_done = on_case;
+    ro.user = &s;
+    run_report *r = ecrc_runner_run(&ro, e, 4);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(s.calls, 4);
+    CU_ASSERT_TRUE(s.in_order);
+    CU_ASSERT_TRUE(s.counts_ok);
+    CU_ASSERT_TRUE(s.total_ok);
+    /* The callback gets the report's own case, not a copy. */
+    CU_ASSERT_TRUE(s.first >= r->cases && s.first < r->cases + r->ncases);
+    CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_PASS);
+    CU_ASSERT_EQUAL(r->cases[1].status, ECRC_CASE_SKIP);
+    CU_ASSERT_EQUAL(r->cases[2].status, ECRC_CASE_ERROR);
+    CU_ASSERT_STRING_EQUAL(r->cases[2].id, "broken");
+    CU_ASSERT_EQUAL(r->cases[3].status, ECRC_CASE_PASS);
+    ecrc_report_free(r);
+    ecrc_case_free(good);
+    ecrc_case_free(skip);
+    ecrc_case_free(other);
 }
 
 int register_runner_suite(void)
@@ -237,7 +323,8 @@ int register_runner_suite(void)
         !CU_add_test(s, "wrong_golden", test_wrong_golden_fails_with_paths_and_actual_file) ||
         !CU_add_test(s, "dead_endpoint", test_dead_endpoint_is_error_naming_it) ||
         !CU_add_test(s, "missing_capability", test_missing_capability_is_skip) ||
-        !CU_add_test(s, "fixture_refused", test_fixture_refused_is_error_naming_the_step))
+        !CU_add_test(s, "fixture_refused", test_fixture_refused_is_error_naming_the_step) ||
+        !CU_add_test(s, "callback", test_callback_once_per_case_serialised))
         return 1;
     return 0;
 }

@@ -23,6 +23,22 @@
 /* Opaque here: a loaded case file (harness/core/load/casefile.h). */
 typedef struct case_def case_def;
 
+/* Opaque here: a json-c value (json-c/json.h); only the core looks inside. */
+struct json_object;
+
+/* ---- Exit codes (decided by ecrc_verdict; documented in README.md and
+ * every --help, CLI_EXIT_CODES_HELP in harness/cli/cli.h) ---- */
+
+typedef enum ecrc_exit {
+    ECRC_EXIT_OK = 0,          /* every case passed (or failed only as the baseline expects) */
+    ECRC_EXIT_FAIL = 1,        /* conformance failures: a case failed or errored on the target */
+    ECRC_EXIT_USAGE = 2,       /* bad command line */
+    ECRC_EXIT_INVALID = 3,     /* invalid case, golden, baseline or report files */
+    ECRC_EXIT_UNREACHABLE = 4, /* the target did not answer */
+    ECRC_EXIT_INTERNAL =
+        5 /* the harness itself failed (reports not written, emulator not started) */
+} ecrc_exit;
+
 /* ---- Credentials and the HTTP client (run/awsclient.c) ---- */
 
 typedef struct aws_credentials {
@@ -103,13 +119,18 @@ typedef struct step_report {
     char **diff;    /* lines "path: expected X, got Y" */
     size_t ndiff;
     int passed;
-    char *golden;      /* the golden file's path; may be NULL */
-    char *actual;      /* the actual response in golden form, written for a failing step; or NULL */
-    int open;          /* 1: the golden holds an open question: an "open" expectation */
-    int golden_passed; /* 1: the golden's own expectation held (passed also needs the headers) */
-    int settled_failed;   /* open golden: a fact every answer shares failed (counts at its level) */
-    int headers_checked;  /* 1: the default header check ran (a second expectation, level C) */
-    int headers_passed;   /* 1: Content-Type and x-amzn-RequestId were what ECR sends */
+    char *golden; /* the golden file's path; may be NULL */
+    /* The actual response of a failing step in golden form (a json-c object,
+     * owned by the model; NULL when the step passed or never got an answer).
+     * Built by the runner, written to a file by ecrc_actuals_write_case; not
+     * kept in report.json. */
+    struct json_object *actual_doc;
+    char *actual;        /* the path actual_doc was written to (ecrc_actuals_write_case); or NULL */
+    int open;            /* 1: the golden holds an open question: an "open" expectation */
+    int golden_passed;   /* 1: the golden's own expectation held (passed also needs the headers) */
+    int settled_failed;  /* open golden: a fact every answer shares failed (counts at its level) */
+    int headers_checked; /* 1: the default header check ran (a second expectation, level C) */
+    int headers_passed;  /* 1: Content-Type and x-amzn-RequestId were what ECR sends */
     step_answer *answers; /* answers the target gave to the golden's open questions */
     size_t nanswers;
 } step_report;
@@ -185,6 +206,48 @@ run_report *ecrc_report_read_json(const char *path, const char **err);
  * long as unused members are zero (calloc). */
 void ecrc_report_free(run_report *r);
 
+/* ---- Recorded actual responses (report/actuals.c) ---- */
+
+/* The file that marks <report_dir>/actual as ecrconform's, and its one line.
+ * Only a directory carrying it is ever emptied. */
+#define ECRC_ACTUAL_MARKER ".ecrconform-actual"
+#define ECRC_ACTUAL_MARKER_TEXT                                                                    \
+    "ecrconform: recorded actual responses; every run empties this directory\n"
+
+typedef struct ecrc_actuals {
+    char *dir;  /* <report_dir>/actual (owned) */
+    int usable; /* 1: responses may be recorded in dir */
+    int ready;  /* 1: dir exists and carries the marker (made by the first write) */
+} ecrc_actuals;
+
+/* Prepares <report_dir>/actual for a run, so that no response recorded by
+ * an earlier run can be taken for this run's:
+ *  - absent: usable; the first ecrc_actuals_write_case creates it with its
+ *    marker (and report_dir with ecr_mkdir_p);
+ *  - a directory (not a symbolic link) holding ECRC_ACTUAL_MARKER with
+ *    ECRC_ACTUAL_MARKER_TEXT: everything in it is deleted, itself included,
+ *    never following a symbolic link nor crossing a mount point; usable;
+ *  - anything else (a directory without the marker, a symbolic link, a
+ *    file): left untouched, and nothing is ever written into it.
+ * Returns ECR_OK when usable; ECR_EINVAL when it is not ours; ECR_EIO when it
+ * cannot be inspected or emptied; ECR_ENOMEM. On every failure *why (when why
+ * is non-NULL; *why must be NULL on entry) is a new message naming the path
+ * (the caller frees it; NULL when memory ran out) and a
+ * stays valid but unusable (writes do nothing). Free a with
+ * ecrc_actuals_close. */
+ecr_result ecrc_actuals_open(ecrc_actuals *a, const char *report_dir, char **why);
+
+/* Writes the actual_doc of every step of cr that has one to
+ * <dir>/<case id>/<step>.json and sets that step's `actual` to the path. Does
+ * nothing (ECR_OK) when a is not usable. A case id or step name that is not a
+ * plain file name is refused (ECR_EINVAL). Returns the first failure
+ * (ECR_EIO, ECR_EINVAL, ECR_ENOMEM) with *why naming the file (as for
+ * ecrc_actuals_open); the other steps are still written. */
+ecr_result ecrc_actuals_write_case(ecrc_actuals *a, case_report *cr, char **why);
+
+/* Frees what a holds (not the files); a may be NULL. */
+void ecrc_actuals_close(ecrc_actuals *a);
+
 /* ---- Running (run/runner.c) ---- */
 
 /* One entry of a run: a loaded case, or a file that failed to load. */
@@ -194,21 +257,40 @@ typedef struct run_entry {
     const char *invalid; /* the first diagnostic, when c is NULL */
 } run_entry;
 
+/* Where a run stands when a case has finished (ecrc_case_done_fn). */
+typedef struct runner_progress {
+    size_t done;                      /* cases finished, the one just reported included */
+    size_t total;                     /* cases in the run */
+    size_t counts[ECRC_CASE_NSTATUS]; /* finished cases by case_status */
+} runner_progress;
+
+/* Called once per case as soon as it has finished, with the case's report
+ * (complete: status, reason, steps, actual_doc; cr->actual still NULL) and
+ * the progress counts. It is called from the worker thread that ran the case
+ * (or from the thread that called ecrc_runner_run when no worker could
+ * start), with the runner's lock held: calls are serialised, never
+ * concurrent, and see `done` grow by one each time. It must not call the
+ * runner, and should be quick (the other workers wait for the lock to hand
+ * out the next case). cr belongs to the report being built; the callback may
+ * fill what only the caller knows (ecrc_actuals_write_case records the files
+ * it wrote in cr->steps[].actual) but must not free anything of it. */
+typedef void (*ecrc_case_done_fn)(void *user, case_report *cr, const runner_progress *p);
+
 typedef struct runner_options {
     const target_info *target;
     aws_credentials creds;
-    int jobs;               /* >= 1 */
-    long timeout_ms;        /* per request */
-    const char *report_dir; /* for reports/actual/<case>/<step>.json */
-    FILE *out;              /* progress and result lines; NULL: silent */
-    int progress;           /* nonzero: a live progress line (a terminal) */
-    int verbose;            /* nonzero: print every step's diff, not just the first lines */
+    int jobs;                       /* >= 1 */
+    long timeout_ms;                /* per request */
+    ecrc_case_done_fn on_case_done; /* NULL: no callback */
+    void *user;                     /* passed to on_case_done */
 } runner_options;
 
 /* Runs every entry (invalid ones become `error` cases) and returns a new
  * report (cases in entry order; the caller frees with ecrc_report_free), or NULL on
  * allocation failure. Never stops early: a case that errors does not stop the
- * others. Transport failures make the affected case `error`. */
+ * others. Transport failures make the affected case `error`. The runner
+ * neither prints nor touches a file: the caller gets every case through
+ * opt->on_case_done and the whole run in the returned report. */
 run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries, size_t n);
 
 /* ---- Loading cases (load/loadset.c) ---- */
@@ -282,11 +364,6 @@ void ecrc_baseline_free(baseline *b);
  * (r may then be partly marked; ecrc_report_free still frees it) or ECR_OK. */
 ecr_result ecrc_baseline_apply(const baseline *b, run_report *r);
 
-/* Decides the run's verdict: returns 0 when r has no regressions, else
- * failure_code. Without an applied baseline (r->baseline_file NULL) every
- * fail/error case is a regression. Cannot fail. */
-int ecrc_baseline_exit_code(const run_report *r, int failure_code);
-
 /* Writes a baseline listing every fail/error case of r, in report order,
  * with reason "TODO: confirm: " + the case's first diff line or reason
  * (ecrc_report_case_headline), or + default_reason when the case has neither.
@@ -297,6 +374,31 @@ int ecrc_baseline_exit_code(const run_report *r, int failure_code);
  * ECR_OK. */
 ecr_result ecrc_baseline_write_from_report(const run_report *r, const char *path,
                                            const char *target, const char *default_reason);
+
+/* ---- The verdict of a run (report/verdict.c) ---- */
+
+/* What the caller knows about a run beyond its report. */
+typedef struct ecrc_verdict_input {
+    int invalid_files;   /* case or golden files did not load (the valid cases still ran) */
+    int reports_failed;  /* the reports could not be written */
+    int baseline_failed; /* a baseline was given but could not be applied */
+} ecrc_verdict_input;
+
+/* The exit code of a run, the one place where it is decided; the first rule
+ * that applies wins:
+ *  1. r NULL (the run did not happen): ECRC_EXIT_INTERNAL;
+ *  2. the reports were written, at least one case ran (was not skipped) and
+ *     every case that ran errored because the target did not answer
+ *     (transport_error): ECRC_EXIT_UNREACHABLE, since the target went away
+ *     after the probe and that is no verdict on its behaviour;
+ *  3. reports or baseline failed: ECRC_EXIT_INTERNAL (a partial regression
+ *     list must not pass for a clean one);
+ *  4. invalid files: ECRC_EXIT_INVALID;
+ *  5. a baseline was applied (r->baseline_file): ECRC_EXIT_FAIL when there
+ *     are regressions, else ECRC_EXIT_OK;
+ *  6. any case failed or errored: ECRC_EXIT_FAIL; else ECRC_EXIT_OK.
+ * in NULL means all zero. Cannot fail. */
+ecrc_exit ecrc_verdict(const run_report *r, const ecrc_verdict_input *in);
 
 /* ---- The compare matrix (report/matrix.c) ---- */
 

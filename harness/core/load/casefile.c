@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "ecr/buf.h"
+#include "ecr/json.h"
 #include "vars.h"
 
 #define ID_MAX 64
@@ -32,10 +33,10 @@ typedef struct loader {
     const char *cases_root;
     const char *golden_root;
     diag_list *diags;
-    size_t errors;
-    vars *known;     /* variables the case may use (dummy values) */
-    buf known_list;  /* "${repo:a}, ${account}, ..." for hints */
-    const char *cur; /* file the variable scan reports against */
+    ecr_json_src src; /* file, diags and the error count the getters share */
+    vars *known;      /* variables the case may use (dummy values) */
+    buf known_list;   /* "${repo:a}, ${account}, ..." for hints */
+    const char *cur;  /* file the variable scan reports against */
     const char *field;
 } loader;
 
@@ -50,7 +51,7 @@ static void fail(loader *L, const char *file, const char *field, const char *fmt
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     ecr_diag_add(L->diags, file, field, "%s", msg);
-    L->errors++;
+    L->src.errors++;
 }
 
 #define ERR(L, field, ...) fail((L), (L)->file, (field), __VA_ARGS__)
@@ -119,88 +120,6 @@ static int safe_relative(const char *p)
             return 0;
     }
     return 1;
-}
-
-/* Reports members of obj not named in allowed (NULL-terminated), listing
- * the allowed names. */
-static void check_members(loader *L, json_object *obj, const char *where,
-                          const char *const *allowed)
-{
-    /* The lists are this file's constants: they always fit. */
-    char names[256] = "";
-    size_t len = 0;
-    for (size_t i = 0; allowed[i] && len < sizeof names; i++) {
-        int n = snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", allowed[i]);
-        len = n < 0 ? sizeof names : len + (size_t)n;
-    }
-    json_object_object_foreach (obj, k, v) {
-        (void)v;
-        if (in_list(k, allowed))
-            continue;
-        char f[DIAG_FIELD_MAX];
-        ecr_diag_field_key(f, sizeof f, where, k);
-        ERR(L, f, "unknown member (allowed: %s)", names);
-    }
-}
-
-/* Member key of obj when it has type t (json_type_string or json_type_array).
- * Returns it (borrowed from obj) or NULL when it is absent (reported when
- * required), of another type, or empty while nonempty is set (both reported). */
-static json_object *get_member(loader *L, json_object *obj, const char *where, const char *key,
-                               json_type t, int required, int nonempty)
-{
-    char f[DIAG_FIELD_MAX];
-    ecr_diag_field_key(f, sizeof f, where, key);
-    json_object *v;
-    if (!json_object_object_get_ex(obj, key, &v)) {
-        if (required)
-            ERR(L, f, "required member missing");
-        return NULL;
-    }
-    int is_string = t == json_type_string;
-    if (json_object_get_type(v) != t) {
-        ERR(L, f, "must be %s", is_string ? "a string" : "an array");
-        return NULL;
-    }
-    size_t len = is_string ? (size_t)json_object_get_string_len(v) : json_object_array_length(v);
-    if (nonempty && len == 0) {
-        ERR(L, f, "must not be empty");
-        return NULL;
-    }
-    return v;
-}
-
-/* Member key of obj as a string (borrowed from obj), or NULL as get_member. */
-static const char *get_string(loader *L, json_object *obj, const char *where, const char *key,
-                              int required, int nonempty)
-{
-    json_object *v = get_member(L, obj, where, key, json_type_string, required, nonempty);
-    return v ? json_object_get_string(v) : NULL;
-}
-
-/* An array of strings into a newly allocated char* array. */
-static char **get_strings(loader *L, json_object *arr, const char *where, size_t *n)
-{
-    *n = 0;
-    size_t cnt = json_object_array_length(arr);
-    char **out = calloc(cnt + 1, sizeof *out);
-    if (!out) {
-        ERR(L, where, "out of memory");
-        return NULL;
-    }
-    for (size_t i = 0; i < cnt; i++) {
-        json_object *s = json_object_array_get_idx(arr, i);
-        if (json_object_get_type(s) != json_type_string || !json_object_get_string_len(s)) {
-            char f[DIAG_FIELD_MAX];
-            ecr_diag_field_index(f, sizeof f, where, i);
-            ERR(L, f, "must be a non-empty string");
-            continue;
-        }
-        char *d = xdup(L, json_object_get_string(s));
-        if (d)
-            out[(*n)++] = d;
-    }
-    return out;
 }
 
 /* ---- variables ---------------------------------------------------------- */
@@ -272,11 +191,12 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
         ERR(L, where, "must be an object {id, manifest, tags?, media_type?, send_digest?}");
         return;
     }
-    check_members(L, jo, where, allowed);
+    ecr_json_check_members(&L->src, jo, where, allowed);
     case_image *im = &r->images[r->nimages++];
     char f[DIAG_FIELD_MAX];
 
-    const char *id = get_string(L, jo, where, "id", 1, 1);
+    const char *id =
+        ecr_json_get_string(&L->src, jo, where, "id", ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     if (id) {
         ecr_diag_field_key(f, sizeof f, where, "id");
         if (!valid_image_id(id))
@@ -292,34 +212,40 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
         im->id = xdup(L, id);
     }
 
-    const char *mp = get_string(L, jo, where, "manifest", 1, 1);
+    const char *mp =
+        ecr_json_get_string(&L->src, jo, where, "manifest", ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     if (mp) {
         ecr_diag_field_key(f, sizeof f, where, "manifest");
         im->manifest_path = xdup(L, mp);
         if (!safe_relative(mp)) {
             ERR(L, f, "must be a path relative to the cases directory, without '..'");
         } else {
-            char full[PATH_MAX], err[512];
+            char full[PATH_MAX];
             if (snprintf(full, sizeof full, "%s/%s", L->cases_root, mp) >= (int)sizeof full) {
                 ERR(L, f, "path too long");
             } else {
                 /* Parsed only to prove it is JSON: the exact bytes are what
-                 * gets pushed, and the runner computes their digest. */
-                json_object *m = ecrc_golden_read_json(full, MANIFEST_FILE_MAX, &im->manifest,
-                                                       &im->manifest_len, err, sizeof err);
+                 * gets pushed, and the runner computes their digest. The
+                 * manifest's problems are reported against the case. */
+                diag_list md;
+                ecr_diag_init(&md);
+                json_object *m = ecr_json_read_file(full, MANIFEST_FILE_MAX, ECR_JSON_FILE,
+                                                    &im->manifest, &im->manifest_len, &md);
                 if (!m)
-                    ERR(L, f, "manifest %s: %s", full, err);
+                    ERR(L, f, "manifest %s: %s", full,
+                        md.n ? md.items[0].message : "out of memory");
+                ecr_diag_free(&md);
                 json_object_put(m);
             }
         }
     }
 
-    json_object *tags = get_member(L, jo, where, "tags", json_type_array, 0, 0);
+    json_object *tags = ecr_json_member(&L->src, jo, where, "tags", json_type_array, 0);
     if (tags) {
         ecr_diag_field_key(f, sizeof f, where, "tags");
-        im->tags = get_strings(L, tags, f, &im->ntags);
+        im->tags = ecr_json_get_strings(&L->src, tags, f, &im->ntags);
     }
-    const char *mt = get_string(L, jo, where, "media_type", 0, 1);
+    const char *mt = ecr_json_get_string(&L->src, jo, where, "media_type", ECR_JSON_NONEMPTY);
     if (mt)
         im->media_type = xdup(L, mt);
     im->send_digest = 1;
@@ -340,12 +266,13 @@ static void load_repo(loader *L, case_def *c, json_object *jo, const char *where
         ERR(L, where, "must be an object {name, images?, create?, length?}");
         return;
     }
-    check_members(L, jo, where, allowed);
+    ecr_json_check_members(&L->src, jo, where, allowed);
     case_repo *r = &c->repos[c->nrepos];
     r->create = 1;
     char f[DIAG_FIELD_MAX];
 
-    const char *name = get_string(L, jo, where, "name", 1, 1);
+    const char *name =
+        ecr_json_get_string(&L->src, jo, where, "name", ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     if (name) {
         ecr_diag_field_key(f, sizeof f, where, "name");
         if (!valid_name(name))
@@ -356,24 +283,12 @@ static void load_repo(loader *L, case_def *c, json_object *jo, const char *where
         r->name = xdup(L, name);
     }
 
-    json_object *v;
-    if (json_object_object_get_ex(jo, "create", &v)) {
-        ecr_diag_field_key(f, sizeof f, where, "create");
-        if (json_object_get_type(v) != json_type_boolean)
-            ERR(L, f, "must be true or false");
-        else
-            r->create = json_object_get_boolean(v);
-    }
-    if (json_object_object_get_ex(jo, "length", &v)) {
-        ecr_diag_field_key(f, sizeof f, where, "length");
-        int64_t len = json_object_get_int64(v);
-        if (json_object_get_type(v) != json_type_int || len < 2 || len > 256)
-            ERR(L, f, "must be an integer from 2 to 256");
-        else
-            r->length = (int)len;
-    }
+    int64_t len;
+    ecr_json_get_bool(&L->src, jo, where, "create", 0, &r->create);
+    if (ecr_json_get_int(&L->src, jo, where, "length", 0, 2, 256, &len) == 1)
+        r->length = (int)len;
 
-    json_object *imgs = get_member(L, jo, where, "images", json_type_array, 0, 0);
+    json_object *imgs = ecr_json_member(&L->src, jo, where, "images", json_type_array, 0);
     if (imgs && json_object_array_length(imgs)) {
         ecr_diag_field_key(f, sizeof f, where, "images");
         if (!r->create)
@@ -410,11 +325,12 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
         ERR(L, where, "must be an object {fault, repository, image?, operation?}");
         return;
     }
-    check_members(L, jo, where, allowed);
+    ecr_json_check_members(&L->src, jo, where, allowed);
     case_fault *fl = &c->faults[c->nfaults++];
     char f[DIAG_FIELD_MAX];
 
-    const char *kind = get_string(L, jo, where, "fault", 1, 1);
+    const char *kind =
+        ecr_json_get_string(&L->src, jo, where, "fault", ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     if (kind) {
         ecr_diag_field_key(f, sizeof f, where, "fault");
         if (!in_list(kind, FAULT_KINDS))
@@ -426,7 +342,8 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
         fl->kind = xdup(L, kind);
     }
     const case_repo *repo = NULL;
-    const char *rn = get_string(L, jo, where, "repository", 1, 1);
+    const char *rn = ecr_json_get_string(&L->src, jo, where, "repository",
+                                         ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     if (rn) {
         ecr_diag_field_key(f, sizeof f, where, "repository");
         repo = find_repo(c, rn);
@@ -434,7 +351,7 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
             ERR(L, f, "'%s' is not a fixture repository", rn);
         fl->repository = xdup(L, rn);
     }
-    const char *img = get_string(L, jo, where, "image", 0, 1);
+    const char *img = ecr_json_get_string(&L->src, jo, where, "image", ECR_JSON_NONEMPTY);
     int per_image = kind && !strcmp(kind, "image-inaccessible");
     ecr_diag_field_key(f, sizeof f, where, "image");
     if (img) {
@@ -449,7 +366,7 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
     } else if (per_image && !json_object_object_get_ex(jo, "image", NULL)) {
         ERR(L, f, "image-inaccessible needs the id of a fixture image");
     }
-    const char *op = get_string(L, jo, where, "operation", 0, 1);
+    const char *op = ecr_json_get_string(&L->src, jo, where, "operation", ECR_JSON_NONEMPTY);
     if (op)
         fl->operation = xdup(L, op);
 }
@@ -461,9 +378,10 @@ static void load_fixture(loader *L, case_def *c, json_object *fx)
         ERR(L, "fixture", "must be an object {repositories?, faults?}");
         return;
     }
-    check_members(L, fx, "fixture", allowed);
+    ecr_json_check_members(&L->src, fx, "fixture", allowed);
 
-    json_object *repos = get_member(L, fx, "fixture", "repositories", json_type_array, 0, 0);
+    json_object *repos =
+        ecr_json_member(&L->src, fx, "fixture", "repositories", json_type_array, 0);
     size_t n = repos ? json_object_array_length(repos) : 0;
     if (n) {
         c->repos = calloc(n, sizeof *c->repos);
@@ -477,7 +395,7 @@ static void load_fixture(loader *L, case_def *c, json_object *fx)
             load_repo(L, c, json_object_array_get_idx(repos, i), f);
         }
     }
-    json_object *faults = get_member(L, fx, "fixture", "faults", json_type_array, 0, 0);
+    json_object *faults = ecr_json_member(&L->src, fx, "fixture", "faults", json_type_array, 0);
     n = faults ? json_object_array_length(faults) : 0;
     if (n) {
         c->faults = calloc(n, sizeof *c->faults);
@@ -514,10 +432,10 @@ static void load_raw(loader *L, case_step *s, json_object *raw, const char *wher
         ERR(L, where, "must be an object {auth?, target?, body?, headers?}");
         return;
     }
-    check_members(L, raw, where, allowed);
+    ecr_json_check_members(&L->src, raw, where, allowed);
     char f[DIAG_FIELD_MAX];
 
-    const char *auth = get_string(L, raw, where, "auth", 0, 1);
+    const char *auth = ecr_json_get_string(&L->src, raw, where, "auth", ECR_JSON_NONEMPTY);
     if (auth) {
         int a = list_index(auth, AUTH_NAMES);
         ecr_diag_field_key(f, sizeof f, where, "auth");
@@ -526,14 +444,14 @@ static void load_raw(loader *L, case_step *s, json_object *raw, const char *wher
         else
             s->auth = (case_auth)a;
     }
-    const char *target = get_string(L, raw, where, "target", 0, 1);
+    const char *target = ecr_json_get_string(&L->src, raw, where, "target", ECR_JSON_NONEMPTY);
     if (target) {
         ecr_diag_field_key(f, sizeof f, where, "target");
         scan_string(L, L->file, f, target);
         s->target = xdup(L, target);
     }
     /* An empty body is a legitimate malformed request. */
-    const char *body = get_string(L, raw, where, "body", 0, 0);
+    const char *body = ecr_json_get_string(&L->src, raw, where, "body", 0);
     if (body) {
         ecr_diag_field_key(f, sizeof f, where, "body");
         scan_string(L, L->file, f, body);
@@ -607,7 +525,7 @@ static void load_step_golden(loader *L, const case_def *c, case_step *s, const c
     }
     size_t before = L->diags->n;
     s->golden = ecrc_golden_load(path, L->diags);
-    L->errors += L->diags->n - before;
+    L->src.errors += L->diags->n - before;
     if (!s->golden)
         return;
     const golden *g = s->golden;
@@ -629,11 +547,12 @@ static void load_step(loader *L, case_def *c, json_object *jo, const char *where
         ERR(L, where, "must be an object {name, operation, input?, raw?, golden?}");
         return;
     }
-    check_members(L, jo, where, allowed);
+    ecr_json_check_members(&L->src, jo, where, allowed);
     case_step *s = &c->steps[c->nsteps];
     char f[DIAG_FIELD_MAX];
 
-    const char *name = get_string(L, jo, where, "name", 1, 1);
+    const char *name =
+        ecr_json_get_string(&L->src, jo, where, "name", ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     if (name) {
         ecr_diag_field_key(f, sizeof f, where, "name");
         if (!valid_name(name))
@@ -643,7 +562,8 @@ static void load_step(loader *L, case_def *c, json_object *jo, const char *where
                 ERR(L, f, "duplicate step name '%s'", name);
         s->name = xdup(L, name);
     }
-    const char *op = get_string(L, jo, where, "operation", 1, 1);
+    const char *op =
+        ecr_json_get_string(&L->src, jo, where, "operation", ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     if (op) {
         ecr_diag_field_key(f, sizeof f, where, "operation");
         if (!valid_operation(op))
@@ -672,7 +592,7 @@ static void load_step(loader *L, case_def *c, json_object *jo, const char *where
         load_raw(L, s, raw, f);
     }
 
-    const char *override = get_string(L, jo, where, "golden", 0, 1);
+    const char *override = ecr_json_get_string(&L->src, jo, where, "golden", ECR_JSON_NONEMPTY);
     if (override && !safe_relative(override)) {
         ecr_diag_field_key(f, sizeof f, where, "golden");
         ERR(L, f, "must be a path relative to the golden directory, without '..'");
@@ -686,7 +606,8 @@ static void load_step(loader *L, case_def *c, json_object *jo, const char *where
 
 static void check_id(loader *L, case_def *c, json_object *root)
 {
-    const char *id = get_string(L, root, "", "id", 1, 1);
+    const char *id =
+        ecr_json_get_string(&L->src, root, "", "id", ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     if (!id)
         return;
     if (!valid_name(id) || strlen(id) > ID_MAX) {
@@ -705,10 +626,11 @@ static void check_id(loader *L, case_def *c, json_object *root)
 static void check_covers(loader *L, case_def *c, json_object *root)
 {
     static const char *const prefixes[] = {"failureCode:", "exception:", "behaviour:"};
-    json_object *cov = get_member(L, root, "", "covers", json_type_array, 1, 1);
+    json_object *cov = ecr_json_member(&L->src, root, "", "covers", json_type_array,
+                                       ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     if (!cov)
         return;
-    c->covers = get_strings(L, cov, "covers", &c->ncovers);
+    c->covers = ecr_json_get_strings(&L->src, cov, "covers", &c->ncovers);
     for (size_t i = 0; i < json_object_array_length(cov); i++) {
         json_object *v = json_object_array_get_idx(cov, i);
         if (json_object_get_type(v) != json_type_string || !json_object_get_string_len(v))
@@ -736,14 +658,15 @@ case_def *ecrc_case_load(const char *path, const char *cases_root, const char *g
 {
     static const char *const allowed[] = {"id",      "summary", "covers", "requires",
                                           "fixture", "steps",   NULL};
-    loader L = {.file = path, .cases_root = cases_root, .golden_root = golden_root, .diags = diags};
+    loader L = {.file = path,
+                .cases_root = cases_root,
+                .golden_root = golden_root,
+                .diags = diags,
+                .src = {path, diags, 0}};
     ecr_buf_init(&L.known_list, 4096);
-    char err[512];
-    json_object *root = ecrc_golden_read_json(path, GOLDEN_FILE_MAX, NULL, NULL, err, sizeof err);
-    if (!root) {
-        ecr_diag_add(diags, path, "", "%s", err);
+    json_object *root = ecr_json_read_file(path, GOLDEN_FILE_MAX, ECR_JSON_FILE, NULL, NULL, diags);
+    if (!root)
         return NULL;
-    }
     case_def *c = calloc(1, sizeof *c);
     L.known = ecrc_vars_new();
     if (!c || !L.known || !(c->path = strdup(path))) {
@@ -754,16 +677,17 @@ case_def *ecrc_case_load(const char *path, const char *cases_root, const char *g
         ERR(&L, "", "a case must be a JSON object");
         goto out;
     }
-    check_members(&L, root, "", allowed);
+    ecr_json_check_members(&L.src, root, "", allowed);
     check_id(&L, c, root);
-    const char *summary = get_string(&L, root, "", "summary", 1, 1);
+    const char *summary =
+        ecr_json_get_string(&L.src, root, "", "summary", ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     if (summary)
         c->summary = xdup(&L, summary);
     check_covers(&L, c, root);
 
-    json_object *req = get_member(&L, root, "", "requires", json_type_array, 0, 0);
+    json_object *req = ecr_json_member(&L.src, root, "", "requires", json_type_array, 0);
     if (req) {
-        c->requires = get_strings(&L, req, "requires", &c->nrequires);
+        c->requires = ecr_json_get_strings(&L.src, req, "requires", &c->nrequires);
         for (size_t i = 0; i < c->nrequires; i++)
             if (!in_list(c->requires[i], CAPABILITIES))
                 ERR(&L, "requires", "unknown capability '%s' (known: fault-injection, strict-auth)",
@@ -794,7 +718,8 @@ case_def *ecrc_case_load(const char *path, const char *cases_root, const char *g
     add_known(&L, "account");
     add_known(&L, "region");
 
-    json_object *steps = get_member(&L, root, "", "steps", json_type_array, 1, 1);
+    json_object *steps = ecr_json_member(&L.src, root, "", "steps", json_type_array,
+                                         ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     size_t n = steps ? json_object_array_length(steps) : 0;
     if (n) {
         c->steps = calloc(n, sizeof *c->steps);
@@ -822,8 +747,8 @@ out:
     json_object_put(root);
     ecrc_vars_free(L.known);
     ecr_buf_free(&L.known_list);
-    if (L.errors || !c || !c->path) {
-        if (!L.errors && c && c->path) /* defensive: never fail silently */
+    if (L.src.errors || !c || !c->path) {
+        if (!L.src.errors && c && c->path) /* defensive: never fail silently */
             ecr_diag_add(diags, path, "", "out of memory");
         ecrc_case_free(c);
         return NULL;

@@ -1,147 +1,20 @@
 #include "golden.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <regex.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "ecr/buf.h"
+#include "ecr/json.h"
 
 static const char *const LEVEL_NAMES[] = {"C", "D", "I", "E"};
 
 const char *ecrc_golden_level_name(golden_level l)
 {
     return (unsigned)l < 4 ? LEVEL_NAMES[l] : "?";
-}
-
-/* ---- reading ------------------------------------------------------------ */
-
-static void line_col(const char *text, size_t off, size_t *line, size_t *col)
-{
-    *line = 1;
-    size_t start = 0;
-    for (size_t i = 0; i < off; i++)
-        if (text[i] == '\n') {
-            (*line)++;
-            start = i + 1;
-        }
-    *col = off - start + 1;
-}
-
-static json_object *parse_text(const char *text, size_t len, char *err, size_t errsz)
-{
-    if (len == 0) {
-        snprintf(err, errsz, "invalid JSON: the file is empty");
-        return NULL;
-    }
-    if (len > (size_t)INT32_MAX) {
-        snprintf(err, errsz, "file too large to parse");
-        return NULL;
-    }
-    json_tokener *tok = json_tokener_new();
-    if (!tok) {
-        snprintf(err, errsz, "out of memory");
-        return NULL;
-    }
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    json_object *j = json_tokener_parse_ex(tok, text, (int)len);
-    enum json_tokener_error e = json_tokener_get_error(tok);
-    size_t off = json_tokener_get_parse_end(tok);
-    if (e == json_tokener_continue) {
-        /* A bare number at the very end needs a terminator to be complete;
-         * anything else still open is reported at the end of the file. */
-        j = json_tokener_parse_ex(tok, "", 1);
-        e = json_tokener_get_error(tok);
-        off = len;
-    }
-    if (e != json_tokener_success) {
-        size_t line, col;
-        line_col(text, off <= len ? off : len, &line, &col);
-        snprintf(err, errsz, "invalid JSON at line %zu, column %zu: %s", line, col,
-                 json_tokener_error_desc(e));
-        json_object_put(j);
-        j = NULL;
-    } else if (!j) {
-        snprintf(err, errsz, "the document is null, not a JSON value we can use");
-    }
-    json_tokener_free(tok);
-    return j;
-}
-
-json_object *ecrc_golden_read_json(const char *path, size_t maxsize, char **text, size_t *len,
-                                   char *err, size_t errsz)
-{
-    if (text)
-        *text = NULL;
-    if (len)
-        *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errsz, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errsz, "cannot read: not a regular file");
-        close(fd);
-        return NULL;
-    }
-    if ((unsigned long long)st.st_size > maxsize) {
-        snprintf(err, errsz, "file too large (%lld bytes, limit %zu)", (long long)st.st_size,
-                 maxsize);
-        close(fd);
-        return NULL;
-    }
-    /* The file may grow between fstat and read: the buffer cap still holds. */
-    buf b;
-    ecr_buf_init(&b, maxsize + 1);
-    char chunk[8192];
-    ecr_result rc = ECR_OK;
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            snprintf(err, errsz, "cannot read: %s", strerror(errno));
-            rc = ECR_EIO;
-            break;
-        }
-        if (n == 0)
-            break;
-        if ((rc = ecr_buf_append(&b, chunk, (size_t)n)) != ECR_OK) {
-            if (rc == ECR_ETOOBIG)
-                snprintf(err, errsz, "file too large (limit %zu bytes)", maxsize);
-            else
-                snprintf(err, errsz, "out of memory");
-            break;
-        }
-    }
-    close(fd);
-    if (rc != ECR_OK) {
-        ecr_buf_free(&b);
-        return NULL;
-    }
-    size_t n = b.len;
-    char *data = ecr_buf_steal(&b);
-    if (!data) {
-        snprintf(err, errsz, "out of memory");
-        return NULL;
-    }
-    json_object *j = parse_text(data, n, err, errsz);
-    if (j && text) {
-        *text = data;
-        if (len)
-            *len = n;
-    } else {
-        free(data);
-    }
-    return j;
 }
 
 /* ---- matcher syntax ----------------------------------------------------- */
@@ -573,24 +446,12 @@ static int is_matcher_object(json_object *j)
     return 0;
 }
 
-/* Adds a diagnostic for every member of obj not in allowed (NULL-terminated). */
+/* Every member of obj not in allowed (NULL-terminated) is reported. */
 static size_t unknown_members(json_object *obj, const char *const *allowed, const char *file,
                               const char *where, diag_list *diags)
 {
-    size_t n = 0;
-    json_object_object_foreach (obj, k, v) {
-        (void)v;
-        int ok = 0;
-        for (size_t i = 0; allowed[i]; i++)
-            ok |= !strcmp(k, allowed[i]);
-        if (!ok) {
-            char m[DIAG_FIELD_MAX];
-            ecr_diag_field_key(m, sizeof m, where, k);
-            ecr_diag_add(diags, file, m, "unknown member");
-            n++;
-        }
-    }
-    return n;
+    ecr_json_src src = {file, diags, 0};
+    return ecr_json_check_members(&src, obj, where, allowed);
 }
 
 static char *xstrdup(const char *s, size_t *fail)
@@ -605,18 +466,13 @@ static size_t load_provenance(golden *g, json_object *root, const char *file, in
                               diag_list *diags)
 {
     static const char *const allowed[] = {"level", "sources", "notes", NULL};
-    size_t n = 0;
+    ecr_json_src src = {file, diags, 0};
     *level_ok = 0;
-    json_object *prov, *v;
-    if (!json_object_object_get_ex(root, "provenance", &prov)) {
-        ecr_diag_add(diags, file, "provenance", "required member missing");
-        return 1;
-    }
-    if (json_object_get_type(prov) != json_type_object) {
-        ecr_diag_add(diags, file, "provenance", "must be an object");
-        return 1;
-    }
-    n += unknown_members(prov, allowed, file, "provenance", diags);
+    json_object *prov = ecr_json_get_object(&src, root, "", "provenance", ECR_JSON_REQUIRED), *v;
+    if (!prov)
+        return src.errors;
+    ecr_json_check_members(&src, prov, "provenance", allowed);
+    size_t n = 0;
 
     if (!json_object_object_get_ex(prov, "level", &v)) {
         ecr_diag_add(diags, file, "provenance.level", "required member missing");
@@ -645,37 +501,19 @@ static size_t load_provenance(golden *g, json_object *root, const char *file, in
         ecr_diag_add(diags, file, "provenance.sources", "must be a non-empty array of strings");
         n++;
     } else {
-        size_t cnt = json_object_array_length(v);
-        g->sources = calloc(cnt, sizeof *g->sources);
-        if (!g->sources)
-            n++;
-        for (size_t i = 0; g->sources && i < cnt; i++) {
-            json_object *s = json_object_array_get_idx(v, i);
-            if (json_object_get_type(s) != json_type_string || !json_object_get_string_len(s)) {
-                char f[DIAG_FIELD_MAX];
-                ecr_diag_field_index(f, sizeof f, "provenance.sources", i);
-                ecr_diag_add(diags, file, f, "must be a non-empty string");
-                n++;
-                continue;
-            }
-            g->sources[g->nsources++] = xstrdup(json_object_get_string(s), &n);
-        }
+        g->sources = ecr_json_get_strings(&src, v, "provenance.sources", &g->nsources);
     }
 
-    int has_notes = json_object_object_get_ex(prov, "notes", &v);
-    if (has_notes && json_object_get_type(v) != json_type_string) {
-        ecr_diag_add(diags, file, "provenance.notes", "must be a string");
-        n++;
-    } else if (has_notes) {
-        g->notes = xstrdup(json_object_get_string(v), &n);
-    }
+    const char *notes = ecr_json_get_string(&src, prov, "provenance", "notes", 0);
+    if (notes)
+        g->notes = xstrdup(notes, &n);
     if (*level_ok && (g->level == LEVEL_I || g->level == LEVEL_E) && (!g->notes || !g->notes[0])) {
         ecr_diag_add(diags, file, "provenance.notes",
                      "required for level %s: the decision and its reasoning",
                      ecrc_golden_level_name(g->level));
         n++;
     }
-    return n;
+    return n + src.errors;
 }
 
 static size_t load_error(golden *g, json_object *err, const char *file, const char *prefix,
@@ -1054,12 +892,9 @@ golden *ecrc_golden_load(const char *path, diag_list *diags)
     static const char *const allowed[] = {"provenance", "status",  "body",
                                           "error",      "headers", "skip_default_headers",
                                           "question",   "$anyOf",  NULL};
-    char err[512];
-    json_object *root = ecrc_golden_read_json(path, GOLDEN_FILE_MAX, NULL, NULL, err, sizeof err);
-    if (!root) {
-        ecr_diag_add(diags, path, "", "%s", err);
+    json_object *root = ecr_json_read_file(path, GOLDEN_FILE_MAX, ECR_JSON_FILE, NULL, NULL, diags);
+    if (!root)
         return NULL;
-    }
     if (json_object_get_type(root) != json_type_object) {
         ecr_diag_add(diags, path, "", "a golden must be a JSON object");
         json_object_put(root);

@@ -40,19 +40,6 @@ typedef struct golden {
 #define GOLDEN_FILE_MAX (4u * 1024 * 1024)
 #define MANIFEST_FILE_MAX (1u * 1024 * 1024)
 
-/* Reads the file at path, refusing it before reading when it is larger than
- * maxsize bytes or not a regular file, and parses it as strict JSON (UTF-8
- * checked, nothing but whitespace after the value). Returns the value (new
- * reference; the caller puts it). When text is not NULL, *text receives the
- * exact bytes (NUL-terminated, caller frees) and *len their count (len may be
- * NULL). On failure returns NULL and writes one line into err (size errsz):
- * "cannot open: <strerror>", "file too large (N bytes, limit M)", or
- * "invalid JSON at line L, column C: <json-c's description>". A document that
- * is just `null` is refused too, so NULL always means failure. Used for case
- * files and manifests as well (casefile.c). */
-json_object *ecrc_golden_read_json(const char *path, size_t maxsize, char **text, size_t *len,
-                                   char *err, size_t errsz);
-
 /* Loads and validates the golden at path: provenance (level, sources, notes
  * for I/E), status, exactly one of body/error, well-formed matchers, and on
  * I/E goldens no plain-string error.message or failureReason; unknown members

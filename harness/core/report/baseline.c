@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ecr/buf.h"
+#include "ecr/json.h"
 #include "report_json.h"
 #include "report_text.h"
 
@@ -38,104 +39,18 @@ const baseline_entry *ecrc_baseline_find(const baseline *b, const char *id)
     return NULL;
 }
 
-/* Parses the file into a JSON tree; problems go to diags. */
-static json_object *read_json(const char *path, diag_list *diags)
+/* A copy of the string member key of o (at field path where), or NULL: absent
+ * (reported when required), not a string, empty when required, or out of
+ * memory (all reported). */
+static char *string_copy(ecr_json_src *src, json_object *o, const char *where, const char *key,
+                         int required)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ecr_diag_add(diags, path, "", "cannot open the baseline");
-        return NULL;
-    }
-    buf b;
-    ecr_buf_init(&b, BASELINE_READ_MAX);
-    char chunk[8192];
-    size_t n;
-    ecr_result rc = ECR_OK;
-    while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rc = ecr_buf_append(&b, chunk, n);
-    if (!rc && ferror(f))
-        rc = ECR_EIO;
-    fclose(f);
-    if (rc) {
-        ecr_diag_add(diags, path, "", "cannot read the baseline: %s", ecr_strerror(rc));
-        ecr_buf_free(&b);
-        return NULL;
-    }
-    if (!b.data || strlen(b.data) != b.len) {
-        ecr_diag_add(diags, path, "", b.len ? "not JSON: contains NUL bytes" : "empty file");
-        ecr_buf_free(&b);
-        return NULL;
-    }
-    json_tokener *tok = json_tokener_new();
-    if (!tok) {
-        ecr_diag_add(diags, path, "", "out of memory");
-        ecr_buf_free(&b);
-        return NULL;
-    }
-    json_object *root = json_tokener_parse_ex(tok, b.data, (int)b.len);
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
-    size_t end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    if (!root || jerr != json_tokener_success) {
-        ecr_diag_add(
-            diags, path, "", "not valid JSON: %s (at byte %zu)",
-            jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "incomplete text", end);
-        json_object_put(root);
-        root = NULL;
-    } else {
-        for (size_t i = end; i < b.len; i++) {
-            if (!strchr(" \t\r\n", b.data[i])) {
-                ecr_diag_add(diags, path, "", "not valid JSON: trailing data at byte %zu", i);
-                json_object_put(root);
-                root = NULL;
-                break;
-            }
-        }
-    }
-    ecr_buf_free(&b);
-    return root;
-}
-
-/* A copy of the non-empty string member key of o (at field path where), or
- * NULL with a diagnostic (required) or silently (optional). */
-static char *string_member(json_object *o, const char *key, const char *path, const char *where,
-                           int required, diag_list *diags)
-{
-    char field[DIAG_FIELD_MAX];
-    ecr_diag_field_key(field, sizeof field, where, key);
-    json_object *v;
-    if (!json_object_object_get_ex(o, key, &v)) {
-        if (required)
-            ecr_diag_add(diags, path, field, "missing");
-        return NULL;
-    }
-    if (!json_object_is_type(v, json_type_string)) {
-        ecr_diag_add(diags, path, field, "must be a string");
-        return NULL;
-    }
-    const char *s = json_object_get_string(v);
-    if (required && !s[0]) {
-        ecr_diag_add(diags, path, field, "must not be empty");
-        return NULL;
-    }
-    char *copy = strdup(s);
-    if (!copy)
-        ecr_diag_add(diags, path, field, "out of memory");
+    const char *s = ecr_json_get_string(src, o, where, key,
+                                        required ? ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY : 0);
+    char *copy = s ? strdup(s) : NULL;
+    if (s && !copy)
+        ecr_json_error(src, where, "out of memory");
     return copy;
-}
-
-/* Adds a diagnostic for every member of o not named in allowed. */
-static void check_members(json_object *o, const char *const *allowed, const char *path,
-                          const char *where, diag_list *diags)
-{
-    json_object_object_foreach (o, key, val) {
-        (void)val;
-        int ok = 0;
-        for (size_t i = 0; allowed[i] && !ok; i++)
-            ok = strcmp(key, allowed[i]) == 0;
-        if (!ok)
-            ecr_diag_add(diags, path, where, "unknown member \"%s\"", key);
-    }
 }
 
 baseline *ecrc_baseline_load(const char *path, diag_list *diags)
@@ -143,7 +58,9 @@ baseline *ecrc_baseline_load(const char *path, diag_list *diags)
     static const char *const top_keys[] = {"target", "description", "expected_failures", NULL};
     static const char *const entry_keys[] = {"id", "reason", "status", NULL};
     size_t before = diags->n;
-    json_object *root = read_json(path, diags);
+    json_object *root =
+        ecr_json_read_file(path, BASELINE_READ_MAX, ECR_JSON_FILE, NULL, NULL, diags);
+    ecr_json_src src = {path, diags, 0};
     if (!root)
         return NULL;
     baseline *b = calloc(1, sizeof *b);
@@ -159,19 +76,13 @@ baseline *ecrc_baseline_load(const char *path, diag_list *diags)
         ecr_diag_add(diags, path, "", "the top level must be an object");
         goto done;
     }
-    check_members(root, top_keys, path, "", diags);
-    b->target = string_member(root, "target", path, "", 1, diags);
-    b->description = string_member(root, "description", path, "", 0, diags);
+    ecr_json_check_members(&src, root, "", top_keys);
+    b->target = string_copy(&src, root, "", "target", 1);
+    b->description = string_copy(&src, root, "", "description", 0);
 
-    json_object *list;
-    if (!json_object_object_get_ex(root, "expected_failures", &list)) {
-        ecr_diag_add(diags, path, "expected_failures", "missing");
+    json_object *list = ecr_json_get_array(&src, root, "", "expected_failures", ECR_JSON_REQUIRED);
+    if (!list)
         goto done;
-    }
-    if (!json_object_is_type(list, json_type_array)) {
-        ecr_diag_add(diags, path, "expected_failures", "must be an array");
-        goto done;
-    }
     size_t n = json_object_array_length(list);
     b->entries = n ? calloc(n, sizeof *b->entries) : NULL;
     if (n && !b->entries) {
@@ -186,12 +97,12 @@ baseline *ecrc_baseline_load(const char *path, diag_list *diags)
             ecr_diag_add(diags, path, field, "must be an object {\"id\", \"reason\"}");
             continue;
         }
-        check_members(e, entry_keys, path, field, diags);
-        char *id = string_member(e, "id", path, field, 1, diags);
-        char *reason = string_member(e, "reason", path, field, 1, diags);
+        ecr_json_check_members(&src, e, field, entry_keys);
+        char *id = string_copy(&src, e, field, "id", 1);
+        char *reason = string_copy(&src, e, field, "reason", 1);
         /* An entry expects one status: a case that used to fail and now
          * errors (the target crashed, say) is a regression, not "expected". */
-        char *status = string_member(e, "status", path, field, 0, diags);
+        char *status = string_copy(&src, e, field, "status", 0);
         case_status st = ECRC_CASE_FAIL;
         if (status && strcmp(status, "fail") && strcmp(status, "error")) {
             char st_field[DIAG_FIELD_MAX];
@@ -218,7 +129,7 @@ baseline *ecrc_baseline_load(const char *path, diag_list *diags)
     }
 done:
     json_object_put(root);
-    if (diags->n != before) {
+    if (diags->n != before || src.errors) {
         ecrc_baseline_free(b);
         return NULL;
     }
@@ -292,16 +203,6 @@ ecr_result ecrc_baseline_apply(const baseline *b, run_report *r)
         r->nfixed++;
     }
     return ECR_OK;
-}
-
-int ecrc_baseline_exit_code(const run_report *r, int failure_code)
-{
-    if (r->baseline_file)
-        return r->nregressions ? failure_code : 0;
-    for (size_t i = 0; i < r->ncases; i++)
-        if (is_failure(&r->cases[i]))
-            return failure_code;
-    return 0;
 }
 
 /* A JSON string of s, redacted and valid UTF-8 (reasons quote peer data). */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ecr/buf.h"
+#include "ecr/json.h"
 #include "ecr/util.h"
 #include "report.h"
 #include "report_html.h"
@@ -43,26 +43,6 @@ ecr_result ecrc_report_write_all(const run_report *r, const char *dir)
     return first;
 }
 
-/* Reads the whole file into b (bounded by ECRC_REPORT_READ_MAX). */
-static ecr_result slurp(const char *path, buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ECR_EIO;
-    char chunk[65536];
-    ecr_result rc = ECR_OK;
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        rc = ecr_buf_append(b, chunk, n);
-        if (rc)
-            break;
-    }
-    if (!rc && ferror(f))
-        rc = ECR_EIO;
-    fclose(f);
-    return rc;
-}
-
 run_report *ecrc_report_read_json(const char *path, const char **err)
 {
     const char *dummy;
@@ -73,43 +53,22 @@ run_report *ecrc_report_read_json(const char *path, const char **err)
         *err = "no path given";
         return NULL;
     }
-
-    buf b;
-    ecr_buf_init(&b, ECRC_REPORT_READ_MAX);
-    ecr_result rc = slurp(path, &b);
-    if (rc) {
-        ecr_buf_free(&b);
-        *err = rc == ECR_ETOOBIG  ? "file is larger than the report size limit"
-               : rc == ECR_ENOMEM ? "out of memory"
-                                  : "cannot read the file";
+    /* The callers name the file themselves and want one reason: the
+     * diagnostic's detail (line, column) is dropped here. */
+    diag_list d;
+    ecr_diag_init(&d);
+    json_object *root =
+        ecr_json_read_file(path, ECRC_REPORT_READ_MAX, ECR_JSON_FILE, NULL, NULL, &d);
+    if (!root) {
+        const char *m = d.n ? d.items[0].message : "";
+        *err = !strncmp(m, "file too large", 14) ? "file is larger than the report size limit"
+               : !strncmp(m, "invalid JSON", 12) ? "not valid JSON"
+               : !strncmp(m, "cannot", 6)        ? "cannot read the file"
+                                                 : "out of memory";
+        ecr_diag_free(&d);
         return NULL;
     }
-    if (!b.data || strlen(b.data) != b.len) {
-        ecr_buf_free(&b);
-        *err = b.len ? "not a JSON text (contains NUL bytes)" : "empty file";
-        return NULL;
-    }
-
-    json_tokener *tok = json_tokener_new();
-    if (!tok) {
-        ecr_buf_free(&b);
-        *err = "out of memory";
-        return NULL;
-    }
-    json_object *root = json_tokener_parse_ex(tok, b.data, (int)b.len);
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
-    size_t end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    int trailing = 0;
-    for (size_t i = end; root && i < b.len; i++)
-        if (!strchr(" \t\r\n", b.data[i]))
-            trailing = 1;
-    ecr_buf_free(&b);
-    if (!root || jerr != json_tokener_success || trailing) {
-        json_object_put(root);
-        *err = "not valid JSON";
-        return NULL;
-    }
+    ecr_diag_free(&d);
     run_report *r = ecrc_report_json_parse(root, err);
     json_object_put(root);
     return r;
@@ -143,6 +102,7 @@ static void free_case(case_report *c)
         free(s->response);
         free(s->golden);
         free(s->actual);
+        json_object_put(s->actual_doc);
         free_strv(s->diff, s->ndiff);
         for (size_t k = 0; s->answers && k < s->nanswers; k++) {
             free(s->answers[k].question);

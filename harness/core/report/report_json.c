@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecr/json.h"
 #include "report_text.h"
 
 /* ---- building ---------------------------------------------------------- */
@@ -282,10 +283,7 @@ json_object *ecrc_report_json_build(const run_report *r)
 
 ecr_result ecrc_report_json_save(json_object *root, const char *path)
 {
-    int rc = json_object_to_file_ext(path, root,
-                                     JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                         JSON_C_TO_STRING_NOSLASHESCAPE);
-    return rc == 0 ? ECR_OK : ECR_EIO;
+    return ecr_json_save(root, path);
 }
 
 ecr_result ecrc_report_write_json(const run_report *r, const char *path)
@@ -300,13 +298,11 @@ ecr_result ecrc_report_write_json(const run_report *r, const char *path)
 
 /* ---- parsing ----------------------------------------------------------- */
 
+/* The report is read back leniently: a member that is absent or of another
+ * type is simply not there (no diagnostic, hence the NULL source). */
 static json_object *member(json_object *o, const char *key, json_type type)
 {
-    json_object *v = NULL;
-    if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v) ||
-        !json_object_is_type(v, type))
-        return NULL;
-    return v;
+    return ecr_json_member(NULL, o, "", key, type, 0);
 }
 
 /* A copy of the string member key, or NULL when absent or not a string.

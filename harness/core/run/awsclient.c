@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "ecr/buf.h"
+#include "ecr/json.h"
 #include "ecr/sigv4.h"
 #include "ecr/protocol.h"
 
@@ -352,17 +353,9 @@ static ecr_result map_curl_error(CURLcode cc, const xfer *x)
 static void parse_error(aws_response *resp)
 {
     json_object *root = NULL;
-    if (resp->body && resp->body_len && resp->body_len < (size_t)INT32_MAX) {
-        json_tokener *tok = json_tokener_new();
-        if (tok) {
-            root = json_tokener_parse_ex(tok, resp->body, (int)resp->body_len);
-            if (json_tokener_get_error(tok) != json_tokener_success) {
-                json_object_put(root);
-                root = NULL;
-            }
-            json_tokener_free(tok);
-        }
-    }
+    size_t rest;
+    if (resp->body && resp->body_len)
+        root = ecr_json_parse(resp->body, resp->body_len, ECR_JSON_PEER, &rest, NULL, NULL);
     if (root && !json_object_is_type(root, json_type_object)) {
         json_object_put(root);
         root = NULL;

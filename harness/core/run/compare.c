@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ecr/buf.h"
+#include "ecr/json.h"
 
 /* Values in a diff are for people: a whole ListImages page would drown the
  * report, so each side is cut to about this many bytes. */
@@ -20,8 +21,6 @@
 /* Paths grow one segment per nesting level; json-c limits nesting, this
  * limits pathological keys. */
 #define PATH_MAX_LEN 65536
-
-#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 void ecrc_diff_init(diff_list *d)
 {
@@ -71,7 +70,7 @@ static char *render(json_object *j, int present)
 {
     if (!present)
         return strdup("(absent)");
-    const char *s = json_object_to_json_string_ext(j, JSON_FLAGS);
+    const char *s = json_object_to_json_string_ext(j, ECR_JSON_COMPACT);
     size_t n = strlen(s);
     if (n <= RENDER_MAX)
         return strdup(s);
@@ -109,7 +108,7 @@ static char *path_key(const char *base, const char *key)
         rc = ecr_buf_printf(&b, ".%s", key);
     } else if (rc == ECR_OK) {
         json_object *s = json_object_new_string(key);
-        rc = s ? ecr_buf_printf(&b, "[%s]", json_object_to_json_string_ext(s, JSON_FLAGS))
+        rc = s ? ecr_buf_printf(&b, "[%s]", json_object_to_json_string_ext(s, ECR_JSON_COMPACT))
                : ECR_ENOMEM;
         json_object_put(s);
     }

@@ -1,4 +1,5 @@
 #include "fixture.h"
+#include "ecr/json.h"
 
 #include <json-c/json.h>
 #include <stdint.h>
@@ -35,8 +36,6 @@ char *ecrc_fixture_repo_name(const char *run_id, const char *case_id, const char
     out[pos] = '\0';
     return out;
 }
-
-#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 void ecrc_fixture_init(fixture *fx, const case_def *c, const char *run_id, const target_info *t)
 {
@@ -102,7 +101,7 @@ ecr_result ecrc_fixture_vars(fixture *fx, vars *v, char *err, size_t errsz)
 static ecr_result call_ok(aws_client *cl, const char *op, json_object *in, const char *what,
                           json_object **body_out, char *err, size_t errsz)
 {
-    const char *text = json_object_to_json_string_ext(in, JSON_FLAGS);
+    const char *text = json_object_to_json_string_ext(in, ECR_JSON_COMPACT);
     aws_request req = {.operation = op, .body = text, .body_len = strlen(text)};
     aws_response r;
     ecr_result rc = ecrc_aws_client_call(cl, &req, &r);
@@ -113,7 +112,9 @@ static ecr_result call_ok(aws_client *cl, const char *op, json_object *in, const
                  r.error_message ? r.error_message : (r.body ? r.body : ""));
         rc = ECR_EINVAL;
     } else if (body_out) {
-        *body_out = r.body ? json_tokener_parse(r.body) : NULL;
+        size_t rest;
+        *body_out =
+            r.body ? ecr_json_parse(r.body, r.body_len, ECR_JSON_PEER, &rest, NULL, NULL) : NULL;
     }
     ecrc_aws_response_free(&r);
     return rc;
@@ -123,7 +124,10 @@ static const char *manifest_media_type(const case_image *im, json_object **holde
 {
     if (im->media_type)
         return im->media_type;
-    json_object *m = json_tokener_parse(im->manifest), *mt = NULL;
+    size_t rest;
+    json_object *m = ecr_json_parse(im->manifest, im->manifest_len, ECR_JSON_PEER, &rest, NULL,
+                                    NULL),
+                *mt = NULL;
     *holder = m;
     if (m && json_object_object_get_ex(m, "mediaType", &mt) &&
         json_object_is_type(mt, json_type_string))
@@ -199,8 +203,8 @@ static ecr_result set_faults(fixture *fx, aws_client *cl, char *err, size_t errs
             json_object_object_add(in, "operation", json_object_new_string(f->operation));
         fx->faults_set = 1;
         char e[700];
-        ecr_result rc =
-            ecrc_target_set_fault(cl, json_object_to_json_string_ext(in, JSON_FLAGS), e, sizeof e);
+        ecr_result rc = ecrc_target_set_fault(
+            cl, json_object_to_json_string_ext(in, ECR_JSON_COMPACT), e, sizeof e);
         json_object_put(in);
         if (rc) {
             snprintf(err, errsz, "fault %s on '%s': %s", f->kind, f->repository, e);
@@ -270,7 +274,7 @@ ecr_result ecrc_fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t 
         json_object *in = json_object_new_object();
         json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[i]));
         json_object_object_add(in, "force", json_object_new_boolean(1));
-        const char *text = json_object_to_json_string_ext(in, JSON_FLAGS);
+        const char *text = json_object_to_json_string_ext(in, ECR_JSON_COMPACT);
         aws_request req = {.operation = "DeleteRepository", .body = text, .body_len = strlen(text)};
         aws_response r;
         ecr_result rc = ecrc_aws_client_call(cl, &req, &r);

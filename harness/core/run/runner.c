@@ -1,30 +1,26 @@
-#define _GNU_SOURCE /* nftw's FTW_DEPTH/FTW_PHYS */
 #include "runner.h"
 #include "ecr/protocol.h"
 
-#include <ftw.h>
-#include <errno.h>
 #include <json-c/json.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <regex.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ecr/buf.h"
+#include "ecr/json.h"
 #include "compare.h"
 #include "ecr/digest.h"
+#include "ecr/util.h"
 #include "fixture.h"
-#include "report_json.h"
-#include "report_text.h"
 #include "vars.h"
 
-/* Shared by the worker threads; `mu` guards next, done and the output. */
+/* Shared by the worker threads; `mu` guards next, progress and the calls
+ * of opt->on_case_done. */
 typedef struct run_ctx {
     const runner_options *opt;
     const run_entry *entries;
@@ -32,11 +28,9 @@ typedef struct run_ctx {
     run_report *rep;
     char run_id[16];
     pthread_mutex_t mu;
-    size_t next, done;
-    size_t counts[4]; /* by case_status */
+    size_t next;
+    runner_progress progress;
 } run_ctx;
-
-#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 static double now_ms(void)
 {
@@ -45,38 +39,16 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-static char *xstrdup(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
-static char *fmt_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt_alloc(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *p = malloc((size_t)n + 1);
-    if (!p)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return p;
-}
-
-/* Peer bytes made safe for a terminal and for reports: valid UTF-8 (via
- * ecrc_report_text_utf8), control characters other than newline and tab shown as
- * '?', so a hostile target cannot drive the user's terminal. Takes ownership
- * of s; returns a new string (NULL only when s is NULL or memory runs out). */
+/* Peer bytes made safe for the model: valid UTF-8 (ecr_utf8_sanitize),
+ * control characters other than newline and tab shown as '?', so a hostile
+ * target cannot smuggle them into a report (the console still passes all
+ * terminal text through ecr_term_safe). Takes ownership of s; returns a new
+ * string (NULL only when s is NULL or memory runs out). */
 static char *sanitize(char *s)
 {
     if (!s)
         return NULL;
-    char *u = ecrc_report_text_utf8(s);
+    char *u = ecr_utf8_sanitize(s);
     free(s);
     for (unsigned char *p = (unsigned char *)u; p && *p; p++)
         if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
@@ -94,33 +66,11 @@ static void add_reason(case_report *cr, char *add)
         cr->reason = add;
         return;
     }
-    char *both = fmt_alloc("%s; %s", cr->reason, add);
+    char *both = ecr_asprintf("%s; %s", cr->reason, add);
     free(add);
     if (both) {
         free(cr->reason);
         cr->reason = both;
-    }
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-/* mkdir -p for the directory part of path. Failure shows up when the file
- * is opened, so it is not reported here. */
-static void make_parent_dirs(const char *path)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) && errno != EEXIST)
-            return;
-        *p = '/';
     }
 }
 
@@ -179,8 +129,8 @@ static void record_diffs(step_report *sr, const diff_list *d)
         return;
     sr->diff = lines;
     for (size_t i = 0; i < d->n; i++) {
-        char *l = sanitize(fmt_alloc("%s: expected %s, got %s", d->items[i].path,
-                                     d->items[i].expected, d->items[i].actual));
+        char *l = sanitize(ecr_asprintf("%s: expected %s, got %s", d->items[i].path,
+                                        d->items[i].expected, d->items[i].actual));
         if (l)
             sr->diff[sr->ndiff++] = l;
     }
@@ -190,14 +140,14 @@ static void record_diffs(step_report *sr, const diff_list *d)
  * It carries a "review" member naming the target it was recorded from: lint
  * refuses that member, so a copied file cannot become a golden until someone
  * has checked its provenance (it still holds the old golden's) and matchers.
- * Returns the path written (caller frees), or NULL. */
-static char *write_actual(const run_ctx *ctx, const case_def *c, const case_step *s,
-                          const aws_response *r, json_object *actual_body)
+ * The report layer writes it to a file (ecrc_actuals_write_case). Returns a
+ * new object (the caller puts it), or NULL when memory ran out. */
+static json_object *build_actual(const run_ctx *ctx, const case_step *s, const aws_response *r,
+                                 json_object *actual_body)
 {
-    char *out = fmt_alloc("%s/actual/%s/%s.json", ctx->opt->report_dir, c->id, s->name);
-    if (!out)
-        return NULL;
     json_object *g = json_object_new_object();
+    if (!g)
+        return NULL;
     char review[1024];
     snprintf(review, sizeof review,
              "recorded from target '%s' (%s): check the provenance (copied from the old golden) "
@@ -238,30 +188,39 @@ static char *write_actual(const run_ctx *ctx, const case_def *c, const case_step
         json_object_object_add(
             g, "body", json_object_new_string_len(r->body ? r->body : "", (int)r->body_len));
     }
-    make_parent_dirs(out);
-    if (ecrc_report_json_save(g, out) != ECR_OK) {
-        free(out);
-        out = NULL;
-    }
-    json_object_put(g);
-    return out;
+    return g;
 }
 
-/* The JSON body of r, or NULL when it is not JSON. */
-static json_object *parse_body(const aws_response *r)
+/* The JSON body of r, or NULL when it is not JSON (ECR_JSON_PEER: json-c's
+ * defaults, as the runner always parsed peers). What a golden cannot see in
+ * the parsed value becomes a difference: bytes after the value (a golden
+ * describes the whole body) and a key repeated in one object (json-c keeps
+ * the last one silently; ECR never sends two). */
+static json_object *parse_body(const aws_response *r, diff_list *d)
 {
-    json_object *j = NULL;
     if (!r->body || !r->body_len)
         return NULL;
-    json_tokener *tok = json_tokener_new();
-    if (tok) {
-        j = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
-        if (json_tokener_get_error(tok) != json_tokener_success) {
-            json_object_put(j);
-            j = NULL;
-        }
-        json_tokener_free(tok);
+    size_t rest = r->body_len;
+    json_object *j = ecr_json_parse(r->body, r->body_len, ECR_JSON_PEER, &rest, NULL, NULL);
+    if (!j)
+        return NULL;
+    if (rest < r->body_len) {
+        char a[64];
+        snprintf(a, sizeof a, "%zu more bytes after the JSON value", r->body_len - rest);
+        ecrc_diff_add(d, "$.body", "one JSON value", a);
     }
+    diag_list dups;
+    ecr_diag_init(&dups);
+    size_t rest2 = r->body_len;
+    json_object *checked =
+        ecr_json_parse(r->body, r->body_len, ECR_JSON_CHECKED, &rest2, NULL, &dups);
+    if (!checked && dups.n && strstr(dups.items[0].message, "duplicate key")) {
+        char a[512];
+        snprintf(a, sizeof a, "%.480s", dups.items[0].message);
+        ecrc_diff_add(d, "$.body", "a JSON body without duplicate keys", a);
+    }
+    json_object_put(checked);
+    ecr_diag_free(&dups);
     return j;
 }
 
@@ -426,7 +385,7 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
                          answer_list *given, step_report *sr, size_t *header_diffs)
 {
     const golden *g = s->golden;
-    *actual_body = parse_body(r);
+    *actual_body = parse_body(r, d);
     int checked;
     size_t hd = check_default_headers(g, r, d, &checked);
     sr->headers_checked = checked;
@@ -532,8 +491,8 @@ static void record_answers(step_report *sr, const answer_list *given, answer_lis
     sr->answers = calloc(given->n, sizeof *sr->answers);
     for (size_t i = 0; sr->answers && i < given->n; i++) {
         step_answer *a = &sr->answers[sr->nanswers];
-        a->question = xstrdup(given->items[i].question);
-        a->answer = xstrdup(given->items[i].answer);
+        a->question = ecr_strdup(given->items[i].question);
+        a->answer = ecr_strdup(given->items[i].answer);
         a->matched = given->items[i].matched;
         if (a->question && a->answer)
             sr->nanswers++;
@@ -563,8 +522,8 @@ static aws_auth_mode auth_mode(case_auth a)
 
 /* Sends one step and compares it. Returns 0 when it matched, 1 on a
  * mismatch, -1 when the exchange itself failed (cr->reason says why). */
-static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_step *s, vars *v,
-                    step_report *sr, case_report *cr, answer_list *answers)
+static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, step_report *sr,
+                    case_report *cr, answer_list *answers)
 {
     ecr_result rc = ECR_OK;
     char bad[128] = "";
@@ -576,7 +535,7 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
         body = ecrc_vars_expand(v, s->raw_body, 0, &rc, bad, sizeof bad);
     } else {
         json_object *in = ecrc_vars_expand_json(v, s->input, &rc, bad, sizeof bad);
-        body = in ? strdup(json_object_to_json_string_ext(in, JSON_FLAGS)) : NULL;
+        body = in ? strdup(json_object_to_json_string_ext(in, ECR_JSON_COMPACT)) : NULL;
         json_object_put(in);
     }
     if (s->target)
@@ -591,7 +550,7 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
     }
     if (!body || (s->target && !target) || (s->nheaders && !hdrs)) {
         add_reason(cr,
-                   fmt_alloc("step %s: cannot build the request (variable '%s')", s->name, bad));
+                   ecr_asprintf("step %s: cannot build the request (variable '%s')", s->name, bad));
         goto out;
     }
 
@@ -609,8 +568,8 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
     aws_response r;
     rc = ecrc_aws_client_call(cl, &req, &r);
     if (rc) {
-        add_reason(cr, fmt_alloc("step %s: %s %s: %s", s->name, ctx->opt->target->endpoint,
-                                 ecr_strerror(rc), r.transport_error));
+        add_reason(cr, ecr_asprintf("step %s: %s %s: %s", s->name, ctx->opt->target->endpoint,
+                                    ecr_strerror(rc), r.transport_error));
         cr->transport_error = 1;
         ecrc_aws_response_free(&r);
         goto out;
@@ -631,7 +590,7 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
     ecrc_answers_free(&given);
     if (nd) {
         record_diffs(sr, &d);
-        sr->actual = write_actual(ctx, c, s, &r, actual_body);
+        sr->actual_doc = build_actual(ctx, s, &r, actual_body);
         result = 1;
     } else {
         sr->passed = 1;
@@ -662,25 +621,25 @@ static const char *first_invalid_id(const char *path, char *out, size_t outsz)
 
 static void fill_case_header(case_report *cr, const case_def *c)
 {
-    cr->id = xstrdup(c->id);
-    cr->file = xstrdup(c->path);
-    cr->summary = xstrdup(c->summary);
+    cr->id = ecr_strdup(c->id);
+    cr->file = ecr_strdup(c->path);
+    cr->summary = ecr_strdup(c->summary);
     cr->covers = calloc(c->ncovers ? c->ncovers : 1, sizeof *cr->covers);
     for (size_t i = 0; cr->covers && i < c->ncovers; i++)
-        cr->covers[cr->ncovers++] = xstrdup(c->covers[i]);
+        cr->covers[cr->ncovers++] = ecr_strdup(c->covers[i]);
     golden_level weakest = LEVEL_C;
     for (size_t i = 0; i < c->nsteps; i++)
         if (c->steps[i].golden && c->steps[i].golden->level > weakest)
             weakest = c->steps[i].golden->level;
-    cr->level = xstrdup(ecrc_golden_level_name(weakest));
+    cr->level = ecr_strdup(ecrc_golden_level_name(weakest));
     cr->steps = calloc(c->nsteps ? c->nsteps : 1, sizeof *cr->steps);
     for (size_t i = 0; cr->steps && i < c->nsteps; i++) {
         step_report *sr = &cr->steps[cr->nsteps++];
-        sr->name = xstrdup(c->steps[i].name);
-        sr->operation = xstrdup(c->steps[i].operation);
-        sr->level = xstrdup(ecrc_golden_level_name(c->steps[i].golden->level));
+        sr->name = ecr_strdup(c->steps[i].name);
+        sr->operation = ecr_strdup(c->steps[i].operation);
+        sr->level = ecr_strdup(ecrc_golden_level_name(c->steps[i].golden->level));
         sr->open = c->steps[i].golden->open;
-        sr->golden = xstrdup(c->steps[i].golden_path);
+        sr->golden = ecr_strdup(c->steps[i].golden_path);
     }
 }
 
@@ -696,10 +655,10 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     char idbuf[256];
 
     if (!c) {
-        cr->id = xstrdup(first_invalid_id(e->path, idbuf, sizeof idbuf));
-        cr->file = xstrdup(e->path);
+        cr->id = ecr_strdup(first_invalid_id(e->path, idbuf, sizeof idbuf));
+        cr->file = ecr_strdup(e->path);
         cr->status = ECRC_CASE_ERROR;
-        cr->reason = fmt_alloc("invalid case file: %s", e->invalid ? e->invalid : "(unknown)");
+        cr->reason = ecr_asprintf("invalid case file: %s", e->invalid ? e->invalid : "(unknown)");
         /* No level: an invalid file is not an expectation at any level. */
         return;
     }
@@ -708,7 +667,7 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     for (size_t i = 0; i < c->nrequires; i++) {
         if (!ecrc_target_has(ctx->opt->target, c->requires[i])) {
             cr->status = ECRC_CASE_SKIP;
-            cr->reason = fmt_alloc(
+            cr->reason = ecr_asprintf(
                 "target '%s' lacks capability '%s'%s", ctx->opt->target->name, c->requires[i],
                 strcmp(c->requires[i], "fault-injection") ? ""
                                                           : " (no emulator control interface)");
@@ -723,17 +682,17 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     ecr_result frc;
     if (!v || ecrc_fixture_vars(&fx, v, err, sizeof err)) {
         cr->status = ECRC_CASE_ERROR;
-        cr->reason = fmt_alloc("cannot set up variables: %s", err[0] ? err : "out of memory");
+        cr->reason = ecr_asprintf("cannot set up variables: %s", err[0] ? err : "out of memory");
     } else if ((frc = ecrc_fixture_build(&fx, cl, err, sizeof err)) != ECR_OK) {
         cr->status = ECRC_CASE_ERROR;
-        cr->reason = sanitize(fmt_alloc("fixture: %s", err));
+        cr->reason = sanitize(ecr_asprintf("fixture: %s", err));
         cr->transport_error = is_transport(frc);
     } else {
         cr->status = ECRC_CASE_PASS;
         answer_list answers; /* open questions answered by earlier steps of this case */
         ecrc_answers_init(&answers);
         for (size_t i = 0; i < c->nsteps; i++) {
-            int r = run_step(ctx, cl, c, &c->steps[i], v, &cr->steps[i], cr, &answers);
+            int r = run_step(ctx, cl, &c->steps[i], v, &cr->steps[i], cr, &answers);
             if (r < 0) {
                 cr->status = ECRC_CASE_ERROR;
                 break;
@@ -741,7 +700,7 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
             if (r > 0 && cr->status == ECRC_CASE_PASS)
                 cr->status = ECRC_CASE_FAIL;
             if (r > 0)
-                add_reason(cr, fmt_alloc("step %s does not match its golden", c->steps[i].name));
+                add_reason(cr, ecr_asprintf("step %s does not match its golden", c->steps[i].name));
         }
         ecrc_answers_free(&answers);
     }
@@ -751,65 +710,10 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
      * verdict on the behaviour under test. */
     char terr[1024] = "";
     if (ecrc_fixture_teardown(&fx, cl, terr, sizeof terr))
-        add_reason(cr, sanitize(fmt_alloc("teardown: %s", terr)));
+        add_reason(cr, sanitize(ecr_asprintf("teardown: %s", terr)));
     ecrc_fixture_free(&fx);
     ecrc_vars_free(v);
     cr->duration_ms = now_ms() - t0;
-}
-
-/* The distinct provenance levels of a case's expectations, strongest first
- * ("C", "CI", ...): the console shows what the case asserts at which level. */
-static const char *levels_of(const case_report *cr, char *out, size_t outsz)
-{
-    static const char order[] = "CDIE";
-    size_t o = 0;
-    for (const char *l = order; *l && o + 1 < outsz; l++)
-        for (size_t i = 0; i < cr->nsteps; i++)
-            if (cr->steps[i].level && cr->steps[i].level[0] == *l) {
-                out[o++] = *l;
-                break;
-            }
-    out[o] = '\0';
-    return o ? out : (cr->level ? cr->level : "?");
-}
-
-static void print_result(run_ctx *ctx, const case_report *cr)
-{
-    char lv[8];
-    FILE *f = ctx->opt->out;
-    if (!f)
-        return;
-    static const char *const tags[] = {"PASS ", "FAIL ", "ERROR", "SKIP "};
-    if (ctx->opt->progress)
-        fputs("\r\033[K", f);
-    fprintf(f, "%s %-52s [%-4s] %6.0f ms", tags[cr->status], cr->id, levels_of(cr, lv, sizeof lv),
-            cr->duration_ms);
-    if (cr->status != ECRC_CASE_PASS && cr->reason)
-        fprintf(f, "  %s", cr->reason);
-    fputc('\n', f);
-    if (cr->status == ECRC_CASE_FAIL) {
-        for (size_t i = 0; i < cr->nsteps; i++) {
-            const step_report *sr = &cr->steps[i];
-            /* Long diffs are cut on the console; the reports keep every line. */
-            size_t shown = ctx->opt->verbose || sr->ndiff <= 10 ? sr->ndiff : 8;
-            for (size_t k = 0; k < shown; k++)
-                fprintf(f, "      %s: %s\n", sr->name, sr->diff[k]);
-            if (shown < sr->ndiff)
-                fprintf(f, "      %s: ... %zu more (--verbose, or the reports)\n", sr->name,
-                        sr->ndiff - shown);
-            if (sr->actual && sr->golden) {
-                fprintf(f, "      %s: see:    diff -u %s %s\n", sr->name, sr->golden, sr->actual);
-                fprintf(f, "      %s: accept: cp %s %s  (then review it: see its \"review\")\n",
-                        sr->name, sr->actual, sr->golden);
-            }
-        }
-    }
-    if (ctx->opt->progress) {
-        fprintf(f, "[%zu/%zu] pass %zu  fail %zu  error %zu  skip %zu", ctx->done, ctx->n,
-                ctx->counts[ECRC_CASE_PASS], ctx->counts[ECRC_CASE_FAIL],
-                ctx->counts[ECRC_CASE_ERROR], ctx->counts[ECRC_CASE_SKIP]);
-    }
-    fflush(f);
 }
 
 static void *worker(void *arg)
@@ -827,14 +731,15 @@ static void *worker(void *arg)
         if (cl) {
             run_case(ctx, cl, &ctx->entries[i], cr);
         } else {
-            cr->id = xstrdup(ctx->entries[i].c ? ctx->entries[i].c->id : ctx->entries[i].path);
+            cr->id = ecr_strdup(ctx->entries[i].c ? ctx->entries[i].c->id : ctx->entries[i].path);
             cr->status = ECRC_CASE_ERROR;
-            cr->reason = xstrdup("cannot create an HTTP client (libcurl)");
+            cr->reason = ecr_strdup("cannot create an HTTP client (libcurl)");
         }
         pthread_mutex_lock(&ctx->mu);
-        ctx->done++;
-        ctx->counts[cr->status]++;
-        print_result(ctx, cr);
+        ctx->progress.done++;
+        ctx->progress.counts[cr->status]++;
+        if (ctx->opt->on_case_done)
+            ctx->opt->on_case_done(ctx->opt->user, cr, &ctx->progress);
         pthread_mutex_unlock(&ctx->mu);
     }
     ecrc_aws_client_free(cl);
@@ -852,17 +757,17 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
         return NULL;
     }
     rep->ncases = n;
-    rep->target = xstrdup(opt->target->name);
-    rep->endpoint = xstrdup(opt->target->endpoint);
-    rep->harness_version = xstrdup(ECRCONFORM_VERSION);
+    rep->target = ecr_strdup(opt->target->name);
+    rep->endpoint = ecr_strdup(opt->target->endpoint);
+    rep->harness_version = ecr_strdup(ECRCONFORM_VERSION);
     char when[32];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    rep->started_at = xstrdup(when);
+    rep->started_at = ecr_strdup(when);
 
-    run_ctx ctx = {.opt = opt, .entries = entries, .n = n, .rep = rep};
+    run_ctx ctx = {.opt = opt, .entries = entries, .n = n, .rep = rep, .progress.total = n};
     unsigned char rnd[4] = {0};
     if (RAND_bytes(rnd, sizeof rnd) != 1) {
         /* Uniqueness, not secrecy, is needed: time and pid will do. */
@@ -871,13 +776,6 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     }
     snprintf(ctx.run_id, sizeof ctx.run_id, "%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
     pthread_mutex_init(&ctx.mu, NULL);
-
-    /* Responses recorded by an earlier run must not be mistaken for this
-     * run's (someone might accept a stale one). */
-    char *stale = fmt_alloc("%s/actual", opt->report_dir ? opt->report_dir : "reports");
-    if (stale)
-        nftw(stale, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(stale);
 
     double t0 = now_ms();
     int jobs = opt->jobs < 1 ? 1 : opt->jobs;
@@ -893,10 +791,6 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     free(th);
-    if (opt->out && opt->progress) {
-        fputs("\r\033[K", opt->out);
-        fflush(opt->out);
-    }
     rep->duration_ms = now_ms() - t0;
     pthread_mutex_destroy(&ctx.mu);
     return rep;

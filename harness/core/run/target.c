@@ -1,4 +1,5 @@
 #include "target.h"
+#include "ecr/json.h"
 #include "ecr/protocol.h"
 
 #include <curl/curl.h>
@@ -28,7 +29,10 @@ ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, 
     /* Only a 200 with the documented JSON shape counts: real ECR and moto
      * answer this path with an error or HTML, which means "no control
      * interface", not "broken target". */
-    json_object *j = r.status == 200 && r.body ? json_tokener_parse(r.body) : NULL;
+    size_t rest;
+    json_object *j = r.status == 200 && r.body
+                         ? ecr_json_parse(r.body, r.body_len, ECR_JSON_PEER, &rest, NULL, NULL)
+                         : NULL;
     json_object *caps = NULL, *v = NULL;
     if (j && json_object_object_get_ex(j, "capabilities", &caps) &&
         json_object_is_type(caps, json_type_array)) {
