@@ -12,10 +12,13 @@ char *ecrc_fixture_repo_name(const char *run_id, const char *case_id, const char
 {
     int n = snprintf(out, outsz, "ecrc-%s/%s/%s", run_id, case_id, name);
     if (n > 0 && length > 0 && n > length && (size_t)length < outsz) {
-        /* Too short for the prefix: [a-z0-9]{length} from FNV-1a of it. */
+        /* Too short for the prefix: [a-z0-9]{length} from FNV-1a of the
+         * parts (out may hold only a truncated prefix). */
         uint64_t h = 1469598103934665603ull;
-        for (int i = 0; i < n; i++)
-            h = (h ^ (unsigned char)out[i]) * 1099511628211ull;
+        const char *parts[] = {run_id, "/", case_id, "/", name};
+        for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
+            for (const char *p = parts[k]; *p; p++)
+                h = (h ^ (unsigned char)*p) * 1099511628211ull;
         static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
         for (int i = 0; i < length; i++) {
             out[i] = digits[h % 36];
