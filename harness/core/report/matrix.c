@@ -155,11 +155,11 @@ static const row_markup HTML_ROW = {"<tr class=\"score\"><td>", "</td>", "<td>",
                                     "</tr>\n"};
 static const row_markup MD_ROW = {"| **", "** |", " ", " |", "\n"};
 
-/* The three score rows (overall, C/D, I/E), one cell per column. */
+/* The score rows (overall, C/D, I/E, open), one cell per column. */
 static void score_rows(FILE *f, const matrix *m, const row_markup *mk)
 {
-    static const char *const titles[] = {"score", "C/D score", "I/E score"};
-    for (int which = 0; which < 3; which++) {
+    static const char *const titles[] = {"score", "C/D score", "I/E score", "open (any answer)"};
+    for (int which = 0; which < 4; which++) {
         fputs(mk->row_open, f);
         fputs(titles[which], f);
         fputs(mk->title_close, f);
@@ -170,8 +170,10 @@ static void score_rows(FILE *f, const matrix *m, const row_markup *mk)
                 pct(f, s->passed, s->total - s->skipped);
             else if (which == 1)
                 pct(f, s->cd_passed, s->cd_total);
-            else
+            else if (which == 2)
                 pct(f, s->ie_passed, s->ie_total);
+            else
+                pct(f, s->open_passed, s->open_total);
             fputs(mk->cell_close, f);
         }
         fputs(mk->row_close, f);
