@@ -38,6 +38,31 @@ typedef struct aws_credentials {
  * defaults were used. Cannot fail. */
 int ecrc_aws_credentials_from_env(aws_credentials *c);
 
+/* How a request is signed (a case step's raw.auth, docs/CASES.md), one
+ * X(ENUM_SUFFIX, "name") per mode: the enum and the names come from this one
+ * list. The loader parses the names, the client implements the modes, the
+ * reports print the names. */
+#define ECRC_SIGN_MODES(X)                                                                         \
+    X(SIGV4, "sigv4")               /* sign with the client's credentials */                       \
+    X(NONE, "none")                 /* no Authorization header at all */                           \
+    X(UNKNOWN_KEY, "unknown-key")   /* sign with an access key no target knows */                  \
+    X(WRONG_SECRET, "wrong-secret") /* the client's access key, a wrong secret */
+
+#define ECRC_SIGN_ENUM_(id, name) ECRC_SIGN_##id,
+typedef enum ecrc_sign_mode { ECRC_SIGN_MODES(ECRC_SIGN_ENUM_) ECRC_SIGN_COUNT } ecrc_sign_mode;
+#undef ECRC_SIGN_ENUM_
+
+/* "sigv4", "none", ...; "unknown" for a value out of range. Never NULL. */
+const char *ecrc_sign_mode_name(ecrc_sign_mode m);
+
+/* Parses a mode name (exact). Returns 0 and sets *out, or -1 when name is
+ * NULL or unknown (*out untouched). */
+int ecrc_sign_mode_parse(const char *name, ecrc_sign_mode *out);
+
+/* Every mode name in enum order as one line for messages ("sigv4, none,
+ * ..."). Static; never NULL. */
+const char *ecrc_sign_mode_list(void);
+
 typedef struct aws_client aws_client;
 
 /* Creates a client for endpoint (e.g. "http://127.0.0.1:5000"). creds is

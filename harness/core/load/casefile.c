@@ -14,18 +14,6 @@
 
 #define ID_MAX 64
 
-static const char *const FAULT_KINDS[] = {"kms-error",
-                                          "upstream-access-denied",
-                                          "upstream-too-many-requests",
-                                          "upstream-unavailable",
-                                          "image-inaccessible",
-                                          "server-error",
-                                          "throttling",
-                                          "access-denied",
-                                          NULL};
-static const char *const CAPABILITIES[] = {"fault-injection", "strict-auth", NULL};
-static const char *const AUTH_NAMES[] = {"sigv4", "none", "unknown-key", "wrong-secret", NULL};
-
 /* The state of one ecrc_case_load call. */
 typedef struct loader {
     const char *file;
@@ -96,14 +84,6 @@ static int in_list(const char *s, const char *const *list)
         if (!strcmp(s, list[i]))
             return 1;
     return 0;
-}
-
-static int list_index(const char *s, const char *const *list)
-{
-    for (int i = 0; list[i]; i++)
-        if (!strcmp(s, list[i]))
-            return i;
-    return -1;
 }
 
 /* Relative, and without ".." components: case files name files below their
@@ -407,13 +387,8 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
     const char *kind = get_string(L, jo, where, "fault", 1, 1);
     if (kind) {
         ecr_diag_field_key(f, sizeof f, where, "fault");
-        if (!in_list(kind, FAULT_KINDS))
-            ERR(L, f,
-                "unknown fault '%s' (known: kms-error, upstream-access-denied, "
-                "upstream-too-many-requests, upstream-unavailable, image-inaccessible, "
-                "server-error, throttling, access-denied)",
-                kind);
-        fl->kind = xdup(L, kind);
+        if (ecr_fault_kind_parse(kind, &fl->kind))
+            ERR(L, f, "unknown fault '%s' (known: %s)", kind, ecr_fault_kind_list());
     }
     const case_repo *repo = NULL;
     const char *rn = get_string(L, jo, where, "repository", 1, 1);
@@ -425,7 +400,7 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
         fl->repository = xdup(L, rn);
     }
     const char *img = get_string(L, jo, where, "image", 0, 1);
-    int per_image = kind && !strcmp(kind, "image-inaccessible");
+    int per_image = kind && fl->kind == ECR_FAULT_IMAGE_INACCESSIBLE;
     ecr_diag_field_key(f, sizeof f, where, "image");
     if (img) {
         if (kind && !per_image)
@@ -509,12 +484,9 @@ static void load_raw(loader *L, case_step *s, json_object *raw, const char *wher
 
     const char *auth = get_string(L, raw, where, "auth", 0, 1);
     if (auth) {
-        int a = list_index(auth, AUTH_NAMES);
         ecr_diag_field_key(f, sizeof f, where, "auth");
-        if (a < 0)
-            ERR(L, f, "unknown auth '%s' (known: sigv4, none, unknown-key, wrong-secret)", auth);
-        else
-            s->auth = (case_auth)a;
+        if (ecrc_sign_mode_parse(auth, &s->auth))
+            ERR(L, f, "unknown auth '%s' (known: %s)", auth, ecrc_sign_mode_list());
     }
     const char *target = get_string(L, raw, where, "target", 0, 1);
     if (target) {
@@ -752,8 +724,8 @@ case_def *ecrc_case_load(const char *path, const char *cases_root, const char *g
     if (req) {
         c->requires = get_strings(&L, req, "requires", &c->nrequires);
         for (size_t i = 0; i < c->nrequires; i++)
-            if (!in_list(c->requires[i], CAPABILITIES))
-                ERR(&L, "requires", "unknown capability '%s' (known: fault-injection, strict-auth)",
+            if (!in_list(c->requires[i], ecr_capability_names))
+                ERR(&L, "requires", "unknown capability '%s' (known: " ECR_CAP_LIST ")",
                     c->requires[i]);
     }
 
@@ -762,10 +734,10 @@ case_def *ecrc_case_load(const char *path, const char *cases_root, const char *g
         load_fixture(&L, c, fx);
     int needs_faults = c->nfaults > 0;
     for (size_t i = 0; needs_faults && i < c->nrequires; i++)
-        if (!strcmp(c->requires[i], "fault-injection"))
+        if (!strcmp(c->requires[i], ECR_CAP_FAULT_INJECTION))
             needs_faults = 0;
     if (needs_faults)
-        ERR(&L, "requires", "fixture.faults needs \"fault-injection\" in requires");
+        ERR(&L, "requires", "fixture.faults needs \"" ECR_CAP_FAULT_INJECTION "\" in requires");
 
     for (size_t i = 0; i < c->nrepos; i++)
         if (c->repos[i].name) {
@@ -849,7 +821,6 @@ void ecrc_case_free(case_def *c)
     }
     free(c->repos);
     for (size_t i = 0; i < c->nfaults; i++) {
-        free(c->faults[i].kind);
         free(c->faults[i].repository);
         free(c->faults[i].image);
         free(c->faults[i].operation);

@@ -24,10 +24,10 @@
 #include "ecr/buf.h"
 #include "ecr/sigv4.h"
 #include "ecr/protocol.h"
+#include "ecr/util.h"
 
 #define UNKNOWN_ACCESS_KEY "AKIDUNKNOWNECRCONFORM0"
 #define WRONG_SECRET_SUFFIX "-wrong"
-#define SERVICE "ecr"
 #define CONNECT_TIMEOUT_CAP_MS 10000L
 /* Response header bounds: real ECR sends fewer than 10 headers. */
 #define MAX_RESP_HEADERS 128
@@ -47,7 +47,37 @@ struct aws_client {
     char errbuf[CURL_ERROR_SIZE];
 };
 
-/* ---- credentials and small helpers ---- */
+/* ---- sign modes, credentials and small helpers ---- */
+
+#define SIGN_NAME_(id, name) [ECRC_SIGN_##id] = name,
+static const char *const sign_names[ECRC_SIGN_COUNT] = {ECRC_SIGN_MODES(SIGN_NAME_)};
+#undef SIGN_NAME_
+
+/* ", sigv4, none, ...": the list starts 2 bytes in. */
+#define SIGN_ITEM_(id, name) ", " name
+static const char sign_list[] = "" ECRC_SIGN_MODES(SIGN_ITEM_);
+#undef SIGN_ITEM_
+
+const char *ecrc_sign_mode_name(ecrc_sign_mode m)
+{
+    return (unsigned)m < ECRC_SIGN_COUNT ? sign_names[m] : "unknown";
+}
+
+int ecrc_sign_mode_parse(const char *name, ecrc_sign_mode *out)
+{
+    for (int m = 0; name && m < ECRC_SIGN_COUNT; m++) {
+        if (strcmp(sign_names[m], name) == 0) {
+            *out = (ecrc_sign_mode)m;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *ecrc_sign_mode_list(void)
+{
+    return sign_list + 2;
+}
 
 static void copy_env(char *dst, size_t dstsz, const char *name, const char *fallback)
 {
@@ -250,12 +280,7 @@ static char *dup_trimmed(const char *s, size_t n)
     }
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
         n--;
-    char *out = malloc(n + 1);
-    if (out) {
-        memcpy(out, s, n);
-        out[n] = '\0';
-    }
-    return out;
+    return ecr_strndup(s, n);
 }
 
 static size_t on_header(char *data, size_t size, size_t nitems, void *userdata)
@@ -543,11 +568,11 @@ static ecr_result add_authorization(aws_client *c, const aws_request *req, const
     }
     char secret[sizeof c->creds.secret_key + sizeof WRONG_SECRET_SUFFIX];
     snprintf(secret, sizeof secret, "%s%s", c->creds.secret_key,
-             req->auth == AWS_AUTH_WRONG_SECRET ? WRONG_SECRET_SUFFIX : "");
-    sigv4_credentials creds = {req->auth == AWS_AUTH_UNKNOWN_KEY ? UNKNOWN_ACCESS_KEY
-                                                                 : c->creds.access_key,
+             req->auth == ECRC_SIGN_WRONG_SECRET ? WRONG_SECRET_SUFFIX : "");
+    sigv4_credentials creds = {req->auth == ECRC_SIGN_UNKNOWN_KEY ? UNKNOWN_ACCESS_KEY
+                                                                  : c->creds.access_key,
                                secret, c->creds.session_token};
-    sigv4_scope scope = {amz_date, c->creds.region, SERVICE};
+    sigv4_scope scope = {amz_date, c->creds.region, ECR_SIGNING_SERVICE};
     sigv4_request sr = {"POST", c->path, NULL, sh, n, body, body_len};
     buf auth;
     ecr_buf_init(&auth, MAX_REQ_STRING);
@@ -588,11 +613,11 @@ ecr_result ecrc_aws_client_call(aws_client *c, const aws_request *req, aws_respo
     if (!h && !rc)
         rc = ECR_ENOMEM;
     if (!rc) {
-        h[n++] = (hv){"Content-Type", "application/x-amz-json-1.1", 1};
+        h[n++] = (hv){"Content-Type", ECR_CONTENT_TYPE, 1};
         h[n++] = (hv){"Host", c->host, 1};
         h[n++] = (hv){"X-Amz-Date", now, 1};
         h[n++] = (hv){"X-Amz-Target", target.data, 1};
-        if (c->creds.session_token[0] && req->auth != AWS_AUTH_NONE)
+        if (c->creds.session_token[0] && req->auth != ECRC_SIGN_NONE)
             h[n++] = (hv){"X-Amz-Security-Token", c->creds.session_token, 1};
     }
     const char *literal_auth = NULL;
@@ -625,7 +650,7 @@ ecr_result ecrc_aws_client_call(aws_client *c, const aws_request *req, aws_respo
         rc = add_suppressions(&list, h, n);
     if (!rc && literal_auth) {
         rc = slist_add(&list, "Authorization", literal_auth);
-    } else if (!rc && req->auth != AWS_AUTH_NONE) {
+    } else if (!rc && req->auth != ECRC_SIGN_NONE) {
         /* A replaced X-Amz-Date is what the target sees, so sign with it
          * (clock-skew cases); one that is not a SigV4 date cannot key a
          * signature, and the target will refuse it anyway. */

@@ -22,13 +22,6 @@
 #define AWS_DEFAULT_TIMEOUT_MS 30000L
 #define AWS_DEFAULT_MAX_RESPONSE (8u * 1024u * 1024u)
 
-typedef enum aws_auth_mode {
-    AWS_AUTH_SIGV4 = 0,   /* sign with the client's credentials */
-    AWS_AUTH_NONE,        /* no Authorization header at all */
-    AWS_AUTH_UNKNOWN_KEY, /* sign with an access key no target knows */
-    AWS_AUTH_WRONG_SECRET /* the client's access key, a wrong secret */
-} aws_auth_mode;
-
 typedef struct aws_header {
     char *name;
     char *value;
@@ -39,7 +32,7 @@ typedef struct aws_request {
     const char *target;    /* NULL, or a literal X-Amz-Target overriding operation */
     const char *body;      /* NULL means "{}" */
     size_t body_len;
-    aws_auth_mode auth;
+    ecrc_sign_mode auth;
     const aws_header *headers; /* extra/replacing headers, borrowed */
     size_t nheaders;
 } aws_request;

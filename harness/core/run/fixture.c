@@ -1,4 +1,5 @@
 #include "fixture.h"
+#include "ecr/protocol.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -167,27 +168,30 @@ static ecr_result set_faults(fixture *fx, aws_client *cl, char *err, size_t errs
     for (size_t i = 0; i < c->nfaults; i++) {
         const case_fault *f = &c->faults[i];
         json_object *in = json_object_new_object();
-        json_object_object_add(in, "fault", json_object_new_string(f->kind));
+        json_object_object_add(in, ECR_CTL_FAULT,
+                               json_object_new_string(ecr_fault_kind_name(f->kind)));
         const char *digest = NULL;
         size_t k = 0;
         for (size_t r = 0; r < c->nrepos; r++) {
             if (!strcmp(c->repos[r].name, f->repository))
-                json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[r]));
+                json_object_object_add(in, ECR_CTL_REPOSITORY,
+                                       json_object_new_string(fx->names[r]));
             for (size_t j = 0; j < c->repos[r].nimages; j++, k++)
                 if (f->image && !strcmp(c->repos[r].images[j].id, f->image))
                     digest = fx->digests[k];
         }
         if (digest)
-            json_object_object_add(in, "imageDigest", json_object_new_string(digest));
+            json_object_object_add(in, ECR_CTL_IMAGE_DIGEST, json_object_new_string(digest));
         if (f->operation)
-            json_object_object_add(in, "operation", json_object_new_string(f->operation));
+            json_object_object_add(in, ECR_CTL_OPERATION, json_object_new_string(f->operation));
         fx->faults_set = 1;
         char e[700];
         ecr_result rc =
             ecrc_target_set_fault(cl, json_object_to_json_string_ext(in, JSON_FLAGS), e, sizeof e);
         json_object_put(in);
         if (rc) {
-            snprintf(err, errsz, "fault %s on '%s': %s", f->kind, f->repository, e);
+            snprintf(err, errsz, "fault %s on '%s': %s", ecr_fault_kind_name(f->kind),
+                     f->repository, e);
             return rc;
         }
     }

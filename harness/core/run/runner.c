@@ -7,7 +7,6 @@
 #include <json-c/json.h>
 #include <openssl/rand.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,11 +14,11 @@
 #include <unistd.h>
 
 #include "ecr/buf.h"
+#include "ecr/util.h"
 #include "compare.h"
 #include "ecr/digest.h"
 #include "fixture.h"
 #include "report_json.h"
-#include "report_text.h"
 #include "vars.h"
 
 /* Shared by the worker threads; `mu` guards next, done and the output. */
@@ -43,43 +42,15 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-static char *xstrdup(const char *s)
+/* ecr_term_safe for a string we own (a message just formatted): peer bytes
+ * in it cannot drive the user's terminal or break the reports. Takes
+ * ownership of s; returns a new string (NULL when s is NULL or memory runs
+ * out). */
+static char *term_safe_owned(char *s)
 {
-    return s ? strdup(s) : NULL;
-}
-
-static char *fmt_alloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt_alloc(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *p = malloc((size_t)n + 1);
-    if (!p)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return p;
-}
-
-/* Peer bytes made safe for a terminal and for reports: valid UTF-8 (via
- * ecrc_report_text_utf8), control characters other than newline and tab shown as
- * '?', so a hostile target cannot drive the user's terminal. Takes ownership
- * of s; returns a new string (NULL only when s is NULL or memory runs out). */
-static char *sanitize(char *s)
-{
-    if (!s)
-        return NULL;
-    char *u = ecrc_report_text_utf8(s);
+    char *t = ecr_term_safe(s);
     free(s);
-    for (unsigned char *p = (unsigned char *)u; p && *p; p++)
-        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
-            *p = '?';
-    return u;
+    return t;
 }
 
 /* Sets or extends a case's reason ("first; second"): a later problem never
@@ -92,7 +63,7 @@ static void add_reason(case_report *cr, char *add)
         cr->reason = add;
         return;
     }
-    char *both = fmt_alloc("%s; %s", cr->reason, add);
+    char *both = ecr_asprintf("%s; %s", cr->reason, add);
     free(add);
     if (both) {
         free(cr->reason);
@@ -132,18 +103,16 @@ static int is_secret_header(const char *name)
  * redacted here. */
 static char *describe_request(const aws_request *req, const char *target)
 {
-    static const char *const auth_names[] = {"sigv4", "none", "unknown-key", "wrong-secret"};
     buf b;
     ecr_buf_init(&b, 1u << 20);
-    ecr_buf_printf(&b, "POST /\nX-Amz-Target: %s\nContent-Type: application/x-amz-json-1.1\n",
-                   target);
+    ecr_buf_printf(&b, "POST /\nX-Amz-Target: %s\nContent-Type: " ECR_CONTENT_TYPE "\n", target);
     /* An unsigned request gets no Authorization line at all: the report
      * writers redact every such line, which would make it look signed. */
-    if (req->auth == AWS_AUTH_NONE)
+    if (req->auth == ECRC_SIGN_NONE)
         ecr_buf_puts(&b, "(unsigned: no Authorization header sent)\n");
     else
         ecr_buf_printf(&b, "Authorization: AWS4-HMAC-SHA256 REDACTED\n(signing: %s)\n",
-                       auth_names[req->auth]);
+                       ecrc_sign_mode_name(req->auth));
     for (size_t i = 0; i < req->nheaders; i++)
         ecr_buf_printf(&b, "%s: %s\n", req->headers[i].name,
                        is_secret_header(req->headers[i].name) ? "REDACTED" : req->headers[i].value);
@@ -177,8 +146,8 @@ static void record_diffs(step_report *sr, const diff_list *d)
         return;
     sr->diff = lines;
     for (size_t i = 0; i < d->n; i++) {
-        char *l = sanitize(fmt_alloc("%s: expected %s, got %s", d->items[i].path,
-                                     d->items[i].expected, d->items[i].actual));
+        char *l = term_safe_owned(ecr_asprintf("%s: expected %s, got %s", d->items[i].path,
+                                               d->items[i].expected, d->items[i].actual));
         if (l)
             sr->diff[sr->ndiff++] = l;
     }
@@ -192,7 +161,7 @@ static void record_diffs(step_report *sr, const diff_list *d)
 static char *write_actual(const run_ctx *ctx, const case_def *c, const case_step *s,
                           const aws_response *r, json_object *actual_body)
 {
-    char *out = fmt_alloc("%s/actual/%s/%s.json", ctx->opt->report_dir, c->id, s->name);
+    char *out = ecr_asprintf("%s/actual/%s/%s.json", ctx->opt->report_dir, c->id, s->name);
     if (!out)
         return NULL;
     json_object *g = json_object_new_object();
@@ -325,21 +294,6 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
     return d->n;
 }
 
-static aws_auth_mode auth_mode(case_auth a)
-{
-    switch (a) {
-    case CASE_AUTH_NONE:
-        return AWS_AUTH_NONE;
-    case CASE_AUTH_UNKNOWN_KEY:
-        return AWS_AUTH_UNKNOWN_KEY;
-    case CASE_AUTH_WRONG_SECRET:
-        return AWS_AUTH_WRONG_SECRET;
-    case CASE_AUTH_SIGV4:
-        break;
-    }
-    return AWS_AUTH_SIGV4;
-}
-
 /* Sends one step and compares it. Returns 0 when it matched, 1 on a
  * mismatch, -1 when the exchange itself failed (cr->reason says why). */
 static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_step *s, vars *v,
@@ -370,7 +324,7 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
     }
     if (!body || (s->target && !target) || (s->nheaders && !hdrs)) {
         add_reason(cr,
-                   fmt_alloc("step %s: cannot build the request (variable '%s')", s->name, bad));
+                   ecr_asprintf("step %s: cannot build the request (variable '%s')", s->name, bad));
         goto out;
     }
 
@@ -380,7 +334,7 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
                        .target = target,
                        .body = body,
                        .body_len = strlen(body),
-                       .auth = auth_mode(s->auth),
+                       .auth = s->auth,
                        .headers = hdrs,
                        .nheaders = s->nheaders};
     sr->request = describe_request(&req, target ? target : default_target);
@@ -388,8 +342,8 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
     aws_response r;
     rc = ecrc_aws_client_call(cl, &req, &r);
     if (rc) {
-        add_reason(cr, fmt_alloc("step %s: %s %s: %s", s->name, ctx->opt->target->endpoint,
-                                 ecr_strerror(rc), r.transport_error));
+        add_reason(cr, ecr_asprintf("step %s: %s %s: %s", s->name, ctx->opt->target->endpoint,
+                                    ecr_strerror(rc), r.transport_error));
         cr->transport_error = 1;
         ecrc_aws_response_free(&r);
         goto out;
@@ -432,24 +386,24 @@ static const char *first_invalid_id(const char *path, char *out, size_t outsz)
 
 static void fill_case_header(case_report *cr, const case_def *c)
 {
-    cr->id = xstrdup(c->id);
-    cr->file = xstrdup(c->path);
-    cr->summary = xstrdup(c->summary);
+    cr->id = ecr_strdup(c->id);
+    cr->file = ecr_strdup(c->path);
+    cr->summary = ecr_strdup(c->summary);
     cr->covers = calloc(c->ncovers ? c->ncovers : 1, sizeof *cr->covers);
     for (size_t i = 0; cr->covers && i < c->ncovers; i++)
-        cr->covers[cr->ncovers++] = xstrdup(c->covers[i]);
+        cr->covers[cr->ncovers++] = ecr_strdup(c->covers[i]);
     golden_level weakest = LEVEL_C;
     for (size_t i = 0; i < c->nsteps; i++)
         if (c->steps[i].golden && c->steps[i].golden->level > weakest)
             weakest = c->steps[i].golden->level;
-    cr->level = xstrdup(ecrc_golden_level_name(weakest));
+    cr->level = ecr_strdup(ecrc_golden_level_name(weakest));
     cr->steps = calloc(c->nsteps ? c->nsteps : 1, sizeof *cr->steps);
     for (size_t i = 0; cr->steps && i < c->nsteps; i++) {
         step_report *sr = &cr->steps[cr->nsteps++];
-        sr->name = xstrdup(c->steps[i].name);
-        sr->operation = xstrdup(c->steps[i].operation);
-        sr->level = xstrdup(ecrc_golden_level_name(c->steps[i].golden->level));
-        sr->golden = xstrdup(c->steps[i].golden_path);
+        sr->name = ecr_strdup(c->steps[i].name);
+        sr->operation = ecr_strdup(c->steps[i].operation);
+        sr->level = ecr_strdup(ecrc_golden_level_name(c->steps[i].golden->level));
+        sr->golden = ecr_strdup(c->steps[i].golden_path);
     }
 }
 
@@ -465,10 +419,10 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     char idbuf[256];
 
     if (!c) {
-        cr->id = xstrdup(first_invalid_id(e->path, idbuf, sizeof idbuf));
-        cr->file = xstrdup(e->path);
+        cr->id = ecr_strdup(first_invalid_id(e->path, idbuf, sizeof idbuf));
+        cr->file = ecr_strdup(e->path);
         cr->status = ECRC_CASE_ERROR;
-        cr->reason = fmt_alloc("invalid case file: %s", e->invalid ? e->invalid : "(unknown)");
+        cr->reason = ecr_asprintf("invalid case file: %s", e->invalid ? e->invalid : "(unknown)");
         /* No level: an invalid file is not an expectation at any level. */
         return;
     }
@@ -477,7 +431,7 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     for (size_t i = 0; i < c->nrequires; i++) {
         if (!ecrc_target_has(ctx->opt->target, c->requires[i])) {
             cr->status = ECRC_CASE_SKIP;
-            cr->reason = fmt_alloc(
+            cr->reason = ecr_asprintf(
                 "target '%s' lacks capability '%s'%s", ctx->opt->target->name, c->requires[i],
                 strcmp(c->requires[i], "fault-injection") ? ""
                                                           : " (no emulator control interface)");
@@ -492,10 +446,10 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     ecr_result frc;
     if (!v || ecrc_fixture_vars(&fx, v, err, sizeof err)) {
         cr->status = ECRC_CASE_ERROR;
-        cr->reason = fmt_alloc("cannot set up variables: %s", err[0] ? err : "out of memory");
+        cr->reason = ecr_asprintf("cannot set up variables: %s", err[0] ? err : "out of memory");
     } else if ((frc = ecrc_fixture_build(&fx, cl, err, sizeof err)) != ECR_OK) {
         cr->status = ECRC_CASE_ERROR;
-        cr->reason = sanitize(fmt_alloc("fixture: %s", err));
+        cr->reason = term_safe_owned(ecr_asprintf("fixture: %s", err));
         cr->transport_error = is_transport(frc);
     } else {
         cr->status = ECRC_CASE_PASS;
@@ -508,7 +462,7 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
             if (r > 0 && cr->status == ECRC_CASE_PASS)
                 cr->status = ECRC_CASE_FAIL;
             if (r > 0)
-                add_reason(cr, fmt_alloc("step %s does not match its golden", c->steps[i].name));
+                add_reason(cr, ecr_asprintf("step %s does not match its golden", c->steps[i].name));
         }
     }
 
@@ -517,7 +471,7 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
      * verdict on the behaviour under test. */
     char terr[1024] = "";
     if (ecrc_fixture_teardown(&fx, cl, terr, sizeof terr))
-        add_reason(cr, sanitize(fmt_alloc("teardown: %s", terr)));
+        add_reason(cr, term_safe_owned(ecr_asprintf("teardown: %s", terr)));
     ecrc_fixture_free(&fx);
     ecrc_vars_free(v);
     cr->duration_ms = now_ms() - t0;
@@ -593,9 +547,9 @@ static void *worker(void *arg)
         if (cl) {
             run_case(ctx, cl, &ctx->entries[i], cr);
         } else {
-            cr->id = xstrdup(ctx->entries[i].c ? ctx->entries[i].c->id : ctx->entries[i].path);
+            cr->id = ecr_strdup(ctx->entries[i].c ? ctx->entries[i].c->id : ctx->entries[i].path);
             cr->status = ECRC_CASE_ERROR;
-            cr->reason = xstrdup("cannot create an HTTP client (libcurl)");
+            cr->reason = ecr_strdup("cannot create an HTTP client (libcurl)");
         }
         pthread_mutex_lock(&ctx->mu);
         ctx->done++;
@@ -618,15 +572,15 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
         return NULL;
     }
     rep->ncases = n;
-    rep->target = xstrdup(opt->target->name);
-    rep->endpoint = xstrdup(opt->target->endpoint);
-    rep->harness_version = xstrdup(ECRCONFORM_VERSION);
+    rep->target = ecr_strdup(opt->target->name);
+    rep->endpoint = ecr_strdup(opt->target->endpoint);
+    rep->harness_version = ecr_strdup(ECRCONFORM_VERSION);
     char when[32];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    rep->started_at = xstrdup(when);
+    rep->started_at = ecr_strdup(when);
 
     run_ctx ctx = {.opt = opt, .entries = entries, .n = n, .rep = rep};
     unsigned char rnd[4] = {0};
@@ -640,7 +594,7 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
 
     /* Responses recorded by an earlier run must not be mistaken for this
      * run's (someone might accept a stale one). */
-    char *stale = fmt_alloc("%s/actual", opt->report_dir ? opt->report_dir : "reports");
+    char *stale = ecr_asprintf("%s/actual", opt->report_dir ? opt->report_dir : "reports");
     if (stale)
         nftw(stale, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     free(stale);

@@ -30,7 +30,7 @@ ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, 
      * interface", not "broken target". */
     json_object *j = r.status == 200 && r.body ? json_tokener_parse(r.body) : NULL;
     json_object *caps = NULL, *v = NULL;
-    if (j && json_object_object_get_ex(j, "capabilities", &caps) &&
+    if (j && json_object_object_get_ex(j, ECR_CTL_CAPABILITIES, &caps) &&
         json_object_is_type(caps, json_type_array)) {
         t->strict_auth = 0;
         for (size_t i = 0; i < json_object_array_length(caps); i++) {
@@ -42,9 +42,11 @@ ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, 
             else if (!strcmp(cap, ECR_CAP_STRICT_AUTH))
                 t->strict_auth = !no_strict_auth;
         }
-        if (json_object_object_get_ex(j, "account", &v) && json_object_is_type(v, json_type_string))
+        if (json_object_object_get_ex(j, ECR_CTL_ACCOUNT, &v) &&
+            json_object_is_type(v, json_type_string))
             copy_str(t->account, sizeof t->account, json_object_get_string(v));
-        if (json_object_object_get_ex(j, "region", &v) && json_object_is_type(v, json_type_string))
+        if (json_object_object_get_ex(j, ECR_CTL_REGION, &v) &&
+            json_object_is_type(v, json_type_string))
             copy_str(t->region, sizeof t->region, json_object_get_string(v));
     }
     json_object_put(j);
@@ -90,7 +92,7 @@ ecr_result ecrc_target_clear_faults(aws_client *c, const char *name, char *err, 
     if (!esc)
         return ECR_ENOMEM;
     char path[1024];
-    snprintf(path, sizeof path, "/__ecrconform/faults?repositoryName=%s", esc);
+    snprintf(path, sizeof path, ECR_CONTROL_FAULTS "?" ECR_CTL_REPOSITORY "=%s", esc);
     curl_free(esc);
     return control_call(c, "DELETE", path, NULL, err, errsz);
 }
