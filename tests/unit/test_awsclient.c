@@ -647,9 +647,75 @@ static void test_sanitize(void)
     CU_ASSERT_STRING_EQUAL(out, "");
     ecrc_aws_sanitize_error_type(NULL, out, sizeof out);
     CU_ASSERT_STRING_EQUAL(out, "");
-    ecrc_aws_sanitize_error_type("ABCDEFGHIJKLMNOPQRSTUVWXYZ", out, 5);
+    /* Too long for out: refused whole, never cut. */
+    CU_ASSERT_EQUAL(ecrc_aws_sanitize_error_type("ns#ABCDE:tail", out, 5), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(out, "");
+    CU_ASSERT_EQUAL(ecrc_aws_sanitize_error_type("ns#ABCD:tail", out, 5), ECR_OK);
     CU_ASSERT_STRING_EQUAL(out, "ABCD");
-    ecrc_aws_sanitize_error_type("x", NULL, 0); /* no crash */
+    CU_ASSERT_EQUAL(ecrc_aws_sanitize_error_type("x", NULL, 0), ECR_EINVAL); /* no crash */
+}
+
+/* A capabilities answer naming a region or account longer than its field is
+ * an error naming the member, never a cut value. */
+static void test_probe_too_long(void)
+{
+    char region[80], body[256], err[256] = "";
+    memset(region, 'r', sizeof region - 1);
+    region[sizeof region - 1] = '\0';
+    snprintf(body, sizeof body, "{\"capabilities\":[],\"region\":\"%s\"}", region);
+    srv_reply(200, body, NULL);
+    aws_client *c = new_client(NULL, 5000, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    target_info t;
+    memset(&t, 0, sizeof t);
+    snprintf(t.region, sizeof t.region, "us-east-1");
+    CU_ASSERT_EQUAL(ecrc_target_probe(c, &t, 0, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "GET /__ecrconform/capabilities: region is longer than 63 bytes");
+    CU_ASSERT_STRING_EQUAL(t.region, "us-east-1");
+
+    srv_reply(200, "{\"capabilities\":[],\"account\":\"1234567890123456789012345678901234\"}",
+              NULL);
+    CU_ASSERT_EQUAL(ecrc_target_probe(c, &t, 0, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "GET /__ecrconform/capabilities: account is longer than 31 bytes");
+
+    srv_reply(200, "{\"capabilities\":[\"fault-injection\"],\"region\":\"eu-north-1\"}", NULL);
+    CU_ASSERT_EQUAL(ecrc_target_probe(c, &t, 0, err, sizeof err), ECR_OK);
+    CU_ASSERT_STRING_EQUAL(t.region, "eu-north-1");
+    CU_ASSERT_TRUE(t.fault_injection);
+    ecrc_aws_client_free(c);
+}
+
+/* A response whose error type does not fit is reported as too long, not
+ * cut to a type it never sent. */
+static void test_error_type_too_long(void)
+{
+    char type[ECRC_ERROR_TYPE_MAX + 1];
+    memset(type, 'E', sizeof type - 1);
+    type[sizeof type - 1] = '\0'; /* 256 bytes: one too many */
+    char body[512];
+    snprintf(body, sizeof body, "{\"__type\":\"ns#%s\",\"message\":\"m\"}", type);
+    srv_reply(400, body, NULL);
+    aws_client *c = new_client(NULL, 5000, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    aws_response r;
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_STRING_EQUAL(r.error_type, "");
+    CU_ASSERT_TRUE(r.error_type_too_long);
+    CU_ASSERT_STRING_EQUAL(ecrc_aws_response_error_type(&r),
+                           "(an error type longer than 255 bytes)");
+    CU_ASSERT_STRING_EQUAL(r.error_message, "m");
+    ecrc_aws_response_free(&r);
+
+    type[sizeof type - 2] = '\0'; /* 255 bytes: fits whole */
+    snprintf(body, sizeof body, "{\"__type\":\"%s\"}", type);
+    srv_reply(400, body, NULL);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_STRING_EQUAL(r.error_type, type);
+    CU_ASSERT_FALSE(r.error_type_too_long);
+    CU_ASSERT_STRING_EQUAL(ecrc_aws_response_error_type(&r), type);
+    ecrc_aws_response_free(&r);
+    ecrc_aws_client_free(c);
 }
 
 static void test_response_cap(void)
@@ -913,7 +979,10 @@ static void test_credentials_from_env(void)
         unsetenv(vars[i]);
     }
     aws_credentials c;
-    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c), 0);
+    char err[128];
+    int from_env = -1;
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_OK);
+    CU_ASSERT_EQUAL(from_env, 0);
     CU_ASSERT_STRING_EQUAL(c.access_key, ECR_TEST_ACCESS_KEY);
     CU_ASSERT_STRING_EQUAL(c.secret_key, ECR_TEST_SECRET_KEY);
     CU_ASSERT_STRING_EQUAL(c.session_token, "");
@@ -921,18 +990,55 @@ static void test_credentials_from_env(void)
 
     setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1); /* half a pair: defaults */
     setenv("AWS_DEFAULT_REGION", "eu-west-3", 1);
-    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c), 0);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_OK);
+    CU_ASSERT_EQUAL(from_env, 0);
     CU_ASSERT_STRING_EQUAL(c.access_key, ECR_TEST_ACCESS_KEY);
     CU_ASSERT_STRING_EQUAL(c.region, "eu-west-3");
 
     setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
     setenv("AWS_SESSION_TOKEN", "envtoken", 1);
     setenv("AWS_REGION", "ap-south-1", 1);
-    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c), 1);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_OK);
+    CU_ASSERT_EQUAL(from_env, 1);
     CU_ASSERT_STRING_EQUAL(c.access_key, "AKIDENV");
     CU_ASSERT_STRING_EQUAL(c.secret_key, "envsecret");
     CU_ASSERT_STRING_EQUAL(c.session_token, "envtoken");
     CU_ASSERT_STRING_EQUAL(c.region, "ap-south-1");
+
+    /* Long values are kept whole up to the cap and refused past it, with
+     * the variable named: never cut (a cut token fails at the target as
+     * "invalid token" with no hint why). */
+    char *big = malloc(ECRC_SESSION_TOKEN_MAX + 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    memset(big, 'T', ECRC_SESSION_TOKEN_MAX);
+    big[ECRC_SESSION_TOKEN_MAX - 1] = '\0'; /* 8191 bytes: fits */
+    setenv("AWS_SESSION_TOKEN", big, 1);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_OK);
+    CU_ASSERT_EQUAL(strlen(c.session_token), ECRC_SESSION_TOKEN_MAX - 1);
+    big[ECRC_SESSION_TOKEN_MAX - 1] = 'T';
+    big[ECRC_SESSION_TOKEN_MAX] = '\0'; /* 8192 bytes: one too many */
+    setenv("AWS_SESSION_TOKEN", big, 1);
+    err[0] = '\0';
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "AWS_SESSION_TOKEN is longer than 8191 bytes");
+    CU_ASSERT_STRING_EQUAL(c.session_token, "");
+    setenv("AWS_SESSION_TOKEN", "envtoken", 1);
+
+    big[ECRC_ACCESS_KEY_MAX] = '\0';
+    setenv("AWS_ACCESS_KEY_ID", big, 1);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "AWS_ACCESS_KEY_ID is longer than 255 bytes");
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+
+    big[ECRC_REGION_MAX] = '\0';
+    setenv("AWS_REGION", big, 1);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "AWS_REGION is longer than 63 bytes");
+    unsetenv("AWS_REGION");
+    setenv("AWS_DEFAULT_REGION", big, 1);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "AWS_DEFAULT_REGION is longer than 63 bytes");
+    free(big);
 
     for (int i = 0; i < 5; i++) {
         if (saved[i])
@@ -999,6 +1105,8 @@ int register_awsclient_suite(void)
         !CU_add_test(s, "extra_headers", test_extra_headers) ||
         !CU_add_test(s, "error_types", test_error_types) ||
         !CU_add_test(s, "sanitize", test_sanitize) ||
+        !CU_add_test(s, "error_type_too_long", test_error_type_too_long) ||
+        !CU_add_test(s, "probe_too_long", test_probe_too_long) ||
         !CU_add_test(s, "response_cap", test_response_cap) ||
         !CU_add_test(s, "unreachable", test_unreachable) ||
         !CU_add_test(s, "timeout", test_timeout) ||

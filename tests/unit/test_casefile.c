@@ -178,6 +178,22 @@ static void test_good_case(void)
     ecr_diag_free(&d);
 }
 
+/* Repository names and image ids of any length make their ${repo:..} and
+ * ${digest:..} variables whole (they were cut to fit a 300-byte buffer, and
+ * the case then used an "unknown variable"). */
+static void test_long_names(void)
+{
+    diag_list d;
+    case_def *c = load(GOOD, "long-names.json", &d);
+    dump(&d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(d.n, 0);
+    CU_ASSERT_EQUAL(strlen(c->repos[0].name), 200);
+    CU_ASSERT_EQUAL(strlen(c->repos[0].images[0].id), 400);
+    ecrc_case_free(c);
+    ecr_diag_free(&d);
+}
+
 static void test_malformed_json(void)
 {
     diag_list d;
@@ -489,6 +505,7 @@ int register_casefile_suite(void)
     if (!s)
         return 1;
     if (!CU_add_test(s, "good_case", test_good_case) ||
+        !CU_add_test(s, "long_names", test_long_names) ||
         !CU_add_test(s, "malformed_json", test_malformed_json) ||
         !CU_add_test(s, "missing_id", test_missing_id) ||
         !CU_add_test(s, "wrong_types", test_wrong_types) ||

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "ecr/buf.h"
+#include "ecr/util.h"
 #include "vars.h"
 
 #define ID_MAX 64
@@ -32,12 +33,12 @@ static void fail(loader *L, const char *file, const char *field, const char *fmt
 
 static void fail(loader *L, const char *file, const char *field, const char *fmt, ...)
 {
-    char msg[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char *msg = ecr_vasprintf(fmt, ap); /* quotes values of any length: never cut */
     va_end(ap);
-    ecr_diag_add(L->diags, file, field, "%s", msg);
+    ecr_diag_add(L->diags, file, field, "%s", msg ? msg : "out of memory");
+    free(msg);
     L->errors++;
 }
 
@@ -192,6 +193,19 @@ static void add_known(loader *L, const char *name)
         return;
     }
     ecr_buf_printf(&L->known_list, "%s${%s}", L->known_list.len ? ", " : "", name);
+}
+
+/* add_known of <kind><name>: names have no length limit, so the variable
+ * name is allocated, never cut. */
+static void add_known_pair(loader *L, const char *kind, const char *name)
+{
+    char *v = ecr_asprintf("%s%s", kind, name);
+    if (!v) {
+        ERR(L, "", "out of memory");
+        return;
+    }
+    add_known(L, v);
+    free(v);
 }
 
 static void on_var(const char *name, void *ud)
@@ -741,14 +755,10 @@ case_def *ecrc_case_load(const char *path, const char *cases_root, const char *g
 
     for (size_t i = 0; i < c->nrepos; i++)
         if (c->repos[i].name) {
-            char v[300];
-            snprintf(v, sizeof v, "repo:%s", c->repos[i].name);
-            add_known(&L, v);
+            add_known_pair(&L, "repo:", c->repos[i].name);
             for (size_t j = 0; j < c->repos[i].nimages; j++)
-                if (c->repos[i].images[j].id) {
-                    snprintf(v, sizeof v, "digest:%s", c->repos[i].images[j].id);
-                    add_known(&L, v);
-                }
+                if (c->repos[i].images[j].id)
+                    add_known_pair(&L, "digest:", c->repos[i].images[j].id);
         }
     add_known(&L, "account");
     add_known(&L, "region");

@@ -79,41 +79,59 @@ const char *ecrc_sign_mode_list(void)
     return sign_list + 2;
 }
 
-static void copy_env(char *dst, size_t dstsz, const char *name, const char *fallback)
+/* Copies environment variable name (or fallback when it is unset or empty)
+ * into dst. ECR_ETOOBIG, with err naming the variable, when it does not fit. */
+static ecr_result copy_env(char *dst, size_t dstsz, const char *name, const char *fallback,
+                           char *err, size_t errsz)
 {
     const char *v = getenv(name);
-    snprintf(dst, dstsz, "%s", v && *v ? v : fallback);
+    if (ecr_copy_str(dst, dstsz, v && *v ? v : fallback) == ECR_OK)
+        return ECR_OK;
+    if (err && errsz)
+        snprintf(err, errsz, "%s is longer than %zu bytes", name, dstsz - 1);
+    return ECR_ETOOBIG;
 }
 
-int ecrc_aws_credentials_from_env(aws_credentials *c)
+ecr_result ecrc_aws_credentials_from_env(aws_credentials *c, int *from_env, char *err, size_t errsz)
 {
     const char *ak = getenv("AWS_ACCESS_KEY_ID");
     const char *sk = getenv("AWS_SECRET_ACCESS_KEY");
-    int from_env = ak && *ak && sk && *sk;
+    int env = ak && *ak && sk && *sk;
+    ecr_result rc = ECR_OK;
+    memset(c, 0, sizeof *c);
     /* A half-set pair is useless; take the documented defaults for both. */
-    if (from_env) {
-        copy_env(c->access_key, sizeof c->access_key, "AWS_ACCESS_KEY_ID", "");
-        copy_env(c->secret_key, sizeof c->secret_key, "AWS_SECRET_ACCESS_KEY", "");
-        copy_env(c->session_token, sizeof c->session_token, "AWS_SESSION_TOKEN", "");
+    if (env) {
+        rc = copy_env(c->access_key, sizeof c->access_key, "AWS_ACCESS_KEY_ID", "", err, errsz);
+        if (!rc)
+            rc = copy_env(c->secret_key, sizeof c->secret_key, "AWS_SECRET_ACCESS_KEY", "", err,
+                          errsz);
+        if (!rc)
+            rc = copy_env(c->session_token, sizeof c->session_token, "AWS_SESSION_TOKEN", "", err,
+                          errsz);
     } else {
-        snprintf(c->access_key, sizeof c->access_key, "%s", ECR_TEST_ACCESS_KEY);
-        snprintf(c->secret_key, sizeof c->secret_key, "%s", ECR_TEST_SECRET_KEY);
-        c->session_token[0] = '\0';
+        ecr_copy_str(c->access_key, sizeof c->access_key, ECR_TEST_ACCESS_KEY);
+        ecr_copy_str(c->secret_key, sizeof c->secret_key, ECR_TEST_SECRET_KEY);
     }
     const char *region = getenv("AWS_REGION");
+    const char *region_var = "AWS_REGION";
     if (!region || !*region)
-        region = getenv("AWS_DEFAULT_REGION");
-    snprintf(c->region, sizeof c->region, "%s", region && *region ? region : ECR_TEST_REGION);
-    return from_env;
+        region_var = "AWS_DEFAULT_REGION";
+    if (!rc)
+        rc = copy_env(c->region, sizeof c->region, region_var, ECR_TEST_REGION, err, errsz);
+    if (rc)
+        OPENSSL_cleanse(c, sizeof *c);
+    if (from_env)
+        *from_env = env;
+    return rc;
 }
 
-void ecrc_aws_sanitize_error_type(const char *raw, char *out, size_t outsz)
+ecr_result ecrc_aws_sanitize_error_type(const char *raw, char *out, size_t outsz)
 {
     if (!out || !outsz)
-        return;
+        return ECR_EINVAL;
     out[0] = '\0';
     if (!raw)
-        return;
+        return ECR_OK;
     size_t end = strcspn(raw, ":");
     const char *start = raw;
     const char *hash = memchr(raw, '#', end);
@@ -121,10 +139,23 @@ void ecrc_aws_sanitize_error_type(const char *raw, char *out, size_t outsz)
         start = hash + 1;
     size_t n = (size_t)(raw + end - start);
     if (n >= outsz)
-        n = outsz - 1;
+        return ECR_ETOOBIG;
     memcpy(out, start, n);
     out[n] = '\0';
+    return ECR_OK;
 }
+
+const char *ecrc_aws_response_error_type(const aws_response *resp)
+{
+    if (resp && resp->error_type_too_long)
+        return "(an error type longer than 255 bytes)";
+    return resp ? resp->error_type : "";
+}
+
+/* transport_error holds libcurl's error buffer whole. */
+_Static_assert(sizeof(((aws_response *)0)->transport_error) >= CURL_ERROR_SIZE,
+               "transport_error must hold CURL_ERROR_SIZE bytes");
+_Static_assert(ECRC_ERROR_TYPE_MAX == 256, "update the text in ecrc_aws_response_error_type");
 
 const char *ecrc_aws_response_header(const aws_response *resp, const char *name)
 {
@@ -400,7 +431,8 @@ static void parse_error(aws_response *resp)
         if (json_object_object_get_ex(root, type_keys[i], &v) &&
             json_object_is_type(v, json_type_string))
             raw = json_object_get_string(v);
-    ecrc_aws_sanitize_error_type(raw, resp->error_type, sizeof resp->error_type);
+    if (ecrc_aws_sanitize_error_type(raw, resp->error_type, sizeof resp->error_type) == ECR_ETOOBIG)
+        resp->error_type_too_long = 1;
 
     static const char *const msg_keys[] = {"message", "Message"};
     for (size_t i = 0; i < 2 && root && !resp->error_message; i++)

@@ -165,12 +165,12 @@ static char *write_actual(const run_ctx *ctx, const case_def *c, const case_step
     if (!out)
         return NULL;
     json_object *g = json_object_new_object();
-    char review[1024];
-    snprintf(review, sizeof review,
-             "recorded from target '%s' (%s): check the provenance (copied from the old golden) "
-             "and put matchers back where values are not literal, then delete this member",
-             ctx->opt->target->name, ctx->opt->target->endpoint);
-    json_object_object_add(g, "review", json_object_new_string(review));
+    char *review = ecr_asprintf(
+        "recorded from target '%s' (%s): check the provenance (copied from the old golden) "
+        "and put matchers back where values are not literal, then delete this member",
+        ctx->opt->target->name, ctx->opt->target->endpoint);
+    json_object_object_add(g, "review", review ? json_object_new_string(review) : NULL);
+    free(review);
     json_object *prov = json_object_new_object();
     json_object_object_add(prov, "level",
                            json_object_new_string(ecrc_golden_level_name(s->golden->level)));
@@ -242,14 +242,15 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
     }
 
     if (g->error_type) {
-        if (strcmp(g->error_type, r->error_type)) {
-            char e[300], a[300];
-            snprintf(e, sizeof e, "\"%s\"", g->error_type);
-            if (r->error_type[0])
-                snprintf(a, sizeof a, "\"%s\"", r->error_type);
-            else
-                snprintf(a, sizeof a, "(no error type; HTTP %ld)", r->status);
-            ecrc_diff_add(d, "$.error.type", e, a);
+        if (strcmp(g->error_type, r->error_type) || r->error_type_too_long) {
+            /* The golden's type has no length limit: formatted, not cut. */
+            char *e = ecr_asprintf("\"%s\"", g->error_type);
+            char *a = r->error_type_too_long ? ecr_strdup(ecrc_aws_response_error_type(r))
+                      : r->error_type[0]     ? ecr_asprintf("\"%s\"", r->error_type)
+                                             : ecr_asprintf("(no error type; HTTP %ld)", r->status);
+            ecrc_diff_add(d, "$.error.type", e ? e : "(out of memory)", a ? a : "(out of memory)");
+            free(e);
+            free(a);
         }
         if (g->error_message) {
             json_object *exp = ecrc_vars_expand_json(v, g->error_message, &rc, bad, sizeof bad);
@@ -281,12 +282,13 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
             json_object *exp = ecrc_vars_expand_json(v, val, &rc, bad, sizeof bad);
             const char *hv = ecrc_aws_response_header(r, name);
             json_object *act = hv ? json_object_new_string(hv) : NULL;
-            char path[300];
-            snprintf(path, sizeof path, "$.headers[\"%s\"]", name);
+            char *path = ecr_asprintf("$.headers[\"%s\"]", name);
+            const char *where = path ? path : "$.headers";
             if (exp)
-                ecrc_compare_json(exp, act, path, d);
+                ecrc_compare_json(exp, act, where, d);
             else
-                ecrc_diff_add(d, path, "(golden uses an unknown variable)", bad);
+                ecrc_diff_add(d, where, "(golden uses an unknown variable)", bad);
+            free(path);
             json_object_put(exp);
             json_object_put(act);
         }
@@ -328,8 +330,8 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
         goto out;
     }
 
-    char default_target[256];
-    snprintf(default_target, sizeof default_target, "%s%s", ECR_TARGET_PREFIX, s->operation);
+    /* The operation name comes from the case file: no length limit. */
+    char *default_target = ecr_asprintf(ECR_TARGET_PREFIX "%s", s->operation);
     aws_request req = {.operation = s->operation,
                        .target = target,
                        .body = body,
@@ -337,7 +339,8 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_def *c, const case_
                        .auth = s->auth,
                        .headers = hdrs,
                        .nheaders = s->nheaders};
-    sr->request = describe_request(&req, target ? target : default_target);
+    sr->request = describe_request(&req, target ? target : default_target ? default_target : "");
+    free(default_target);
 
     aws_response r;
     rc = ecrc_aws_client_call(cl, &req, &r);
