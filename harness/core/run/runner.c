@@ -434,10 +434,11 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     for (size_t i = 0; i < c->nrequires; i++) {
         if (!ecrc_target_has(ctx->opt->target, c->requires[i])) {
             cr->status = ECRC_CASE_SKIP;
-            cr->reason = ecr_asprintf(
-                "target '%s' lacks capability '%s'%s", ctx->opt->target->name, c->requires[i],
-                strcmp(c->requires[i], "fault-injection") ? ""
-                                                          : " (no emulator control interface)");
+            cr->reason = ecr_asprintf("target '%s' lacks capability '%s'%s", ctx->opt->target->name,
+                                      c->requires[i],
+                                      strcmp(c->requires[i], ECR_CAP_FAULT_INJECTION)
+                                          ? ""
+                                          : " (no emulator control interface)");
             return;
         }
     }
