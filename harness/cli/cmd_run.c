@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "console.h"
 #include "ecr/protocol.h"
+#include "ecr/util.h"
 #include "ecremu.h"
 
 typedef struct run_config {
@@ -62,6 +63,21 @@ static void usage(FILE *f)
         "  --verbose          print every diff line (the reports always have all of them)\n"
         "\n" CLI_EXIT_CODES_HELP,
         f);
+}
+
+/* Label for a target given by URL: its host:port. Returns -1 when that does
+ * not fit in out (out is then ""). */
+static int label_from_endpoint(const char *url, char *out, size_t outsz)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t n = strcspn(p, "/");
+    out[0] = '\0';
+    if (n >= outsz)
+        return -1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 0;
 }
 
 static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
@@ -161,6 +177,26 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
             return ECRC_EXIT_USAGE;
         }
     }
+    /* Both end up in target_info's fixed fields: refused, never cut. */
+    target_info sizes;
+    if (cfg->target_name && strlen(cfg->target_name) >= sizeof sizes.name) {
+        fprintf(stderr, "ecrconform run: --target: the label is longer than %zu bytes\n",
+                sizeof sizes.name - 1);
+        return ECRC_EXIT_USAGE;
+    }
+    if (cfg->endpoint && strlen(cfg->endpoint) >= sizeof sizes.endpoint) {
+        fprintf(stderr, "ecrconform run: --endpoint: the URL is longer than %zu bytes\n",
+                sizeof sizes.endpoint - 1);
+        return ECRC_EXIT_USAGE;
+    }
+    if (cfg->endpoint && !cfg->target_name &&
+        label_from_endpoint(cfg->endpoint, sizes.name, sizeof sizes.name)) {
+        fprintf(stderr,
+                "ecrconform run: --endpoint: its host:port is longer than %zu bytes, too long "
+                "for a label: give --target NAME\n",
+                sizeof sizes.name - 1);
+        return ECRC_EXIT_USAGE;
+    }
     if (cfg->endpoint && strncmp(cfg->endpoint, "http://", 7) &&
         strncmp(cfg->endpoint, "https://", 8)) {
         fprintf(stderr,
@@ -170,15 +206,6 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
     }
     *first_path = optind;
     return ECRC_EXIT_OK;
-}
-
-/* Label for a target given by URL: its host:port. */
-static void label_from_endpoint(const char *url, char *out, size_t outsz)
-{
-    const char *p = strstr(url, "://");
-    p = p ? p + 3 : url;
-    size_t n = strcspn(p, "/");
-    snprintf(out, outsz, "%.*s", (int)n, p);
 }
 
 /* What the runner's per-case callback needs: the recorded responses are
@@ -210,6 +237,14 @@ int cmd_run(int argc, char **argv)
         return ECRC_EXIT_OK;
     if (rc)
         return rc;
+    /* Credentials are part of the command line's contract: a variable too
+     * long for its field is a usage error, before anything runs. */
+    aws_credentials creds;
+    char cerr[128];
+    if (ecrc_aws_credentials_from_env(&creds, NULL, cerr, sizeof cerr)) {
+        fprintf(stderr, "ecrconform run: %s\n", cerr);
+        return ECRC_EXIT_USAGE;
+    }
 
     diag_list diags;
     ecr_diag_init(&diags);
@@ -240,12 +275,11 @@ int cmd_run(int argc, char **argv)
         return invalid_files ? ECRC_EXIT_INVALID : ECRC_EXIT_USAGE;
     }
 
-    aws_credentials creds;
-    ecrc_aws_credentials_from_env(&creds);
     target_info t;
     memset(&t, 0, sizeof t);
-    snprintf(t.account, sizeof t.account, "%s", cfg.account ? cfg.account : "123456789012");
-    snprintf(t.region, sizeof t.region, "%s", creds.region);
+    /* 12 digits (checked) and a region of at most ECRC_REGION_MAX: both fit. */
+    ecr_copy_str(t.account, sizeof t.account, cfg.account ? cfg.account : ECR_TEST_ACCOUNT);
+    ecr_copy_str(t.region, sizeof t.region, creds.region);
 
     ecremu *builtin = NULL;
     if (!cfg.endpoint) {
@@ -268,13 +302,14 @@ int cmd_run(int argc, char **argv)
             return ECRC_EXIT_INTERNAL;
         }
         snprintf(t.endpoint, sizeof t.endpoint, "http://127.0.0.1:%u", ecremu_port(builtin));
-        snprintf(t.name, sizeof t.name, "%s", cfg.target_name ? cfg.target_name : "built-in");
+        ecr_copy_str(t.name, sizeof t.name, cfg.target_name ? cfg.target_name : "built-in");
     } else {
-        snprintf(t.endpoint, sizeof t.endpoint, "%s", cfg.endpoint);
+        /* Lengths checked in parse_args: these fit. */
+        ecr_copy_str(t.endpoint, sizeof t.endpoint, cfg.endpoint);
         while (strlen(t.endpoint) > 8 && t.endpoint[strlen(t.endpoint) - 1] == '/')
             t.endpoint[strlen(t.endpoint) - 1] = '\0';
         if (cfg.target_name)
-            snprintf(t.name, sizeof t.name, "%s", cfg.target_name);
+            ecr_copy_str(t.name, sizeof t.name, cfg.target_name);
         else
             label_from_endpoint(t.endpoint, t.name, sizeof t.name);
     }
@@ -286,9 +321,11 @@ int cmd_run(int argc, char **argv)
         probe ? ecrc_target_probe(probe, &t, cfg.no_strict_auth, err, sizeof err) : ECR_ENOMEM;
     ecrc_aws_client_free(probe);
     if (cfg.account) /* an explicit --account wins over the probe */
-        snprintf(t.account, sizeof t.account, "%s", cfg.account);
+        ecr_copy_str(t.account, sizeof t.account, cfg.account);
     if (prc) {
-        fprintf(stderr, "ecrconform run: target %s unreachable: %s\n", t.endpoint,
+        /* ETOOBIG: it answered, with more than the harness keeps. */
+        fprintf(stderr, "ecrconform run: target %s %s: %s\n", t.endpoint,
+                prc == ECR_ETOOBIG ? "answered with a value too long" : "unreachable",
                 err[0] ? err : ecr_strerror(prc));
         exit_code = ECRC_EXIT_UNREACHABLE;
         goto done;

@@ -45,7 +45,11 @@ int cmd_serve(int argc, char **argv)
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     aws_credentials creds;
-    ecrc_aws_credentials_from_env(&creds);
+    char cerr[128];
+    if (ecrc_aws_credentials_from_env(&creds, NULL, cerr, sizeof cerr)) {
+        fprintf(stderr, "ecrconform serve: %s\n", cerr);
+        return ECRC_EXIT_USAGE;
+    }
     ecremu_config ec = {.auth = ECREMU_AUTH_LENIENT,
                         .access_key = creds.access_key,
                         .secret_key = creds.secret_key,

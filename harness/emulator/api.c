@@ -40,7 +40,7 @@ static int throttled(const op_call *c)
         return 0;
     if (json_object_object_get_ex(c->in, "repositoryName", &v) &&
         json_object_is_type(v, json_type_string) &&
-        ecremu_control_request_fault(c->ctx->ctl, FAULT_THROTTLING, c->op,
+        ecremu_control_request_fault(c->ctx->ctl, ECR_FAULT_THROTTLING, c->op,
                                      json_object_get_string(v)))
         return 1;
     if (json_object_object_get_ex(c->in, "repositoryNames", &v) &&
@@ -49,7 +49,7 @@ static int throttled(const op_call *c)
         for (size_t i = 0; i < n; i++) {
             json_object *s = json_object_array_get_idx(v, i);
             if (s && json_object_is_type(s, json_type_string) &&
-                ecremu_control_request_fault(c->ctx->ctl, FAULT_THROTTLING, c->op,
+                ecremu_control_request_fault(c->ctx->ctl, ECR_FAULT_THROTTLING, c->op,
                                              json_object_get_string(s)))
                 return 1;
         }

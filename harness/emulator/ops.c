@@ -272,13 +272,13 @@ int ecremu_op_filter_tag_status(op_call *c, json_object *filter, const char **st
 int ecremu_op_request_faults(op_call *c, const char *name)
 {
     const api_ctx *x = c->ctx;
-    if (ecremu_control_request_fault(x->ctl, FAULT_ACCESS_DENIED, c->op, name))
+    if (ecremu_control_request_fault(x->ctl, ECR_FAULT_ACCESS_DENIED, c->op, name))
         return ecremu_op_fail(c, 400, "AccessDeniedException",
                               "User: arn:aws:iam::%s:user/ecrconform is not authorized to perform: "
                               "ecr:%s on resource: arn:aws:ecr:%s:%s:repository/%s because no "
                               "identity-based policy allows the ecr:%s action",
                               x->account, c->op, x->region, x->account, name, c->op);
-    if (ecremu_control_request_fault(x->ctl, FAULT_SERVER_ERROR, c->op, name))
+    if (ecremu_control_request_fault(x->ctl, ECR_FAULT_SERVER_ERROR, c->op, name))
         return ecremu_op_fail(c, 500, "ServerException", "An internal server error has occured");
     return 0;
 }

@@ -1,20 +1,23 @@
 #include "repos.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "ecr/util.h"
 #include "wire.h"
 
 json_object *ecremu_repos_json(const api_ctx *ctx, const store_repo *r)
 {
-    char arn[512], uri[512];
-    snprintf(arn, sizeof arn, "arn:aws:ecr:%s:%s:repository/%s", ctx->region, ctx->account,
-             r->name);
-    snprintf(uri, sizeof uri, "%s.dkr.ecr.%s.amazonaws.com/%s", ctx->account, ctx->region, r->name);
+    /* The region is the operator's (serve --region): any length, never cut. */
+    char *arn = ecr_asprintf("arn:aws:ecr:%s:%s:repository/%s", ctx->region, ctx->account, r->name);
+    char *uri = ecr_asprintf("%s.dkr.ecr.%s.amazonaws.com/%s", ctx->account, ctx->region, r->name);
     json_object *o = json_object_new_object();
     json_object *scan = json_object_new_object();
     json_object *enc = json_object_new_object();
-    if (!o || !scan || !enc) {
+    if (!arn || !uri || !o || !scan || !enc) {
+        free(arn);
+        free(uri);
         json_object_put(o);
         json_object_put(scan);
         json_object_put(enc);
@@ -33,6 +36,8 @@ json_object *ecremu_repos_json(const api_ctx *ctx, const store_repo *r)
     if (r->kms_key)
         json_object_object_add(enc, "kmsKey", json_object_new_string(r->kms_key));
     json_object_object_add(o, "encryptionConfiguration", enc);
+    free(arn);
+    free(uri);
     return o;
 }
 

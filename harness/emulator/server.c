@@ -24,7 +24,6 @@
  * are discarded and answered 413. */
 #define MAX_BODY (10u * 1024u * 1024u)
 #define MAX_HEADERS 128
-#define CONTENT_TYPE "application/x-amz-json-1.1"
 #define SERVER_ERROR_BODY                                                                          \
     "{\"__type\":\"ServerException\",\"message\":\"An internal server error has occured\"}"
 
@@ -91,7 +90,7 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_o
         return MHD_NO;
     char id[37];
     request_id(id);
-    MHD_add_response_header(resp, "Content-Type", CONTENT_TYPE);
+    MHD_add_response_header(resp, "Content-Type", ECR_CONTENT_TYPE);
     MHD_add_response_header(resp, "x-amzn-RequestId", id);
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned int)status, resp);
     MHD_destroy_response(resp);
@@ -161,7 +160,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                           "The request body exceeds the emulator's limit of 10 MiB");
     if (e->ctl && strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0) {
         const char *repo =
-            MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "repositoryName");
+            MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, ECR_CTL_REPOSITORY);
         json_object *out = NULL;
         int status = ecremu_control_handle(e->ctl, method, url, repo, body, len, &out);
         return send_json(conn, status, out);

@@ -3,10 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_str(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
+#include "ecr/util.h"
 
 store *ecremu_store_new(void)
 {
@@ -91,7 +88,7 @@ ecr_result ecremu_store_repo_create(store *s, const char *name, double created_a
         return ECR_ENOMEM;
     r->name = strdup(name);
     r->encryption_type = strdup(encryption_type ? encryption_type : "AES256");
-    r->kms_key = dup_str(kms_key);
+    r->kms_key = ecr_strdup(kms_key);
     r->created_at = created_at;
     r->immutable = immutable;
     r->scan_on_push = scan_on_push;

@@ -78,6 +78,15 @@ static void test_repo_names(void)
     /* Too short to hold the prefix: the prefix alone, which the fixture reports. */
     ecrc_fixture_repo_name("0a1b2c3d", "doc-case", "r", 5, out, sizeof out);
     CU_ASSERT_STRING_EQUAL(out, "ecrc-0a1b2c3d/doc-case/r");
+    /* A name that does not fit is refused, not cut (a cut name could be
+     * another repository's). */
+    char small[32];
+    CU_ASSERT_PTR_NOT_NULL(
+        ecrc_fixture_repo_name("0a1b2c3d", "case", "abcdefghijkl", 0, small, sizeof small));
+    CU_ASSERT_STRING_EQUAL(small, "ecrc-0a1b2c3d/case/abcdefghijkl"); /* 31 bytes: fits */
+    CU_ASSERT_PTR_NULL(
+        ecrc_fixture_repo_name("0a1b2c3d", "case", "abcdefghijklm", 0, small, sizeof small));
+    CU_ASSERT_STRING_EQUAL(small, "");
 }
 
 static case_def *load(const char *id)
@@ -101,7 +110,7 @@ static void test_options(runner_options *ro, const target_info *t, int jobs)
     ro->target = t;
     ro->jobs = jobs;
     ro->timeout_ms = 5000;
-    ecrc_aws_credentials_from_env(&ro->creds);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&ro->creds, NULL, NULL, 0), ECR_OK);
     snprintf(ro->creds.access_key, sizeof ro->creds.access_key, "%s", ECR_TEST_ACCESS_KEY);
     snprintf(ro->creds.secret_key, sizeof ro->creds.secret_key, "%s", ECR_TEST_SECRET_KEY);
 }

@@ -41,18 +41,57 @@ typedef enum ecrc_exit {
 
 /* ---- Credentials and the HTTP client (run/awsclient.c) ---- */
 
+/* Caps, including the NUL. Access keys are at most 128 characters and
+ * secrets 40 in AWS's own documentation; a session token has no documented
+ * maximum (STS tokens run to a few KiB), hence the roomy cap. A value that
+ * does not fit is refused, never cut: a cut token would be "invalid" at the
+ * target with no hint why. */
+#define ECRC_ACCESS_KEY_MAX 256
+#define ECRC_SECRET_KEY_MAX 256
+#define ECRC_SESSION_TOKEN_MAX 8192
+#define ECRC_REGION_MAX 64
+
 typedef struct aws_credentials {
-    char access_key[256];
-    char secret_key[256];
-    char session_token[4096]; /* "" when absent */
-    char region[64];
+    char access_key[ECRC_ACCESS_KEY_MAX];
+    char secret_key[ECRC_SECRET_KEY_MAX];
+    char session_token[ECRC_SESSION_TOKEN_MAX]; /* "" when absent */
+    char region[ECRC_REGION_MAX];
 } aws_credentials;
 
 /* Fills c from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
- * and AWS_REGION, else AWS_DEFAULT_REGION. Unset values take the AWS_TEST_*
- * defaults. Returns 1 when the key pair came from the environment, 0 when the
- * defaults were used. Cannot fail. */
-int ecrc_aws_credentials_from_env(aws_credentials *c);
+ * and AWS_REGION, else AWS_DEFAULT_REGION. Unset values take the
+ * ECR_TEST_* defaults (a half-set key pair takes both defaults). Sets
+ * *from_env (may be NULL) to 1 when the key pair came from the environment,
+ * else 0. Returns ECR_OK, or ECR_ETOOBIG when a variable is longer than its
+ * field, with err naming it ("AWS_SESSION_TOKEN is longer than 8191
+ * bytes"); c is then zeroed. err may be NULL. */
+ecr_result ecrc_aws_credentials_from_env(aws_credentials *c, int *from_env, char *err,
+                                         size_t errsz);
+
+/* How a request is signed (a case step's raw.auth, docs/CASES.md), one
+ * X(ENUM_SUFFIX, "name") per mode: the enum and the names come from this one
+ * list. The loader parses the names, the client implements the modes, the
+ * reports print the names. */
+#define ECRC_SIGN_MODES(X)                                                                         \
+    X(SIGV4, "sigv4")               /* sign with the client's credentials */                       \
+    X(NONE, "none")                 /* no Authorization header at all */                           \
+    X(UNKNOWN_KEY, "unknown-key")   /* sign with an access key no target knows */                  \
+    X(WRONG_SECRET, "wrong-secret") /* the client's access key, a wrong secret */
+
+#define ECRC_SIGN_ENUM_(id, name) ECRC_SIGN_##id,
+typedef enum ecrc_sign_mode { ECRC_SIGN_MODES(ECRC_SIGN_ENUM_) ECRC_SIGN_COUNT } ecrc_sign_mode;
+#undef ECRC_SIGN_ENUM_
+
+/* "sigv4", "none", ...; "unknown" for a value out of range. Never NULL. */
+const char *ecrc_sign_mode_name(ecrc_sign_mode m);
+
+/* Parses a mode name (exact). Returns 0 and sets *out, or -1 when name is
+ * NULL or unknown (*out untouched). */
+int ecrc_sign_mode_parse(const char *name, ecrc_sign_mode *out);
+
+/* Every mode name in enum order as one line for messages ("sigv4, none,
+ * ..."). Static; never NULL. */
+const char *ecrc_sign_mode_list(void);
 
 typedef struct aws_client aws_client;
 
@@ -67,6 +106,8 @@ void ecrc_aws_client_free(aws_client *c);
 
 /* ---- The target under test (run/target.c) ---- */
 
+/* Every field is filled with a checked copy (ecr_copy_str): a value longer
+ * than its field is refused with an error naming it, never cut. */
 typedef struct target_info {
     char name[128];     /* label for reports: "built-in", "moto", ... */
     char endpoint[512]; /* URL */
@@ -81,7 +122,9 @@ typedef struct target_info {
  * account/region overrides them). Targets without the control interface are
  * assumed to verify signatures (real ECR does) unless `no_strict_auth`.
  * Returns ECR_OK when the target answered anything, else the transport
- * error (ECR_ECONNECT, ECR_ETIMEOUT, ...) with curl's text in err. */
+ * error (ECR_ECONNECT, ECR_ETIMEOUT, ...) with curl's text in err, or
+ * ECR_ETOOBIG when the answer names an account or region longer than its
+ * field (err names the member; nothing is cut). */
 ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, char *err,
                              size_t errsz);
 

@@ -53,7 +53,8 @@ void ecrc_fixture_free(fixture *fx);
  * `case_id` in run `run_id`: "ecrc-<run_id>/<case_id>/<name>", padded with
  * "-" then 'x' characters to exactly `length` when length > 0 (a length too
  * short to hold the prefix yields the prefix unpadded). Writes into out
- * (size outsz) and returns out. */
+ * (size outsz) and returns out, or NULL leaving out "" when the name does
+ * not fit (never a cut name). */
 char *ecrc_fixture_repo_name(const char *run_id, const char *case_id, const char *name, int length,
                              char *out, size_t outsz);
 

@@ -5,11 +5,25 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static void copy_str(char *dst, size_t dstsz, const char *src)
+#include "ecr/util.h"
+
+/* Copies the string member key of j into dst when present. A value longer
+ * than dst is the target's error, named in err, never cut. */
+static ecr_result copy_member(json_object *j, const char *key, char *dst, size_t dstsz, char *err,
+                              size_t errsz)
 {
-    snprintf(dst, dstsz, "%s", src ? src : "");
+    json_object *v = NULL;
+    if (!json_object_object_get_ex(j, key, &v) || !json_object_is_type(v, json_type_string))
+        return ECR_OK;
+    const char *s = json_object_get_string(v);
+    if (strlen(s) < dstsz)
+        return ecr_copy_str(dst, dstsz, s);
+    snprintf(err, errsz, "GET %s: %s is longer than %zu bytes", ECR_CONTROL_CAPABILITIES, key,
+             dstsz - 1);
+    return ECR_ETOOBIG;
 }
 
 ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, char *err,
@@ -33,8 +47,8 @@ ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, 
     json_object *j = r.status == 200 && r.body
                          ? ecr_json_parse(r.body, r.body_len, ECR_JSON_PEER, &rest, NULL, NULL)
                          : NULL;
-    json_object *caps = NULL, *v = NULL;
-    if (j && json_object_object_get_ex(j, "capabilities", &caps) &&
+    json_object *caps = NULL;
+    if (j && json_object_object_get_ex(j, ECR_CTL_CAPABILITIES, &caps) &&
         json_object_is_type(caps, json_type_array)) {
         t->strict_auth = 0;
         for (size_t i = 0; i < json_object_array_length(caps); i++) {
@@ -46,14 +60,13 @@ ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, 
             else if (!strcmp(cap, ECR_CAP_STRICT_AUTH))
                 t->strict_auth = !no_strict_auth;
         }
-        if (json_object_object_get_ex(j, "account", &v) && json_object_is_type(v, json_type_string))
-            copy_str(t->account, sizeof t->account, json_object_get_string(v));
-        if (json_object_object_get_ex(j, "region", &v) && json_object_is_type(v, json_type_string))
-            copy_str(t->region, sizeof t->region, json_object_get_string(v));
+        rc = copy_member(j, ECR_CTL_ACCOUNT, t->account, sizeof t->account, err, errsz);
+        if (!rc)
+            rc = copy_member(j, ECR_CTL_REGION, t->region, sizeof t->region, err, errsz);
     }
     json_object_put(j);
     ecrc_aws_response_free(&r);
-    return ECR_OK;
+    return rc;
 }
 
 int ecrc_target_has(const target_info *t, const char *cap)
@@ -93,8 +106,11 @@ ecr_result ecrc_target_clear_faults(aws_client *c, const char *name, char *err, 
     char *esc = curl_easy_escape(NULL, name, 0);
     if (!esc)
         return ECR_ENOMEM;
-    char path[1024];
-    snprintf(path, sizeof path, "/__ecrconform/faults?repositoryName=%s", esc);
+    char *path = ecr_asprintf(ECR_CONTROL_FAULTS "?" ECR_CTL_REPOSITORY "=%s", esc);
     curl_free(esc);
-    return control_call(c, "DELETE", path, NULL, err, errsz);
+    if (!path)
+        return ECR_ENOMEM;
+    ecr_result rc = control_call(c, "DELETE", path, NULL, err, errsz);
+    free(path);
+    return rc;
 }
