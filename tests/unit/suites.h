@@ -17,6 +17,7 @@
     X(casefile)                                                                                    \
     X(store)                                                                                       \
     X(emulator)                                                                                    \
+    X(layers)                                                                                      \
     X(runner)                                                                                      \
     X(report)                                                                                      \
     X(baseline)
