@@ -291,7 +291,9 @@ int cmd_run(int argc, char **argv)
                             .access_key = creds.access_key,
                             .secret_key = creds.secret_key,
                             .control = 1,
-                            .quiet = 1};
+                            .quiet = 1,
+                            /* TODO(issue 8): ENFORCE once the fixture uploads layers */
+                            .layers = ECREMU_LAYERS_OFF};
         ecr_result erc = ecremu_start(&ec, &builtin);
         if (erc) {
             fprintf(stderr, "ecrconform run: cannot start the built-in emulator: %s\n",

@@ -14,7 +14,7 @@ static void usage(FILE *f)
 {
     fputs(
         "usage: ecrconform serve [--port N] [--auth lenient|strict] [--no-control]\n"
-        "                        [--account ID] [--region NAME]\n"
+        "                        [--account ID] [--region NAME] [--no-layer-check] [--quiet]\n"
         "\n"
         "Runs the built-in ECR emulator on 127.0.0.1 until SIGINT or SIGTERM. Its first line of\n"
         "output is 'listening on http://127.0.0.1:PORT'; point any client at it, e.g.\n"
@@ -29,6 +29,11 @@ static void usage(FILE *f)
         "  --account ID    account id of the emulated registry (default " ECR_TEST_ACCOUNT ")\n"
         "  --region NAME   region in ARNs and URIs (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
         "                  else " ECR_TEST_REGION ")\n"
+        "  --no-layer-check  PutImage does not require the manifest's config and layer blobs\n"
+        "                  to have been uploaded first (by default it does, as ECR does:\n"
+        "                  LayersNotFoundException)\n"
+        "  --quiet         no request log (by default one line per request on stderr:\n"
+        "                  operation, status, error type, time in ms)\n"
         "\n"
         "Exit codes: 0 stopped by a signal, 2 usage error, 5 the emulator could not start.\n",
         f);
@@ -36,12 +41,14 @@ static void usage(FILE *f)
 
 int cmd_serve(int argc, char **argv)
 {
-    enum { O_PORT = 256, O_AUTH, O_NOCONTROL, O_ACCOUNT, O_REGION, O_HELP };
+    enum { O_PORT = 256, O_AUTH, O_NOCONTROL, O_ACCOUNT, O_REGION, O_NOLAYERS, O_QUIET, O_HELP };
     static const struct option opts[] = {{"port", required_argument, NULL, O_PORT},
                                          {"auth", required_argument, NULL, O_AUTH},
                                          {"no-control", no_argument, NULL, O_NOCONTROL},
                                          {"account", required_argument, NULL, O_ACCOUNT},
                                          {"region", required_argument, NULL, O_REGION},
+                                         {"no-layer-check", no_argument, NULL, O_NOLAYERS},
+                                         {"quiet", no_argument, NULL, O_QUIET},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     aws_credentials creds;
@@ -54,7 +61,9 @@ int cmd_serve(int argc, char **argv)
                         .access_key = creds.access_key,
                         .secret_key = creds.secret_key,
                         .region = creds.region,
-                        .control = 1};
+                        .control = 1,
+                        .layers = ECREMU_LAYERS_ENFORCE,
+                        .request_log = stderr};
     long port = 0;
     int o;
     optind = 1;
@@ -91,6 +100,12 @@ int cmd_serve(int argc, char **argv)
         case O_REGION:
             ec.region = optarg;
             break;
+        case O_NOLAYERS:
+            ec.layers = ECREMU_LAYERS_OFF;
+            break;
+        case O_QUIET:
+            ec.request_log = NULL;
+            break;
         case O_HELP:
             usage(stdout);
             return ECRC_EXIT_OK;
@@ -121,8 +136,9 @@ int cmd_serve(int argc, char **argv)
         return ECRC_EXIT_INTERNAL;
     }
     printf("listening on http://127.0.0.1:%u\n", ecremu_port(e));
-    printf("auth %s; control interface %s; credentials %s\n",
+    printf("auth %s; control interface %s; layer check %s; credentials %s\n",
            ec.auth == ECREMU_AUTH_STRICT ? "strict" : "lenient", ec.control ? "on" : "off",
+           ec.layers == ECREMU_LAYERS_ENFORCE ? "on" : "off",
            ec.auth == ECREMU_AUTH_STRICT ? ec.access_key : "(any)");
     fflush(stdout);
 

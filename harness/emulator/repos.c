@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ecr/util.h"
+#include "page.h"
 #include "wire.h"
 
 json_object *ecremu_repos_json(const api_ctx *ctx, const store_repo *r)
@@ -127,7 +128,11 @@ void ecremu_repos_describe(op_call *c)
                                       json_object_get_string(json_object_array_get_idx(names, i))))
             return;
     }
-    if (ecremu_op_check_max_results(c, has_max, max))
+    page pg;
+    if (ecremu_op_check_max_results(c, has_max, max) ||
+        ecremu_op_check_not_with(c, "maxResults", has_max, "repositoryNames", names != NULL) ||
+        ecremu_op_check_not_with(c, "nextToken", token != NULL, "repositoryNames", names != NULL) ||
+        ecremu_page_begin(c, "", has_max, max, token, &pg))
         return;
     for (size_t i = 0; i < n; i++)
         if (ecremu_op_request_faults(c,
@@ -135,7 +140,8 @@ void ecremu_repos_describe(op_call *c)
             return;
 
     json_object *list = json_object_new_array();
-    if (!list) {
+    json_object *out = ecremu_op_wrap("repositories", list);
+    if (!out) {
         ecremu_op_oom(c);
         return;
     }
@@ -144,17 +150,24 @@ void ecremu_repos_describe(op_call *c)
             store_repo *r = ecremu_op_find_repo(
                 c, reg, json_object_get_string(json_object_array_get_idx(names, i)));
             if (!r) {
-                json_object_put(list);
+                json_object_put(out);
                 return;
             }
             json_object_array_add(list, ecremu_repos_json(c->ctx, r));
         }
     } else if (!reg || strcmp(reg, c->ctx->account) == 0) {
+        /* repositories are in creation order, so their seq increases */
         const store *st = c->ctx->st;
-        for (size_t i = 0; i < st->nrepos; i++)
-            json_object_array_add(list, ecremu_repos_json(c->ctx, st->repos[i]));
+        for (size_t i = 0; i < st->nrepos && !pg.more; i++)
+            if (ecremu_page_take(&pg, st->repos[i]->seq, 0))
+                json_object_array_add(list, ecremu_repos_json(c->ctx, st->repos[i]));
+        if (ecremu_page_finish(c, "", &pg, out)) {
+            json_object_put(out);
+            ecremu_op_oom(c);
+            return;
+        }
     }
-    ecremu_op_ok(c, ecremu_op_wrap("repositories", list));
+    ecremu_op_ok(c, out);
 }
 
 void ecremu_repos_delete(op_call *c)

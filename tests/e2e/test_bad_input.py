@@ -196,13 +196,14 @@ def test_target_that_stops_answering_after_the_probe_exits_4(ecrconform_bin, tmp
     assert "stopped answering" in p.stderr and url in p.stderr
 
 
-def test_bytes_after_the_json_body_fail_the_step(ecrconform_bin, serve, tmp_path):
+def test_bytes_after_the_json_body_fail_the_step(ecrconform_bin, serve_manifests_only, tmp_path):
     """A response `{...}<html>` must not pass its golden: a proxy in front of the
     built-in emulator appends bytes after the BatchDeleteImage body."""
+    # The case fixture pushes manifests whose blobs were never uploaded (issue 8 item 3).
     import http.client
     from urllib.parse import urlparse
 
-    upstream = urlparse(serve.url)
+    upstream = urlparse(serve_manifests_only.url)
 
     class Appends(QuietHandler):
         def do_GET(self):

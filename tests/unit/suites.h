@@ -18,6 +18,7 @@
     X(casefile)                                                                                    \
     X(store)                                                                                       \
     X(emulator)                                                                                    \
+    X(layers)                                                                                      \
     X(runner)                                                                                      \
     X(report)                                                                                      \
     X(actuals)                                                                                     \

@@ -33,7 +33,7 @@ static void setup(void)
     control_info ci = {ACCOUNT, "us-east-1", 1};
     g_st = ecremu_store_new();
     g_ctl = ecremu_control_new(&ci);
-    g_ctx = (api_ctx){g_st, g_ctl, ACCOUNT, "us-east-1"};
+    g_ctx = (api_ctx){g_st, g_ctl, ACCOUNT, "us-east-1", 0};
     g_out = NULL;
 }
 
