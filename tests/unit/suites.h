@@ -19,7 +19,9 @@
     X(emulator)                                                                                    \
     X(runner)                                                                                      \
     X(report)                                                                                      \
-    X(baseline)
+    X(baseline)                                                                                    \
+    X(awsconfig)                                                                                   \
+    X(throttle)
 
 #define ECRC_DECLARE(name) int register_##name##_suite(void);
 ECRC_SUITES(ECRC_DECLARE)
