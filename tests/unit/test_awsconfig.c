@@ -160,7 +160,7 @@ static void test_bounds(void)
     size_t n = ECRC_AWSCFG_MAX_LINE + 10;
     char *longline = malloc(n + 32);
     CU_ASSERT_PTR_NOT_NULL_FATAL(longline);
-    strcpy(longline, "[default]\nregion = ");
+    snprintf(longline, n + 32, "[default]\nregion = ");
     size_t off = strlen(longline);
     memset(longline + off, 'a', n);
     longline[off + n] = '\0';

@@ -62,9 +62,9 @@ static void test_retryable(void)
     aws_response r;
     memset(&r, 0, sizeof r);
     r.status = 400;
-    strcpy(r.error_type, "ThrottlingException");
+    snprintf(r.error_type, sizeof r.error_type, "ThrottlingException");
     CU_ASSERT_TRUE(ecrc_retry_retryable(ECR_OK, &r));
-    strcpy(r.error_type, "RepositoryNotFoundException");
+    snprintf(r.error_type, sizeof r.error_type, "RepositoryNotFoundException");
     CU_ASSERT_FALSE(ecrc_retry_retryable(ECR_OK, &r));
     r.status = 503;
     CU_ASSERT_TRUE(ecrc_retry_retryable(ECR_OK, &r));
