@@ -365,10 +365,12 @@ int cmd_run(int argc, char **argv)
     char err[1024] = "", acct_err[1024] = "";
     ecr_result prc =
         probe ? ecrc_target_probe(probe, &t, cfg.no_strict_auth, err, sizeof err) : ECR_ENOMEM;
+    char probe_repo[64]; /* unique per process: parallel runs may share a registry */
+    snprintf(probe_repo, sizeof probe_repo, "ecrconform-probe-%ld", (long)getpid());
     if (cfg.account) /* an explicit --account wins over the probe */
         snprintf(t.account, sizeof t.account, "%s", cfg.account);
     else if (!prc && !t.account[0] &&
-             ecrc_target_learn_account(probe, &t, "ecrconform-probe", acct_err, sizeof acct_err))
+             ecrc_target_learn_account(probe, &t, probe_repo, acct_err, sizeof acct_err))
         snprintf(t.account, sizeof t.account, "%s", ECR_TEST_ACCOUNT);
     ecrc_aws_client_free(probe);
     runner_options ro = {.target = &t,

@@ -9,6 +9,7 @@ never leaks in.
 """
 import json
 import os
+import re
 import ssl
 import subprocess
 import time
@@ -198,12 +199,18 @@ def test_profile_flag_beats_environment_keys(strict, tmp_path):
 def test_region_sources(strict, tmp_path, flag, env, profile_region, source):
     write_profiles(tmp_path, f"[default]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n",
                    f"[default]\nregion = {profile_region}\n")
-    p = run(bare_env(tmp_path, **env), *flag, "--endpoint", strict.url, "--filter", CASE,
-            "--report-dir", tmp_path / "r")
+    relay = Relay(int(strict.url.rsplit(":", 1)[1]))
+    try:
+        p = run(bare_env(tmp_path, **env), *flag, "--endpoint", relay.url, "--filter", CASE,
+                "--report-dir", tmp_path / "r")
+    finally:
+        relay.stop()
+    assert p.returncode == 0, p.stdout + p.stderr
     region = header_value(p, "region")
     assert region.startswith("eu-west-2  [" + source), region
-    # strict auth checks the credential scope's region: only eu-west-2 passes
-    assert p.returncode == 0, p.stdout + p.stderr
+    # and it is the region every request is signed for
+    scopes = set(re.findall(r"Credential=[^/]+/\d{8}/([^/]+)/ecr/aws4_request", relay.text()))
+    assert scopes == {"eu-west-2"}, scopes
 
 
 # ---- endpoint ----
@@ -363,3 +370,25 @@ def test_max_rps_caps_the_whole_run(ecrconform_bin, tmp_path):
     assert n >= 2
     assert r["duration_ms"] >= (4 * n - 1) / 20 * 1000 * 0.95, r["duration_ms"]
     assert run(bare_env(tmp_path), "--max-rps", "0").returncode == 2
+
+
+# ---- account ----
+
+def test_account_is_learned_from_a_target_without_control_interface(ecrconform_bin, tmp_path):
+    s = start_serve("--no-control", "--account", ACCOUNT, env=bare_env(tmp_path))
+    env = bare_env(tmp_path, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET)
+    try:
+        p = run(env, "--endpoint", s.url, "--filter", CASE, "--report-dir", tmp_path / "r")
+        assert header_value(p, "account") == f"{ACCOUNT}  [the target]", header(p)
+        # the throw-away repository is gone again
+        import boto3
+        ecr = boto3.client("ecr", endpoint_url=s.url, region_name="us-east-1",
+                           aws_access_key_id=KEY, aws_secret_access_key=SECRET)
+        names = [r["repositoryName"] for r in ecr.describe_repositories()["repositories"]]
+        assert not [n for n in names if n.startswith("ecrconform-probe")], names
+        # --account still wins
+        p = run(env, "--endpoint", s.url, "--account", "111122223333", "--filter", CASE,
+                "--report-dir", tmp_path / "r2")
+        assert header_value(p, "account") == "111122223333  [--account]", header(p)
+    finally:
+        stop(s.proc)

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "ecr/util.h"
 
 /* The keys a profile may give us, in the order of aws_profile's members. */
@@ -219,8 +221,8 @@ void ecrc_aws_profile_free(aws_profile *p)
         return;
     for (size_t i = 0; i < NKEYS; i++) {
         aws_setting *s = slot(p, i);
-        if (s->value)
-            memset(s->value, 0, strlen(s->value)); /* secrets do not linger */
+        if (s->value) /* secrets do not linger (a plain memset before free may be elided) */
+            OPENSSL_cleanse(s->value, strlen(s->value));
         free(s->value);
         free(s->file);
     }

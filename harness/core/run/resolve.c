@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "awsconfig.h"
 #include "ecr/util.h"
 
@@ -332,7 +334,8 @@ void ecrc_aws_resolved_free(aws_resolved *r)
     free(r->region_from);
     free(r->creds_from);
     free(r->ca_bundle_from);
-    memset(r, 0, sizeof *r); /* wipes the keys too */
+    OPENSSL_cleanse(&r->creds, sizeof r->creds);
+    memset(r, 0, sizeof *r);
 }
 
 void ecrc_aws_redact_key(const char *key, char *out, size_t outsz)
