@@ -66,7 +66,7 @@ static void usage(FILE *f)
         "  --region NAME      else AWS_REGION, AWS_DEFAULT_REGION, the profile's region,\n"
         "                     else us-east-1 (real AWS needs one)\n"
         "  --ca-bundle FILE   CA certificates for an https:// endpoint (else AWS_CA_BUNDLE, the\n"
-        "                     profile's ca_bundle, the system store)\n"
+        "                     profile's ca_bundle, SSL_CERT_FILE, the system store)\n"
         "  --insecure         do not verify TLS certificates (said in the header and reports)\n"
         "  Without --profile: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]\n"
         "  (a partial set is an error), else profile AWS_PROFILE or 'default'. The documented\n"

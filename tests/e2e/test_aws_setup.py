@@ -24,7 +24,7 @@ SECRET = "e2e-secret-not-the-test-one"
 ACCOUNT = "210987654321"
 CASE = "delete-by-digest-one-tag"  # one quick case that passes on the emulator
 CASES = "delete-by-digest-*"       # a few of them
-PROXY_VARS = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
+PROXY_VARS = ("SSL_CERT_FILE", "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
               "ALL_PROXY", "no_proxy", "NO_PROXY", "REQUEST_METHOD")
 
 
@@ -297,10 +297,12 @@ def test_https_with_ca_bundle(strict, tmp_path, tls_cert):
                 "--report-dir", tmp_path / "r1")
         assert p.returncode == 0, p.stdout + p.stderr
         assert header_value(p, "CA bundle") == f"{cert}  [--ca-bundle]"
-        # AWS_CA_BUNDLE does the same
-        p = run(dict(env, AWS_CA_BUNDLE=str(cert)), "--endpoint", relay.url, "--filter", CASE,
-                "--report-dir", tmp_path / "r2")
-        assert p.returncode == 0, p.stdout + p.stderr
+        # AWS_CA_BUNDLE and SSL_CERT_FILE do the same
+        for var in ("AWS_CA_BUNDLE", "SSL_CERT_FILE"):
+            p = run(dict(env, **{var: str(cert)}), "--endpoint", relay.url, "--filter", CASE,
+                    "--report-dir", tmp_path / "r2")
+            assert p.returncode == 0, p.stdout + p.stderr
+            assert header_value(p, "CA bundle") == f"{cert}  [{var}]"
         # without it the certificate is refused: unreachable, and said why
         p = run(env, "--endpoint", relay.url, "--filter", CASE, "--report-dir", tmp_path / "r3")
         assert p.returncode == 4, p.stdout + p.stderr

@@ -424,6 +424,18 @@ static void test_ca_bundle(void)
     CU_ASSERT_STRING_EQUAL(r.ca_bundle_from, "AWS_CA_BUNDLE");
     ecrc_aws_resolved_free(&r);
     ecr_diag_free(&d);
+    /* AWS_CA_BUNDLE beats SSL_CERT_FILE, which is the last fallback */
+    fake_env e3 = {{"AWS_CA_BUNDLE", pem, "SSL_CERT_FILE", "/nonexistent/other.pem", NULL}};
+    CU_ASSERT_EQUAL(resolve(&e3, NULL, NULL, NULL, &r, &d), ECR_OK);
+    CU_ASSERT_STRING_EQUAL(r.ca_bundle_from, "AWS_CA_BUNDLE");
+    ecrc_aws_resolved_free(&r);
+    ecr_diag_free(&d);
+    fake_env e4 = {{"SSL_CERT_FILE", pem, NULL}};
+    CU_ASSERT_EQUAL(resolve(&e4, NULL, NULL, NULL, &r, &d), ECR_OK);
+    CU_ASSERT_STRING_EQUAL(r.ca_bundle, pem);
+    CU_ASSERT_STRING_EQUAL(r.ca_bundle_from, "SSL_CERT_FILE");
+    ecrc_aws_resolved_free(&r);
+    ecr_diag_free(&d);
     fake_env e2 = {{"AWS_CA_BUNDLE", "/nonexistent/ca.pem", NULL}};
     CU_ASSERT_EQUAL(resolve(&e2, NULL, NULL, NULL, &r, &d), ECR_ENOTFOUND);
     CU_ASSERT(has_diag(&d, "AWS_CA_BUNDLE: CA bundle '/nonexistent/ca.pem' cannot be read"));

@@ -144,7 +144,8 @@ typedef struct aws_resolved {
  *    profile's endpoint_url (the last three skipped when
  *    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is "true"), else the built-in
  *    emulator; "aws" means https://api.ecr.<region>.amazonaws.com;
- *  CA bundle: --ca-bundle, AWS_CA_BUNDLE, the profile's ca_bundle.
+ *  CA bundle: --ca-bundle, AWS_CA_BUNDLE, the profile's ca_bundle,
+ *    SSL_CERT_FILE.
  * The files are AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, else
  * $HOME/.aws/config and $HOME/.aws/credentials (a leading "~/" is $HOME).
  * Returns ECR_OK with *out filled (free with ecrc_aws_resolved_free), or

@@ -240,6 +240,10 @@ static ecr_result pick_ca_bundle(const aws_resolve_input *in, const aws_profile 
     } else if (p->ca_bundle.value && *p->ca_bundle.value) {
         v = p->ca_bundle.value;
         from = from_profile(out, &p->ca_bundle);
+    } else if ((v = env(in, "SSL_CERT_FILE"))) {
+        /* OpenSSL's own variable, which the curl tool honours too; libcurl
+         * the library does not read it, so we pass it on. */
+        from = ecr_strdup("SSL_CERT_FILE");
     } else {
         return ECR_OK;
     }
