@@ -15,6 +15,7 @@ static void usage(FILE *f)
     fputs(
         "usage: ecrconform serve [--port N] [--auth lenient|strict] [--no-control]\n"
         "                        [--account ID] [--region NAME] [--no-layer-check] [--quiet]\n"
+        "                        [--access-key ID --secret-key SECRET]\n"
         "\n"
         "Runs the built-in ECR emulator on 127.0.0.1 until SIGINT or SIGTERM. Its first line of\n"
         "output is 'listening on http://127.0.0.1:PORT'; point any client at it, e.g.\n"
@@ -23,8 +24,11 @@ static void usage(FILE *f)
         "  --port N        TCP port (default 0: a random free port)\n"
         "  --auth MODE     lenient (default): any well-formed SigV4 request is accepted;\n"
         "                  strict: signatures are verified against the one known credential pair:\n"
-        "                  AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when set, else the test\n"
-        "                  defaults " ECR_TEST_ACCESS_KEY " / " ECR_TEST_SECRET_KEY "\n"
+        "                  --access-key/--secret-key, else AWS_ACCESS_KEY_ID /\n"
+        "                  AWS_SECRET_ACCESS_KEY when set, else the documented test keys\n"
+        "                  " ECR_TEST_ACCESS_KEY " / " ECR_TEST_SECRET_KEY "\n"
+        "  --access-key ID, --secret-key SECRET\n"
+        "                  the credential pair strict auth accepts (give both)\n"
         "  --no-control    do not serve the fault-injection control interface (/__ecrconform/)\n"
         "  --account ID    account id of the emulated registry (default " ECR_TEST_ACCOUNT ")\n"
         "  --region NAME   region in ARNs and URIs (default: AWS_REGION, AWS_DEFAULT_REGION,\n"
@@ -41,7 +45,18 @@ static void usage(FILE *f)
 
 int cmd_serve(int argc, char **argv)
 {
-    enum { O_PORT = 256, O_AUTH, O_NOCONTROL, O_ACCOUNT, O_REGION, O_NOLAYERS, O_QUIET, O_HELP };
+    enum {
+        O_PORT = 256,
+        O_AUTH,
+        O_NOCONTROL,
+        O_ACCOUNT,
+        O_REGION,
+        O_NOLAYERS,
+        O_QUIET,
+        O_ACCESS,
+        O_SECRET,
+        O_HELP
+    };
     static const struct option opts[] = {{"port", required_argument, NULL, O_PORT},
                                          {"auth", required_argument, NULL, O_AUTH},
                                          {"no-control", no_argument, NULL, O_NOCONTROL},
@@ -49,6 +64,8 @@ int cmd_serve(int argc, char **argv)
                                          {"region", required_argument, NULL, O_REGION},
                                          {"no-layer-check", no_argument, NULL, O_NOLAYERS},
                                          {"quiet", no_argument, NULL, O_QUIET},
+                                         {"access-key", required_argument, NULL, O_ACCESS},
+                                         {"secret-key", required_argument, NULL, O_SECRET},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     aws_credentials creds;
@@ -65,6 +82,7 @@ int cmd_serve(int argc, char **argv)
                         .layers = ECREMU_LAYERS_ENFORCE,
                         .request_log = stderr};
     long port = 0;
+    const char *access = NULL, *secret = NULL;
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -106,6 +124,12 @@ int cmd_serve(int argc, char **argv)
         case O_QUIET:
             ec.request_log = NULL;
             break;
+        case O_ACCESS:
+            access = optarg;
+            break;
+        case O_SECRET:
+            secret = optarg;
+            break;
         case O_HELP:
             usage(stdout);
             return ECRC_EXIT_OK;
@@ -117,6 +141,15 @@ int cmd_serve(int argc, char **argv)
     if (optind < argc) {
         fprintf(stderr, "ecrconform serve: unexpected argument '%s'\n", argv[optind]);
         return ECRC_EXIT_USAGE;
+    }
+    if ((access && !*access) || (secret && !*secret) || !access != !secret) {
+        fprintf(stderr, "ecrconform serve: --access-key and --secret-key go together (both "
+                        "non-empty)\n");
+        return ECRC_EXIT_USAGE;
+    }
+    if (access) {
+        ec.access_key = access;
+        ec.secret_key = secret;
     }
     ec.port = (unsigned short)port;
 

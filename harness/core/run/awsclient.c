@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "ratelimit.h"
 #include "ecr/buf.h"
 #include "ecr/json.h"
 #include "ecr/sigv4.h"
@@ -46,6 +47,8 @@ struct aws_client {
     long timeout_ms;
     size_t max_response;
     char errbuf[CURL_ERROR_SIZE];
+    aws_transport tr;
+    char *upper_http_proxy; /* HTTP_PROXY when libcurl would not read a proxy for us */
 };
 
 /* ---- sign modes, credentials and small helpers ---- */
@@ -277,7 +280,25 @@ aws_client *ecrc_aws_client_new(const char *endpoint, const aws_credentials *cre
         ecrc_aws_client_free(c);
         return NULL;
     }
+    /* libcurl ignores uppercase HTTP_PROXY (a CGI could have it set from a
+     * request's "Proxy:" header: httpoxy). The AWS CLI honours it outside a
+     * CGI, and users expect the same, so we hand it to libcurl ourselves. */
+    const char *lower = getenv("http_proxy"), *upper = getenv("HTTP_PROXY");
+    if (!strncmp(c->url, "http://", 7) && !(lower && *lower) && upper && *upper &&
+        !getenv("REQUEST_METHOD")) {
+        c->upper_http_proxy = strdup(upper);
+        if (!c->upper_http_proxy) {
+            ecrc_aws_client_free(c);
+            return NULL;
+        }
+    }
     return c;
+}
+
+void ecrc_aws_client_set_transport(aws_client *c, const aws_transport *t)
+{
+    if (c && t)
+        c->tr = *t;
 }
 
 void ecrc_aws_client_free(aws_client *c)
@@ -290,6 +311,7 @@ void ecrc_aws_client_free(aws_client *c)
     free(c->url);
     free(c->path);
     free(c->host);
+    free(c->upper_http_proxy);
     OPENSSL_cleanse(&c->creds, sizeof c->creds);
     free(c);
 }
@@ -469,6 +491,18 @@ static ecr_result perform(aws_client *c, const char *method, const char *url,
                          c->max_response < (size_t)INT64_MAX ? (curl_off_t)c->max_response
                                                              : (curl_off_t)INT64_MAX) == CURLE_OK &&
         curl_easy_setopt(e, CURLOPT_USERAGENT, "ecrconform/" ECRCONFORM_VERSION) == CURLE_OK;
+    /* TLS and proxy (aws_transport). CURLOPT_PROXY "" disables every proxy,
+     * including the environment's: loopback traffic to the built-in
+     * emulator must never leave through one. */
+    if (ok && c->tr.ca_bundle)
+        ok = curl_easy_setopt(e, CURLOPT_CAINFO, c->tr.ca_bundle) == CURLE_OK;
+    if (ok && c->tr.insecure)
+        ok = curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L) == CURLE_OK &&
+             curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L) == CURLE_OK;
+    if (ok && c->tr.no_proxy)
+        ok = curl_easy_setopt(e, CURLOPT_PROXY, "") == CURLE_OK;
+    else if (ok && c->upper_http_proxy) /* no_proxy / NO_PROXY still apply (libcurl) */
+        ok = curl_easy_setopt(e, CURLOPT_PROXY, c->upper_http_proxy) == CURLE_OK;
     if (ok && (!method || strcmp(method, "POST") == 0 || body)) {
         ok = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len) == CURLE_OK &&
              curl_easy_setopt(e, CURLOPT_POSTFIELDS, body ? body : "") == CURLE_OK;
@@ -487,6 +521,7 @@ static ecr_result perform(aws_client *c, const char *method, const char *url,
         snprintf(resp->transport_error, sizeof resp->transport_error, "libcurl refused an option");
         rc = ECR_EHTTP;
     } else {
+        ecrc_ratelimit_acquire(c->tr.limiter);
         CURLcode cc = curl_easy_perform(e);
         long status = 0;
         curl_off_t total_us = 0;

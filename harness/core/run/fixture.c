@@ -2,6 +2,7 @@
 #include "ecr/json.h"
 #include "ecr/protocol.h"
 #include "ecr/util.h"
+#include "retry.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -108,7 +109,9 @@ static ecr_result call_ok(aws_client *cl, const char *op, json_object *in, const
     const char *text = json_object_to_json_string_ext(in, ECR_JSON_COMPACT);
     aws_request req = {.operation = op, .body = text, .body_len = strlen(text)};
     aws_response r;
-    ecr_result rc = ecrc_aws_client_call(cl, &req, &r);
+    /* Set-up is not under test: a throttled or failing target gets a few
+     * more tries before the case errors. */
+    ecr_result rc = ecrc_retry_call(cl, &req, &r);
     if (rc) {
         snprintf(err, errsz, "%s %s: %s: %s", op, what, ecr_strerror(rc), r.transport_error);
     } else if (r.status != 200) {
@@ -286,7 +289,7 @@ ecr_result ecrc_fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t 
         const char *text = json_object_to_json_string_ext(in, ECR_JSON_COMPACT);
         aws_request req = {.operation = "DeleteRepository", .body = text, .body_len = strlen(text)};
         aws_response r;
-        ecr_result rc = ecrc_aws_client_call(cl, &req, &r);
+        ecr_result rc = ecrc_retry_call(cl, &req, &r); /* not under test either */
         /* RepositoryNotFound is fine: never created, or a step deleted it. */
         if (!rc && r.status != 200 && strcmp(r.error_type, "RepositoryNotFoundException")) {
             rc = ECR_EINVAL;

@@ -17,6 +17,7 @@
 #include "ecr/digest.h"
 #include "ecr/util.h"
 #include "fixture.h"
+#include "ratelimit.h"
 #include "vars.h"
 
 /* Shared by the worker threads; `mu` guards next, progress and the calls
@@ -30,6 +31,7 @@ typedef struct run_ctx {
     pthread_mutex_t mu;
     size_t next;
     runner_progress progress;
+    ecrc_ratelimit *limiter; /* --max-rps, shared by the workers; NULL: none */
 } run_ctx;
 
 static double now_ms(void)
@@ -455,6 +457,11 @@ static void *worker(void *arg)
     run_ctx *ctx = arg;
     aws_client *cl =
         ecrc_aws_client_new(ctx->opt->target->endpoint, &ctx->opt->creds, ctx->opt->timeout_ms, 0);
+    if (cl) {
+        aws_transport tr = ctx->opt->transport;
+        tr.limiter = ctx->limiter; /* one for the whole run */
+        ecrc_aws_client_set_transport(cl, &tr);
+    }
     for (;;) {
         pthread_mutex_lock(&ctx->mu);
         size_t i = ctx->next < ctx->n ? ctx->next++ : ctx->n;
@@ -501,7 +508,10 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     rep->started_at = ecr_strdup(when);
 
+    rep->insecure = opt->transport.insecure;
     run_ctx ctx = {.opt = opt, .entries = entries, .n = n, .rep = rep, .progress.total = n};
+    /* NULL when there is no cap (or no memory for one: then uncapped). */
+    ctx.limiter = ecrc_ratelimit_new(opt->max_rps, NULL);
     unsigned char rnd[4] = {0};
     if (RAND_bytes(rnd, sizeof rnd) != 1) {
         /* Uniqueness, not secrecy, is needed: time and pid will do. */
@@ -527,5 +537,50 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     free(th);
     rep->duration_ms = now_ms() - t0;
     pthread_mutex_destroy(&ctx.mu);
+    ecrc_ratelimit_free(ctx.limiter);
+    return rep;
+}
+
+run_report *ecrc_runner_unreachable(const runner_options *opt, const run_entry *entries, size_t n,
+                                    const char *cause)
+{
+    run_report *rep = calloc(1, sizeof *rep);
+    if (!rep)
+        return NULL;
+    rep->cases = calloc(n ? n : 1, sizeof *rep->cases);
+    if (!rep->cases) {
+        free(rep);
+        return NULL;
+    }
+    rep->ncases = n;
+    rep->target = ecr_strdup(opt->target->name);
+    rep->endpoint = ecr_strdup(opt->target->endpoint);
+    rep->harness_version = ecr_strdup(ECRCONFORM_VERSION);
+    rep->insecure = opt->transport.insecure;
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    rep->started_at = ecr_strdup(when);
+    for (size_t i = 0; i < n; i++) {
+        const run_entry *e = &entries[i];
+        case_report *cr = &rep->cases[i];
+        char idbuf[256];
+        cr->status = ECRC_CASE_ERROR;
+        if (!e->c) {
+            cr->id = ecr_strdup(first_invalid_id(e->path, idbuf, sizeof idbuf));
+            cr->file = ecr_strdup(e->path);
+            cr->reason =
+                ecr_asprintf("invalid case file: %s", e->invalid ? e->invalid : "(unknown)");
+            continue;
+        }
+        /* Not run at all: the cause is the target, said on every case so a
+         * CI publisher shows it wherever one looks. */
+        fill_case_header(cr, e->c);
+        cr->transport_error = 1;
+        cr->reason = term_safe_owned(ecr_asprintf(
+            "target %s unreachable: %s", opt->target->endpoint, cause ? cause : "no answer"));
+    }
     return rep;
 }

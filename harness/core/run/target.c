@@ -114,3 +114,68 @@ ecr_result ecrc_target_clear_faults(aws_client *c, const char *name, char *err, 
     free(path);
     return rc;
 }
+
+/* registryId (12 digits) at path in the JSON body of a 200 answer, copied
+ * into out; 0 when found. */
+static int registry_id(const aws_response *r, const char *outer, char *out, size_t outsz)
+{
+    int found = 0;
+    size_t rest;
+    json_object *j = r->status == 200 && r->body
+                         ? ecr_json_parse(r->body, r->body_len, ECR_JSON_PEER, &rest, NULL, NULL)
+                         : NULL;
+    json_object *o = j, *v = NULL;
+    if (o && outer && !json_object_object_get_ex(j, outer, &o))
+        o = NULL;
+    if (o && json_object_object_get_ex(o, "registryId", &v) &&
+        json_object_is_type(v, json_type_string) && ecr_is_account_id(json_object_get_string(v))) {
+        found = ecr_copy_str(out, outsz, json_object_get_string(v)) == ECR_OK;
+    }
+    json_object_put(j);
+    return found ? 0 : -1;
+}
+
+static void describe(const aws_response *r, ecr_result rc, char *out, size_t outsz)
+{
+    if (rc)
+        snprintf(out, outsz, "%s %.120s", ecr_strerror(rc), r->transport_error);
+    else
+        snprintf(out, outsz, "HTTP %ld %.120s", r->status,
+                 r->error_type[0] ? r->error_type : "without a registryId");
+}
+
+ecr_result ecrc_target_learn_account(aws_client *c, target_info *t, const char *prefix, char *err,
+                                     size_t errsz)
+{
+    char acct[32], a[200], b[200] = "not tried";
+    aws_request req = {.operation = "DescribeRegistry", .body = "{}", .body_len = 2};
+    aws_response r;
+    ecr_result rc = ecrc_aws_client_call(c, &req, &r);
+    int ok = !rc && !registry_id(&r, NULL, acct, sizeof acct);
+    describe(&r, rc, a, sizeof a);
+    ecrc_aws_response_free(&r);
+    if (!ok && !rc) {
+        char body[300];
+        snprintf(body, sizeof body, "{\"repositoryName\":\"%.200s-account\"}", prefix);
+        aws_request cr = {.operation = "CreateRepository", .body = body, .body_len = strlen(body)};
+        rc = ecrc_aws_client_call(c, &cr, &r);
+        ok = !rc && !registry_id(&r, "repository", acct, sizeof acct);
+        describe(&r, rc, b, sizeof b);
+        int created = !rc && r.status == 200;
+        ecrc_aws_response_free(&r);
+        if (created) {
+            snprintf(body, sizeof body, "{\"repositoryName\":\"%.200s-account\",\"force\":true}",
+                     prefix);
+            aws_request dr = {
+                .operation = "DeleteRepository", .body = body, .body_len = strlen(body)};
+            ecrc_aws_client_call(c, &dr, &r);
+            ecrc_aws_response_free(&r);
+        }
+    }
+    if (ok) {
+        ecr_copy_str(t->account, sizeof t->account, acct); /* 12 digits: fits */
+        return ECR_OK;
+    }
+    snprintf(err, errsz, "DescribeRegistry: %s; CreateRepository: %s", a, b);
+    return rc ? rc : ECR_ENOTFOUND;
+}
