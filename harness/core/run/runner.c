@@ -487,7 +487,10 @@ static void *worker(void *arg)
     return NULL;
 }
 
-run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries, size_t n)
+/* A new report for n cases (all zero) with the run's header filled in: target,
+ * endpoint, version, start time (now, UTC), TLS mode. NULL when memory ran
+ * out. Shared by a run and by a run that never reached its target. */
+static run_report *new_report(const runner_options *opt, size_t n, time_t now)
 {
     run_report *rep = calloc(1, sizeof *rep);
     if (!rep)
@@ -501,14 +504,21 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     rep->target = ecr_strdup(opt->target->name);
     rep->endpoint = ecr_strdup(opt->target->endpoint);
     rep->harness_version = ecr_strdup(ECRCONFORM_VERSION);
+    rep->insecure = opt->transport.insecure;
     char when[32];
-    time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     rep->started_at = ecr_strdup(when);
+    return rep;
+}
 
-    rep->insecure = opt->transport.insecure;
+run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries, size_t n)
+{
+    time_t now = time(NULL);
+    run_report *rep = new_report(opt, n, now);
+    if (!rep)
+        return NULL;
     run_ctx ctx = {.opt = opt, .entries = entries, .n = n, .rep = rep, .progress.total = n};
     /* NULL when there is no cap (or no memory for one: then uncapped). */
     ctx.limiter = ecrc_ratelimit_new(opt->max_rps, NULL);
@@ -544,25 +554,9 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
 run_report *ecrc_runner_unreachable(const runner_options *opt, const run_entry *entries, size_t n,
                                     const char *cause)
 {
-    run_report *rep = calloc(1, sizeof *rep);
+    run_report *rep = new_report(opt, n, time(NULL));
     if (!rep)
         return NULL;
-    rep->cases = calloc(n ? n : 1, sizeof *rep->cases);
-    if (!rep->cases) {
-        free(rep);
-        return NULL;
-    }
-    rep->ncases = n;
-    rep->target = ecr_strdup(opt->target->name);
-    rep->endpoint = ecr_strdup(opt->target->endpoint);
-    rep->harness_version = ecr_strdup(ECRCONFORM_VERSION);
-    rep->insecure = opt->transport.insecure;
-    char when[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    rep->started_at = ecr_strdup(when);
     for (size_t i = 0; i < n; i++) {
         const run_entry *e = &entries[i];
         case_report *cr = &rep->cases[i];
