@@ -9,10 +9,16 @@
 #include "cli.h"
 #include "console.h"
 #include "ecr/protocol.h"
+#include "ecr/util.h"
 #include "ecremu.h"
 
 typedef struct run_config {
-    const char *endpoint; /* NULL: the built-in emulator */
+    const char *endpoint; /* --endpoint; NULL: resolved (env, profile, else built-in) */
+    const char *profile;
+    const char *region;
+    const char *ca_bundle;
+    int insecure;
+    double max_rps; /* 0: no cap */
     const char *target_name;
     const char *report_dir;
     const char *golden_dir;
@@ -36,24 +42,43 @@ static void usage(FILE *f)
         "writes report.json, junit.xml, report.html and summary.md.\n"
         "\n"
         "Target:\n"
-        "  --endpoint URL     the ECR endpoint to test (e.g. http://127.0.0.1:5000). Default: the\n"
-        "                     built-in emulator, started in-process on 127.0.0.1 with a random "
-        "port\n"
-        "                     (strict SigV4 checking, fault injection).\n"
+        "  --endpoint URL     the ECR endpoint to test (e.g. http://127.0.0.1:5000), or 'aws' for\n"
+        "                     real Amazon ECR (https://api.ecr.REGION.amazonaws.com). Else\n"
+        "                     AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL, the profile's endpoint_url;\n"
+        "                     when none is set: the built-in emulator, started in-process on\n"
+        "                     127.0.0.1 with a random port (strict SigV4 checking, fault\n"
+        "                     injection), never through a proxy.\n"
         "  --target NAME      label for the reports (default: built-in, or the endpoint's "
         "host:port)\n"
-        "  --account ID       the caller's account id, ${account} in cases (default: what the "
-        "target's\n"
-        "                     control interface says, else 123456789012)\n"
+        "  --account ID       the caller's account id, ${account} in cases (default: learned\n"
+        "                     from the target: control interface, DescribeRegistry, else a\n"
+        "                     throw-away CreateRepository's registryId)\n"
         "  --no-strict-auth   the target does not verify signatures: skip cases that need it\n"
         "  --timeout SECONDS  per request (default 30)\n"
+        "  --max-rps N        at most N requests per second for the whole run, across --jobs\n"
+        "                     (real ECR's per-operation limits are low). Set-up and teardown\n"
+        "                     calls retry throttling and 5xx answers (5 tries, jittered\n"
+        "                     backoff); the step under test never does.\n"
         "  --open-answer QUESTION=ANSWER  how the built-in emulator answers an open question of\n"
         "                     docs/ECR-BEHAVIOUR.md (repeatable; also ECRCONFORM_OPEN_ANSWERS;\n"
         "                     'ecrconform serve --help' lists them). Without --endpoint only.\n"
         "\n"
-        "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; region from\n"
-        "AWS_REGION or AWS_DEFAULT_REGION. Unset, the documented test defaults are used\n"
-        "(" ECR_TEST_ACCESS_KEY ", us-east-1), which the built-in emulator knows.\n"
+        "Credentials, region, TLS (as the AWS CLI resolves them; the header says which were\n"
+        "used and where they came from):\n"
+        "  --profile NAME     keys (and region, endpoint_url, ca_bundle) from this profile of\n"
+        "                     ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE,\n"
+        "                     AWS_CONFIG_FILE); the environment's keys are then ignored\n"
+        "  --region NAME      else AWS_REGION, AWS_DEFAULT_REGION, the profile's region,\n"
+        "                     else us-east-1 (real AWS needs one)\n"
+        "  --ca-bundle FILE   CA certificates for an https:// endpoint (else AWS_CA_BUNDLE, the\n"
+        "                     profile's ca_bundle, SSL_CERT_FILE, the system store)\n"
+        "  --insecure         do not verify TLS certificates (said in the header and reports)\n"
+        "  Without --profile: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]\n"
+        "  (a partial set is an error), else profile AWS_PROFILE or 'default'. The documented\n"
+        "  test keys (" ECR_TEST_ACCESS_KEY ") are used only with the built-in emulator;\n"
+        "  any other endpoint without credentials is an error.\n"
+        "  Proxies: http_proxy, HTTP_PROXY (libcurl ignores it; honoured outside a CGI, as\n"
+        "  the AWS CLI does), https_proxy, HTTPS_PROXY, all_proxy, no_proxy.\n"
         "\n"
         "Selection and output:\n"
         "  --filter PATTERN   only cases whose id matches (a glob with * ? [ ], else a substring)\n"
@@ -66,6 +91,21 @@ static void usage(FILE *f)
         "  --verbose          print every diff line (the reports always have all of them)\n"
         "\n" CLI_EXIT_CODES_HELP,
         f);
+}
+
+/* Label for a target given by URL: its host:port. Returns -1 when that does
+ * not fit in out (out is then ""). */
+static int label_from_endpoint(const char *url, char *out, size_t outsz)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t n = strcspn(p, "/");
+    out[0] = '\0';
+    if (n >= outsz)
+        return -1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 0;
 }
 
 static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
@@ -84,6 +124,11 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         O_VERBOSE,
         O_PROGRESS,
         O_NOPROGRESS,
+        O_PROFILE,
+        O_REGION,
+        O_CA_BUNDLE,
+        O_INSECURE,
+        O_MAX_RPS,
         O_ANSWER,
         O_HELP
     };
@@ -100,6 +145,11 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                                          {"verbose", no_argument, NULL, O_VERBOSE},
                                          {"progress", no_argument, NULL, O_PROGRESS},
                                          {"no-progress", no_argument, NULL, O_NOPROGRESS},
+                                         {"profile", required_argument, NULL, O_PROFILE},
+                                         {"region", required_argument, NULL, O_REGION},
+                                         {"ca-bundle", required_argument, NULL, O_CA_BUNDLE},
+                                         {"insecure", no_argument, NULL, O_INSECURE},
+                                         {"max-rps", required_argument, NULL, O_MAX_RPS},
                                          {"open-answer", required_argument, NULL, O_ANSWER},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
@@ -162,6 +212,27 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         case O_NOPROGRESS:
             cfg->progress = 0;
             break;
+        case O_PROFILE:
+            cfg->profile = optarg;
+            break;
+        case O_REGION:
+            cfg->region = optarg;
+            break;
+        case O_CA_BUNDLE:
+            cfg->ca_bundle = optarg;
+            break;
+        case O_INSECURE:
+            cfg->insecure = 1;
+            break;
+        case O_MAX_RPS: {
+            long rps;
+            if (cli_parse_int(optarg, 1, 10000, &rps)) {
+                fprintf(stderr, "ecrconform run: --max-rps: expected 1..10000, got '%s'\n", optarg);
+                return ECRC_EXIT_USAGE;
+            }
+            cfg->max_rps = (double)rps;
+            break;
+        }
         case O_ANSWER:
             if (cli_open_answers_add(cfg->open_answers, optarg, "ecrconform run"))
                 return ECRC_EXIT_USAGE;
@@ -175,11 +246,16 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
             return ECRC_EXIT_USAGE;
         }
     }
-    if (cfg->endpoint && strncmp(cfg->endpoint, "http://", 7) &&
-        strncmp(cfg->endpoint, "https://", 8)) {
-        fprintf(stderr,
-                "ecrconform run: --endpoint: expected an http:// or https:// URL, got '%s'\n",
-                cfg->endpoint);
+    /* Both end up in target_info's fixed fields: refused, never cut. */
+    target_info sizes;
+    if (cfg->target_name && strlen(cfg->target_name) >= sizeof sizes.name) {
+        fprintf(stderr, "ecrconform run: --target: the label is longer than %zu bytes\n",
+                sizeof sizes.name - 1);
+        return ECRC_EXIT_USAGE;
+    }
+    if (cfg->endpoint && strlen(cfg->endpoint) >= sizeof sizes.endpoint) {
+        fprintf(stderr, "ecrconform run: --endpoint: the URL is longer than %zu bytes\n",
+                sizeof sizes.endpoint - 1);
         return ECRC_EXIT_USAGE;
     }
     if (cfg->endpoint && answers_given) {
@@ -189,15 +265,6 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
     }
     *first_path = optind;
     return ECRC_EXIT_OK;
-}
-
-/* Label for a target given by URL: its host:port. */
-static void label_from_endpoint(const char *url, char *out, size_t outsz)
-{
-    const char *p = strstr(url, "://");
-    p = p ? p + 3 : url;
-    size_t n = strcspn(p, "/");
-    snprintf(out, outsz, "%.*s", (int)n, p);
 }
 
 /* What the runner's per-case callback needs: the recorded responses are
@@ -232,12 +299,29 @@ int cmd_run(int argc, char **argv)
 
     diag_list diags;
     ecr_diag_init(&diags);
+    /* Credentials, region and endpoint first: a wrong set-up is a usage
+     * error before anything runs. */
+    aws_resolved res;
+    aws_resolve_input rin = {.profile = cfg.profile,
+                             .region = cfg.region,
+                             .endpoint = cfg.endpoint,
+                             .ca_bundle = cfg.ca_bundle};
+    ecr_result rrc = ecrc_aws_resolve(&rin, &res, &diags);
+    if (rrc) {
+        fprintf(stderr, "ecrconform run: %s\n",
+                rrc == ECR_ENOMEM ? "out of memory" : "cannot resolve the target and credentials:");
+        ecr_diag_print(&diags, stderr);
+        ecr_diag_free(&diags);
+        ecrc_aws_resolved_free(&res);
+        return rrc == ECR_ENOMEM ? ECRC_EXIT_INTERNAL : ECRC_EXIT_USAGE;
+    }
     baseline *bl = NULL;
     if (cfg.baseline) {
         bl = ecrc_baseline_load(cfg.baseline, &diags);
         if (!bl) {
             ecr_diag_print(&diags, stderr);
             ecr_diag_free(&diags);
+            ecrc_aws_resolved_free(&res);
             return ECRC_EXIT_INVALID;
         }
     }
@@ -247,6 +331,7 @@ int cmd_run(int argc, char **argv)
                         cfg.golden_dir, &set, &diags)) {
         fprintf(stderr, "ecrconform run: out of memory\n");
         ecrc_baseline_free(bl);
+        ecrc_aws_resolved_free(&res);
         return ECRC_EXIT_INTERNAL;
     }
     ecr_diag_print(&diags, stderr);
@@ -256,28 +341,35 @@ int cmd_run(int argc, char **argv)
         ecrc_loaded_set_free(&set);
         ecr_diag_free(&diags);
         ecrc_baseline_free(bl);
+        ecrc_aws_resolved_free(&res);
         return invalid_files ? ECRC_EXIT_INVALID : ECRC_EXIT_USAGE;
     }
 
-    aws_credentials creds;
-    ecrc_aws_credentials_from_env(&creds);
+    aws_credentials creds = res.creds;
+    aws_transport tr = {
+        .ca_bundle = res.ca_bundle, .insecure = cfg.insecure, .no_proxy = res.builtin};
     target_info t;
     memset(&t, 0, sizeof t);
-    snprintf(t.account, sizeof t.account, "%s", cfg.account ? cfg.account : "123456789012");
-    snprintf(t.region, sizeof t.region, "%s", creds.region);
+    /* Unknown until the target says (control interface, DescribeRegistry,
+     * CreateRepository) unless --account. 12 digits (checked) and a region the
+     * resolver bounded to its field: both fit. */
+    ecr_copy_str(t.account, sizeof t.account, cfg.account ? cfg.account : "");
+    ecr_copy_str(t.region, sizeof t.region, creds.region);
 
     ecremu *builtin = NULL;
-    if (!cfg.endpoint) {
+    if (res.builtin) {
         /* The emulator knows exactly the credentials the client signs with. */
         ecremu_config ec = {.port = 0,
                             .auth = ECREMU_AUTH_STRICT,
-                            .account_id = t.account,
+                            .account_id = cfg.account ? cfg.account : ECR_TEST_ACCOUNT,
                             .region = creds.region,
                             .access_key = creds.access_key,
                             .secret_key = creds.secret_key,
                             .control = 1,
                             .quiet = 1,
-                            .open_answers = cfg.open_answers};
+                            .open_answers = cfg.open_answers,
+                            /* TODO(issue 8): ENFORCE once the fixture uploads layers */
+                            .layers = ECREMU_LAYERS_OFF};
         ecr_result erc = ecremu_start(&ec, &builtin);
         if (erc) {
             fprintf(stderr, "ecrconform run: cannot start the built-in emulator: %s\n",
@@ -285,39 +377,98 @@ int cmd_run(int argc, char **argv)
             ecrc_loaded_set_free(&set);
             ecr_diag_free(&diags);
             ecrc_baseline_free(bl);
+            ecrc_aws_resolved_free(&res);
             return ECRC_EXIT_INTERNAL;
         }
         snprintf(t.endpoint, sizeof t.endpoint, "http://127.0.0.1:%u", ecremu_port(builtin));
-        snprintf(t.name, sizeof t.name, "%s", cfg.target_name ? cfg.target_name : "built-in");
+        ecr_copy_str(t.name, sizeof t.name, cfg.target_name ? cfg.target_name : "built-in");
     } else {
-        snprintf(t.endpoint, sizeof t.endpoint, "%s", cfg.endpoint);
+        if (ecr_copy_str(t.endpoint, sizeof t.endpoint, res.endpoint)) {
+            fprintf(stderr, "ecrconform run: %s: the endpoint URL is longer than %zu bytes\n",
+                    res.endpoint_from, sizeof t.endpoint - 1);
+            ecrc_loaded_set_free(&set);
+            ecr_diag_free(&diags);
+            ecrc_baseline_free(bl);
+            ecrc_aws_resolved_free(&res);
+            return ECRC_EXIT_USAGE;
+        }
         while (strlen(t.endpoint) > 8 && t.endpoint[strlen(t.endpoint) - 1] == '/')
             t.endpoint[strlen(t.endpoint) - 1] = '\0';
-        if (cfg.target_name)
-            snprintf(t.name, sizeof t.name, "%s", cfg.target_name);
-        else
-            label_from_endpoint(t.endpoint, t.name, sizeof t.name);
+        if (!cfg.target_name && label_from_endpoint(t.endpoint, t.name, sizeof t.name)) {
+            fprintf(stderr,
+                    "ecrconform run: %s: its host:port is longer than %zu bytes, too long for a "
+                    "label: give --target NAME\n",
+                    res.endpoint_from, sizeof t.name - 1);
+            ecrc_loaded_set_free(&set);
+            ecr_diag_free(&diags);
+            ecrc_baseline_free(bl);
+            ecrc_aws_resolved_free(&res);
+            return ECRC_EXIT_USAGE;
+        }
+        if (cfg.target_name) /* length checked in parse_args */
+            ecr_copy_str(t.name, sizeof t.name, cfg.target_name);
     }
 
     int exit_code = ECRC_EXIT_OK;
     aws_client *probe = ecrc_aws_client_new(t.endpoint, &creds, cfg.timeout_s * 1000, 0);
-    char err[1024] = "";
+    ecrc_aws_client_set_transport(probe, &tr);
+    char err[1024] = "", acct_err[1024] = "";
     ecr_result prc =
         probe ? ecrc_target_probe(probe, &t, cfg.no_strict_auth, err, sizeof err) : ECR_ENOMEM;
-    ecrc_aws_client_free(probe);
+    char probe_repo[64]; /* unique per process: parallel runs may share a registry */
+    snprintf(probe_repo, sizeof probe_repo, "ecrconform-probe-%ld", (long)getpid());
     if (cfg.account) /* an explicit --account wins over the probe */
-        snprintf(t.account, sizeof t.account, "%s", cfg.account);
+        ecr_copy_str(t.account, sizeof t.account, cfg.account);
+    else if (!prc && !t.account[0] &&
+             ecrc_target_learn_account(probe, &t, probe_repo, acct_err, sizeof acct_err))
+        ecr_copy_str(t.account, sizeof t.account, ECR_TEST_ACCOUNT);
+    ecrc_aws_client_free(probe);
+
+    run_view view;
+    runner_options ro = {.target = &t,
+                         .creds = creds,
+                         .jobs = (int)cfg.jobs,
+                         .timeout_ms = cfg.timeout_s * 1000,
+                         .on_case_done = on_case_done,
+                         .user = &view,
+                         .transport = tr,
+                         .max_rps = cfg.max_rps};
     if (prc) {
-        fprintf(stderr, "ecrconform run: target %s unreachable: %s\n", t.endpoint,
-                err[0] ? err : ecr_strerror(prc));
+        const char *cause = err[0] ? err : ecr_strerror(prc);
+        /* ETOOBIG: it answered, with more than the harness keeps. */
+        fprintf(stderr, "ecrconform run: target %s %s: %s\n", t.endpoint,
+                prc == ECR_ETOOBIG ? "answered with a value too long" : "unreachable", cause);
+        ecrc_aws_resolved_print(&res, t.endpoint, cfg.insecure, stderr);
         exit_code = ECRC_EXIT_UNREACHABLE;
+        /* Reports even so: CI publishers look for junit.xml and report.json. */
+        run_report *urep = ecrc_runner_unreachable(&ro, set.entries, set.n, cause);
+        ecr_result urc = urep ? ecrc_report_write_all(urep, cfg.report_dir) : ECR_ENOMEM;
+        if (urc)
+            fprintf(stderr, "ecrconform run: cannot write the reports to %s: %s\n", cfg.report_dir,
+                    ecr_strerror(urc));
+        else
+            fprintf(stderr,
+                    "ecrconform run: reports (every case 'error'): %s/report.json %s/junit.xml\n",
+                    cfg.report_dir, cfg.report_dir);
+        ecrc_report_free(urep);
         goto done;
     }
 
-    run_view view;
     console_init(&view.con, stdout, stderr, cfg.progress < 0 ? isatty(STDOUT_FILENO) : cfg.progress,
                  cfg.verbose);
     console_header(&view.con, &t, set.n);
+    ecrc_aws_resolved_print(&res, t.endpoint, cfg.insecure, stdout);
+    printf("  account    %s  [%s]%s", t.account,
+           cfg.account   ? "--account"
+           : acct_err[0] ? "NOT learned from the target"
+                         : "the target",
+           cfg.max_rps > 0 ? "" : "\n");
+    if (cfg.max_rps > 0)
+        printf("; at most %.0f requests/s\n", cfg.max_rps);
+    if (acct_err[0])
+        printf("  note: account id unknown (%s): using %s; pass --account\n", acct_err,
+               ECR_TEST_ACCOUNT);
+    fflush(stdout);
 
     /* Responses recorded by an earlier run must not be mistaken for this
      * run's, but a directory that is not ours is never emptied. */
@@ -334,12 +485,6 @@ int cmd_run(int argc, char **argv)
                      why ? why : ecr_strerror(arc));
     free(why);
 
-    runner_options ro = {.target = &t,
-                         .creds = creds,
-                         .jobs = (int)cfg.jobs,
-                         .timeout_ms = cfg.timeout_s * 1000,
-                         .on_case_done = on_case_done,
-                         .user = &view};
     run_report *rep = ecrc_runner_run(&ro, set.entries, set.n);
     console_run_done(&view.con);
     ecrc_actuals_close(&view.actuals);
@@ -375,5 +520,6 @@ done:
     ecrc_loaded_set_free(&set);
     ecr_diag_free(&diags);
     ecrc_baseline_free(bl);
+    ecrc_aws_resolved_free(&res);
     return exit_code;
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecr/util.h"
+
 void ecr_diag_init(diag_list *d)
 {
     memset(d, 0, sizeof *d);
@@ -17,25 +19,29 @@ static char *dup_or_empty(const char *s)
 
 void ecr_diag_add(diag_list *d, const char *file, const char *field, const char *fmt, ...)
 {
-    char msg[1024];
+    /* Messages quote values from files of any length: allocated, not cut. */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char *msg = ecr_vasprintf(fmt, ap);
     va_end(ap);
+    if (!msg)
+        return; /* out of memory: as below */
 
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 8;
         diag_item *p = realloc(d->items, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            free(msg);
             return; /* nothing sane left to do; the caller still sees earlier items */
+        }
         d->items = p;
         d->cap = cap;
     }
     diag_item *it = &d->items[d->n];
     it->file = dup_or_empty(file);
     it->field = dup_or_empty(field);
-    it->message = dup_or_empty(msg);
-    if (!it->file || !it->field || !it->message) {
+    it->message = msg;
+    if (!it->file || !it->field) {
         free(it->file);
         free(it->field);
         free(it->message);

@@ -3,6 +3,45 @@
 
 #include <string.h>
 
+const char *const ecr_capability_names[] = {ECR_CAP_FAULT_INJECTION, ECR_CAP_STRICT_AUTH, NULL};
+
+#define NAME_(id, name) [ECR_FAULT_##id] = name,
+static const char *const fault_names[ECR_FAULT_KIND_COUNT] = {ECR_FAULT_KINDS(NAME_)};
+#undef NAME_
+
+/* ", kms-error, upstream-access-denied, ...": the list starts 2 bytes in. */
+#define ITEM_(id, name) ", " name
+static const char fault_list[] = "" ECR_FAULT_KINDS(ITEM_);
+#undef ITEM_
+
+const char *ecr_fault_kind_name(ecr_fault_kind k)
+{
+    if ((unsigned)k >= ECR_FAULT_KIND_COUNT)
+        return "unknown";
+    return fault_names[k];
+}
+
+int ecr_fault_kind_parse(const char *name, ecr_fault_kind *out)
+{
+    for (int k = 0; name && k < ECR_FAULT_KIND_COUNT; k++) {
+        if (strcmp(fault_names[k], name) == 0) {
+            *out = (ecr_fault_kind)k;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int ecr_fault_kind_is_request(ecr_fault_kind k)
+{
+    return k == ECR_FAULT_SERVER_ERROR || k == ECR_FAULT_THROTTLING || k == ECR_FAULT_ACCESS_DENIED;
+}
+
+const char *ecr_fault_kind_list(void)
+{
+    return fault_list + 2;
+}
+
 static int is_digit(char c)
 {
     return c >= '0' && c <= '9';

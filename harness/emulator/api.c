@@ -4,8 +4,11 @@
 #include <string.h>
 
 #include "batchdel.h"
+#include "ecr_ops.h"
 #include "images.h"
+#include "layers.h"
 #include "ops.h"
+#include "registry.h"
 #include "repos.h"
 #include "wire.h"
 
@@ -15,10 +18,20 @@ static const struct {
     const char *name;
     op_fn run;
 } operations[] = {
-    {"BatchDeleteImage", ecremu_batchdel_run},  {"BatchGetImage", ecremu_images_batch_get},
-    {"CreateRepository", ecremu_repos_create},  {"DeleteRepository", ecremu_repos_delete},
-    {"DescribeImages", ecremu_images_describe}, {"DescribeRepositories", ecremu_repos_describe},
-    {"ListImages", ecremu_images_list},         {"PutImage", ecremu_images_put},
+    {"BatchDeleteImage", ecremu_batchdel_run},
+    {"BatchGetImage", ecremu_images_batch_get},
+    {"CreateRepository", ecremu_repos_create},
+    {"DeleteRepository", ecremu_repos_delete},
+    {"DescribeImages", ecremu_images_describe},
+    {"DescribeRepositories", ecremu_repos_describe},
+    {"ListImages", ecremu_images_list},
+    {"PutImage", ecremu_images_put},
+    {"InitiateLayerUpload", ecremu_layers_initiate},
+    {"UploadLayerPart", ecremu_layers_upload_part},
+    {"CompleteLayerUpload", ecremu_layers_complete},
+    {"BatchCheckLayerAvailability", ecremu_layers_check},
+    {"GetAuthorizationToken", ecremu_registry_auth_token},
+    {"DescribeRegistry", ecremu_registry_describe},
 };
 
 #define NOPS (sizeof operations / sizeof operations[0])
@@ -40,7 +53,7 @@ static int throttled(const op_call *c)
         return 0;
     if (json_object_object_get_ex(c->in, "repositoryName", &v) &&
         json_object_is_type(v, json_type_string) &&
-        ecremu_control_request_fault(c->ctx->ctl, FAULT_THROTTLING, c->op,
+        ecremu_control_request_fault(c->ctx->ctl, ECR_FAULT_THROTTLING, c->op,
                                      json_object_get_string(v)))
         return 1;
     if (json_object_object_get_ex(c->in, "repositoryNames", &v) &&
@@ -49,7 +62,7 @@ static int throttled(const op_call *c)
         for (size_t i = 0; i < n; i++) {
             json_object *s = json_object_array_get_idx(v, i);
             if (s && json_object_is_type(s, json_type_string) &&
-                ecremu_control_request_fault(c->ctx->ctl, FAULT_THROTTLING, c->op,
+                ecremu_control_request_fault(c->ctx->ctl, ECR_FAULT_THROTTLING, c->op,
                                              json_object_get_string(s)))
                 return 1;
         }
@@ -91,6 +104,13 @@ int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, 
     ecremu_store_lock(ctx->st);
     if (run && throttled(&c)) {
         ecremu_op_fail(&c, 400, "ThrottlingException", "Rate exceeded");
+    } else if (!run && ecremu_ecr_ops_known(op)) {
+        /* A real ECR operation: say that the emulator lacks it rather than
+         * that it does not exist (docs/EMULATOR.md, emulator-only). */
+        ecremu_op_fail(&c, 400, "UnsupportedOperationException",
+                       "The ecrconform emulator does not implement the ECR operation %s "
+                       "(docs/EMULATOR.md lists what it implements)",
+                       op);
     } else if (!run) {
         if (!target)
             ecremu_op_fail(&c, 400, "UnknownOperationException", "Missing X-Amz-Target header");

@@ -12,7 +12,7 @@
 #define MAX_FAULTS 4096
 
 typedef struct fault {
-    fault_kind kind;
+    ecr_fault_kind kind;
     char *repo;
     char *digest; /* image-inaccessible only */
     char *op;     /* request-level kinds only */
@@ -25,48 +25,22 @@ struct control {
     size_t n;
 };
 
+/* What an item fault answers, by kind (the names live in ecr/protocol.h).
+ * Request-level kinds have no entry: they fail the whole request. */
 static const struct {
-    const char *name;
-    const char *code;   /* failureCode (item kinds) */
-    const char *reason; /* failureReason (item kinds); inferred, see EMULATOR.md */
-} kinds[FAULT_KIND_COUNT] = {
-    [FAULT_KMS_ERROR] = {"kms-error", "KmsError",
-                         "The KMS key used to encrypt the repository could not be used"},
-    [FAULT_UPSTREAM_ACCESS_DENIED] = {"upstream-access-denied", "UpstreamAccessDenied",
-                                      "The upstream registry denied access to the image"},
-    [FAULT_UPSTREAM_TOO_MANY_REQUESTS] = {"upstream-too-many-requests", "UpstreamTooManyRequests",
-                                          "The upstream registry is throttling requests"},
-    [FAULT_UPSTREAM_UNAVAILABLE] = {"upstream-unavailable", "UpstreamUnavailable",
-                                    "The upstream registry is unavailable"},
-    [FAULT_IMAGE_INACCESSIBLE] = {"image-inaccessible", "ImageInaccessible",
-                                  "Requested image is inaccessible"},
-    [FAULT_SERVER_ERROR] = {"server-error", NULL, NULL},
-    [FAULT_THROTTLING] = {"throttling", NULL, NULL},
-    [FAULT_ACCESS_DENIED] = {"access-denied", NULL, NULL},
+    const char *code;   /* failureCode */
+    const char *reason; /* failureReason; inferred, see EMULATOR.md */
+} items[ECR_FAULT_KIND_COUNT] = {
+    [ECR_FAULT_KMS_ERROR] = {"KmsError",
+                             "The KMS key used to encrypt the repository could not be used"},
+    [ECR_FAULT_UPSTREAM_ACCESS_DENIED] = {"UpstreamAccessDenied",
+                                          "The upstream registry denied access to the image"},
+    [ECR_FAULT_UPSTREAM_TOO_MANY_REQUESTS] = {"UpstreamTooManyRequests",
+                                              "The upstream registry is throttling requests"},
+    [ECR_FAULT_UPSTREAM_UNAVAILABLE] = {"UpstreamUnavailable",
+                                        "The upstream registry is unavailable"},
+    [ECR_FAULT_IMAGE_INACCESSIBLE] = {"ImageInaccessible", "Requested image is inaccessible"},
 };
-
-const char *ecremu_fault_kind_name(fault_kind k)
-{
-    if ((unsigned)k >= FAULT_KIND_COUNT)
-        return "unknown";
-    return kinds[k].name;
-}
-
-int ecremu_fault_kind_parse(const char *name, fault_kind *out)
-{
-    for (int k = 0; k < FAULT_KIND_COUNT; k++) {
-        if (strcmp(kinds[k].name, name) == 0) {
-            *out = (fault_kind)k;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-static int is_request_kind(fault_kind k)
-{
-    return k == FAULT_SERVER_ERROR || k == FAULT_THROTTLING || k == FAULT_ACCESS_DENIED;
-}
 
 control *ecremu_control_new(const control_info *info)
 {
@@ -106,16 +80,16 @@ static int same_str(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-ecr_result ecremu_control_add_fault(control *c, fault_kind kind, const char *repo,
+ecr_result ecremu_control_add_fault(control *c, ecr_fault_kind kind, const char *repo,
                                     const char *digest, const char *op)
 {
-    if ((unsigned)kind >= FAULT_KIND_COUNT || !repo || !*repo)
+    if ((unsigned)kind >= ECR_FAULT_KIND_COUNT || !repo || !*repo)
         return ECR_EINVAL;
-    if (kind == FAULT_IMAGE_INACCESSIBLE && (!digest || !*digest))
+    if (kind == ECR_FAULT_IMAGE_INACCESSIBLE && (!digest || !*digest))
         return ECR_EINVAL;
-    if (kind != FAULT_IMAGE_INACCESSIBLE)
+    if (kind != ECR_FAULT_IMAGE_INACCESSIBLE)
         digest = NULL;
-    if (is_request_kind(kind))
+    if (ecr_fault_kind_is_request(kind))
         op = op && *op ? op : DEFAULT_FAULT_OP;
     else
         op = NULL;
@@ -164,9 +138,9 @@ void ecremu_control_clear(control *c, const char *repo)
     pthread_mutex_unlock(&c->mu);
 }
 
-int ecremu_control_request_fault(control *c, fault_kind kind, const char *op, const char *repo)
+int ecremu_control_request_fault(control *c, ecr_fault_kind kind, const char *op, const char *repo)
 {
-    if (!c || !op || !repo || !is_request_kind(kind))
+    if (!c || !op || !repo || !ecr_fault_kind_is_request(kind))
         return 0;
     int hit = 0;
     pthread_mutex_lock(&c->mu);
@@ -187,9 +161,9 @@ int ecremu_control_item_fault(control *c, const char *repo, const char *digest, 
     pthread_mutex_lock(&c->mu);
     for (size_t i = 0; i < c->n; i++) {
         const fault *f = &c->v[i];
-        if (is_request_kind(f->kind) || strcmp(f->repo, repo) != 0)
+        if (ecr_fault_kind_is_request(f->kind) || strcmp(f->repo, repo) != 0)
             continue;
-        if (f->kind == FAULT_IMAGE_INACCESSIBLE) {
+        if (f->kind == ECR_FAULT_IMAGE_INACCESSIBLE) {
             if (strcmp(f->digest, digest) == 0) {
                 found = (int)f->kind;
                 break; /* the image's own fault wins */
@@ -201,8 +175,8 @@ int ecremu_control_item_fault(control *c, const char *repo, const char *digest, 
     pthread_mutex_unlock(&c->mu);
     if (found < 0)
         return 0;
-    *code = kinds[found].code;
-    *reason = kinds[found].reason;
+    *code = items[found].code;
+    *reason = items[found].reason;
     return 1;
 }
 
@@ -227,15 +201,16 @@ static int capabilities(control *c, json_object **out)
         *out = NULL;
         return 500;
     }
-    json_object_array_add(caps, json_object_new_string("fault-injection"));
+    json_object_array_add(caps, json_object_new_string(ECR_CAP_FAULT_INJECTION));
     if (c->info.strict_auth)
-        json_object_array_add(caps, json_object_new_string("strict-auth"));
-    for (int k = 0; k < FAULT_KIND_COUNT; k++)
-        json_object_array_add(faults, json_object_new_string(kinds[k].name));
-    json_object_object_add(o, "capabilities", caps);
-    json_object_object_add(o, "faultKinds", faults);
-    json_object_object_add(o, "account", json_object_new_string(c->info.account));
-    json_object_object_add(o, "region", json_object_new_string(c->info.region));
+        json_object_array_add(caps, json_object_new_string(ECR_CAP_STRICT_AUTH));
+    for (int k = 0; k < ECR_FAULT_KIND_COUNT; k++)
+        json_object_array_add(faults,
+                              json_object_new_string(ecr_fault_kind_name((ecr_fault_kind)k)));
+    json_object_object_add(o, ECR_CTL_CAPABILITIES, caps);
+    json_object_object_add(o, ECR_CTL_FAULT_KINDS, faults);
+    json_object_object_add(o, ECR_CTL_ACCOUNT, json_object_new_string(c->info.account));
+    json_object_object_add(o, ECR_CTL_REGION, json_object_new_string(c->info.region));
     *out = o;
     return 200;
 }
@@ -269,22 +244,25 @@ static int add_fault(control *c, const char *body, size_t len, json_object **out
 {
     json_object *in = ecremu_wire_parse(body, len);
     const char *kind_name, *repo, *digest, *op;
-    fault_kind kind;
+    ecr_fault_kind kind;
     int status;
 
     if (!in || !json_object_is_type(in, json_type_object)) {
         status = reply_message(out, 400, "the body must be a JSON object");
-    } else if (opt_string(in, "fault", &kind_name) || opt_string(in, "repositoryName", &repo) ||
-               opt_string(in, "imageDigest", &digest) || opt_string(in, "operation", &op)) {
+    } else if (opt_string(in, ECR_CTL_FAULT, &kind_name) ||
+               opt_string(in, ECR_CTL_REPOSITORY, &repo) ||
+               opt_string(in, ECR_CTL_IMAGE_DIGEST, &digest) ||
+               opt_string(in, ECR_CTL_OPERATION, &op)) {
         status = reply_message(out, 400,
-                               "fault, repositoryName, imageDigest and operation must be strings");
-    } else if (!kind_name || ecremu_fault_kind_parse(kind_name, &kind)) {
+                               ECR_CTL_FAULT ", " ECR_CTL_REPOSITORY ", " ECR_CTL_IMAGE_DIGEST
+                                             " and " ECR_CTL_OPERATION " must be strings");
+    } else if (!kind_name || ecr_fault_kind_parse(kind_name, &kind)) {
         status = reply_message(out, 400,
-                               "unknown or missing fault kind (GET /__ecrconform/capabilities "
-                               "lists them in faultKinds)");
+                               "unknown or missing fault kind (GET " ECR_CONTROL_CAPABILITIES
+                               " lists them in " ECR_CTL_FAULT_KINDS ")");
     } else if (!repo || !*repo) {
-        status = reply_message(out, 400, "missing repositoryName");
-    } else if (kind == FAULT_IMAGE_INACCESSIBLE && (!digest || !*digest)) {
+        status = reply_message(out, 400, "missing " ECR_CTL_REPOSITORY);
+    } else if (kind == ECR_FAULT_IMAGE_INACCESSIBLE && (!digest || !*digest)) {
         status = reply_message(out, 400, "image-inaccessible needs imageDigest");
     } else if (op && !valid_op(op)) {
         status = reply_message(out, 400, "operation must be an ECR operation name");
@@ -315,7 +293,7 @@ int ecremu_control_handle(control *c, const char *method, const char *path, cons
             return add_fault(c, body, len, out);
         if (strcmp(method, "DELETE") == 0) {
             if (!repo_query || !*repo_query)
-                return reply_message(out, 400, "missing repositoryName query argument");
+                return reply_message(out, 400, "missing " ECR_CTL_REPOSITORY " query argument");
             ecremu_control_clear(c, repo_query);
             return (*out = json_object_new_object()) ? 200 : 500;
         }

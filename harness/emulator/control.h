@@ -17,28 +17,11 @@
 
 #include <json-c/json.h>
 #include <stddef.h>
+#include "ecr/protocol.h"
 #include "ecr/result.h"
 
-typedef enum fault_kind {
-    /* per item of BatchDeleteImage: items that resolve to an image fail */
-    FAULT_KMS_ERROR = 0,
-    FAULT_UPSTREAM_ACCESS_DENIED,
-    FAULT_UPSTREAM_TOO_MANY_REQUESTS,
-    FAULT_UPSTREAM_UNAVAILABLE,
-    FAULT_IMAGE_INACCESSIBLE, /* only the image with the fault's digest */
-    /* whole requests of one operation naming the repository */
-    FAULT_SERVER_ERROR,
-    FAULT_THROTTLING,
-    FAULT_ACCESS_DENIED,
-    FAULT_KIND_COUNT
-} fault_kind;
-
-/* The control-interface name of a kind ("kms-error", ...). Never NULL. */
-const char *ecremu_fault_kind_name(fault_kind k);
-
-/* Parses a control-interface kind name. Returns 0 and sets *out, or -1 for
- * an unknown name. */
-int ecremu_fault_kind_parse(const char *name, fault_kind *out);
+/* Fault kinds and their names are shared with the runner: ecr/protocol.h
+ * (ecr_fault_kind, ecr_fault_kind_name, ecr_fault_kind_parse). */
 
 typedef struct control control;
 
@@ -57,12 +40,12 @@ control *ecremu_control_new(const control_info *info);
 /* Frees the table; c may be NULL. */
 void ecremu_control_free(control *c);
 
-/* Adds a fault. digest is required for FAULT_IMAGE_INACCESSIBLE and ignored
+/* Adds a fault. digest is required for ECR_FAULT_IMAGE_INACCESSIBLE and ignored
  * otherwise; op names the operation of a request-level kind (NULL:
  * "BatchDeleteImage") and is ignored for item kinds. Adding the same fault
  * twice keeps one. Returns ECR_EINVAL for a missing repo/digest, ECR_ENOMEM,
  * else ECR_OK. */
-ecr_result ecremu_control_add_fault(control *c, fault_kind kind, const char *repo,
+ecr_result ecremu_control_add_fault(control *c, ecr_fault_kind kind, const char *repo,
                                     const char *digest, const char *op);
 
 /* Removes every fault of repository repo. Cannot fail. */
@@ -70,7 +53,7 @@ void ecremu_control_clear(control *c, const char *repo);
 
 /* Returns 1 when a request-level fault of that kind is set for requests of
  * operation op naming repository repo, else 0. c may be NULL (no faults). */
-int ecremu_control_request_fault(control *c, fault_kind kind, const char *op, const char *repo);
+int ecremu_control_request_fault(control *c, ecr_fault_kind kind, const char *op, const char *repo);
 
 /* For a BatchDeleteImage item that resolved to the image with digest in
  * repository repo: returns 1 and sets *code / *reason (static strings) when

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layers.h"
+#include "page.h"
 #include "wire.h"
 
 #define MAX_MANIFEST 4194304 /* the model's ImageManifest max length */
@@ -155,7 +157,8 @@ static void put_existing(op_call *c, store_repo *r, const char *reg, store_image
 }
 
 static void put_new(op_call *c, store_repo *r, const char *reg, const char *manifest, size_t len,
-                    const char *media_type, const manifest_info *mi, const char *tag)
+                    const char *media_type, json_object *parsed, const manifest_info *mi,
+                    const char *tag)
 {
     for (size_t i = 0; i < mi->nrefs; i++) {
         if (!ecremu_store_image_by_digest(r, mi->refs[i])) {
@@ -167,6 +170,8 @@ static void put_new(op_call *c, store_repo *r, const char *reg, const char *mani
             return;
         }
     }
+    if (c->ctx->enforce_layers && ecremu_layers_require(c, r, reg, parsed))
+        return;
     if (check_put_tag(c, r, NULL, tag))
         return;
     store_image_spec spec = {manifest,
@@ -234,7 +239,7 @@ void ecremu_images_put(op_call *c)
         if (img)
             put_existing(c, r, reg, img, tag);
         else
-            put_new(c, r, reg, manifest, len, media_type, &mi, tag);
+            put_new(c, r, reg, manifest, len, media_type, parsed, &mi, tag);
     }
     json_object_put(parsed); /* mi.refs borrowed from it until here */
 }
@@ -243,6 +248,7 @@ void ecremu_images_put(op_call *c)
 typedef struct list_args {
     const char *reg, *name, *tag_status;
     store_repo *repo;
+    page pg; /* not used with imageIds */
 } list_args;
 
 static int list_common(op_call *c, list_args *a, json_object **ids)
@@ -263,7 +269,11 @@ static int list_common(op_call *c, list_args *a, json_object **ids)
         (ids && (ecremu_op_check_count(c, "imageIds", *ids, 1, 100, 0) ||
                  ecremu_op_check_tags(c, "imageIds", *ids))) ||
         ecremu_op_check_max_results(c, has_max, max) ||
+        (ids && ecremu_op_check_not_with(c, "maxResults", has_max, "imageIds", *ids != NULL)) ||
+        (ids &&
+         ecremu_op_check_not_with(c, "nextToken", token != NULL, "imageIds", *ids != NULL)) ||
         ecremu_op_filter_tag_status(c, filter, &a->tag_status) ||
+        ecremu_page_begin(c, a->name, has_max, max, token, &a->pg) ||
         ecremu_op_request_faults(c, a->name))
         return -1;
     a->repo = ecremu_op_find_repo(c, a->reg, a->name);
@@ -290,14 +300,23 @@ void ecremu_images_list(op_call *c)
         ecremu_op_oom(c);
         return;
     }
-    for (size_t i = 0; i < a.repo->nimages; i++) {
+    /* Keys: (image seq, 0) for an untagged image, (image seq, tag seq) per
+     * tag; images are in push order and tags in the order they were put, so
+     * keys increase along the loops. */
+    for (size_t i = 0; i < a.repo->nimages && !a.pg.more; i++) {
         const store_image *img = a.repo->images[i];
         if (!status_wants(a.tag_status, img))
             continue;
-        if (!img->ntags)
+        if (!img->ntags && ecremu_page_take(&a.pg, img->seq, 0))
             json_object_array_add(list, ecremu_op_image_id(img->digest, NULL));
         for (size_t t = 0; t < img->ntags; t++)
-            json_object_array_add(list, ecremu_op_image_id(img->digest, img->tags[t]));
+            if (ecremu_page_take(&a.pg, img->seq, img->tag_seq[t]))
+                json_object_array_add(list, ecremu_op_image_id(img->digest, img->tags[t]));
+    }
+    if (ecremu_page_finish(c, a.name, &a.pg, o)) {
+        json_object_put(o);
+        ecremu_op_oom(c);
+        return;
     }
     ecremu_op_ok(c, o);
 }
@@ -355,7 +374,9 @@ void ecremu_images_describe(op_call *c)
                 ecremu_op_invalid(c, mem, ecremu_op_id_reason(st));
                 goto out;
             }
-        } else if (!status_wants(a.tag_status, img)) {
+        } else if (!status_wants(a.tag_status, img) || !ecremu_page_take(&a.pg, img->seq, 0)) {
+            if (a.pg.more)
+                break;
             continue;
         }
         int dup = 0;
@@ -372,6 +393,11 @@ void ecremu_images_describe(op_call *c)
     }
     for (size_t k = 0; k < nfound; k++)
         json_object_array_add(list, detail_json(c, &a, found[k]));
+    if (!ids && ecremu_page_finish(c, a.name, &a.pg, o)) {
+        json_object_put(o);
+        ecremu_op_oom(c);
+        goto out;
+    }
     ecremu_op_ok(c, o);
 out:
     free(found);

@@ -255,6 +255,16 @@ int ecremu_op_check_max_results(op_call *c, int present, long long v)
     return 0;
 }
 
+int ecremu_op_check_not_with(op_call *c, const char *mem, int present, const char *other,
+                             int other_present)
+{
+    char rule[128];
+    if (!present || !other_present)
+        return 0;
+    snprintf(rule, sizeof rule, "Member must not be specified together with %s", other);
+    return ecremu_op_invalid(c, mem, rule);
+}
+
 int ecremu_op_filter_tag_status(op_call *c, json_object *filter, const char **status)
 {
     *status = "ANY";
@@ -273,13 +283,13 @@ int ecremu_op_filter_tag_status(op_call *c, json_object *filter, const char **st
 int ecremu_op_request_faults(op_call *c, const char *name)
 {
     const api_ctx *x = c->ctx;
-    if (ecremu_control_request_fault(x->ctl, FAULT_ACCESS_DENIED, c->op, name))
+    if (ecremu_control_request_fault(x->ctl, ECR_FAULT_ACCESS_DENIED, c->op, name))
         return ecremu_op_fail(c, 400, "AccessDeniedException",
                               "User: arn:aws:iam::%s:user/ecrconform is not authorized to perform: "
                               "ecr:%s on resource: arn:aws:ecr:%s:%s:repository/%s because no "
                               "identity-based policy allows the ecr:%s action",
                               x->account, c->op, x->region, x->account, name, c->op);
-    if (ecremu_control_request_fault(x->ctl, FAULT_SERVER_ERROR, c->op, name))
+    if (ecremu_control_request_fault(x->ctl, ECR_FAULT_SERVER_ERROR, c->op, name))
         return ecremu_op_fail(c, 500, "ServerException", "An internal server error has occured");
     return 0;
 }
@@ -299,6 +309,11 @@ store_repo *ecremu_op_find_repo(op_call *c, const char *registry_id, const char 
                        "The repository with name '%s' does not exist in the registry with id '%s'",
                        name, ecremu_op_registry(c, registry_id));
     return r;
+}
+
+int ecremu_op_valid_digest(const char *s)
+{
+    return s && matches(DIGEST_ERE, s);
 }
 
 op_id_status ecremu_op_resolve(const store_repo *r, const char *digest, const char *tag,

@@ -22,6 +22,7 @@ typedef struct api_ctx {
     control *ctl;               /* NULL: no faults */
     const char *account;        /* the caller's account id (registryId) */
     const char *region;         /* for ARNs and repository URIs */
+    int enforce_layers;         /* PutImage requires the config and layer blobs (ECR's rule) */
     const emu_answers *answers; /* answers to open questions; NULL: every default */
 } api_ctx;
 
@@ -78,6 +79,11 @@ int ecremu_op_check_count(op_call *c, const char *member, json_object *arr, size
 int ecremu_op_check_tags(op_call *c, const char *key, json_object *ids);
 /* maxResults, when present, is 1..1000. */
 int ecremu_op_check_max_results(op_call *c, int present, long long v);
+/* member (present when present is nonzero) may not be given together with
+ * other (the API reference says so of maxResults / nextToken with imageIds
+ * or repositoryNames): 'Member must not be specified together with <other>'. */
+int ecremu_op_check_not_with(op_call *c, const char *member, int present, const char *other,
+                             int other_present);
 /* filter.tagStatus, when present, is TAGGED, UNTAGGED or ANY. Sets *status
  * to the value, or "ANY" when absent. filter may be NULL. */
 int ecremu_op_filter_tag_status(op_call *c, json_object *filter, const char **status);
@@ -93,6 +99,10 @@ const char *ecremu_op_registry(const op_call *c, const char *registry_id);
  * account, or no such repository, fails with RepositoryNotFoundException.
  * Returns NULL after setting the error. */
 store_repo *ecremu_op_find_repo(op_call *c, const char *registry_id, const char *name);
+
+/* Returns 1 when s matches ECR's digest pattern [a-zA-Z0-9-_+.]+:[a-fA-F0-9]+
+ * (ImageDigest in failures, LayerDigest), else 0. */
+int ecremu_op_valid_digest(const char *s);
 
 /* How an image identifier resolves against a repository. */
 typedef enum op_id_status {

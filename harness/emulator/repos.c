@@ -1,20 +1,24 @@
 #include "repos.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "ecr/util.h"
+#include "page.h"
 #include "wire.h"
 
 json_object *ecremu_repos_json(const api_ctx *ctx, const store_repo *r)
 {
-    char arn[512], uri[512];
-    snprintf(arn, sizeof arn, "arn:aws:ecr:%s:%s:repository/%s", ctx->region, ctx->account,
-             r->name);
-    snprintf(uri, sizeof uri, "%s.dkr.ecr.%s.amazonaws.com/%s", ctx->account, ctx->region, r->name);
+    /* The region is the operator's (serve --region): any length, never cut. */
+    char *arn = ecr_asprintf("arn:aws:ecr:%s:%s:repository/%s", ctx->region, ctx->account, r->name);
+    char *uri = ecr_asprintf("%s.dkr.ecr.%s.amazonaws.com/%s", ctx->account, ctx->region, r->name);
     json_object *o = json_object_new_object();
     json_object *scan = json_object_new_object();
     json_object *enc = json_object_new_object();
-    if (!o || !scan || !enc) {
+    if (!arn || !uri || !o || !scan || !enc) {
+        free(arn);
+        free(uri);
         json_object_put(o);
         json_object_put(scan);
         json_object_put(enc);
@@ -33,6 +37,8 @@ json_object *ecremu_repos_json(const api_ctx *ctx, const store_repo *r)
     if (r->kms_key)
         json_object_object_add(enc, "kmsKey", json_object_new_string(r->kms_key));
     json_object_object_add(o, "encryptionConfiguration", enc);
+    free(arn);
+    free(uri);
     return o;
 }
 
@@ -122,7 +128,11 @@ void ecremu_repos_describe(op_call *c)
                                       json_object_get_string(json_object_array_get_idx(names, i))))
             return;
     }
-    if (ecremu_op_check_max_results(c, has_max, max))
+    page pg;
+    if (ecremu_op_check_max_results(c, has_max, max) ||
+        ecremu_op_check_not_with(c, "maxResults", has_max, "repositoryNames", names != NULL) ||
+        ecremu_op_check_not_with(c, "nextToken", token != NULL, "repositoryNames", names != NULL) ||
+        ecremu_page_begin(c, "", has_max, max, token, &pg))
         return;
     for (size_t i = 0; i < n; i++)
         if (ecremu_op_request_faults(c,
@@ -130,7 +140,8 @@ void ecremu_repos_describe(op_call *c)
             return;
 
     json_object *list = json_object_new_array();
-    if (!list) {
+    json_object *out = ecremu_op_wrap("repositories", list);
+    if (!out) {
         ecremu_op_oom(c);
         return;
     }
@@ -139,17 +150,24 @@ void ecremu_repos_describe(op_call *c)
             store_repo *r = ecremu_op_find_repo(
                 c, reg, json_object_get_string(json_object_array_get_idx(names, i)));
             if (!r) {
-                json_object_put(list);
+                json_object_put(out);
                 return;
             }
             json_object_array_add(list, ecremu_repos_json(c->ctx, r));
         }
     } else if (!reg || strcmp(reg, c->ctx->account) == 0) {
+        /* repositories are in creation order, so their seq increases */
         const store *st = c->ctx->st;
-        for (size_t i = 0; i < st->nrepos; i++)
-            json_object_array_add(list, ecremu_repos_json(c->ctx, st->repos[i]));
+        for (size_t i = 0; i < st->nrepos && !pg.more; i++)
+            if (ecremu_page_take(&pg, st->repos[i]->seq, 0))
+                json_object_array_add(list, ecremu_repos_json(c->ctx, st->repos[i]));
+        if (ecremu_page_finish(c, "", &pg, out)) {
+            json_object_put(out);
+            ecremu_op_oom(c);
+            return;
+        }
     }
-    ecremu_op_ok(c, ecremu_op_wrap("repositories", list));
+    ecremu_op_ok(c, out);
 }
 
 void ecremu_repos_delete(op_call *c)

@@ -7,25 +7,30 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "api.h"
 #include "answers.h"
 #include "auth.h"
-#include "ecr/buf.h"
+#include "blobs.h"
 #include "control.h"
+#include "ecr/buf.h"
+#include "ecr/util.h"
 #include "store.h"
 #include "wire.h"
 
 /* ImageManifest may be 4 MiB; JSON escaping can grow it. Bodies past this
  * are discarded and answered 413. */
 #define MAX_BODY (10u * 1024u * 1024u)
+/* UploadLayerPart carries up to 20 MiB of layer data as base64 (4/3 of it):
+ * 28 MiB leaves room for the other members. Only that operation gets it. */
+#define MAX_PART_BODY (28u * 1024u * 1024u)
+#define PART_TARGET ECR_TARGET_PREFIX "UploadLayerPart"
 #define MAX_HEADERS 128
-#define CONTENT_TYPE "application/x-amz-json-1.1"
 #define SERVER_ERROR_BODY                                                                          \
     "{\"__type\":\"ServerException\",\"message\":\"An internal server error has occured\"}"
 
@@ -38,12 +43,16 @@ struct ecremu {
     api_ctx api;
     auth_config auth;
     emu_answers answers;
+    FILE *log; /* one line per request, or NULL */
 };
 
-/* Per-request state held in *req_cls: the bounded body. */
+/* Per-request state held in *req_cls: the bounded body, and what the
+ * request log says about it. */
 typedef struct request {
     buf body;
     int too_big;
+    struct timespec start;
+    const char *method, *url; /* owned by MHD for the whole request */
 } request;
 
 typedef struct header_list {
@@ -64,50 +73,82 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
-/* A random UUID v4 (RFC 4122) as x-amzn-RequestId. */
-static void request_id(char out[37])
+static double ms_since(const struct timespec *t0)
 {
-    unsigned char b[16];
-    if (RAND_bytes(b, sizeof b) != 1)
-        memset(b, 0, sizeof b);
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-             b[14], b[15]);
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* One line on the request log: what was asked (the operation, or the method
+ * and path for anything that is not an ECR call), the status, the error type
+ * of an error reply, and the time taken. Peer text goes through
+ * ecr_term_safe so a request cannot drive the operator's terminal. */
+static void log_request(const ecremu *e, struct MHD_Connection *conn, const request *rq, int status,
+                        json_object *body)
+{
+    if (!e->log || !rq)
+        return;
+    static const char prefix[] = ECR_TARGET_PREFIX;
+    const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
+    int is_control = strncmp(rq->url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0;
+    char other[256];
+    const char *what = other;
+    if (!is_control && target && strncmp(target, prefix, sizeof prefix - 1) == 0)
+        what = target + sizeof prefix - 1;
+    else if (!is_control && target)
+        what = target; /* not ECR's prefix: show all of it */
+    else
+        snprintf(other, sizeof other, "%.16s %.200s%s", rq->method, rq->url,
+                 strlen(rq->url) > 200 ? "..." : "");
+    json_object *type = NULL;
+    if (body && status != 200)
+        json_object_object_get_ex(body, "__type", &type);
+    char *safe_what = ecr_term_safe(what);
+    char *safe_type = type ? ecr_term_safe(json_object_get_string(type)) : NULL;
+    /* one fprintf per line: stdio locks the stream per call, so lines of
+     * parallel requests do not interleave */
+    fprintf(e->log, "ecremu: %.200s%s %d%s%s %.1f ms\n", safe_what ? safe_what : "?",
+            safe_what && strlen(safe_what) > 200 ? "..." : "", status, safe_type ? " " : "",
+            safe_type ? safe_type : "", ms_since(&rq->start));
+    fflush(e->log);
+    free(safe_what);
+    free(safe_type);
 }
 
 /* Sends status with the JSON text of body (which this consumes; NULL means
- * out of memory and becomes a 500). */
-static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_object *body)
+ * out of memory and becomes a 500), after logging it. */
+static enum MHD_Result send_json(const ecremu *e, const request *rq, struct MHD_Connection *conn,
+                                 int status, json_object *body)
 {
     const char *text = body ? ecremu_wire_text(body) : NULL;
     if (!text) {
         text = SERVER_ERROR_BODY;
         status = 500;
     }
+    log_request(e, conn, rq, status, body);
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
     json_object_put(body);
     if (!resp)
         return MHD_NO;
     char id[37];
-    request_id(id);
-    MHD_add_response_header(resp, "Content-Type", CONTENT_TYPE);
+    ecremu_wire_uuid(id);
+    MHD_add_response_header(resp, "Content-Type", ECR_CONTENT_TYPE);
     MHD_add_response_header(resp, "x-amzn-RequestId", id);
     enum MHD_Result rc = MHD_queue_response(conn, (unsigned int)status, resp);
     MHD_destroy_response(resp);
     return rc;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *type,
-                                  const char *message)
+static enum MHD_Result send_error(const ecremu *e, const request *rq, struct MHD_Connection *conn,
+                                  int status, const char *type, const char *message)
 {
-    return send_json(conn, status, ecremu_wire_error(type, message));
+    return send_json(e, rq, conn, status, ecremu_wire_error(type, message));
 }
 
-static enum MHD_Result serve_ecr(ecremu *e, struct MHD_Connection *conn, const char *url,
-                                 const char *method, const char *body, size_t len)
+static enum MHD_Result serve_ecr(ecremu *e, const request *rq, struct MHD_Connection *conn,
+                                 const char *url, const char *method, const char *body, size_t len)
 {
     header_list h;
     h.n = 0;
@@ -126,17 +167,17 @@ static enum MHD_Result serve_ecr(ecremu *e, struct MHD_Connection *conn, const c
         json_object *fe = NULL;
         int fs = ecremu_api_front_end(target, body, len, &fe);
         if (fs)
-            return send_json(conn, fs, fe);
+            return send_json(e, rq, conn, fs, fe);
     }
     if (status)
-        return send_error(conn, status, why.type, why.message);
+        return send_error(e, rq, conn, status, why.type, why.message);
     if (strcmp(method, "POST") != 0 || strcmp(url, "/") != 0)
-        return send_error(conn, 400, "UnknownOperationException",
+        return send_error(e, rq, conn, 400, "UnknownOperationException",
                           "The AWS JSON protocol serves only POST /");
 
     json_object *out = NULL;
     status = ecremu_api_handle(&e->api, target, body, len, &out);
-    return send_json(conn, status, out);
+    return send_json(e, rq, conn, status, out);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -151,7 +192,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         rq = calloc(1, sizeof *rq);
         if (!rq)
             return MHD_NO;
-        ecr_buf_init(&rq->body, MAX_BODY);
+        clock_gettime(CLOCK_MONOTONIC, &rq->start);
+        rq->method = method;
+        rq->url = url;
+        const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
+        ecr_buf_init(&rq->body,
+                     target && strcmp(target, PART_TARGET) == 0 ? MAX_PART_BODY : MAX_BODY);
         *req_cls = rq;
         return MHD_YES;
     }
@@ -167,16 +213,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     const char *body = rq->body.data ? rq->body.data : "";
     size_t len = rq->body.len;
     if (rq->too_big)
-        return send_error(conn, 413, "SerializationException",
-                          "The request body exceeds the emulator's limit of 10 MiB");
+        return send_error(e, rq, conn, 413, "SerializationException",
+                          rq->body.toobig == MAX_PART_BODY
+                              ? "The request body exceeds the emulator's limit of 28 MiB for "
+                                "UploadLayerPart"
+                              : "The request body exceeds the emulator's limit of 10 MiB");
     if (e->ctl && strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0) {
         const char *repo =
-            MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "repositoryName");
+            MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, ECR_CTL_REPOSITORY);
         json_object *out = NULL;
         int status = ecremu_control_handle(e->ctl, method, url, repo, body, len, &out);
-        return send_json(conn, status, out);
+        return send_json(e, rq, conn, status, out);
     }
-    return serve_ecr(e, conn, url, method, body, len);
+    return serve_ecr(e, rq, conn, url, method, body, len);
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -207,7 +256,8 @@ static int valid_account(const char *s)
 ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
 {
     *out = NULL;
-    if (!cfg || (cfg->auth != ECREMU_AUTH_LENIENT && cfg->auth != ECREMU_AUTH_STRICT))
+    if (!cfg || (cfg->auth != ECREMU_AUTH_LENIENT && cfg->auth != ECREMU_AUTH_STRICT) ||
+        (cfg->layers != ECREMU_LAYERS_ENFORCE && cfg->layers != ECREMU_LAYERS_OFF))
         return ECR_EINVAL;
     const char *account = cfg->account_id ? cfg->account_id : ECR_TEST_ACCOUNT;
     const char *region = cfg->region ? cfg->region : ECR_TEST_REGION;
@@ -239,7 +289,10 @@ ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
         return ECR_ENOMEM;
     }
     e->answers = answers;
-    e->api = (api_ctx){e->st, e->ctl, e->account, e->region, &e->answers};
+    e->api = (api_ctx){
+        e->st, e->ctl, e->account, e->region, cfg->layers == ECREMU_LAYERS_ENFORCE, &e->answers};
+    ecremu_blobs_set_max_bytes(e->st->blobs, cfg->blob_bytes_max);
+    e->log = cfg->request_log;
     e->auth = (auth_config){cfg->auth, e->access_key, e->secret_key};
 
     struct sockaddr_in sa;

@@ -3,17 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_str(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
+#include "ecr/util.h"
+#include "blobs.h"
 
 store *ecremu_store_new(void)
 {
     store *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    if (pthread_mutex_init(&s->mu, NULL) != 0) {
+    s->blobs = ecremu_blobs_new(BLOBS_DEFAULT_MAX_BYTES);
+    if (!s->blobs || pthread_mutex_init(&s->mu, NULL) != 0) {
+        ecremu_blobs_free(s->blobs);
         free(s);
         return NULL;
     }
@@ -34,6 +34,7 @@ static void image_free(store_image *img)
     free(img->manifest);
     free(img->media_type);
     free_strv(img->tags, img->ntags);
+    free(img->tag_seq);
     free_strv(img->refs, img->nrefs);
     free(img);
 }
@@ -58,6 +59,7 @@ void ecremu_store_free(store *s)
     for (size_t i = 0; i < s->nrepos; i++)
         repo_free(s->repos[i]);
     free(s->repos);
+    ecremu_blobs_free(s->blobs);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
@@ -91,10 +93,11 @@ ecr_result ecremu_store_repo_create(store *s, const char *name, double created_a
         return ECR_ENOMEM;
     r->name = strdup(name);
     r->encryption_type = strdup(encryption_type ? encryption_type : "AES256");
-    r->kms_key = dup_str(kms_key);
+    r->kms_key = ecr_strdup(kms_key);
     r->created_at = created_at;
     r->immutable = immutable;
     r->scan_on_push = scan_on_push;
+    r->seq = ++s->next_seq;
     store_repo **v = realloc(s->repos, (s->nrepos + 1) * sizeof *v);
     if (!r->name || !r->encryption_type || (kms_key && !r->kms_key) || !v) {
         if (v)
@@ -116,6 +119,7 @@ void ecremu_store_repo_delete(store *s, store_repo *r)
             continue;
         memmove(&s->repos[i], &s->repos[i + 1], (s->nrepos - i - 1) * sizeof *s->repos);
         s->nrepos--;
+        ecremu_blobs_forget_repo(s->blobs, r->name);
         repo_free(r);
         return;
     }
@@ -166,6 +170,7 @@ ecr_result ecremu_store_image_add(store_repo *r, const store_image_spec *spec, s
     img->manifest_len = spec->manifest_len;
     img->size = spec->size;
     img->pushed_at = spec->pushed_at;
+    img->seq = ++r->next_seq;
     if (spec->nrefs) {
         img->refs = calloc(spec->nrefs, sizeof *img->refs);
         if (!img->refs)
@@ -195,16 +200,19 @@ ecr_result ecremu_store_tag_set(store_repo *r, store_image *img, const char *tag
         return ECR_OK;
     char *copy = strdup(tag);
     char **v = realloc(img->tags, (img->ntags + 1) * sizeof *v);
-    if (!copy || !v) {
-        if (v)
-            img->tags = v;
+    if (v)
+        img->tags = v;
+    unsigned long long *sv = v ? realloc(img->tag_seq, (img->ntags + 1) * sizeof *sv) : NULL;
+    if (sv)
+        img->tag_seq = sv;
+    if (!copy || !v || !sv) {
         free(copy);
         return ECR_ENOMEM;
     }
-    img->tags = v;
     store_image *old = ecremu_store_image_by_tag(r, tag);
     if (old)
         ecremu_store_tag_remove(old, tag);
+    img->tag_seq[img->ntags] = ++r->next_seq;
     img->tags[img->ntags++] = copy;
     return ECR_OK;
 }
@@ -216,6 +224,8 @@ int ecremu_store_tag_remove(store_image *img, const char *tag)
             continue;
         free(img->tags[i]);
         memmove(&img->tags[i], &img->tags[i + 1], (img->ntags - i - 1) * sizeof *img->tags);
+        memmove(&img->tag_seq[i], &img->tag_seq[i + 1],
+                (img->ntags - i - 1) * sizeof *img->tag_seq);
         img->ntags--;
         return 1;
     }

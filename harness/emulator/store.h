@@ -3,7 +3,9 @@
  * A repository holds images keyed by digest; each image keeps the exact
  * manifest bytes that were pushed, its media type, size, push time, its tags
  * (a tag names at most one image per repository) and, for an image index /
- * manifest list, the digests it references ("manifests"[].digest).
+ * manifest list, the digests it references ("manifests"[].digest). Layer
+ * blobs and uploads in progress live in the store's blob_store (blobs.h),
+ * per repository.
  *
  * Thread safety: one mutex per store. Callers take it with ecremu_store_lock around
  * a whole operation (an ECR request is atomic), and every other function
@@ -30,6 +32,12 @@ typedef struct store_image {
     size_t ntags;
     char **refs; /* child digests of an index / manifest list */
     size_t nrefs;
+    /* Pagination keys (page.h): seq orders images in push order, tag_seq[i]
+     * orders tags[i] (both from the repository's counter, never reused), so a
+     * nextToken that names the last item returned stays meaningful whatever
+     * happens to other items. */
+    unsigned long long seq;
+    unsigned long long *tag_seq;
 } store_image;
 
 typedef struct store_repo {
@@ -41,12 +49,16 @@ typedef struct store_repo {
     char *kms_key;         /* NULL unless given */
     store_image **images;  /* in push order */
     size_t nimages;
+    unsigned long long seq;      /* creation order in the store (pagination key) */
+    unsigned long long next_seq; /* counter for the seq of images and tags */
 } store_repo;
 
 typedef struct store {
     pthread_mutex_t mu;
     store_repo **repos; /* in creation order */
     size_t nrepos;
+    unsigned long long next_seq; /* counter for repositories' seq */
+    struct blob_store *blobs;    /* layer blobs and uploads (blobs.h); owned */
 } store;
 
 /* What an image is made of, as PutImage learned it. All borrowed; the store
@@ -72,7 +84,9 @@ typedef struct store_refs {
     size_t n;
 } store_refs;
 
-/* Returns a new empty store, or NULL when out of memory. Free with ecremu_store_free. */
+/* Returns a new empty store (with an empty blob store holding at most
+ * BLOBS_DEFAULT_MAX_BYTES), or NULL when out of memory. Free with
+ * ecremu_store_free. */
 store *ecremu_store_new(void);
 
 /* Frees the store and everything in it. s may be NULL. The mutex must not
@@ -93,7 +107,8 @@ ecr_result ecremu_store_repo_create(store *s, const char *name, double created_a
                                     int scan_on_push, const char *encryption_type,
                                     const char *kms_key, store_repo **out);
 
-/* Removes r and all its images from s and frees them. r must be in s. */
+/* Removes r and all its images, layer blobs and uploads from s and frees
+ * them. r must be in s. */
 void ecremu_store_repo_delete(store *s, store_repo *r);
 
 /* Returns the image with that exact digest, or NULL. Borrowed. */

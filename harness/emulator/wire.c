@@ -1,6 +1,7 @@
 #include "wire.h"
 #include "ecr/json.h"
 
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,4 +40,16 @@ json_object *ecremu_wire_time(double epoch_seconds)
     char text[64];
     snprintf(text, sizeof text, "%.3f", epoch_seconds);
     return json_object_new_double_s(epoch_seconds, text);
+}
+
+void ecremu_wire_uuid(char out[37])
+{
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1)
+        memset(b, 0, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }

@@ -30,4 +30,9 @@ const char *ecremu_wire_text(json_object *o);
  * precision (as ECR's timestamps are). New reference or NULL. */
 json_object *ecremu_wire_time(double epoch_seconds);
 
+/* Writes a random UUID v4 (RFC 4122, lowercase, from OpenSSL RAND_bytes)
+ * into out: request ids and upload ids. Cannot fail (a RAND_bytes failure
+ * gives a fixed, still well-formed id). */
+void ecremu_wire_uuid(char out[37]);
+
 #endif

@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -55,8 +56,27 @@ def ecrconform_bin():
 
 
 class Served:
+    """A running `ecrconform serve`. Its stderr (the request log) is read by a
+    thread into self.log, so a chatty server never blocks on a full pipe."""
+
     def __init__(self, proc, url):
         self.proc, self.url = proc, url
+        self.log = []
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self):
+        for line in self.proc.stderr:
+            self.log.append(line.rstrip("\n"))
+
+    def log_lines(self, timeout=5.0):
+        """The request log so far, after waiting (bounded) for lines in flight."""
+        deadline = time.monotonic() + timeout
+        n = -1
+        while time.monotonic() < deadline and n != len(self.log):
+            n = len(self.log)
+            time.sleep(0.1)
+        return list(self.log)
 
 
 def start_serve(*args, env=None):
@@ -83,6 +103,14 @@ def stop(proc, timeout=10):
 @pytest.fixture
 def serve(ecrconform_bin):
     s = start_serve()
+    yield s
+    stop(s.proc)
+
+
+@pytest.fixture
+def serve_manifests_only(ecrconform_bin):
+    """serve --no-layer-check: for tests that push manifests whose blobs do not exist."""
+    s = start_serve("--no-layer-check")
     yield s
     stop(s.proc)
 

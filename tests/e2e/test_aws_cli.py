@@ -19,24 +19,24 @@ def aws(url, *args):
     return p
 
 
-def test_cli_create_put_delete(serve):
-    p = aws(serve.url, "create-repository", "--repository-name", "ubuntu")
+def test_cli_create_put_delete(serve_manifests_only):
+    p = aws(serve_manifests_only.url, "create-repository", "--repository-name", "ubuntu")
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["repository"]["repositoryName"] == "ubuntu"
     m = next(f for f in sorted((ROOT / "cases" / "manifests").glob("*.json"))
              if json.loads(f.read_text()).get("mediaType", "").endswith("manifest.v2+json"))
     body = m.read_bytes()
-    p = aws(serve.url, "put-image", "--repository-name", "ubuntu", "--image-tag", "precise",
+    p = aws(serve_manifests_only.url, "put-image", "--repository-name", "ubuntu", "--image-tag", "precise",
             "--image-manifest", body.decode())
     assert p.returncode == 0, p.stderr
     d = "sha256:" + hashlib.sha256(body).hexdigest()
     assert json.loads(p.stdout)["image"]["imageId"]["imageDigest"] == d
-    p = aws(serve.url, "batch-delete-image", "--repository-name", "ubuntu",
+    p = aws(serve_manifests_only.url, "batch-delete-image", "--repository-name", "ubuntu",
             "--image-ids", "imageTag=precise")
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout) == {"imageIds": [{"imageDigest": d, "imageTag": "precise"}],
                                    "failures": []}
-    p = aws(serve.url, "batch-delete-image", "--repository-name", "ubuntu",
+    p = aws(serve_manifests_only.url, "batch-delete-image", "--repository-name", "ubuntu",
             "--image-ids", "imageTag=latest")
     assert p.returncode == 0
     assert json.loads(p.stdout) == {"imageIds": [], "failures": [

@@ -243,7 +243,8 @@ def proxy_handler(upstream, rewrite):
     return Proxy
 
 
-def test_every_step_checks_ecrs_headers_by_default(serve, tmp_path):
+def test_every_step_checks_ecrs_headers_by_default(serve_manifests_only, tmp_path):
+    serve = serve_manifests_only
     """Right bodies with Content-Type text/html and no request id: every step fails the
     default header check; a golden that opts out (skip_default_headers) passes."""
     def bad(h):
@@ -311,13 +312,14 @@ def test_answers_of_one_case_must_agree(ecrconform_bin, tmp_path):
     assert "an earlier step gave ('InvalidImageTag')" in p.stdout
 
 
-def test_bytes_after_the_json_body_fail_the_step(ecrconform_bin, serve, tmp_path):
+def test_bytes_after_the_json_body_fail_the_step(ecrconform_bin, serve_manifests_only, tmp_path):
     """A response `{...}<html>` must not pass its golden: a proxy in front of the
     built-in emulator appends bytes after the BatchDeleteImage body."""
+    # The case fixture pushes manifests whose blobs were never uploaded (issue 8 item 3).
     import http.client
     from urllib.parse import urlparse
 
-    upstream = urlparse(serve.url)
+    upstream = urlparse(serve_manifests_only.url)
 
     class Appends(QuietHandler):
         def do_GET(self):
@@ -357,7 +359,8 @@ def test_bytes_after_the_json_body_fail_the_step(ecrconform_bin, serve, tmp_path
     assert any("more bytes after the JSON value" in d for d in diffs), c
 
 
-def test_duplicate_key_in_a_response_body_is_a_difference(serve, tmp_path):
+def test_duplicate_key_in_a_response_body_is_a_difference(serve_manifests_only, tmp_path):
+    serve = serve_manifests_only
     """json-c keeps the last of two equal keys silently; the comparator reports the
     duplicate, so `{"failures": [...], "failures": []}` cannot pass a golden."""
     def dup_body(h):

@@ -40,8 +40,8 @@ def error_code(excinfo):
     return excinfo.value.response["Error"]["Code"]
 
 
-def test_documentation_example_and_tag_semantics(serve):
-    ecr = boto3_ecr(serve.url)
+def test_documentation_example_and_tag_semantics(serve_manifests_only):
+    ecr = boto3_ecr(serve_manifests_only.url)
     repo = ecr.create_repository(repositoryName="ubuntu")["repository"]
     assert repo["repositoryName"] == "ubuntu" and repo["registryId"] == "123456789012"
     a, = any_docker_manifests(1)
@@ -57,8 +57,8 @@ def test_documentation_example_and_tag_semantics(serve):
     assert listed(ecr, "ubuntu") == []
 
 
-def test_delete_by_digest_gives_one_entry_per_tag(serve):
-    ecr = boto3_ecr(serve.url)
+def test_delete_by_digest_gives_one_entry_per_tag(serve_manifests_only):
+    ecr = boto3_ecr(serve_manifests_only.url)
     ecr.create_repository(repositoryName="by-digest")
     a, b = any_docker_manifests(2)
     for t in ("x", "y"):
@@ -70,8 +70,8 @@ def test_delete_by_digest_gives_one_entry_per_tag(serve):
     assert listed(ecr, "by-digest") == [(digest(b), "other")]
 
 
-def test_partial_failure_is_200_with_both_arrays(serve):
-    ecr = boto3_ecr(serve.url)
+def test_partial_failure_is_200_with_both_arrays(serve_manifests_only):
+    ecr = boto3_ecr(serve_manifests_only.url)
     ecr.create_repository(repositoryName="mixed")
     a, = any_docker_manifests(1)
     push(ecr, "mixed", a, "keep")
@@ -113,8 +113,8 @@ def test_whole_request_errors(serve):
     assert error_code(e) == "InvalidParameterException"
 
 
-def test_put_image_digest_must_match_and_tags_move(serve):
-    ecr = boto3_ecr(serve.url)
+def test_put_image_digest_must_match_and_tags_move(serve_manifests_only):
+    ecr = boto3_ecr(serve_manifests_only.url)
     ecr.create_repository(repositoryName="moves")
     a, b = any_docker_manifests(2)
     with pytest.raises(ClientError) as e:

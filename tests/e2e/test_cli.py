@@ -10,8 +10,10 @@ from conftest import ROOT, run_cli, start_serve, free_port
 
 @pytest.mark.parametrize("cmd,must_mention", [
     ("run", ["--endpoint", "--report-dir", "--jobs", "--filter", "--baseline", "--target",
-             "Exit codes", "AWS_ACCESS_KEY_ID"]),
-    ("serve", ["--port", "--auth", "listening on http://127.0.0.1:PORT", "SIGTERM"]),
+             "Exit codes", "AWS_ACCESS_KEY_ID", "--profile", "--region", "--ca-bundle",
+             "--insecure", "--max-rps", "AWS_ENDPOINT_URL_ECR", "AWS_PROFILE", "HTTP_PROXY"]),
+    ("serve", ["--port", "--auth", "listening on http://127.0.0.1:PORT", "SIGTERM",
+               "--access-key", "--secret-key"]),
     ("lint", ["file: field: message", "Exit codes"]),
     ("baseline", ["REPORT"]),
     ("compare", ["REPORT"]),

@@ -18,11 +18,14 @@
     X(casefile)                                                                                    \
     X(store)                                                                                       \
     X(emulator)                                                                                    \
+    X(layers)                                                                                      \
     X(runner)                                                                                      \
     X(report)                                                                                      \
     X(actuals)                                                                                     \
     X(baseline)                                                                                    \
-    X(verdict)
+    X(verdict)                                                                                     \
+    X(awsconfig)                                                                                   \
+    X(throttle)
 
 #define ECRC_DECLARE(name) int register_##name##_suite(void);
 ECRC_SUITES(ECRC_DECLARE)

@@ -326,7 +326,7 @@ static aws_client *new_client(const char *token, long timeout_ms, size_t max_res
     return ecrc_aws_client_new(ep, &c, timeout_ms, max_response);
 }
 
-static ecr_result call_op(aws_client *c, const char *op, const char *body, aws_auth_mode mode,
+static ecr_result call_op(aws_client *c, const char *op, const char *body, ecrc_sign_mode mode,
                           const aws_header *h, size_t nh, aws_response *resp)
 {
     aws_request req = {op, NULL, body, body ? strlen(body) : 0, mode, h, nh};
@@ -375,7 +375,7 @@ static void test_headers_sent(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     const char *body = "{\"repositoryName\":\"ubuntu\",\"imageIds\":[{\"imageTag\":\"a\"}]}";
     aws_response r;
-    CU_ASSERT_EQUAL(call_op(c, "BatchDeleteImage", body, AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "BatchDeleteImage", body, ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
     CU_ASSERT_EQUAL(r.status, 200);
     CU_ASSERT_STRING_EQUAL(r.body, "{\"failures\":[],\"imageIds\":[]}");
     CU_ASSERT_EQUAL(r.body_len, strlen(r.body));
@@ -440,14 +440,14 @@ static void test_signature_verifies_server_side(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     aws_response r;
     CU_ASSERT_EQUAL(
-        call_op(c, "ListImages", "{\"repositoryName\":\"x\"}", AWS_AUTH_SIGV4, NULL, 0, &r),
+        call_op(c, "ListImages", "{\"repositoryName\":\"x\"}", ECRC_SIGN_SIGV4, NULL, 0, &r),
         ECR_OK);
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=valuf"), ECR_EINVAL);
     ecrc_aws_response_free(&r);
 
     /* NULL body means "{}", and a literal target replaces the operation. */
-    aws_request req = {"ListImages", "Custom.Target", NULL, 0, AWS_AUTH_SIGV4, NULL, 0};
+    aws_request req = {"ListImages", "Custom.Target", NULL, 0, ECRC_SIGN_SIGV4, NULL, 0};
     CU_ASSERT_EQUAL(ecrc_aws_client_call(c, &req, &r), ECR_OK);
     CU_ASSERT_STRING_EQUAL(g_srv.body, "{}");
     CU_ASSERT_STRING_EQUAL(srv_header("X-Amz-Target"), "Custom.Target");
@@ -455,7 +455,7 @@ static void test_signature_verifies_server_side(void)
     ecrc_aws_response_free(&r);
 
     /* An explicitly empty body is sent empty. */
-    aws_request empty = {"ListImages", NULL, "", 0, AWS_AUTH_SIGV4, NULL, 0};
+    aws_request empty = {"ListImages", NULL, "", 0, ECRC_SIGN_SIGV4, NULL, 0};
     CU_ASSERT_EQUAL(ecrc_aws_client_call(c, &empty, &r), ECR_OK);
     CU_ASSERT_EQUAL(g_srv.body_len, 0);
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
@@ -469,7 +469,7 @@ static void test_session_token(void)
     aws_client *c = new_client("FwoGZXIvYXdzEJr//////////wEaDOdu+Z6Z0ZZGgzLn2CKsAT8Z", 5000, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     aws_response r;
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
     CU_ASSERT_STRING_EQUAL(srv_header("X-Amz-Security-Token"),
                            "FwoGZXIvYXdzEJr//////////wEaDOdu+Z6Z0ZZGgzLn2CKsAT8Z");
     sigv4_auth a;
@@ -489,19 +489,19 @@ static void test_auth_modes(void)
     aws_response r;
     sigv4_auth a;
 
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_NONE, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_NONE, NULL, 0, &r), ECR_OK);
     CU_ASSERT_PTR_NULL(srv_header("Authorization"));
     CU_ASSERT_TRUE(is_amz_date(srv_header("X-Amz-Date")));
     CU_ASSERT_PTR_NOT_NULL(srv_header("X-Amz-Target"));
     ecrc_aws_response_free(&r);
 
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_UNKNOWN_KEY, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_UNKNOWN_KEY, NULL, 0, &r), ECR_OK);
     CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
     CU_ASSERT_STRING_EQUAL(a.access_key, "AKIDUNKNOWNECRCONFORM0");
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK); /* any secret: ours */
     ecrc_aws_response_free(&r);
 
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_WRONG_SECRET, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_WRONG_SECRET, NULL, 0, &r), ECR_OK);
     CU_ASSERT_EQUAL_FATAL(ecr_sigv4_parse_authorization(srv_header("Authorization"), &a), ECR_OK);
     CU_ASSERT_STRING_EQUAL(a.access_key, "AKIDCLIENTTEST000001");
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_EINVAL);
@@ -521,7 +521,7 @@ static void test_extra_headers(void)
     aws_header h[] = {{"content-type", "application/json"},
                       {"X-Extra", "  spaced   value "},
                       {"X-Amz-Date", "20200101T000000Z"}};
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, h, 3, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, h, 3, &r), ECR_OK);
     CU_ASSERT_EQUAL(srv_header_count("Content-Type"), 1);
     CU_ASSERT_STRING_EQUAL(srv_header("Content-Type"), "application/json");
     CU_ASSERT_EQUAL(srv_header_count("X-Amz-Date"), 1);
@@ -535,7 +535,7 @@ static void test_extra_headers(void)
 
     /* An extra header named like another extra is added, not replaced. */
     aws_header dup[] = {{"X-Dup", "a"}, {"X-Dup", "b"}, {"X-Empty", ""}};
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, dup, 3, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, dup, 3, &r), ECR_OK);
     CU_ASSERT_EQUAL(srv_header_count("X-Dup"), 2);
     CU_ASSERT_EQUAL(srv_header_count("X-Empty"), 1);
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
@@ -543,7 +543,7 @@ static void test_extra_headers(void)
 
     /* A literal Authorization goes out untouched. */
     aws_header lit[] = {{"Authorization", "AWS4-HMAC-SHA256 garbage"}};
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, lit, 1, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, lit, 1, &r), ECR_OK);
     CU_ASSERT_EQUAL(srv_header_count("Authorization"), 1);
     CU_ASSERT_STRING_EQUAL(srv_header("Authorization"), "AWS4-HMAC-SHA256 garbage");
     ecrc_aws_response_free(&r);
@@ -551,10 +551,10 @@ static void test_extra_headers(void)
     /* Header injection is refused before anything is sent. */
     int before = g_srv.requests;
     aws_header bad[] = {{"X-Bad", "v\r\nX-Injected: 1"}};
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, bad, 1, &r), ECR_EINVAL);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, bad, 1, &r), ECR_EINVAL);
     ecrc_aws_response_free(&r);
     aws_header bad2[] = {{"X-Bad:", "v"}};
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, bad2, 1, &r), ECR_EINVAL);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, bad2, 1, &r), ECR_EINVAL);
     ecrc_aws_response_free(&r);
     CU_ASSERT_EQUAL(g_srv.requests, before);
     ecrc_aws_client_free(c);
@@ -611,7 +611,7 @@ static void test_error_types(void)
         const char *hdr[] = {"X-Amzn-ErrorType", e->type_header, NULL};
         srv_reply(e->status, e->body, e->type_header ? hdr : NULL);
         aws_response r;
-        CU_ASSERT_EQUAL(call_op(c, "BatchDeleteImage", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
+        CU_ASSERT_EQUAL(call_op(c, "BatchDeleteImage", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
         CU_ASSERT_EQUAL(r.status, (long)e->status);
         if (strcmp(r.error_type, e->want_type) != 0)
             fprintf(stderr, "\ncase %zu: type \"%s\", want \"%s\"\n", i, r.error_type,
@@ -647,9 +647,75 @@ static void test_sanitize(void)
     CU_ASSERT_STRING_EQUAL(out, "");
     ecrc_aws_sanitize_error_type(NULL, out, sizeof out);
     CU_ASSERT_STRING_EQUAL(out, "");
-    ecrc_aws_sanitize_error_type("ABCDEFGHIJKLMNOPQRSTUVWXYZ", out, 5);
+    /* Too long for out: refused whole, never cut. */
+    CU_ASSERT_EQUAL(ecrc_aws_sanitize_error_type("ns#ABCDE:tail", out, 5), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(out, "");
+    CU_ASSERT_EQUAL(ecrc_aws_sanitize_error_type("ns#ABCD:tail", out, 5), ECR_OK);
     CU_ASSERT_STRING_EQUAL(out, "ABCD");
-    ecrc_aws_sanitize_error_type("x", NULL, 0); /* no crash */
+    CU_ASSERT_EQUAL(ecrc_aws_sanitize_error_type("x", NULL, 0), ECR_EINVAL); /* no crash */
+}
+
+/* A capabilities answer naming a region or account longer than its field is
+ * an error naming the member, never a cut value. */
+static void test_probe_too_long(void)
+{
+    char region[80], body[256], err[256] = "";
+    memset(region, 'r', sizeof region - 1);
+    region[sizeof region - 1] = '\0';
+    snprintf(body, sizeof body, "{\"capabilities\":[],\"region\":\"%s\"}", region);
+    srv_reply(200, body, NULL);
+    aws_client *c = new_client(NULL, 5000, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    target_info t;
+    memset(&t, 0, sizeof t);
+    snprintf(t.region, sizeof t.region, "us-east-1");
+    CU_ASSERT_EQUAL(ecrc_target_probe(c, &t, 0, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "GET /__ecrconform/capabilities: region is longer than 63 bytes");
+    CU_ASSERT_STRING_EQUAL(t.region, "us-east-1");
+
+    srv_reply(200, "{\"capabilities\":[],\"account\":\"1234567890123456789012345678901234\"}",
+              NULL);
+    CU_ASSERT_EQUAL(ecrc_target_probe(c, &t, 0, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "GET /__ecrconform/capabilities: account is longer than 31 bytes");
+
+    srv_reply(200, "{\"capabilities\":[\"fault-injection\"],\"region\":\"eu-north-1\"}", NULL);
+    CU_ASSERT_EQUAL(ecrc_target_probe(c, &t, 0, err, sizeof err), ECR_OK);
+    CU_ASSERT_STRING_EQUAL(t.region, "eu-north-1");
+    CU_ASSERT_TRUE(t.fault_injection);
+    ecrc_aws_client_free(c);
+}
+
+/* A response whose error type does not fit is reported as too long, not
+ * cut to a type it never sent. */
+static void test_error_type_too_long(void)
+{
+    char type[ECRC_ERROR_TYPE_MAX + 1];
+    memset(type, 'E', sizeof type - 1);
+    type[sizeof type - 1] = '\0'; /* 256 bytes: one too many */
+    char body[512];
+    snprintf(body, sizeof body, "{\"__type\":\"ns#%s\",\"message\":\"m\"}", type);
+    srv_reply(400, body, NULL);
+    aws_client *c = new_client(NULL, 5000, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    aws_response r;
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_STRING_EQUAL(r.error_type, "");
+    CU_ASSERT_TRUE(r.error_type_too_long);
+    CU_ASSERT_STRING_EQUAL(ecrc_aws_response_error_type(&r),
+                           "(an error type longer than 255 bytes)");
+    CU_ASSERT_STRING_EQUAL(r.error_message, "m");
+    ecrc_aws_response_free(&r);
+
+    type[sizeof type - 2] = '\0'; /* 255 bytes: fits whole */
+    snprintf(body, sizeof body, "{\"__type\":\"%s\"}", type);
+    srv_reply(400, body, NULL);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_STRING_EQUAL(r.error_type, type);
+    CU_ASSERT_FALSE(r.error_type_too_long);
+    CU_ASSERT_STRING_EQUAL(ecrc_aws_response_error_type(&r), type);
+    ecrc_aws_response_free(&r);
+    ecrc_aws_client_free(c);
 }
 
 static void test_response_cap(void)
@@ -664,7 +730,7 @@ static void test_response_cap(void)
 
     /* Content-Length announces too much. */
     srv_reply(200, big, NULL);
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_ETOOBIG);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_ETOOBIG);
     CU_ASSERT_TRUE(r.body_len <= 1024);
     CU_ASSERT_NOT_EQUAL(r.transport_error[0], '\0');
     ecrc_aws_response_free(&r);
@@ -672,19 +738,19 @@ static void test_response_cap(void)
     /* Chunked: no length up front, the write callback stops it. */
     srv_reply(200, big, NULL);
     g_srv.chunked = 1;
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_ETOOBIG);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_ETOOBIG);
     CU_ASSERT_TRUE(r.body_len <= 1024);
     ecrc_aws_response_free(&r);
 
     /* Exactly the cap fits, both ways. */
     big[1024] = '\0';
     srv_reply(200, big, NULL);
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
     CU_ASSERT_EQUAL(r.body_len, 1024);
     ecrc_aws_response_free(&r);
     srv_reply(200, big, NULL);
     g_srv.chunked = 1;
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
     CU_ASSERT_EQUAL(r.body_len, 1024);
     ecrc_aws_response_free(&r);
 
@@ -699,12 +765,12 @@ static void test_response_cap(void)
     }
     many[2 * 4] = NULL;
     srv_reply(200, "{}", many);
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
     CU_ASSERT_EQUAL(r.nheaders >= 4 ? strlen(ecrc_aws_response_header(&r, "X-Big")) : 0, 2047);
     ecrc_aws_response_free(&r);
     many[2 * 4] = "X-Big";
     srv_reply(200, "{}", many);
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_ETOOBIG);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_ETOOBIG);
     ecrc_aws_response_free(&r);
 
     ecrc_aws_client_free(c);
@@ -741,7 +807,7 @@ static void test_unreachable(void)
     aws_client *c = ecrc_aws_client_new(ep, &cr, 2000, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     aws_response r;
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_ECONNECT);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_ECONNECT);
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_NOT_EQUAL(r.transport_error[0], '\0');
     CU_ASSERT_PTR_NULL(r.error_message);
@@ -760,7 +826,7 @@ static void test_timeout(void)
     aws_response r;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_ETIMEOUT);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_ETIMEOUT);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1000.0 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     CU_ASSERT_TRUE(ms >= 150.0 && ms < 1000.0); /* gave up well before the reply */
@@ -783,7 +849,7 @@ static void test_connection_reuse(void)
     pthread_mutex_unlock(&g_srv.mu);
     aws_response r;
     for (int i = 0; i < 3; i++) {
-        CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
+        CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
         ecrc_aws_response_free(&r);
     }
     CU_ASSERT_EQUAL(ecrc_aws_client_plain(c, "GET", "/__ecrconform/health", NULL, &r), ECR_OK);
@@ -831,7 +897,7 @@ static void test_plain(void)
     ecrc_aws_response_free(&r);
 
     /* After a DELETE, a signed call on the same handle is a POST again. */
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
     CU_ASSERT_STRING_EQUAL(g_srv.method, "POST");
     CU_ASSERT_STRING_EQUAL(g_srv.url, "/");
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
@@ -862,7 +928,7 @@ static void test_endpoints(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     srv_reply(200, "{}", NULL);
     aws_response r;
-    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r), ECR_OK);
+    CU_ASSERT_EQUAL(call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r), ECR_OK);
     CU_ASSERT_STRING_EQUAL(g_srv.url, "/prefix/");
     CU_ASSERT_EQUAL(srv_verify("client/secret+key=value"), ECR_OK);
     ecrc_aws_response_free(&r);
@@ -872,7 +938,7 @@ static void test_endpoints(void)
     snprintf(ep, sizeof ep, "http://localhost:%u/", (unsigned)g_srv.port);
     c = ecrc_aws_client_new(ep, &cr, 0, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-    if (call_op(c, "ListImages", "{}", AWS_AUTH_SIGV4, NULL, 0, &r) == ECR_OK) {
+    if (call_op(c, "ListImages", "{}", ECRC_SIGN_SIGV4, NULL, 0, &r) == ECR_OK) {
         char host[64];
         snprintf(host, sizeof host, "localhost:%u", (unsigned)g_srv.port);
         CU_ASSERT_STRING_EQUAL(srv_header("Host"), host);
@@ -880,6 +946,26 @@ static void test_endpoints(void)
     }
     ecrc_aws_response_free(&r);
     ecrc_aws_client_free(c);
+}
+
+/* The one name table of the sign modes: every mode round-trips, and the
+ * list in loader messages is the names in enum order. */
+static void test_sign_mode_names(void)
+{
+    static const char *const want[] = {"sigv4", "none", "unknown-key", "wrong-secret"};
+    CU_ASSERT_EQUAL(ECRC_SIGN_COUNT, 4);
+    for (int m = 0; m < ECRC_SIGN_COUNT; m++) {
+        CU_ASSERT_STRING_EQUAL(ecrc_sign_mode_name((ecrc_sign_mode)m), want[m]);
+        ecrc_sign_mode back = ECRC_SIGN_COUNT;
+        CU_ASSERT_EQUAL(ecrc_sign_mode_parse(want[m], &back), 0);
+        CU_ASSERT_EQUAL(back, m);
+    }
+    CU_ASSERT_STRING_EQUAL(ecrc_sign_mode_list(), "sigv4, none, unknown-key, wrong-secret");
+    CU_ASSERT_STRING_EQUAL(ecrc_sign_mode_name(ECRC_SIGN_COUNT), "unknown");
+    ecrc_sign_mode m = ECRC_SIGN_NONE;
+    CU_ASSERT_EQUAL(ecrc_sign_mode_parse("SigV4", &m), -1);
+    CU_ASSERT_EQUAL(ecrc_sign_mode_parse(NULL, &m), -1);
+    CU_ASSERT_EQUAL(m, ECRC_SIGN_NONE);
 }
 
 static void test_credentials_from_env(void)
@@ -893,7 +979,10 @@ static void test_credentials_from_env(void)
         unsetenv(vars[i]);
     }
     aws_credentials c;
-    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c), 0);
+    char err[128];
+    int from_env = -1;
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_OK);
+    CU_ASSERT_EQUAL(from_env, 0);
     CU_ASSERT_STRING_EQUAL(c.access_key, ECR_TEST_ACCESS_KEY);
     CU_ASSERT_STRING_EQUAL(c.secret_key, ECR_TEST_SECRET_KEY);
     CU_ASSERT_STRING_EQUAL(c.session_token, "");
@@ -901,18 +990,55 @@ static void test_credentials_from_env(void)
 
     setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1); /* half a pair: defaults */
     setenv("AWS_DEFAULT_REGION", "eu-west-3", 1);
-    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c), 0);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_OK);
+    CU_ASSERT_EQUAL(from_env, 0);
     CU_ASSERT_STRING_EQUAL(c.access_key, ECR_TEST_ACCESS_KEY);
     CU_ASSERT_STRING_EQUAL(c.region, "eu-west-3");
 
     setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
     setenv("AWS_SESSION_TOKEN", "envtoken", 1);
     setenv("AWS_REGION", "ap-south-1", 1);
-    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c), 1);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_OK);
+    CU_ASSERT_EQUAL(from_env, 1);
     CU_ASSERT_STRING_EQUAL(c.access_key, "AKIDENV");
     CU_ASSERT_STRING_EQUAL(c.secret_key, "envsecret");
     CU_ASSERT_STRING_EQUAL(c.session_token, "envtoken");
     CU_ASSERT_STRING_EQUAL(c.region, "ap-south-1");
+
+    /* Long values are kept whole up to the cap and refused past it, with
+     * the variable named: never cut (a cut token fails at the target as
+     * "invalid token" with no hint why). */
+    char *big = malloc(ECRC_SESSION_TOKEN_MAX + 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    memset(big, 'T', ECRC_SESSION_TOKEN_MAX);
+    big[ECRC_SESSION_TOKEN_MAX - 1] = '\0'; /* 8191 bytes: fits */
+    setenv("AWS_SESSION_TOKEN", big, 1);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_OK);
+    CU_ASSERT_EQUAL(strlen(c.session_token), ECRC_SESSION_TOKEN_MAX - 1);
+    big[ECRC_SESSION_TOKEN_MAX - 1] = 'T';
+    big[ECRC_SESSION_TOKEN_MAX] = '\0'; /* 8192 bytes: one too many */
+    setenv("AWS_SESSION_TOKEN", big, 1);
+    err[0] = '\0';
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "AWS_SESSION_TOKEN is longer than 8191 bytes");
+    CU_ASSERT_STRING_EQUAL(c.session_token, "");
+    setenv("AWS_SESSION_TOKEN", "envtoken", 1);
+
+    big[ECRC_ACCESS_KEY_MAX] = '\0';
+    setenv("AWS_ACCESS_KEY_ID", big, 1);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "AWS_ACCESS_KEY_ID is longer than 255 bytes");
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+
+    big[ECRC_REGION_MAX] = '\0';
+    setenv("AWS_REGION", big, 1);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "AWS_REGION is longer than 63 bytes");
+    unsetenv("AWS_REGION");
+    setenv("AWS_DEFAULT_REGION", big, 1);
+    CU_ASSERT_EQUAL(ecrc_aws_credentials_from_env(&c, &from_env, err, sizeof err), ECR_ETOOBIG);
+    CU_ASSERT_STRING_EQUAL(err, "AWS_DEFAULT_REGION is longer than 63 bytes");
+    free(big);
 
     for (int i = 0; i < 5; i++) {
         if (saved[i])
@@ -979,11 +1105,14 @@ int register_awsclient_suite(void)
         !CU_add_test(s, "extra_headers", test_extra_headers) ||
         !CU_add_test(s, "error_types", test_error_types) ||
         !CU_add_test(s, "sanitize", test_sanitize) ||
+        !CU_add_test(s, "error_type_too_long", test_error_type_too_long) ||
+        !CU_add_test(s, "probe_too_long", test_probe_too_long) ||
         !CU_add_test(s, "response_cap", test_response_cap) ||
         !CU_add_test(s, "unreachable", test_unreachable) ||
         !CU_add_test(s, "timeout", test_timeout) ||
         !CU_add_test(s, "connection_reuse", test_connection_reuse) ||
         !CU_add_test(s, "plain", test_plain) || !CU_add_test(s, "endpoints", test_endpoints) ||
+        !CU_add_test(s, "sign_mode_names", test_sign_mode_names) ||
         !CU_add_test(s, "credentials_from_env", test_credentials_from_env) ||
         !CU_add_test(s, "curl_aws_sigv4_crosscheck", test_curl_aws_sigv4_crosscheck))
         return 1;

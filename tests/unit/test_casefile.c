@@ -128,11 +128,11 @@ static void test_good_case(void)
 
     /* Faults. */
     CU_ASSERT_EQUAL_FATAL(c->nfaults, 2);
-    CU_ASSERT_STRING_EQUAL(c->faults[0].kind, "image-inaccessible");
+    CU_ASSERT_EQUAL(c->faults[0].kind, ECR_FAULT_IMAGE_INACCESSIBLE);
     CU_ASSERT_STRING_EQUAL(c->faults[0].repository, "ubuntu");
     CU_ASSERT_STRING_EQUAL(c->faults[0].image, "b");
     CU_ASSERT_PTR_NULL(c->faults[0].operation);
-    CU_ASSERT_STRING_EQUAL(c->faults[1].kind, "throttling");
+    CU_ASSERT_EQUAL(c->faults[1].kind, ECR_FAULT_THROTTLING);
     CU_ASSERT_PTR_NULL(c->faults[1].image);
     CU_ASSERT_STRING_EQUAL(c->faults[1].operation, "ListImages");
 
@@ -145,7 +145,7 @@ static void test_good_case(void)
     CU_ASSERT_FATAL(json_object_object_get_ex(s0->input, "repositoryName", &rn));
     CU_ASSERT_STRING_EQUAL(json_object_get_string(rn), "${repo:ubuntu}");
     CU_ASSERT_EQUAL(s0->raw, 0);
-    CU_ASSERT_EQUAL(s0->auth, CASE_AUTH_SIGV4);
+    CU_ASSERT_EQUAL(s0->auth, ECRC_SIGN_SIGV4);
     CU_ASSERT_PTR_NULL(s0->target);
     CU_ASSERT_PTR_NULL(s0->raw_body);
     CU_ASSERT_EQUAL(s0->nheaders, 0);
@@ -155,7 +155,7 @@ static void test_good_case(void)
     CU_ASSERT_EQUAL(s0->golden->status, 200);
 
     CU_ASSERT_EQUAL(s1->raw, 1);
-    CU_ASSERT_EQUAL(s1->auth, CASE_AUTH_WRONG_SECRET);
+    CU_ASSERT_EQUAL(s1->auth, ECRC_SIGN_WRONG_SECRET);
     CU_ASSERT_STRING_EQUAL(s1->target, "AmazonEC2ContainerRegistry_V20150921.NoSuchThing");
     CU_ASSERT_STRING_EQUAL(s1->raw_body, "{\"repositoryName\": \"${repo:ghost}\"");
     CU_ASSERT_EQUAL_FATAL(s1->nheaders, 2);
@@ -175,6 +175,22 @@ static void test_good_case(void)
 
     ecrc_case_free(c);
     ecrc_case_free(NULL);
+    ecr_diag_free(&d);
+}
+
+/* Repository names and image ids of any length make their ${repo:..} and
+ * ${digest:..} variables whole (they were cut to fit a 300-byte buffer, and
+ * the case then used an "unknown variable"). */
+static void test_long_names(void)
+{
+    diag_list d;
+    case_def *c = load(GOOD, "long-names.json", &d);
+    dump(&d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(d.n, 0);
+    CU_ASSERT_EQUAL(strlen(c->repos[0].name), 200);
+    CU_ASSERT_EQUAL(strlen(c->repos[0].images[0].id), 400);
+    ecrc_case_free(c);
     ecr_diag_free(&d);
 }
 
@@ -489,6 +505,7 @@ int register_casefile_suite(void)
     if (!s)
         return 1;
     if (!CU_add_test(s, "good_case", test_good_case) ||
+        !CU_add_test(s, "long_names", test_long_names) ||
         !CU_add_test(s, "malformed_json", test_malformed_json) ||
         !CU_add_test(s, "missing_id", test_missing_id) ||
         !CU_add_test(s, "wrong_types", test_wrong_types) ||

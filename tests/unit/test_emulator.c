@@ -133,6 +133,17 @@ static const char *member(const reply *r, const char *key)
     return json_object_get_string(v);
 }
 
+/* 1 when the extended regular expression ere matches somewhere in s. */
+static int has_match(const char *ere, const char *s)
+{
+    regex_t re;
+    if (regcomp(&re, ere, REG_EXTENDED | REG_NOSUB))
+        return 0;
+    int ok = regexec(&re, s, 0, NULL, 0) == 0;
+    regfree(&re);
+    return ok;
+}
+
 static int is_uuid_v4(const char *s)
 {
     regex_t re;
@@ -377,6 +388,81 @@ static void test_port_busy(void)
     ecremu_stop(NULL);
 }
 
+/* The request log, layer enforcement by default, and the larger body limit
+ * of UploadLayerPart, on an emulator of its own. */
+static void test_request_log_and_layers(void)
+{
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *log = open_memstream(&text, &text_len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(log);
+    ecremu_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.auth = ECREMU_AUTH_STRICT;
+    cfg.quiet = 1;
+    cfg.request_log = log;
+    cfg.layers = (ecremu_layers_mode)7;
+    ecremu *e = NULL;
+    CU_ASSERT_EQUAL(ecremu_start(&cfg, &e), ECR_EINVAL);
+    cfg.layers = ECREMU_LAYERS_ENFORCE; /* also the zero value */
+    CU_ASSERT_EQUAL_FATAL(ecremu_start(&cfg, &e), ECR_OK);
+    reply r;
+    CU_ASSERT_EQUAL(ecr(e, "CreateRepository", "{\"repositoryName\":\"ecremu/log\"}", SIGN_OK, &r),
+                    0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    reply_free(&r);
+    /* a manifest whose blobs were never uploaded */
+    CU_ASSERT_EQUAL(ecr(e, "PutImage",
+                        "{\"repositoryName\":\"ecremu/log\",\"imageManifest\":\"{\\\"layers\\\":"
+                        "[{\\\"digest\\\":\\\"sha256:abcd\\\"}]}\"}",
+                        SIGN_OK, &r),
+                    0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body.data, "LayersNotFoundException"));
+    reply_free(&r);
+    CU_ASSERT_EQUAL(
+        ecr(e, "InitiateLayerUpload", "{\"repositoryName\":\"ecremu/log\"}", SIGN_OK, &r), 0);
+    json_object *id = NULL;
+    CU_ASSERT_TRUE_FATAL(r.json && json_object_object_get_ex(r.json, "uploadId", &id));
+    char upload_id[64];
+    snprintf(upload_id, sizeof upload_id, "%s", json_object_get_string(id));
+    reply_free(&r);
+    /* about 8 MiB of data (a multiple of 3: no padding) is over 10 MiB as
+     * base64: only UploadLayerPart may send that much */
+    size_t n = 3u * 2796202u, b64 = n / 3 * 4;
+    char *body = malloc(b64 + 256);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+    int head = snprintf(body, 256,
+                        "{\"repositoryName\":\"ecremu/log\",\"uploadId\":\"%s\","
+                        "\"partFirstByte\":0,\"partLastByte\":%zu,\"layerPartBlob\":\"",
+                        upload_id, n - 1);
+    memset(body + head, 'A', b64); /* base64 of zero bytes */
+    memcpy(body + head + b64, "\"}", 3);
+    CU_ASSERT_EQUAL(http(e, NULL, "/", "UploadLayerPart", body, strlen(body), SIGN_OK, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    reply_free(&r);
+    CU_ASSERT_EQUAL(http(e, NULL, "/", "PutImage", body, strlen(body), SIGN_OK, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 413);
+    reply_free(&r);
+    free(body);
+    CU_ASSERT_EQUAL(ecr(e, "NoSuchOperation", "{}", SIGN_OK, &r), 0);
+    reply_free(&r);
+    ecremu_stop(e);
+    fclose(log);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    /* one line per request: operation, status, error type, time */
+    CU_ASSERT_TRUE(has_match("^ecremu: CreateRepository 200 [0-9.]+ ms\n", text));
+    CU_ASSERT_TRUE(has_match("\necremu: PutImage 400 LayersNotFoundException [0-9.]+ ms\n", text));
+    CU_ASSERT_TRUE(has_match("\necremu: UploadLayerPart 200 [0-9.]+ ms\n", text));
+    CU_ASSERT_TRUE(has_match("\necremu: PutImage 413 SerializationException [0-9.]+ ms\n", text));
+    CU_ASSERT_TRUE(has_match("\necremu: NoSuchOperation 400 UnknownOperationException", text));
+    size_t lines = 0;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    CU_ASSERT_EQUAL(lines, 6);
+    free(text);
+}
+
 #define WORKERS 4
 #define PER_WORKER 10
 
@@ -427,7 +513,8 @@ int register_emulator_suite(void)
         !CU_add_test(s, "control_over_http", test_control_over_http) ||
         !CU_add_test(s, "wire_errors", test_wire_errors) ||
         !CU_add_test(s, "port_busy", test_port_busy) ||
-        !CU_add_test(s, "parallel_clients", test_parallel_clients))
+        !CU_add_test(s, "parallel_clients", test_parallel_clients) ||
+        !CU_add_test(s, "request_log_and_layers", test_request_log_and_layers))
         return 1;
     return 0;
 }

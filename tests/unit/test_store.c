@@ -33,7 +33,7 @@ static void setup(void)
     control_info ci = {ACCOUNT, "us-east-1", 1};
     g_st = ecremu_store_new();
     g_ctl = ecremu_control_new(&ci);
-    g_ctx = (api_ctx){g_st, g_ctl, ACCOUNT, "us-east-1", NULL};
+    g_ctx = (api_ctx){g_st, g_ctl, ACCOUNT, "us-east-1", 0, NULL};
     g_out = NULL;
 }
 
@@ -588,7 +588,7 @@ static void test_faults(void)
     const char *b = put(REPO, manifest(1), "b");
     put("other/repo", manifest(0), "a");
 
-    CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, FAULT_IMAGE_INACCESSIBLE, REPO, b, NULL),
+    CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, ECR_FAULT_IMAGE_INACCESSIBLE, REPO, b, NULL),
                     ECR_OK);
     BDI("[{\"imageTag\":\"a\"},{\"imageTag\":\"b\"},{\"imageTag\":\"zz\"}]");
     CU_ASSERT_EQUAL(len_at("imageIds"), 1);
@@ -597,12 +597,12 @@ static void test_faults(void)
     put(REPO, manifest(0), "a");
 
     static const struct {
-        fault_kind k;
+        ecr_fault_kind k;
         const char *code;
-    } item[] = {{FAULT_KMS_ERROR, "KmsError"},
-                {FAULT_UPSTREAM_ACCESS_DENIED, "UpstreamAccessDenied"},
-                {FAULT_UPSTREAM_TOO_MANY_REQUESTS, "UpstreamTooManyRequests"},
-                {FAULT_UPSTREAM_UNAVAILABLE, "UpstreamUnavailable"}};
+    } item[] = {{ECR_FAULT_KMS_ERROR, "KmsError"},
+                {ECR_FAULT_UPSTREAM_ACCESS_DENIED, "UpstreamAccessDenied"},
+                {ECR_FAULT_UPSTREAM_TOO_MANY_REQUESTS, "UpstreamTooManyRequests"},
+                {ECR_FAULT_UPSTREAM_UNAVAILABLE, "UpstreamUnavailable"}};
     for (size_t i = 0; i < sizeof item / sizeof item[0]; i++) {
         ecremu_control_clear(g_ctl, REPO);
         CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, item[i].k, REPO, NULL, NULL), ECR_OK);
@@ -622,15 +622,16 @@ static void test_faults(void)
     CU_ASSERT_EQUAL(len_at("imageIds"), 1);
     ecremu_control_clear(g_ctl, REPO);
 
-    CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, FAULT_THROTTLING, REPO, NULL, NULL), ECR_OK);
+    CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, ECR_FAULT_THROTTLING, REPO, NULL, NULL),
+                    ECR_OK);
     BDI("[{\"imageTag\":\"a\"}]");
     ASSERT_ERROR(400, "ThrottlingException");
     CU_ASSERT_STRING_EQUAL(str_at("message"), "Rate exceeded");
     CU_ASSERT_EQUAL(call("ListImages", "{\"repositoryName\":\"" REPO "\"}"), 200); /* other op */
     ecremu_control_clear(g_ctl, REPO);
 
-    CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, FAULT_ACCESS_DENIED, REPO, NULL, "ListImages"),
-                    0);
+    CU_ASSERT_EQUAL(
+        ecremu_control_add_fault(g_ctl, ECR_FAULT_ACCESS_DENIED, REPO, NULL, "ListImages"), 0);
     call("ListImages", "{\"repositoryName\":\"" REPO "\"}");
     ASSERT_ERROR(400, "AccessDeniedException");
     CU_ASSERT_STRING_EQUAL(str_at("message"),
@@ -642,7 +643,8 @@ static void test_faults(void)
     ASSERT_ERROR(400, "InvalidParameterException");
     ecremu_control_clear(g_ctl, REPO);
 
-    CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, FAULT_SERVER_ERROR, REPO, NULL, NULL), ECR_OK);
+    CU_ASSERT_EQUAL(ecremu_control_add_fault(g_ctl, ECR_FAULT_SERVER_ERROR, REPO, NULL, NULL),
+                    ECR_OK);
     call("DeleteRepository", "{\"repositoryName\":\"" REPO "\",\"force\":true}");
     CU_ASSERT_EQUAL(g_status, 200);
     BDI("[{\"imageTag\":\"a\"}]"); /* survives deletion of the repository */
@@ -673,9 +675,9 @@ static void test_control_interface(void)
                         "\"ListImages\"}"),
                     200);
     CU_ASSERT_EQUAL(json_object_object_length(g_out), 0);
-    CU_ASSERT_TRUE(ecremu_control_request_fault(g_ctl, FAULT_THROTTLING, "ListImages", "r1"));
+    CU_ASSERT_TRUE(ecremu_control_request_fault(g_ctl, ECR_FAULT_THROTTLING, "ListImages", "r1"));
     CU_ASSERT_FALSE(
-        ecremu_control_request_fault(g_ctl, FAULT_THROTTLING, "BatchDeleteImage", "r1"));
+        ecremu_control_request_fault(g_ctl, ECR_FAULT_THROTTLING, "BatchDeleteImage", "r1"));
     CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL,
                         "{\"fault\":\"kms-error\",\"repositoryName\":\"r1\"}"),
                     200);
@@ -690,15 +692,15 @@ static void test_control_interface(void)
     CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL, "not json"), 400);
     CU_ASSERT_EQUAL(ctl("DELETE", ECR_CONTROL_FAULTS, NULL, ""), 400);
     CU_ASSERT_EQUAL(ctl("DELETE", ECR_CONTROL_FAULTS, "r1", ""), 200);
-    CU_ASSERT_FALSE(ecremu_control_request_fault(g_ctl, FAULT_THROTTLING, "ListImages", "r1"));
+    CU_ASSERT_FALSE(ecremu_control_request_fault(g_ctl, ECR_FAULT_THROTTLING, "ListImages", "r1"));
     const char *code, *reason;
     CU_ASSERT_FALSE(ecremu_control_item_fault(g_ctl, "r1", "sha256:x", &code, &reason));
     CU_ASSERT_EQUAL(ctl("GET", ECR_CONTROL_FAULTS, NULL, ""), 405);
     CU_ASSERT_EQUAL(ctl("GET", "/__ecrconform/nothing", NULL, ""), 404);
-    fault_kind k;
-    CU_ASSERT_EQUAL(ecremu_fault_kind_parse("upstream-unavailable", &k), 0);
-    CU_ASSERT_EQUAL(k, FAULT_UPSTREAM_UNAVAILABLE);
-    CU_ASSERT_STRING_EQUAL(ecremu_fault_kind_name(FAULT_ACCESS_DENIED), "access-denied");
+    ecr_fault_kind k;
+    CU_ASSERT_EQUAL(ecr_fault_kind_parse("upstream-unavailable", &k), 0);
+    CU_ASSERT_EQUAL(k, ECR_FAULT_UPSTREAM_UNAVAILABLE);
+    CU_ASSERT_STRING_EQUAL(ecr_fault_kind_name(ECR_FAULT_ACCESS_DENIED), "access-denied");
 }
 
 static void test_wire(void)

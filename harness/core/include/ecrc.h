@@ -41,18 +41,57 @@ typedef enum ecrc_exit {
 
 /* ---- Credentials and the HTTP client (run/awsclient.c) ---- */
 
+/* Caps, including the NUL. Access keys are at most 128 characters and
+ * secrets 40 in AWS's own documentation; a session token has no documented
+ * maximum (STS tokens run to a few KiB), hence the roomy cap. A value that
+ * does not fit is refused, never cut: a cut token would be "invalid" at the
+ * target with no hint why. */
+#define ECRC_ACCESS_KEY_MAX 256
+#define ECRC_SECRET_KEY_MAX 256
+#define ECRC_SESSION_TOKEN_MAX 8192
+#define ECRC_REGION_MAX 64
+
 typedef struct aws_credentials {
-    char access_key[256];
-    char secret_key[256];
-    char session_token[4096]; /* "" when absent */
-    char region[64];
+    char access_key[ECRC_ACCESS_KEY_MAX];
+    char secret_key[ECRC_SECRET_KEY_MAX];
+    char session_token[ECRC_SESSION_TOKEN_MAX]; /* "" when absent */
+    char region[ECRC_REGION_MAX];
 } aws_credentials;
 
 /* Fills c from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
- * and AWS_REGION, else AWS_DEFAULT_REGION. Unset values take the AWS_TEST_*
- * defaults. Returns 1 when the key pair came from the environment, 0 when the
- * defaults were used. Cannot fail. */
-int ecrc_aws_credentials_from_env(aws_credentials *c);
+ * and AWS_REGION, else AWS_DEFAULT_REGION. Unset values take the
+ * ECR_TEST_* defaults (a half-set key pair takes both defaults). Sets
+ * *from_env (may be NULL) to 1 when the key pair came from the environment,
+ * else 0. Returns ECR_OK, or ECR_ETOOBIG when a variable is longer than its
+ * field, with err naming it ("AWS_SESSION_TOKEN is longer than 8191
+ * bytes"); c is then zeroed. err may be NULL. */
+ecr_result ecrc_aws_credentials_from_env(aws_credentials *c, int *from_env, char *err,
+                                         size_t errsz);
+
+/* How a request is signed (a case step's raw.auth, docs/CASES.md), one
+ * X(ENUM_SUFFIX, "name") per mode: the enum and the names come from this one
+ * list. The loader parses the names, the client implements the modes, the
+ * reports print the names. */
+#define ECRC_SIGN_MODES(X)                                                                         \
+    X(SIGV4, "sigv4")               /* sign with the client's credentials */                       \
+    X(NONE, "none")                 /* no Authorization header at all */                           \
+    X(UNKNOWN_KEY, "unknown-key")   /* sign with an access key no target knows */                  \
+    X(WRONG_SECRET, "wrong-secret") /* the client's access key, a wrong secret */
+
+#define ECRC_SIGN_ENUM_(id, name) ECRC_SIGN_##id,
+typedef enum ecrc_sign_mode { ECRC_SIGN_MODES(ECRC_SIGN_ENUM_) ECRC_SIGN_COUNT } ecrc_sign_mode;
+#undef ECRC_SIGN_ENUM_
+
+/* "sigv4", "none", ...; "unknown" for a value out of range. Never NULL. */
+const char *ecrc_sign_mode_name(ecrc_sign_mode m);
+
+/* Parses a mode name (exact). Returns 0 and sets *out, or -1 when name is
+ * NULL or unknown (*out untouched). */
+int ecrc_sign_mode_parse(const char *name, ecrc_sign_mode *out);
+
+/* Every mode name in enum order as one line for messages ("sigv4, none,
+ * ..."). Static; never NULL. */
+const char *ecrc_sign_mode_list(void);
 
 typedef struct aws_client aws_client;
 
@@ -65,8 +104,131 @@ aws_client *ecrc_aws_client_new(const char *endpoint, const aws_credentials *cre
 /* Frees the client and its connection. c may be NULL. */
 void ecrc_aws_client_free(aws_client *c);
 
+/* Opaque: a request-rate limiter shared by clients (run/throttle.c). */
+typedef struct ecrc_ratelimit ecrc_ratelimit;
+
+/* How a client reaches its endpoint, beyond the URL. */
+typedef struct aws_transport {
+    const char *ca_bundle;   /* CA certificates (CURLOPT_CAINFO); NULL: libcurl's default */
+    int insecure;            /* 1: TLS peer and host name are not verified */
+    int no_proxy;            /* 1: never through a proxy (the built-in emulator) */
+    ecrc_ratelimit *limiter; /* shared by every client of a run; NULL: no cap */
+} aws_transport;
+
+/* Sets c's transport (copied; the strings and the limiter are borrowed and
+ * must outlive c). Without it a client verifies TLS with libcurl's default
+ * CA store and uses the proxy the environment names: libcurl reads
+ * http_proxy, https_proxy, HTTPS_PROXY, all_proxy, no_proxy itself;
+ * uppercase HTTP_PROXY, which libcurl ignores (httpoxy), is honoured for
+ * http:// endpoints when http_proxy is unset and REQUEST_METHOD is unset (not
+ * a CGI), as the AWS CLI (Python's urllib) does. Cannot fail; c NULL is a
+ * no-op. */
+void ecrc_aws_client_set_transport(aws_client *c, const aws_transport *t);
+
+/* ---- AWS shared configuration files (run/awsconfig.c) ---- */
+
+#define ECRC_AWSCFG_MAX_FILE (1024u * 1024u) /* bytes per file */
+#define ECRC_AWSCFG_MAX_LINE 4096u           /* bytes per line */
+
+/* One setting of a profile and where it was read. */
+typedef struct aws_setting {
+    char *value; /* owned; NULL when the profile does not set it */
+    char *file;  /* owned; the file it came from (NULL with value) */
+    size_t line;
+} aws_setting;
+
+typedef struct aws_profile {
+    int found;                 /* 1: a section of that profile exists in either file */
+    aws_setting access_key;    /* aws_access_key_id */
+    aws_setting secret_key;    /* aws_secret_access_key */
+    aws_setting session_token; /* aws_session_token */
+    aws_setting region;
+    aws_setting endpoint_url;
+    aws_setting ca_bundle;
+} aws_profile;
+
+/* Reads profile `name` from the config file (`[default]`, `[profile name]`)
+ * and the credentials file (`[name]`); either path may be NULL, and a file
+ * that does not exist counts as empty. The credentials file wins key by key.
+ * *out is always initialised (free it with ecrc_aws_profile_free). Returns
+ * ECR_OK (out->found says whether the profile exists); ECR_EPARSE when a line
+ * of either file is malformed, ECR_ETOOBIG for a file or line over its bound,
+ * ECR_EIO for an unreadable file (each with a `file:line: message` or
+ * `file: message` diagnostic in diags); ECR_EINVAL for an empty name;
+ * ECR_ENOMEM. */
+ecr_result ecrc_aws_profile_load(const char *name, const char *config_path,
+                                 const char *credentials_path, aws_profile *out, diag_list *diags);
+
+/* Frees (and wipes) what p owns; p may be NULL. */
+void ecrc_aws_profile_free(aws_profile *p);
+
+/* ---- Where credentials, region and endpoint come from (run/resolve.c) ---- */
+
+/* What the command line says; NULL members are "not given". */
+typedef struct aws_resolve_input {
+    const char *profile;   /* --profile */
+    const char *region;    /* --region */
+    const char *endpoint;  /* --endpoint: an http(s) URL, or "aws" for real ECR */
+    const char *ca_bundle; /* --ca-bundle */
+    /* Environment lookup; NULL means getenv. Lets tests use a fake one. */
+    const char *(*getenv_fn)(const char *name, void *ud);
+    void *getenv_ud;
+} aws_resolve_input;
+
+typedef struct aws_resolved {
+    aws_credentials creds; /* keys and region to sign with */
+    int builtin;           /* 1: no endpoint anywhere: run the built-in emulator */
+    char *endpoint;        /* owned URL; NULL when builtin */
+    char *ca_bundle;       /* owned path, or NULL */
+    char *profile;         /* owned name of the profile consulted ("default" when none named) */
+    /* owned, for the run's header: where each value came from, e.g.
+     * "--endpoint", "AWS_ENDPOINT_URL_ECR", "profile 'ci' in /home/u/.aws/config:3" */
+    char *endpoint_from;
+    char *region_from;
+    char *creds_from;
+    char *ca_bundle_from; /* NULL with ca_bundle */
+} aws_resolved;
+
+/* Resolves credentials, region, endpoint and CA bundle as the AWS CLI does:
+ *  credentials: --profile; else AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY
+ *    (+ AWS_SESSION_TOKEN); else the profile AWS_PROFILE or "default";
+ *    else, for the built-in emulator only, the documented test keys;
+ *  region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region,
+ *    else us-east-1 (except for real AWS, where it is an error);
+ *  endpoint: --endpoint, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL, the
+ *    profile's endpoint_url (the last three skipped when
+ *    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is "true"), else the built-in
+ *    emulator; "aws" means https://api.ecr.<region>.amazonaws.com;
+ *  CA bundle: --ca-bundle, AWS_CA_BUNDLE, the profile's ca_bundle,
+ *    SSL_CERT_FILE.
+ * The files are AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, else
+ * $HOME/.aws/config and $HOME/.aws/credentials (a leading "~/" is $HOME).
+ * Returns ECR_OK with *out filled (free with ecrc_aws_resolved_free), or
+ * ECR_EINVAL / ECR_ENOTFOUND / ECR_EPARSE / ECR_ETOOBIG / ECR_EIO with at
+ * least one diagnostic in diags saying what is wrong and where (a partial
+ * set of credential variables, a named profile that does not exist, no
+ * credentials for a non-built-in endpoint, a bad URL or file line); or
+ * ECR_ENOMEM. *out is always initialised. */
+ecr_result ecrc_aws_resolve(const aws_resolve_input *in, aws_resolved *out, diag_list *diags);
+
+/* Frees what r owns (wiping the credentials); r may be NULL. */
+void ecrc_aws_resolved_free(aws_resolved *r);
+
+/* Writes the run header's provenance lines to f: the endpoint URL (or the
+ * built-in emulator's, `builtin_url`, may be NULL), region, redacted access
+ * key (and whether a session token is used), CA bundle, each with where it
+ * came from; with insecure, a warning that TLS is not verified. Cannot fail. */
+void ecrc_aws_resolved_print(const aws_resolved *r, const char *builtin_url, int insecure, FILE *f);
+
+/* Writes into out (outsz >= 16) the access key as it may be shown: its
+ * first 4 and last 4 characters around "...", or "****" when the key is
+ * shorter than 12 characters (then too little would stay hidden). */
+void ecrc_aws_redact_key(const char *key, char *out, size_t outsz);
+
 /* ---- The target under test (run/target.c) ---- */
 
+/* Every field is filled with a checked copy (ecr_copy_str): a value longer
+ * than its field is refused with an error naming it, never cut. */
 typedef struct target_info {
     char name[128];     /* label for reports: "built-in", "moto", ... */
     char endpoint[512]; /* URL */
@@ -81,9 +243,21 @@ typedef struct target_info {
  * account/region overrides them). Targets without the control interface are
  * assumed to verify signatures (real ECR does) unless `no_strict_auth`.
  * Returns ECR_OK when the target answered anything, else the transport
- * error (ECR_ECONNECT, ECR_ETIMEOUT, ...) with curl's text in err. */
+ * error (ECR_ECONNECT, ECR_ETIMEOUT, ...) with curl's text in err, or
+ * ECR_ETOOBIG when the answer names an account or region longer than its
+ * field (err names the member; nothing is cut). */
 ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, char *err,
                              size_t errsz);
+
+/* Learns the caller's account id from the target itself, for targets whose
+ * control interface did not name it: the registryId of DescribeRegistry,
+ * else the registryId CreateRepository returns for a throw-away repository
+ * (deleted again at once; its name is `prefix` + "-account"). Writes it into
+ * t->account and returns ECR_OK; otherwise returns ECR_ENOTFOUND (or a
+ * transport error) with both answers summarised in err, leaving t->account
+ * alone. */
+ecr_result ecrc_target_learn_account(aws_client *c, target_info *t, const char *prefix, char *err,
+                                     size_t errsz);
 
 /* ---- The report model (report/report.c) ---- */
 
@@ -158,6 +332,7 @@ typedef struct run_report {
     char *harness_version; /* ECRCONFORM_VERSION */
     char *started_at;      /* ISO 8601 UTC */
     double duration_ms;
+    int insecure;       /* 1: TLS certificates were not verified (--insecure) */
     case_report *cases; /* in case-id order */
     size_t ncases;
     /* Baseline bookkeeping (filled by ecrc_baseline_apply; NULL/0 otherwise). */
@@ -283,6 +458,8 @@ typedef struct runner_options {
     long timeout_ms;                /* per request */
     ecrc_case_done_fn on_case_done; /* NULL: no callback */
     void *user;                     /* passed to on_case_done */
+    aws_transport transport;        /* for every client (its limiter is ignored: see max_rps) */
+    double max_rps; /* > 0: the whole run sends at most this many requests a second */
 } runner_options;
 
 /* Runs every entry (invalid ones become `error` cases) and returns a new
@@ -292,6 +469,14 @@ typedef struct runner_options {
  * neither prints nor touches a file: the caller gets every case through
  * opt->on_case_done and the whole run in the returned report. */
 run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries, size_t n);
+
+/* Builds the report of a run that could not start because the target did
+ * not answer: every entry is an `error` case whose reason names the endpoint
+ * and cause (invalid files keep their own reason), so report.json and
+ * junit.xml exist for CI even then. Returns a new report (free with
+ * ecrc_report_free) or NULL when memory runs out. */
+run_report *ecrc_runner_unreachable(const runner_options *opt, const run_entry *entries, size_t n,
+                                    const char *cause);
 
 /* ---- Loading cases (load/loadset.c) ---- */
 

@@ -11,21 +11,10 @@
 
 #include "ecr/buf.h"
 #include "ecr/json.h"
+#include "ecr/util.h"
 #include "vars.h"
 
 #define ID_MAX 64
-
-static const char *const FAULT_KINDS[] = {"kms-error",
-                                          "upstream-access-denied",
-                                          "upstream-too-many-requests",
-                                          "upstream-unavailable",
-                                          "image-inaccessible",
-                                          "server-error",
-                                          "throttling",
-                                          "access-denied",
-                                          NULL};
-static const char *const CAPABILITIES[] = {"fault-injection", "strict-auth", NULL};
-static const char *const AUTH_NAMES[] = {"sigv4", "none", "unknown-key", "wrong-secret", NULL};
 
 /* The state of one ecrc_case_load call. */
 typedef struct loader {
@@ -45,12 +34,12 @@ static void fail(loader *L, const char *file, const char *field, const char *fmt
 
 static void fail(loader *L, const char *file, const char *field, const char *fmt, ...)
 {
-    char msg[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char *msg = ecr_vasprintf(fmt, ap); /* quotes values of any length: never cut */
     va_end(ap);
-    ecr_diag_add(L->diags, file, field, "%s", msg);
+    ecr_diag_add(L->diags, file, field, "%s", msg ? msg : "out of memory");
+    free(msg);
     L->src.errors++;
 }
 
@@ -99,14 +88,6 @@ static int in_list(const char *s, const char *const *list)
     return 0;
 }
 
-static int list_index(const char *s, const char *const *list)
-{
-    for (int i = 0; list[i]; i++)
-        if (!strcmp(s, list[i]))
-            return i;
-    return -1;
-}
-
 /* Relative, and without ".." components: case files name files below their
  * roots only. */
 static int safe_relative(const char *p)
@@ -131,6 +112,19 @@ static void add_known(loader *L, const char *name)
         return;
     }
     ecr_buf_printf(&L->known_list, "%s${%s}", L->known_list.len ? ", " : "", name);
+}
+
+/* add_known of <kind><name>: names have no length limit, so the variable
+ * name is allocated, never cut. */
+static void add_known_pair(loader *L, const char *kind, const char *name)
+{
+    char *v = ecr_asprintf("%s%s", kind, name);
+    if (!v) {
+        ERR(L, "", "out of memory");
+        return;
+    }
+    add_known(L, v);
+    free(v);
 }
 
 static void on_var(const char *name, void *ud)
@@ -333,13 +327,8 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
         ecr_json_get_string(&L->src, jo, where, "fault", ECR_JSON_REQUIRED | ECR_JSON_NONEMPTY);
     if (kind) {
         ecr_diag_field_key(f, sizeof f, where, "fault");
-        if (!in_list(kind, FAULT_KINDS))
-            ERR(L, f,
-                "unknown fault '%s' (known: kms-error, upstream-access-denied, "
-                "upstream-too-many-requests, upstream-unavailable, image-inaccessible, "
-                "server-error, throttling, access-denied)",
-                kind);
-        fl->kind = xdup(L, kind);
+        if (ecr_fault_kind_parse(kind, &fl->kind))
+            ERR(L, f, "unknown fault '%s' (known: %s)", kind, ecr_fault_kind_list());
     }
     const case_repo *repo = NULL;
     const char *rn = ecr_json_get_string(&L->src, jo, where, "repository",
@@ -352,7 +341,7 @@ static void load_fault(loader *L, case_def *c, json_object *jo, const char *wher
         fl->repository = xdup(L, rn);
     }
     const char *img = ecr_json_get_string(&L->src, jo, where, "image", ECR_JSON_NONEMPTY);
-    int per_image = kind && !strcmp(kind, "image-inaccessible");
+    int per_image = kind && fl->kind == ECR_FAULT_IMAGE_INACCESSIBLE;
     ecr_diag_field_key(f, sizeof f, where, "image");
     if (img) {
         if (kind && !per_image)
@@ -437,12 +426,9 @@ static void load_raw(loader *L, case_step *s, json_object *raw, const char *wher
 
     const char *auth = ecr_json_get_string(&L->src, raw, where, "auth", ECR_JSON_NONEMPTY);
     if (auth) {
-        int a = list_index(auth, AUTH_NAMES);
         ecr_diag_field_key(f, sizeof f, where, "auth");
-        if (a < 0)
-            ERR(L, f, "unknown auth '%s' (known: sigv4, none, unknown-key, wrong-secret)", auth);
-        else
-            s->auth = (case_auth)a;
+        if (ecrc_sign_mode_parse(auth, &s->auth))
+            ERR(L, f, "unknown auth '%s' (known: %s)", auth, ecrc_sign_mode_list());
     }
     const char *target = ecr_json_get_string(&L->src, raw, where, "target", ECR_JSON_NONEMPTY);
     if (target) {
@@ -689,8 +675,8 @@ case_def *ecrc_case_load(const char *path, const char *cases_root, const char *g
     if (req) {
         c->requires = ecr_json_get_strings(&L.src, req, "requires", &c->nrequires);
         for (size_t i = 0; i < c->nrequires; i++)
-            if (!in_list(c->requires[i], CAPABILITIES))
-                ERR(&L, "requires", "unknown capability '%s' (known: fault-injection, strict-auth)",
+            if (!in_list(c->requires[i], ecr_capability_names))
+                ERR(&L, "requires", "unknown capability '%s' (known: " ECR_CAP_LIST ")",
                     c->requires[i]);
     }
 
@@ -699,21 +685,17 @@ case_def *ecrc_case_load(const char *path, const char *cases_root, const char *g
         load_fixture(&L, c, fx);
     int needs_faults = c->nfaults > 0;
     for (size_t i = 0; needs_faults && i < c->nrequires; i++)
-        if (!strcmp(c->requires[i], "fault-injection"))
+        if (!strcmp(c->requires[i], ECR_CAP_FAULT_INJECTION))
             needs_faults = 0;
     if (needs_faults)
-        ERR(&L, "requires", "fixture.faults needs \"fault-injection\" in requires");
+        ERR(&L, "requires", "fixture.faults needs \"" ECR_CAP_FAULT_INJECTION "\" in requires");
 
     for (size_t i = 0; i < c->nrepos; i++)
         if (c->repos[i].name) {
-            char v[300];
-            snprintf(v, sizeof v, "repo:%s", c->repos[i].name);
-            add_known(&L, v);
+            add_known_pair(&L, "repo:", c->repos[i].name);
             for (size_t j = 0; j < c->repos[i].nimages; j++)
-                if (c->repos[i].images[j].id) {
-                    snprintf(v, sizeof v, "digest:%s", c->repos[i].images[j].id);
-                    add_known(&L, v);
-                }
+                if (c->repos[i].images[j].id)
+                    add_known_pair(&L, "digest:", c->repos[i].images[j].id);
         }
     add_known(&L, "account");
     add_known(&L, "region");
@@ -787,7 +769,6 @@ void ecrc_case_free(case_def *c)
     }
     free(c->repos);
     for (size_t i = 0; i < c->nfaults; i++) {
-        free(c->faults[i].kind);
         free(c->faults[i].repository);
         free(c->faults[i].image);
         free(c->faults[i].operation);

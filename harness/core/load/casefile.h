@@ -11,7 +11,10 @@
 
 #include <json-c/json.h>
 #include <stddef.h>
+#include "ecrc.h"
+
 #include "ecr/diag.h"
+#include "ecr/protocol.h"
 #include "casepaths.h" /* ecrc_case_find_cases_root, ecrc_case_collect_paths */
 #include "golden.h"
 
@@ -35,27 +38,20 @@ typedef struct case_repo {
 } case_repo;
 
 typedef struct case_fault {
-    char *kind;       /* "kms-error", ... */
+    ecr_fault_kind kind;
     char *repository; /* fixture repository name */
     char *image;      /* fixture image id, or NULL */
     char *operation;  /* operation the request-level kinds apply to; NULL: BatchDeleteImage */
 } case_fault;
 
-typedef enum case_auth {
-    CASE_AUTH_SIGV4 = 0,
-    CASE_AUTH_NONE,
-    CASE_AUTH_UNKNOWN_KEY,
-    CASE_AUTH_WRONG_SECRET
-} case_auth;
-
 typedef struct case_step {
     char *name;
     char *operation;
-    json_object *input; /* owned; {} when absent */
-    int raw;            /* nonzero when a "raw" member was given */
-    case_auth auth;
-    char *target;   /* NULL: default for operation */
-    char *raw_body; /* NULL: JSON of input */
+    json_object *input;  /* owned; {} when absent */
+    int raw;             /* nonzero when a "raw" member was given */
+    ecrc_sign_mode auth; /* raw.auth; ECRC_SIGN_SIGV4 when absent */
+    char *target;        /* NULL: default for operation */
+    char *raw_body;      /* NULL: JSON of input */
     char **header_names, **header_values;
     size_t nheaders;
     char *golden_path; /* resolved path of the golden file */

@@ -1,4 +1,5 @@
 #include "loadset.h"
+#include "ecr/util.h"
 
 #include <dirent.h>
 #include <fnmatch.h>
@@ -25,27 +26,25 @@ static void file_stem(const char *path, char *out, size_t outsz)
         *dot = '\0';
 }
 
-/* cases root and golden root of one case file. */
-static void roots_for(const char *path, const char *golden_dir, char *cases_root, size_t csz,
-                      char *golden_root, size_t gsz)
+/* cases root and golden root of one case file. Returns -1 when a path does
+ * not fit its buffer (a cut root would load the wrong files), else 0. */
+static int roots_for(const char *path, const char *golden_dir, char *cases_root, size_t csz,
+                     char *golden_root, size_t gsz)
 {
+    char tmp[4096];
     if (!ecrc_case_find_cases_root(path, cases_root, csz)) {
-        char tmp[4096];
-        snprintf(tmp, sizeof tmp, "%s", path);
-        snprintf(cases_root, csz, "%s", dirname(tmp));
+        if (ecr_copy_str(tmp, sizeof tmp, path) || ecr_copy_str(cases_root, csz, dirname(tmp)))
+            return -1;
     }
-    if (golden_dir) {
-        snprintf(golden_root, gsz, "%s", golden_dir);
-    } else {
-        char tmp[4096];
-        snprintf(tmp, sizeof tmp, "%s", cases_root);
-        const char *parent = dirname(tmp);
-        /* "golden", not "./golden": paths in hints are pasted by people. */
-        if (!strcmp(parent, "."))
-            snprintf(golden_root, gsz, "golden");
-        else
-            snprintf(golden_root, gsz, "%s/golden", parent);
-    }
+    if (golden_dir)
+        return ecr_copy_str(golden_root, gsz, golden_dir) ? -1 : 0;
+    if (ecr_copy_str(tmp, sizeof tmp, cases_root))
+        return -1;
+    const char *parent = dirname(tmp);
+    /* "golden", not "./golden": paths in hints are pasted by people. */
+    int n = strcmp(parent, ".") ? snprintf(golden_root, gsz, "%s/golden", parent)
+                                : snprintf(golden_root, gsz, "golden");
+    return n < 0 || (size_t)n >= gsz ? -1 : 0;
 }
 
 int ecrc_load_cases(const char *const *paths, size_t npaths, const char *filter,
@@ -72,9 +71,15 @@ int ecrc_load_cases(const char *const *paths, size_t npaths, const char *filter,
          * filter can be applied before loading. */
         if (!id_matches(stem, filter))
             continue;
-        roots_for(path, golden_dir, cases_root, sizeof cases_root, golden_root, sizeof golden_root);
         size_t before = diags->n;
-        case_def *c = ecrc_case_load(path, cases_root, golden_root, diags);
+        case_def *c = NULL;
+        if (roots_for(path, golden_dir, cases_root, sizeof cases_root, golden_root,
+                      sizeof golden_root))
+            ecr_diag_add(diags, path, "",
+                         "the path of its cases or golden directory is longer than %zu bytes",
+                         sizeof cases_root - 1);
+        else
+            c = ecrc_case_load(path, cases_root, golden_root, diags);
         /* Ids are unique in a run: reports and repository names key on them. */
         for (size_t k = 0; c && k < out->n; k++) {
             if (out->cases[k] && !strcmp(out->cases[k]->id, c->id)) {
@@ -88,16 +93,13 @@ int ecrc_load_cases(const char *const *paths, size_t npaths, const char *filter,
         e->path = path;
         e->c = c;
         if (!c) {
-            char msg[1200];
-            if (diags->n > before) {
-                const diag_item *d = &diags->items[before];
-                snprintf(msg, sizeof msg, "%s%s%s (%zu problem%s; run 'ecrconform lint %s')",
-                         d->field, d->field[0] ? ": " : "", d->message, diags->n - before,
-                         diags->n - before == 1 ? "" : "s", path);
-            } else {
-                snprintf(msg, sizeof msg, "cannot load");
-            }
-            out->invalid[out->n] = strdup(msg);
+            /* Diagnostics quote values of any length: allocated, not cut. */
+            const diag_item *d = diags->n > before ? &diags->items[before] : NULL;
+            out->invalid[out->n] =
+                d ? ecr_asprintf("%s%s%s (%zu problem%s; run 'ecrconform lint %s')", d->field,
+                                 d->field[0] ? ": " : "", d->message, diags->n - before,
+                                 diags->n - before == 1 ? "" : "s", path)
+                  : ecr_strdup("cannot load");
             e->invalid = out->invalid[out->n];
             out->ninvalid++;
         }
@@ -135,7 +137,11 @@ size_t ecrc_loaded_set_orphans(const char *root, const loaded_set *set, diag_lis
         if (de->d_name[0] == '.')
             continue;
         char dir[4096];
-        snprintf(dir, sizeof dir, "%s/%s", root, de->d_name);
+        int dn = snprintf(dir, sizeof dir, "%s/%s", root, de->d_name);
+        if (dn < 0 || (size_t)dn >= sizeof dir) {
+            ecr_diag_add(diags, root, "", "path too long: %s", de->d_name);
+            continue;
+        }
         DIR *sub = opendir(dir);
         if (!sub)
             continue;
@@ -144,7 +150,7 @@ size_t ecrc_loaded_set_orphans(const char *root, const loaded_set *set, diag_lis
             size_t len = strlen(fe->d_name);
             if (len < 6 || strcmp(fe->d_name + len - 5, ".json"))
                 continue;
-            char path[4352]; /* dir (4096) + '/' + a d_name (256) */
+            char path[4352]; /* dir (4096) + '/' + a d_name (256): always fits */
             snprintf(path, sizeof path, "%s/%s", dir, fe->d_name);
             char *real = realpath(path, NULL);
             int used = 0;

@@ -1,4 +1,4 @@
-/* load.h: turning PATH arguments into loaded cases, shared by `run` and
+/* loadset.h: turning PATH arguments into loaded cases, shared by `run` and
  * `lint`. Every problem is collected; nothing stops at the first bad file. */
 #ifndef ECR_CLI_LOAD_H
 #define ECR_CLI_LOAD_H

@@ -1,4 +1,5 @@
 #include "matrix.h"
+#include "ecr/util.h"
 #include "report_files.h"
 
 #include <limits.h>
@@ -89,11 +90,14 @@ static ecr_result build(matrix *m, const run_report *const *reports, size_t n)
         c->r = reports[i];
         ecrc_report_summarize(c->r, &c->sum);
         const char *name = c->r->target && c->r->target[0] ? c->r->target : "unnamed";
-        char label[512];
-        snprintf(label, sizeof label, "%s", name);
-        for (unsigned k = 2; label_taken(m, i, label) && k < UINT_MAX; k++)
-            snprintf(label, sizeof label, "%s (%u)", name, k);
-        if (!(c->label = strdup(label)))
+        /* The name comes from a report file: any length, so allocated (a cut
+         * label could make two targets look like one). */
+        char *label = ecr_strdup(name);
+        for (unsigned k = 2; label && label_taken(m, i, label) && k < UINT_MAX; k++) {
+            free(label);
+            label = ecr_asprintf("%s (%u)", name, k);
+        }
+        if (!(c->label = label))
             return ECR_ENOMEM;
         /* Padded with NULLs at the end for cases without an id. */
         c->sorted = calloc(c->r->ncases + 1, sizeof *c->sorted);

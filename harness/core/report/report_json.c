@@ -244,6 +244,8 @@ json_object *ecrc_report_json_build(const run_report *r)
     json_object *t = jobj(&oom);
     put(t, "name", jstr(r->target, &oom), &oom);
     put(t, "endpoint", jstr(r->endpoint, &oom), &oom);
+    if (r->insecure) /* present only when true: TLS verification was off */
+        put(t, "insecure", json_object_new_boolean(1), &oom);
     put(root, "target", t, &oom);
     put(root, "started_at", jstr(r->started_at, &oom), &oom);
     put(root, "duration_ms", jnum(r->duration_ms, 3, &oom), &oom);
@@ -460,6 +462,9 @@ run_report *ecrc_report_json_parse(json_object *root, const char **err)
     r->harness_version = dup_member(h, "version", &oom);
     r->target = dup_member(t, "name", &oom);
     r->endpoint = dup_member(t, "endpoint", &oom);
+    json_object *insecure = NULL;
+    r->insecure =
+        json_object_object_get_ex(t, "insecure", &insecure) && json_object_get_boolean(insecure);
     r->started_at = dup_member(root, "started_at", &oom);
     r->duration_ms = num_member(root, "duration_ms");
 

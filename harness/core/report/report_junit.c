@@ -155,6 +155,10 @@ ecr_result ecrc_report_write_junit(const run_report *r, const char *path)
     fputs("/>\n      <property name=\"harness_version\"", f);
     write_attr(f, "value", r->harness_version ? r->harness_version : "");
     fputs("/>\n", f);
+    if (r->insecure)
+        fputs("      <property name=\"insecure\" value=\"true: TLS certificates were not "
+              "verified\"/>\n",
+              f);
     if (r->baseline_file) {
         fputs("      <property name=\"baseline_file\"", f);
         write_attr(f, "value", r->baseline_file);

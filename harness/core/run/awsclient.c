@@ -21,14 +21,15 @@
 #include <strings.h>
 #include <time.h>
 
+#include "ratelimit.h"
 #include "ecr/buf.h"
 #include "ecr/json.h"
 #include "ecr/sigv4.h"
 #include "ecr/protocol.h"
+#include "ecr/util.h"
 
 #define UNKNOWN_ACCESS_KEY "AKIDUNKNOWNECRCONFORM0"
 #define WRONG_SECRET_SUFFIX "-wrong"
-#define SERVICE "ecr"
 #define CONNECT_TIMEOUT_CAP_MS 10000L
 /* Response header bounds: real ECR sends fewer than 10 headers. */
 #define MAX_RESP_HEADERS 128
@@ -46,45 +47,95 @@ struct aws_client {
     long timeout_ms;
     size_t max_response;
     char errbuf[CURL_ERROR_SIZE];
+    aws_transport tr;
+    char *upper_http_proxy; /* HTTP_PROXY when libcurl would not read a proxy for us */
 };
 
-/* ---- credentials and small helpers ---- */
+/* ---- sign modes, credentials and small helpers ---- */
 
-static void copy_env(char *dst, size_t dstsz, const char *name, const char *fallback)
+#define SIGN_NAME_(id, name) [ECRC_SIGN_##id] = name,
+static const char *const sign_names[ECRC_SIGN_COUNT] = {ECRC_SIGN_MODES(SIGN_NAME_)};
+#undef SIGN_NAME_
+
+/* ", sigv4, none, ...": the list starts 2 bytes in. */
+#define SIGN_ITEM_(id, name) ", " name
+static const char sign_list[] = "" ECRC_SIGN_MODES(SIGN_ITEM_);
+#undef SIGN_ITEM_
+
+const char *ecrc_sign_mode_name(ecrc_sign_mode m)
 {
-    const char *v = getenv(name);
-    snprintf(dst, dstsz, "%s", v && *v ? v : fallback);
+    return (unsigned)m < ECRC_SIGN_COUNT ? sign_names[m] : "unknown";
 }
 
-int ecrc_aws_credentials_from_env(aws_credentials *c)
+int ecrc_sign_mode_parse(const char *name, ecrc_sign_mode *out)
+{
+    for (int m = 0; name && m < ECRC_SIGN_COUNT; m++) {
+        if (strcmp(sign_names[m], name) == 0) {
+            *out = (ecrc_sign_mode)m;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *ecrc_sign_mode_list(void)
+{
+    return sign_list + 2;
+}
+
+/* Copies environment variable name (or fallback when it is unset or empty)
+ * into dst. ECR_ETOOBIG, with err naming the variable, when it does not fit. */
+static ecr_result copy_env(char *dst, size_t dstsz, const char *name, const char *fallback,
+                           char *err, size_t errsz)
+{
+    const char *v = getenv(name);
+    if (ecr_copy_str(dst, dstsz, v && *v ? v : fallback) == ECR_OK)
+        return ECR_OK;
+    if (err && errsz)
+        snprintf(err, errsz, "%s is longer than %zu bytes", name, dstsz - 1);
+    return ECR_ETOOBIG;
+}
+
+ecr_result ecrc_aws_credentials_from_env(aws_credentials *c, int *from_env, char *err, size_t errsz)
 {
     const char *ak = getenv("AWS_ACCESS_KEY_ID");
     const char *sk = getenv("AWS_SECRET_ACCESS_KEY");
-    int from_env = ak && *ak && sk && *sk;
+    int env = ak && *ak && sk && *sk;
+    ecr_result rc = ECR_OK;
+    memset(c, 0, sizeof *c);
     /* A half-set pair is useless; take the documented defaults for both. */
-    if (from_env) {
-        copy_env(c->access_key, sizeof c->access_key, "AWS_ACCESS_KEY_ID", "");
-        copy_env(c->secret_key, sizeof c->secret_key, "AWS_SECRET_ACCESS_KEY", "");
-        copy_env(c->session_token, sizeof c->session_token, "AWS_SESSION_TOKEN", "");
+    if (env) {
+        rc = copy_env(c->access_key, sizeof c->access_key, "AWS_ACCESS_KEY_ID", "", err, errsz);
+        if (!rc)
+            rc = copy_env(c->secret_key, sizeof c->secret_key, "AWS_SECRET_ACCESS_KEY", "", err,
+                          errsz);
+        if (!rc)
+            rc = copy_env(c->session_token, sizeof c->session_token, "AWS_SESSION_TOKEN", "", err,
+                          errsz);
     } else {
-        snprintf(c->access_key, sizeof c->access_key, "%s", ECR_TEST_ACCESS_KEY);
-        snprintf(c->secret_key, sizeof c->secret_key, "%s", ECR_TEST_SECRET_KEY);
-        c->session_token[0] = '\0';
+        ecr_copy_str(c->access_key, sizeof c->access_key, ECR_TEST_ACCESS_KEY);
+        ecr_copy_str(c->secret_key, sizeof c->secret_key, ECR_TEST_SECRET_KEY);
     }
     const char *region = getenv("AWS_REGION");
+    const char *region_var = "AWS_REGION";
     if (!region || !*region)
-        region = getenv("AWS_DEFAULT_REGION");
-    snprintf(c->region, sizeof c->region, "%s", region && *region ? region : ECR_TEST_REGION);
-    return from_env;
+        region_var = "AWS_DEFAULT_REGION";
+    if (!rc)
+        rc = copy_env(c->region, sizeof c->region, region_var, ECR_TEST_REGION, err, errsz);
+    if (rc)
+        OPENSSL_cleanse(c, sizeof *c);
+    if (from_env)
+        *from_env = env;
+    return rc;
 }
 
-void ecrc_aws_sanitize_error_type(const char *raw, char *out, size_t outsz)
+ecr_result ecrc_aws_sanitize_error_type(const char *raw, char *out, size_t outsz)
 {
     if (!out || !outsz)
-        return;
+        return ECR_EINVAL;
     out[0] = '\0';
     if (!raw)
-        return;
+        return ECR_OK;
     size_t end = strcspn(raw, ":");
     const char *start = raw;
     const char *hash = memchr(raw, '#', end);
@@ -92,10 +143,23 @@ void ecrc_aws_sanitize_error_type(const char *raw, char *out, size_t outsz)
         start = hash + 1;
     size_t n = (size_t)(raw + end - start);
     if (n >= outsz)
-        n = outsz - 1;
+        return ECR_ETOOBIG;
     memcpy(out, start, n);
     out[n] = '\0';
+    return ECR_OK;
 }
+
+const char *ecrc_aws_response_error_type(const aws_response *resp)
+{
+    if (resp && resp->error_type_too_long)
+        return "(an error type longer than 255 bytes)";
+    return resp ? resp->error_type : "";
+}
+
+/* transport_error holds libcurl's error buffer whole. */
+_Static_assert(sizeof(((aws_response *)0)->transport_error) >= CURL_ERROR_SIZE,
+               "transport_error must hold CURL_ERROR_SIZE bytes");
+_Static_assert(ECRC_ERROR_TYPE_MAX == 256, "update the text in ecrc_aws_response_error_type");
 
 const char *ecrc_aws_response_header(const aws_response *resp, const char *name)
 {
@@ -216,7 +280,25 @@ aws_client *ecrc_aws_client_new(const char *endpoint, const aws_credentials *cre
         ecrc_aws_client_free(c);
         return NULL;
     }
+    /* libcurl ignores uppercase HTTP_PROXY (a CGI could have it set from a
+     * request's "Proxy:" header: httpoxy). The AWS CLI honours it outside a
+     * CGI, and users expect the same, so we hand it to libcurl ourselves. */
+    const char *lower = getenv("http_proxy"), *upper = getenv("HTTP_PROXY");
+    if (!strncmp(c->url, "http://", 7) && !(lower && *lower) && upper && *upper &&
+        !getenv("REQUEST_METHOD")) {
+        c->upper_http_proxy = strdup(upper);
+        if (!c->upper_http_proxy) {
+            ecrc_aws_client_free(c);
+            return NULL;
+        }
+    }
     return c;
+}
+
+void ecrc_aws_client_set_transport(aws_client *c, const aws_transport *t)
+{
+    if (c && t)
+        c->tr = *t;
 }
 
 void ecrc_aws_client_free(aws_client *c)
@@ -229,6 +311,7 @@ void ecrc_aws_client_free(aws_client *c)
     free(c->url);
     free(c->path);
     free(c->host);
+    free(c->upper_http_proxy);
     OPENSSL_cleanse(&c->creds, sizeof c->creds);
     free(c);
 }
@@ -251,12 +334,7 @@ static char *dup_trimmed(const char *s, size_t n)
     }
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
         n--;
-    char *out = malloc(n + 1);
-    if (out) {
-        memcpy(out, s, n);
-        out[n] = '\0';
-    }
-    return out;
+    return ecr_strndup(s, n);
 }
 
 static size_t on_header(char *data, size_t size, size_t nitems, void *userdata)
@@ -368,7 +446,8 @@ static void parse_error(aws_response *resp)
         if (json_object_object_get_ex(root, type_keys[i], &v) &&
             json_object_is_type(v, json_type_string))
             raw = json_object_get_string(v);
-    ecrc_aws_sanitize_error_type(raw, resp->error_type, sizeof resp->error_type);
+    if (ecrc_aws_sanitize_error_type(raw, resp->error_type, sizeof resp->error_type) == ECR_ETOOBIG)
+        resp->error_type_too_long = 1;
 
     static const char *const msg_keys[] = {"message", "Message"};
     for (size_t i = 0; i < 2 && root && !resp->error_message; i++)
@@ -412,6 +491,18 @@ static ecr_result perform(aws_client *c, const char *method, const char *url,
                          c->max_response < (size_t)INT64_MAX ? (curl_off_t)c->max_response
                                                              : (curl_off_t)INT64_MAX) == CURLE_OK &&
         curl_easy_setopt(e, CURLOPT_USERAGENT, "ecrconform/" ECRCONFORM_VERSION) == CURLE_OK;
+    /* TLS and proxy (aws_transport). CURLOPT_PROXY "" disables every proxy,
+     * including the environment's: loopback traffic to the built-in
+     * emulator must never leave through one. */
+    if (ok && c->tr.ca_bundle)
+        ok = curl_easy_setopt(e, CURLOPT_CAINFO, c->tr.ca_bundle) == CURLE_OK;
+    if (ok && c->tr.insecure)
+        ok = curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L) == CURLE_OK &&
+             curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L) == CURLE_OK;
+    if (ok && c->tr.no_proxy)
+        ok = curl_easy_setopt(e, CURLOPT_PROXY, "") == CURLE_OK;
+    else if (ok && c->upper_http_proxy) /* no_proxy / NO_PROXY still apply (libcurl) */
+        ok = curl_easy_setopt(e, CURLOPT_PROXY, c->upper_http_proxy) == CURLE_OK;
     if (ok && (!method || strcmp(method, "POST") == 0 || body)) {
         ok = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len) == CURLE_OK &&
              curl_easy_setopt(e, CURLOPT_POSTFIELDS, body ? body : "") == CURLE_OK;
@@ -430,6 +521,7 @@ static ecr_result perform(aws_client *c, const char *method, const char *url,
         snprintf(resp->transport_error, sizeof resp->transport_error, "libcurl refused an option");
         rc = ECR_EHTTP;
     } else {
+        ecrc_ratelimit_acquire(c->tr.limiter);
         CURLcode cc = curl_easy_perform(e);
         long status = 0;
         curl_off_t total_us = 0;
@@ -536,11 +628,11 @@ static ecr_result add_authorization(aws_client *c, const aws_request *req, const
     }
     char secret[sizeof c->creds.secret_key + sizeof WRONG_SECRET_SUFFIX];
     snprintf(secret, sizeof secret, "%s%s", c->creds.secret_key,
-             req->auth == AWS_AUTH_WRONG_SECRET ? WRONG_SECRET_SUFFIX : "");
-    sigv4_credentials creds = {req->auth == AWS_AUTH_UNKNOWN_KEY ? UNKNOWN_ACCESS_KEY
-                                                                 : c->creds.access_key,
+             req->auth == ECRC_SIGN_WRONG_SECRET ? WRONG_SECRET_SUFFIX : "");
+    sigv4_credentials creds = {req->auth == ECRC_SIGN_UNKNOWN_KEY ? UNKNOWN_ACCESS_KEY
+                                                                  : c->creds.access_key,
                                secret, c->creds.session_token};
-    sigv4_scope scope = {amz_date, c->creds.region, SERVICE};
+    sigv4_scope scope = {amz_date, c->creds.region, ECR_SIGNING_SERVICE};
     sigv4_request sr = {"POST", c->path, NULL, sh, n, body, body_len};
     buf auth;
     ecr_buf_init(&auth, MAX_REQ_STRING);
@@ -581,11 +673,11 @@ ecr_result ecrc_aws_client_call(aws_client *c, const aws_request *req, aws_respo
     if (!h && !rc)
         rc = ECR_ENOMEM;
     if (!rc) {
-        h[n++] = (hv){"Content-Type", "application/x-amz-json-1.1", 1};
+        h[n++] = (hv){"Content-Type", ECR_CONTENT_TYPE, 1};
         h[n++] = (hv){"Host", c->host, 1};
         h[n++] = (hv){"X-Amz-Date", now, 1};
         h[n++] = (hv){"X-Amz-Target", target.data, 1};
-        if (c->creds.session_token[0] && req->auth != AWS_AUTH_NONE)
+        if (c->creds.session_token[0] && req->auth != ECRC_SIGN_NONE)
             h[n++] = (hv){"X-Amz-Security-Token", c->creds.session_token, 1};
     }
     const char *literal_auth = NULL;
@@ -618,7 +710,7 @@ ecr_result ecrc_aws_client_call(aws_client *c, const aws_request *req, aws_respo
         rc = add_suppressions(&list, h, n);
     if (!rc && literal_auth) {
         rc = slist_add(&list, "Authorization", literal_auth);
-    } else if (!rc && req->auth != AWS_AUTH_NONE) {
+    } else if (!rc && req->auth != ECRC_SIGN_NONE) {
         /* A replaced X-Amz-Date is what the target sees, so sign with it
          * (clock-skew cases); one that is not a SigV4 date cannot key a
          * signature, and the target will refuse it anyway. */

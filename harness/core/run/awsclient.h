@@ -22,12 +22,8 @@
 #define AWS_DEFAULT_TIMEOUT_MS 30000L
 #define AWS_DEFAULT_MAX_RESPONSE (8u * 1024u * 1024u)
 
-typedef enum aws_auth_mode {
-    AWS_AUTH_SIGV4 = 0,   /* sign with the client's credentials */
-    AWS_AUTH_NONE,        /* no Authorization header at all */
-    AWS_AUTH_UNKNOWN_KEY, /* sign with an access key no target knows */
-    AWS_AUTH_WRONG_SECRET /* the client's access key, a wrong secret */
-} aws_auth_mode;
+/* Bytes kept of a response's error type, with the NUL. */
+#define ECRC_ERROR_TYPE_MAX 256
 
 typedef struct aws_header {
     char *name;
@@ -39,7 +35,7 @@ typedef struct aws_request {
     const char *target;    /* NULL, or a literal X-Amz-Target overriding operation */
     const char *body;      /* NULL means "{}" */
     size_t body_len;
-    aws_auth_mode auth;
+    ecrc_sign_mode auth;
     const aws_header *headers; /* extra/replacing headers, borrowed */
     size_t nheaders;
 } aws_request;
@@ -52,10 +48,16 @@ typedef struct aws_response {
     size_t body_len;
     /* Derived for error responses (status >= 300), Smithy awsJson1_1 rules:
      * X-Amzn-ErrorType header, else body "code", else body "__type";
-     * sanitised (before the first ':', after the first '#'). "" when none. */
-    char error_type[256];
-    char *error_message;       /* owned; body "message" or "Message"; NULL when absent */
-    char transport_error[512]; /* libcurl's message when the call failed */
+     * sanitised (before the first ':', after the first '#'). "" when none.
+     * The cap bounds peer data (real types are under 64 bytes): a longer
+     * type leaves error_type "" and sets error_type_too_long, so that it is
+     * reported as such (ecrc_aws_response_error_type), never cut. */
+    char error_type[ECRC_ERROR_TYPE_MAX];
+    int error_type_too_long;
+    char *error_message; /* owned; body "message" or "Message"; NULL when absent */
+    /* libcurl's message (at most CURL_ERROR_SIZE, which fits: see
+     * awsclient.c) or one of ours when the call failed. */
+    char transport_error[512];
     double elapsed_ms;
 } aws_response;
 
@@ -78,8 +80,15 @@ const char *ecrc_aws_response_header(const aws_response *resp, const char *name)
 /* Frees what resp owns; resp may be NULL. */
 void ecrc_aws_response_free(aws_response *resp);
 
+/* The error type of resp for messages and diffs: error_type, or
+ * "(an error type longer than 255 bytes)" when it did not fit. Borrowed or
+ * static; never NULL. */
+const char *ecrc_aws_response_error_type(const aws_response *resp);
+
 /* Smithy awsJson1_1 error type sanitising: copies into out (size outsz) the
- * part of raw before the first ':' and then after the first '#'. */
-void ecrc_aws_sanitize_error_type(const char *raw, char *out, size_t outsz);
+ * part of raw before the first ':' and then after the first '#' (raw NULL
+ * gives ""). Returns ECR_OK, ECR_ETOOBIG leaving out "" when that part does
+ * not fit (never cut), or ECR_EINVAL when out is NULL or outsz 0. */
+ecr_result ecrc_aws_sanitize_error_type(const char *raw, char *out, size_t outsz);
 
 #endif

@@ -1,5 +1,8 @@
 #include "fixture.h"
 #include "ecr/json.h"
+#include "ecr/protocol.h"
+#include "ecr/util.h"
+#include "retry.h"
 
 #include <json-c/json.h>
 #include <stdint.h>
@@ -27,7 +30,12 @@ char *ecrc_fixture_repo_name(const char *run_id, const char *case_id, const char
         out[length] = '\0';
         return out;
     }
-    if (n < 0 || (size_t)n >= outsz || length <= 0 || n >= length || (size_t)length >= outsz)
+    if (n < 0 || (size_t)n >= outsz) {
+        if (outsz)
+            out[0] = '\0';
+        return NULL; /* never a cut name: it could collide with another */
+    }
+    if (length <= 0 || n >= length || (size_t)length >= outsz)
         return out;
     /* Pad so the name still matches ECR's pattern: "-x...x", or a single 'x'
      * when only one character is missing ("name-" would be invalid). */
@@ -56,6 +64,16 @@ static size_t image_count(const case_def *c)
     return n;
 }
 
+/* Sets variable <kind><name> (names come from the case file: no length
+ * limit, so the key is allocated, never cut). */
+static ecr_result set_var(vars *v, const char *kind, const char *name, const char *value)
+{
+    char *key = ecr_asprintf("%s%s", kind, name);
+    ecr_result rc = key ? ecrc_vars_set(v, key, value) : ECR_ENOMEM;
+    free(key);
+    return rc;
+}
+
 ecr_result ecrc_fixture_vars(fixture *fx, vars *v, char *err, size_t errsz)
 {
     const case_def *c = fx->c;
@@ -67,12 +85,16 @@ ecr_result ecrc_fixture_vars(fixture *fx, vars *v, char *err, size_t errsz)
         snprintf(err, errsz, "out of memory");
         return ECR_ENOMEM;
     }
-    char key[400];
     size_t k = 0;
     for (size_t i = 0; i < c->nrepos; i++) {
         const case_repo *r = &c->repos[i];
-        ecrc_fixture_repo_name(fx->run_id, c->id, r->name, r->length, fx->names[i],
-                               FIXTURE_NAME_MAX);
+        if (!ecrc_fixture_repo_name(fx->run_id, c->id, r->name, r->length, fx->names[i],
+                                    FIXTURE_NAME_MAX)) {
+            snprintf(err, errsz,
+                     "repository '%s': its run-unique name ecrc-%s/%s/%s is longer than %d bytes",
+                     r->name, fx->run_id, c->id, r->name, FIXTURE_NAME_MAX - 1);
+            return ECR_ETOOBIG;
+        }
         if (r->length > 0 && strlen(fx->names[i]) != (size_t)r->length) {
             snprintf(err, errsz,
                      "repository '%s': cannot make a name of length %d (the run prefix "
@@ -80,8 +102,7 @@ ecr_result ecrc_fixture_vars(fixture *fx, vars *v, char *err, size_t errsz)
                      r->name, r->length, strlen(fx->names[i]));
             return ECR_EINVAL;
         }
-        snprintf(key, sizeof key, "repo:%s", r->name);
-        if (ecrc_vars_set(v, key, fx->names[i]))
+        if (set_var(v, "repo:", r->name, fx->names[i]))
             return ECR_ENOMEM;
         for (size_t j = 0; j < r->nimages; j++, k++) {
             const case_image *im = &r->images[j];
@@ -89,8 +110,7 @@ ecr_result ecrc_fixture_vars(fixture *fx, vars *v, char *err, size_t errsz)
                 snprintf(err, errsz, "image '%s': cannot hash the manifest", im->id);
                 return ECR_ECRYPTO;
             }
-            snprintf(key, sizeof key, "digest:%s", im->id);
-            if (ecrc_vars_set(v, key, fx->digests[k]))
+            if (set_var(v, "digest:", im->id, fx->digests[k]))
                 return ECR_ENOMEM;
         }
     }
@@ -107,11 +127,14 @@ static ecr_result call_ok(aws_client *cl, const char *op, json_object *in, const
     const char *text = json_object_to_json_string_ext(in, ECR_JSON_COMPACT);
     aws_request req = {.operation = op, .body = text, .body_len = strlen(text)};
     aws_response r;
-    ecr_result rc = ecrc_aws_client_call(cl, &req, &r);
+    /* Set-up is not under test: a throttled or failing target gets a few
+     * more tries before the case errors. */
+    ecr_result rc = ecrc_retry_call(cl, &req, &r);
     if (rc) {
         snprintf(err, errsz, "%s %s: %s: %s", op, what, ecr_strerror(rc), r.transport_error);
     } else if (r.status != 200) {
-        snprintf(err, errsz, "%s %s: HTTP %ld %s: %.300s", op, what, r.status, r.error_type,
+        snprintf(err, errsz, "%s %s: HTTP %ld %s: %.300s", op, what, r.status,
+                 ecrc_aws_response_error_type(&r),
                  r.error_message ? r.error_message : (r.body ? r.body : ""));
         rc = ECR_EINVAL;
     } else if (body_out) {
@@ -155,14 +178,17 @@ static ecr_result put_image(fixture *fx, aws_client *cl, size_t repo, const case
         json_object_object_add(in, "imageTag", json_object_new_string(tag));
     json_object_put(holder);
 
-    char what[512];
-    snprintf(what, sizeof what, "image '%s'%s%s%s in '%s'", im->id, tag ? " tag '" : "",
-             tag ? tag : "", tag ? "'" : "", fx->c->repos[repo].name);
+    char *what = ecr_asprintf("image '%s'%s%s%s in '%s'", im->id, tag ? " tag '" : "",
+                              tag ? tag : "", tag ? "'" : "", fx->c->repos[repo].name);
     json_object *out = NULL;
-    ecr_result rc = call_ok(cl, "PutImage", in, what, &out, err, errsz);
+    ecr_result rc = what ? call_ok(cl, "PutImage", in, what, &out, err, errsz) : ECR_ENOMEM;
     json_object_put(in);
-    if (rc)
+    if (rc) {
+        if (!what)
+            snprintf(err, errsz, "out of memory");
+        free(what);
         return rc;
+    }
     /* The digest the target computed must be the sha256 of the bytes sent;
      * an answer without one is not a successful push either. */
     json_object *image = NULL, *id = NULL, *d = NULL;
@@ -181,6 +207,7 @@ static ecr_result put_image(fixture *fx, aws_client *cl, size_t repo, const case
         rc = ECR_EINVAL;
     }
     json_object_put(out);
+    free(what);
     return rc;
 }
 
@@ -190,27 +217,30 @@ static ecr_result set_faults(fixture *fx, aws_client *cl, char *err, size_t errs
     for (size_t i = 0; i < c->nfaults; i++) {
         const case_fault *f = &c->faults[i];
         json_object *in = json_object_new_object();
-        json_object_object_add(in, "fault", json_object_new_string(f->kind));
+        json_object_object_add(in, ECR_CTL_FAULT,
+                               json_object_new_string(ecr_fault_kind_name(f->kind)));
         const char *digest = NULL;
         size_t k = 0;
         for (size_t r = 0; r < c->nrepos; r++) {
             if (!strcmp(c->repos[r].name, f->repository))
-                json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[r]));
+                json_object_object_add(in, ECR_CTL_REPOSITORY,
+                                       json_object_new_string(fx->names[r]));
             for (size_t j = 0; j < c->repos[r].nimages; j++, k++)
                 if (f->image && !strcmp(c->repos[r].images[j].id, f->image))
                     digest = fx->digests[k];
         }
         if (digest)
-            json_object_object_add(in, "imageDigest", json_object_new_string(digest));
+            json_object_object_add(in, ECR_CTL_IMAGE_DIGEST, json_object_new_string(digest));
         if (f->operation)
-            json_object_object_add(in, "operation", json_object_new_string(f->operation));
+            json_object_object_add(in, ECR_CTL_OPERATION, json_object_new_string(f->operation));
         fx->faults_set = 1;
         char e[700];
         ecr_result rc = ecrc_target_set_fault(
             cl, json_object_to_json_string_ext(in, ECR_JSON_COMPACT), e, sizeof e);
         json_object_put(in);
         if (rc) {
-            snprintf(err, errsz, "fault %s on '%s': %s", f->kind, f->repository, e);
+            snprintf(err, errsz, "fault %s on '%s': %s", ecr_fault_kind_name(f->kind),
+                     f->repository, e);
             return rc;
         }
     }
@@ -229,9 +259,12 @@ ecr_result ecrc_fixture_build(fixture *fx, aws_client *cl, char *err, size_t err
         }
         json_object *in = json_object_new_object();
         json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[i]));
-        char what[320];
-        snprintf(what, sizeof what, "'%s'", r->name);
-        ecr_result rc = call_ok(cl, "CreateRepository", in, what, NULL, err, errsz);
+        char *what = ecr_asprintf("'%s'", r->name);
+        ecr_result rc =
+            what ? call_ok(cl, "CreateRepository", in, what, NULL, err, errsz) : ECR_ENOMEM;
+        if (!what)
+            snprintf(err, errsz, "out of memory");
+        free(what);
         json_object_put(in);
         if (rc)
             return rc;
@@ -280,13 +313,13 @@ ecr_result ecrc_fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t 
         const char *text = json_object_to_json_string_ext(in, ECR_JSON_COMPACT);
         aws_request req = {.operation = "DeleteRepository", .body = text, .body_len = strlen(text)};
         aws_response r;
-        ecr_result rc = ecrc_aws_client_call(cl, &req, &r);
+        ecr_result rc = ecrc_retry_call(cl, &req, &r); /* not under test either */
         /* RepositoryNotFound is fine: never created, or a step deleted it. */
         if (!rc && r.status != 200 && strcmp(r.error_type, "RepositoryNotFoundException")) {
             rc = ECR_EINVAL;
             if (!first)
                 snprintf(err, errsz, "DeleteRepository '%s': HTTP %ld %s", c->repos[i].name,
-                         r.status, r.error_type);
+                         r.status, ecrc_aws_response_error_type(&r));
         } else if (rc && !first) {
             snprintf(err, errsz, "DeleteRepository '%s': %s %s", c->repos[i].name, ecr_strerror(rc),
                      r.transport_error);

@@ -56,8 +56,9 @@ void ecrc_fixture_free(fixture *fx);
  * short to hold that prefix (a boundary case such as the 2-character
  * minimum) gives a short name instead: `length` characters of [a-z0-9]
  * derived from a hash of run id, case id and name, unique per run only with
- * high probability (see ecrc_fixture_is_short_name). Writes into out (size
- * outsz) and returns out. */
+ * high probability (teardown deletes such a repository only when the fixture
+ * created it). Writes into out (size outsz) and returns out, or NULL leaving
+ * out "" when a run-unique name does not fit (never a cut name). */
 char *ecrc_fixture_repo_name(const char *run_id, const char *case_id, const char *name, int length,
                              char *out, size_t outsz);
 

@@ -13,10 +13,12 @@
 
 #include "ecr/buf.h"
 #include "ecr/json.h"
+#include "ecr/util.h"
 #include "compare.h"
 #include "ecr/digest.h"
 #include "ecr/util.h"
 #include "fixture.h"
+#include "ratelimit.h"
 #include "vars.h"
 
 /* Shared by the worker threads; `mu` guards next, progress and the calls
@@ -30,6 +32,7 @@ typedef struct run_ctx {
     pthread_mutex_t mu;
     size_t next;
     runner_progress progress;
+    ecrc_ratelimit *limiter; /* --max-rps, shared by the workers; NULL: none */
 } run_ctx;
 
 static double now_ms(void)
@@ -39,21 +42,15 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Peer bytes made safe for the model: valid UTF-8 (ecr_utf8_sanitize),
- * control characters other than newline and tab shown as '?', so a hostile
- * target cannot smuggle them into a report (the console still passes all
- * terminal text through ecr_term_safe). Takes ownership of s; returns a new
- * string (NULL only when s is NULL or memory runs out). */
-static char *sanitize(char *s)
+/* ecr_term_safe for a string we own (a message just formatted): peer bytes
+ * in it cannot drive the user's terminal or break the reports. Takes
+ * ownership of s; returns a new string (NULL when s is NULL or memory runs
+ * out). */
+static char *term_safe_owned(char *s)
 {
-    if (!s)
-        return NULL;
-    char *u = ecr_utf8_sanitize(s);
+    char *t = ecr_term_safe(s);
     free(s);
-    for (unsigned char *p = (unsigned char *)u; p && *p; p++)
-        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
-            *p = '?';
-    return u;
+    return t;
 }
 
 /* Sets or extends a case's reason ("first; second"): a later problem never
@@ -84,18 +81,16 @@ static int is_secret_header(const char *name)
  * redacted here. */
 static char *describe_request(const aws_request *req, const char *target)
 {
-    static const char *const auth_names[] = {"sigv4", "none", "unknown-key", "wrong-secret"};
     buf b;
     ecr_buf_init(&b, 1u << 20);
-    ecr_buf_printf(&b, "POST /\nX-Amz-Target: %s\nContent-Type: application/x-amz-json-1.1\n",
-                   target);
+    ecr_buf_printf(&b, "POST /\nX-Amz-Target: %s\nContent-Type: " ECR_CONTENT_TYPE "\n", target);
     /* An unsigned request gets no Authorization line at all: the report
      * writers redact every such line, which would make it look signed. */
-    if (req->auth == AWS_AUTH_NONE)
+    if (req->auth == ECRC_SIGN_NONE)
         ecr_buf_puts(&b, "(unsigned: no Authorization header sent)\n");
     else
         ecr_buf_printf(&b, "Authorization: AWS4-HMAC-SHA256 REDACTED\n(signing: %s)\n",
-                       auth_names[req->auth]);
+                       ecrc_sign_mode_name(req->auth));
     for (size_t i = 0; i < req->nheaders; i++)
         ecr_buf_printf(&b, "%s: %s\n", req->headers[i].name,
                        is_secret_header(req->headers[i].name) ? "REDACTED" : req->headers[i].value);
@@ -129,8 +124,8 @@ static void record_diffs(step_report *sr, const diff_list *d)
         return;
     sr->diff = lines;
     for (size_t i = 0; i < d->n; i++) {
-        char *l = sanitize(ecr_asprintf("%s: expected %s, got %s", d->items[i].path,
-                                        d->items[i].expected, d->items[i].actual));
+        char *l = term_safe_owned(ecr_asprintf("%s: expected %s, got %s", d->items[i].path,
+                                               d->items[i].expected, d->items[i].actual));
         if (l)
             sr->diff[sr->ndiff++] = l;
     }
@@ -148,12 +143,12 @@ static json_object *build_actual(const run_ctx *ctx, const case_step *s, const a
     json_object *g = json_object_new_object();
     if (!g)
         return NULL;
-    char review[1024];
-    snprintf(review, sizeof review,
-             "recorded from target '%s' (%s): check the provenance (copied from the old golden) "
-             "and put matchers back where values are not literal, then delete this member",
-             ctx->opt->target->name, ctx->opt->target->endpoint);
-    json_object_object_add(g, "review", json_object_new_string(review));
+    char *review = ecr_asprintf(
+        "recorded from target '%s' (%s): check the provenance (copied from the old golden) "
+        "and put matchers back where values are not literal, then delete this member",
+        ctx->opt->target->name, ctx->opt->target->endpoint);
+    json_object_object_add(g, "review", review ? json_object_new_string(review) : NULL);
+    free(review);
     json_object *prov = json_object_new_object();
     json_object_object_add(prov, "level",
                            json_object_new_string(ecrc_golden_level_name(s->golden->level)));
@@ -267,14 +262,15 @@ static size_t check_response(const golden *g, vars *v, const aws_response *r,
         ecrc_diff_add(d, "$.status", e, a);
     }
     if (g->error_type) {
-        if (strcmp(g->error_type, r->error_type)) {
-            char e[300], a[300];
-            snprintf(e, sizeof e, "\"%s\"", g->error_type);
-            if (r->error_type[0])
-                snprintf(a, sizeof a, "\"%s\"", r->error_type);
-            else
-                snprintf(a, sizeof a, "(no error type; HTTP %ld)", r->status);
-            ecrc_diff_add(d, "$.error.type", e, a);
+        if (strcmp(g->error_type, r->error_type) || r->error_type_too_long) {
+            /* The golden's type has no length limit: formatted, not cut. */
+            char *e = ecr_asprintf("\"%s\"", g->error_type);
+            char *a = r->error_type_too_long ? ecr_strdup(ecrc_aws_response_error_type(r))
+                      : r->error_type[0]     ? ecr_asprintf("\"%s\"", r->error_type)
+                                             : ecr_asprintf("(no error type; HTTP %ld)", r->status);
+            ecrc_diff_add(d, "$.error.type", e ? e : "(out of memory)", a ? a : "(out of memory)");
+            free(e);
+            free(a);
         }
         if (g->error_message) {
             json_object *exp = ecrc_vars_expand_json(v, g->error_message, &rc, bad, sizeof bad);
@@ -308,12 +304,13 @@ static size_t check_response(const golden *g, vars *v, const aws_response *r,
             json_object *exp = ecrc_vars_expand_json(v, val, &rc, bad, sizeof bad);
             const char *hv = ecrc_aws_response_header(r, name);
             json_object *act = hv ? json_object_new_string(hv) : NULL;
-            char path[300];
-            snprintf(path, sizeof path, "$.headers[\"%s\"]", name);
+            char *path = ecr_asprintf("$.headers[\"%s\"]", name);
+            const char *where = path ? path : "$.headers";
             if (exp)
-                ecrc_compare_json_open(exp, act, path, d, fixed, given);
+                ecrc_compare_json_open(exp, act, where, d, fixed, given);
             else
-                ecrc_diff_add(d, path, "(golden uses an unknown variable)", bad);
+                ecrc_diff_add(d, where, "(golden uses an unknown variable)", bad);
+            free(path);
             json_object_put(exp);
             json_object_put(act);
         }
@@ -505,21 +502,6 @@ static void record_answers(step_report *sr, const answer_list *given, answer_lis
     }
 }
 
-static aws_auth_mode auth_mode(case_auth a)
-{
-    switch (a) {
-    case CASE_AUTH_NONE:
-        return AWS_AUTH_NONE;
-    case CASE_AUTH_UNKNOWN_KEY:
-        return AWS_AUTH_UNKNOWN_KEY;
-    case CASE_AUTH_WRONG_SECRET:
-        return AWS_AUTH_WRONG_SECRET;
-    case CASE_AUTH_SIGV4:
-        break;
-    }
-    return AWS_AUTH_SIGV4;
-}
-
 /* Sends one step and compares it. Returns 0 when it matched, 1 on a
  * mismatch, -1 when the exchange itself failed (cr->reason says why). */
 static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, step_report *sr,
@@ -554,16 +536,17 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, s
         goto out;
     }
 
-    char default_target[256];
-    snprintf(default_target, sizeof default_target, "%s%s", ECR_TARGET_PREFIX, s->operation);
+    /* The operation name comes from the case file: no length limit. */
+    char *default_target = ecr_asprintf(ECR_TARGET_PREFIX "%s", s->operation);
     aws_request req = {.operation = s->operation,
                        .target = target,
                        .body = body,
                        .body_len = strlen(body),
-                       .auth = auth_mode(s->auth),
+                       .auth = s->auth,
                        .headers = hdrs,
                        .nheaders = s->nheaders};
-    sr->request = describe_request(&req, target ? target : default_target);
+    sr->request = describe_request(&req, target ? target : default_target ? default_target : "");
+    free(default_target);
 
     aws_response r;
     rc = ecrc_aws_client_call(cl, &req, &r);
@@ -667,10 +650,11 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     for (size_t i = 0; i < c->nrequires; i++) {
         if (!ecrc_target_has(ctx->opt->target, c->requires[i])) {
             cr->status = ECRC_CASE_SKIP;
-            cr->reason = ecr_asprintf(
-                "target '%s' lacks capability '%s'%s", ctx->opt->target->name, c->requires[i],
-                strcmp(c->requires[i], "fault-injection") ? ""
-                                                          : " (no emulator control interface)");
+            cr->reason = ecr_asprintf("target '%s' lacks capability '%s'%s", ctx->opt->target->name,
+                                      c->requires[i],
+                                      strcmp(c->requires[i], ECR_CAP_FAULT_INJECTION)
+                                          ? ""
+                                          : " (no emulator control interface)");
             return;
         }
     }
@@ -685,7 +669,7 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
         cr->reason = ecr_asprintf("cannot set up variables: %s", err[0] ? err : "out of memory");
     } else if ((frc = ecrc_fixture_build(&fx, cl, err, sizeof err)) != ECR_OK) {
         cr->status = ECRC_CASE_ERROR;
-        cr->reason = sanitize(ecr_asprintf("fixture: %s", err));
+        cr->reason = term_safe_owned(ecr_asprintf("fixture: %s", err));
         cr->transport_error = is_transport(frc);
     } else {
         cr->status = ECRC_CASE_PASS;
@@ -710,7 +694,7 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
      * verdict on the behaviour under test. */
     char terr[1024] = "";
     if (ecrc_fixture_teardown(&fx, cl, terr, sizeof terr))
-        add_reason(cr, sanitize(ecr_asprintf("teardown: %s", terr)));
+        add_reason(cr, term_safe_owned(ecr_asprintf("teardown: %s", terr)));
     ecrc_fixture_free(&fx);
     ecrc_vars_free(v);
     cr->duration_ms = now_ms() - t0;
@@ -721,6 +705,11 @@ static void *worker(void *arg)
     run_ctx *ctx = arg;
     aws_client *cl =
         ecrc_aws_client_new(ctx->opt->target->endpoint, &ctx->opt->creds, ctx->opt->timeout_ms, 0);
+    if (cl) {
+        aws_transport tr = ctx->opt->transport;
+        tr.limiter = ctx->limiter; /* one for the whole run */
+        ecrc_aws_client_set_transport(cl, &tr);
+    }
     for (;;) {
         pthread_mutex_lock(&ctx->mu);
         size_t i = ctx->next < ctx->n ? ctx->next++ : ctx->n;
@@ -746,7 +735,10 @@ static void *worker(void *arg)
     return NULL;
 }
 
-run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries, size_t n)
+/* A new report for n cases (all zero) with the run's header filled in: target,
+ * endpoint, version, start time (now, UTC), TLS mode. NULL when memory ran
+ * out. Shared by a run and by a run that never reached its target. */
+static run_report *new_report(const runner_options *opt, size_t n, time_t now)
 {
     run_report *rep = calloc(1, sizeof *rep);
     if (!rep)
@@ -760,14 +752,24 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     rep->target = ecr_strdup(opt->target->name);
     rep->endpoint = ecr_strdup(opt->target->endpoint);
     rep->harness_version = ecr_strdup(ECRCONFORM_VERSION);
+    rep->insecure = opt->transport.insecure;
     char when[32];
-    time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     rep->started_at = ecr_strdup(when);
+    return rep;
+}
 
+run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries, size_t n)
+{
+    time_t now = time(NULL);
+    run_report *rep = new_report(opt, n, now);
+    if (!rep)
+        return NULL;
     run_ctx ctx = {.opt = opt, .entries = entries, .n = n, .rep = rep, .progress.total = n};
+    /* NULL when there is no cap (or no memory for one: then uncapped). */
+    ctx.limiter = ecrc_ratelimit_new(opt->max_rps, NULL);
     unsigned char rnd[4] = {0};
     if (RAND_bytes(rnd, sizeof rnd) != 1) {
         /* Uniqueness, not secrecy, is needed: time and pid will do. */
@@ -793,5 +795,34 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     free(th);
     rep->duration_ms = now_ms() - t0;
     pthread_mutex_destroy(&ctx.mu);
+    ecrc_ratelimit_free(ctx.limiter);
+    return rep;
+}
+
+run_report *ecrc_runner_unreachable(const runner_options *opt, const run_entry *entries, size_t n,
+                                    const char *cause)
+{
+    run_report *rep = new_report(opt, n, time(NULL));
+    if (!rep)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const run_entry *e = &entries[i];
+        case_report *cr = &rep->cases[i];
+        char idbuf[256];
+        cr->status = ECRC_CASE_ERROR;
+        if (!e->c) {
+            cr->id = ecr_strdup(first_invalid_id(e->path, idbuf, sizeof idbuf));
+            cr->file = ecr_strdup(e->path);
+            cr->reason =
+                ecr_asprintf("invalid case file: %s", e->invalid ? e->invalid : "(unknown)");
+            continue;
+        }
+        /* Not run at all: the cause is the target, said on every case so a
+         * CI publisher shows it wherever one looks. */
+        fill_case_header(cr, e->c);
+        cr->transport_error = 1;
+        cr->reason = term_safe_owned(ecr_asprintf(
+            "target %s unreachable: %s", opt->target->endpoint, cause ? cause : "no answer"));
+    }
     return rep;
 }

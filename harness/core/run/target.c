@@ -5,11 +5,25 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static void copy_str(char *dst, size_t dstsz, const char *src)
+#include "ecr/util.h"
+
+/* Copies the string member key of j into dst when present. A value longer
+ * than dst is the target's error, named in err, never cut. */
+static ecr_result copy_member(json_object *j, const char *key, char *dst, size_t dstsz, char *err,
+                              size_t errsz)
 {
-    snprintf(dst, dstsz, "%s", src ? src : "");
+    json_object *v = NULL;
+    if (!json_object_object_get_ex(j, key, &v) || !json_object_is_type(v, json_type_string))
+        return ECR_OK;
+    const char *s = json_object_get_string(v);
+    if (strlen(s) < dstsz)
+        return ecr_copy_str(dst, dstsz, s);
+    snprintf(err, errsz, "GET %s: %s is longer than %zu bytes", ECR_CONTROL_CAPABILITIES, key,
+             dstsz - 1);
+    return ECR_ETOOBIG;
 }
 
 ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, char *err,
@@ -33,8 +47,8 @@ ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, 
     json_object *j = r.status == 200 && r.body
                          ? ecr_json_parse(r.body, r.body_len, ECR_JSON_PEER, &rest, NULL, NULL)
                          : NULL;
-    json_object *caps = NULL, *v = NULL;
-    if (j && json_object_object_get_ex(j, "capabilities", &caps) &&
+    json_object *caps = NULL;
+    if (j && json_object_object_get_ex(j, ECR_CTL_CAPABILITIES, &caps) &&
         json_object_is_type(caps, json_type_array)) {
         t->strict_auth = 0;
         for (size_t i = 0; i < json_object_array_length(caps); i++) {
@@ -46,14 +60,13 @@ ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, 
             else if (!strcmp(cap, ECR_CAP_STRICT_AUTH))
                 t->strict_auth = !no_strict_auth;
         }
-        if (json_object_object_get_ex(j, "account", &v) && json_object_is_type(v, json_type_string))
-            copy_str(t->account, sizeof t->account, json_object_get_string(v));
-        if (json_object_object_get_ex(j, "region", &v) && json_object_is_type(v, json_type_string))
-            copy_str(t->region, sizeof t->region, json_object_get_string(v));
+        rc = copy_member(j, ECR_CTL_ACCOUNT, t->account, sizeof t->account, err, errsz);
+        if (!rc)
+            rc = copy_member(j, ECR_CTL_REGION, t->region, sizeof t->region, err, errsz);
     }
     json_object_put(j);
     ecrc_aws_response_free(&r);
-    return ECR_OK;
+    return rc;
 }
 
 int ecrc_target_has(const target_info *t, const char *cap)
@@ -93,8 +106,76 @@ ecr_result ecrc_target_clear_faults(aws_client *c, const char *name, char *err, 
     char *esc = curl_easy_escape(NULL, name, 0);
     if (!esc)
         return ECR_ENOMEM;
-    char path[1024];
-    snprintf(path, sizeof path, "/__ecrconform/faults?repositoryName=%s", esc);
+    char *path = ecr_asprintf(ECR_CONTROL_FAULTS "?" ECR_CTL_REPOSITORY "=%s", esc);
     curl_free(esc);
-    return control_call(c, "DELETE", path, NULL, err, errsz);
+    if (!path)
+        return ECR_ENOMEM;
+    ecr_result rc = control_call(c, "DELETE", path, NULL, err, errsz);
+    free(path);
+    return rc;
+}
+
+/* registryId (12 digits) at path in the JSON body of a 200 answer, copied
+ * into out; 0 when found. */
+static int registry_id(const aws_response *r, const char *outer, char *out, size_t outsz)
+{
+    int found = 0;
+    size_t rest;
+    json_object *j = r->status == 200 && r->body
+                         ? ecr_json_parse(r->body, r->body_len, ECR_JSON_PEER, &rest, NULL, NULL)
+                         : NULL;
+    json_object *o = j, *v = NULL;
+    if (o && outer && !json_object_object_get_ex(j, outer, &o))
+        o = NULL;
+    if (o && json_object_object_get_ex(o, "registryId", &v) &&
+        json_object_is_type(v, json_type_string) && ecr_is_account_id(json_object_get_string(v))) {
+        found = ecr_copy_str(out, outsz, json_object_get_string(v)) == ECR_OK;
+    }
+    json_object_put(j);
+    return found ? 0 : -1;
+}
+
+static void describe(const aws_response *r, ecr_result rc, char *out, size_t outsz)
+{
+    if (rc)
+        snprintf(out, outsz, "%s %.120s", ecr_strerror(rc), r->transport_error);
+    else
+        snprintf(out, outsz, "HTTP %ld %.120s", r->status,
+                 r->error_type[0] ? r->error_type : "without a registryId");
+}
+
+ecr_result ecrc_target_learn_account(aws_client *c, target_info *t, const char *prefix, char *err,
+                                     size_t errsz)
+{
+    char acct[32], a[200], b[200] = "not tried";
+    aws_request req = {.operation = "DescribeRegistry", .body = "{}", .body_len = 2};
+    aws_response r;
+    ecr_result rc = ecrc_aws_client_call(c, &req, &r);
+    int ok = !rc && !registry_id(&r, NULL, acct, sizeof acct);
+    describe(&r, rc, a, sizeof a);
+    ecrc_aws_response_free(&r);
+    if (!ok && !rc) {
+        char body[300];
+        snprintf(body, sizeof body, "{\"repositoryName\":\"%.200s-account\"}", prefix);
+        aws_request cr = {.operation = "CreateRepository", .body = body, .body_len = strlen(body)};
+        rc = ecrc_aws_client_call(c, &cr, &r);
+        ok = !rc && !registry_id(&r, "repository", acct, sizeof acct);
+        describe(&r, rc, b, sizeof b);
+        int created = !rc && r.status == 200;
+        ecrc_aws_response_free(&r);
+        if (created) {
+            snprintf(body, sizeof body, "{\"repositoryName\":\"%.200s-account\",\"force\":true}",
+                     prefix);
+            aws_request dr = {
+                .operation = "DeleteRepository", .body = body, .body_len = strlen(body)};
+            ecrc_aws_client_call(c, &dr, &r);
+            ecrc_aws_response_free(&r);
+        }
+    }
+    if (ok) {
+        ecr_copy_str(t->account, sizeof t->account, acct); /* 12 digits: fits */
+        return ECR_OK;
+    }
+    snprintf(err, errsz, "DescribeRegistry: %s; CreateRepository: %s", a, b);
+    return rc ? rc : ECR_ENOTFOUND;
 }

@@ -14,6 +14,7 @@
 #define ECR_EMULATOR_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "ecr/protocol.h"
 #include "ecr/result.h"
 
@@ -26,15 +27,34 @@ typedef enum ecremu_auth_mode {
     ECREMU_AUTH_STRICT
 } ecremu_auth_mode;
 
+typedef enum ecremu_layers_mode {
+    /* PutImage requires the config blob and every layer blob of an image
+     * manifest to have been uploaded to the repository (layer upload API),
+     * else LayersNotFoundException, as ECR does. The default. */
+    ECREMU_LAYERS_ENFORCE = 0,
+    /* Manifests only: blob references are not checked (for clients that push
+     * manifests without their layers). The layer API still works. */
+    ECREMU_LAYERS_OFF
+} ecremu_layers_mode;
+
+/* Default cap on layer bytes held (blobs and uploads in progress, all
+ * repositories): 256 MiB. */
+#define ECREMU_DEFAULT_BLOB_BYTES ((size_t)256 * 1024 * 1024)
+
 typedef struct ecremu_config {
     unsigned short port; /* 0: a random free port (read it back with ecremu_port) */
     ecremu_auth_mode auth;
-    const char *account_id; /* NULL: ECR_TEST_ACCOUNT */
-    const char *region;     /* NULL: ECR_TEST_REGION (repository URIs, ARNs) */
-    const char *access_key; /* NULL: ECR_TEST_ACCESS_KEY */
-    const char *secret_key; /* NULL: ECR_TEST_SECRET_KEY */
-    int control;            /* nonzero: serve the control interface */
-    int quiet;              /* nonzero: no libmicrohttpd error log on stderr */
+    const char *account_id;    /* NULL: ECR_TEST_ACCOUNT */
+    const char *region;        /* NULL: ECR_TEST_REGION (repository URIs, ARNs) */
+    const char *access_key;    /* NULL: ECR_TEST_ACCESS_KEY */
+    const char *secret_key;    /* NULL: ECR_TEST_SECRET_KEY */
+    int control;               /* nonzero: serve the control interface */
+    int quiet;                 /* nonzero: no libmicrohttpd error log on stderr */
+    ecremu_layers_mode layers; /* default (0): ECREMU_LAYERS_ENFORCE */
+    size_t blob_bytes_max;     /* 0: ECREMU_DEFAULT_BLOB_BYTES */
+    /* One line per request (operation, status, error type, time in ms), or
+     * NULL for none. Borrowed: it must stay open until ecremu_stop. */
+    FILE *request_log;
     /* Answers to the open questions of docs/ECR-BEHAVIOUR.md, as
      * "QUESTION=ANSWER[,...]" (docs/EMULATOR.md, "Open questions"); NULL or
      * "": every default. An unknown question or answer makes ecremu_start
@@ -45,9 +65,10 @@ typedef struct ecremu_config {
 typedef struct ecremu ecremu;
 
 /* Starts the emulator on 127.0.0.1 with its own listener thread(s). The
- * config is copied; strings are duplicated. On success *out owns the running
- * emulator (stop it with ecremu_stop). Returns ECR_EBUSY when the port cannot be
- * bound, ECR_ENOMEM, or ECR_EINVAL for a bad config; *out is then NULL. */
+ * config is copied; strings are duplicated (request_log is borrowed). On success *out owns the
+ * running emulator (stop it with ecremu_stop). Returns ECR_EBUSY when the port cannot be bound,
+ * ECR_ENOMEM, or ECR_EINVAL for a bad config (an unknown auth or layers mode, a bad account id, an
+ * empty region or key); *out is then NULL. */
 ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out);
 
 /* Checks an open_answers spec. Returns ECR_OK, or ECR_EINVAL with one line

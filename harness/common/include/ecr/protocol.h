@@ -32,6 +32,61 @@
 /* Capabilities a target may have and a case may require (`requires`). */
 #define ECR_CAP_FAULT_INJECTION "fault-injection"
 #define ECR_CAP_STRICT_AUTH "strict-auth"
+/* Every capability name, NULL-terminated, and the same as one line for
+ * messages ("fault-injection, strict-auth"). */
+extern const char *const ecr_capability_names[];
+#define ECR_CAP_LIST ECR_CAP_FAULT_INJECTION ", " ECR_CAP_STRICT_AUTH
+
+/* Members of the control documents. GET capabilities answers
+ * {capabilities, faultKinds, account, region}; POST faults takes
+ * {fault, repositoryName, imageDigest?, operation?}; DELETE faults takes the
+ * repositoryName query argument. */
+#define ECR_CTL_CAPABILITIES "capabilities"
+#define ECR_CTL_FAULT_KINDS "faultKinds"
+#define ECR_CTL_ACCOUNT "account"
+#define ECR_CTL_REGION "region"
+#define ECR_CTL_FAULT "fault"
+#define ECR_CTL_REPOSITORY "repositoryName"
+#define ECR_CTL_IMAGE_DIGEST "imageDigest"
+#define ECR_CTL_OPERATION "operation"
+
+/* Fault kinds (docs/EMULATOR.md, docs/CASES.md `fixture.faults`), one
+ * X(ENUM_SUFFIX, "name") per kind: the enum, the name table and the list in
+ * messages are all made from this one list. The first five fail
+ * BatchDeleteImage items that resolve to an image (image-inaccessible only
+ * the image with the fault's digest); the last three fail whole requests of
+ * one operation naming the repository. */
+#define ECR_FAULT_KINDS(X)                                                                         \
+    X(KMS_ERROR, "kms-error")                                                                      \
+    X(UPSTREAM_ACCESS_DENIED, "upstream-access-denied")                                            \
+    X(UPSTREAM_TOO_MANY_REQUESTS, "upstream-too-many-requests")                                    \
+    X(UPSTREAM_UNAVAILABLE, "upstream-unavailable")                                                \
+    X(IMAGE_INACCESSIBLE, "image-inaccessible")                                                    \
+    X(SERVER_ERROR, "server-error")                                                                \
+    X(THROTTLING, "throttling")                                                                    \
+    X(ACCESS_DENIED, "access-denied")
+
+#define ECR_FAULT_ENUM_(id, name) ECR_FAULT_##id,
+typedef enum ecr_fault_kind {
+    ECR_FAULT_KINDS(ECR_FAULT_ENUM_) ECR_FAULT_KIND_COUNT
+} ecr_fault_kind;
+#undef ECR_FAULT_ENUM_
+
+/* The control-interface name of a kind ("kms-error", ...); "unknown" for a
+ * value out of range. Never NULL. */
+const char *ecr_fault_kind_name(ecr_fault_kind k);
+
+/* Parses a kind name (exact). Returns 0 and sets *out, or -1 when name is
+ * NULL or unknown (*out untouched). */
+int ecr_fault_kind_parse(const char *name, ecr_fault_kind *out);
+
+/* 1 for the request-level kinds (server-error, throttling, access-denied),
+ * else 0. */
+int ecr_fault_kind_is_request(ecr_fault_kind k);
+
+/* Every kind name in enum order as one line for messages: "kms-error,
+ * upstream-access-denied, ...". Static; never NULL. */
+const char *ecr_fault_kind_list(void);
 
 /* ---- Shared checks ------------------------------------------------------ */
 
