@@ -35,6 +35,9 @@ def test_doc_example_lints_and_passes(ecrconform_bin, tmp_path):
         assert not dest.exists(), f"{rel} appears twice in {DOC}"
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(text + "\n")
+    # goldens cite docs/ECR-BEHAVIOUR.md by anchor; lint looks for it above them
+    (corpus / "docs").mkdir()
+    shutil.copyfile(ROOT / "docs" / "ECR-BEHAVIOUR.md", corpus / "docs" / "ECR-BEHAVIOUR.md")
     for case in (corpus / "cases").rglob("*.json"):
         for repo in json.loads(case.read_text())["fixture"]["repositories"]:
             for image in repo.get("images", []):

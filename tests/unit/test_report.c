@@ -967,7 +967,8 @@ static void test_matrix(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(md, "| delta-skip | skip | absent | pass |"));
     CU_ASSERT_PTR_NOT_NULL(strstr(md, "| **score** | 50.0% (2/4) | 50.0% (1/2) | 66.7% (2/3) |"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td class=\"absent\">absent</td>"));
-    CU_ASSERT_EQUAL(count(md, "\n| "), 6 + 3 + 1);
+    CU_ASSERT_EQUAL(count(md, "\n| "), 6 + 4 + 1); /* cases, 4 score rows (with open), head */
+    CU_ASSERT_PTR_NOT_NULL(strstr(md, "| **open (any answer)** |"));
     free(html);
     free(md);
 
