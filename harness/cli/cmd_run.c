@@ -29,6 +29,8 @@ typedef struct run_config {
     long timeout_s;
     int no_strict_auth;
     int verbose;
+    int quiet;                               /* expected failures only as a count */
+    int record_hint;                         /* the `cp` accept hint even on a third-party target */
     int progress;                            /* -1 auto (a terminal), 0 off, 1 on */
     char open_answers[CLI_OPEN_ANSWERS_MAX]; /* the built-in emulator's answers */
 } run_config;
@@ -88,7 +90,13 @@ static void usage(FILE *f)
         "new\n"
         "  --jobs N           cases run in parallel (default 4; cases are isolated)\n"
         "  --progress/--no-progress  a live progress line (default: only on a terminal)\n"
-        "  --verbose          print every diff line (the reports always have all of them)\n"
+        "  --verbose          print every diff line (the reports always have all of them),\n"
+        "                     and a line for each passed and skipped case\n"
+        "  --quiet            expected failures (baseline) as a count, not a line each\n"
+        "  --record-hint      print the `cp ACTUAL GOLDEN` hint on a third-party target too\n"
+        "                     (default: only with the built-in emulator; never for a failure\n"
+        "                     the baseline expects)\n"
+        "  NO_COLOR           set and not empty: no colours on a terminal\n"
         "\n" CLI_EXIT_CODES_HELP,
         f);
 }
@@ -130,6 +138,8 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         O_INSECURE,
         O_MAX_RPS,
         O_ANSWER,
+        O_QUIET,
+        O_RECORD_HINT,
         O_HELP
     };
     static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
@@ -151,6 +161,8 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                                          {"insecure", no_argument, NULL, O_INSECURE},
                                          {"max-rps", required_argument, NULL, O_MAX_RPS},
                                          {"open-answer", required_argument, NULL, O_ANSWER},
+                                         {"quiet", no_argument, NULL, O_QUIET},
+                                         {"record-hint", no_argument, NULL, O_RECORD_HINT},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     int o;
@@ -237,6 +249,12 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
             if (cli_open_answers_add(cfg->open_answers, optarg, "ecrconform run"))
                 return ECRC_EXIT_USAGE;
             answers_given = 1;
+            break;
+        case O_QUIET:
+            cfg->quiet = 1;
+            break;
+        case O_RECORD_HINT:
+            cfg->record_hint = 1;
             break;
         case O_HELP:
             usage(stdout);
@@ -454,10 +472,16 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
 
-    console_init(&view.con, stdout, stderr, cfg.progress < 0 ? isatty(STDOUT_FILENO) : cfg.progress,
-                 cfg.verbose);
+    console_options co = {.progress = cfg.progress < 0 ? isatty(STDOUT_FILENO) : cfg.progress,
+                          .verbose = cfg.verbose,
+                          .quiet = cfg.quiet,
+                          .color = console_want_color(stdout),
+                          .accept_hint = res.builtin || cfg.record_hint,
+                          .bl = bl};
+    console_init(&view.con, stdout, stderr, &co);
     console_header(&view.con, &t, set.n);
     ecrc_aws_resolved_print(&res, t.endpoint, cfg.insecure, stdout);
+    console_header_baseline(&view.con);
     printf("  account    %s  [%s]%s", t.account,
            cfg.account   ? "--account"
            : acct_err[0] ? "NOT learned from the target"
@@ -485,8 +509,9 @@ int cmd_run(int argc, char **argv)
                      why ? why : ecr_strerror(arc));
     free(why);
 
+    console_begin(&view.con, set.n);
     run_report *rep = ecrc_runner_run(&ro, set.entries, set.n);
-    console_run_done(&view.con);
+    console_run_done(&view.con, rep != NULL);
     ecrc_actuals_close(&view.actuals);
     if (!rep) {
         fprintf(stderr, "ecrconform run: out of memory\n");
@@ -513,6 +538,7 @@ int cmd_run(int argc, char **argv)
     exit_code = ecrc_verdict(rep, &vin);
     if (exit_code == ECRC_EXIT_UNREACHABLE)
         fprintf(stderr, "ecrconform run: target %s stopped answering\n", t.endpoint);
+    console_verdict(&view.con, rep, &s, exit_code, set.ninvalid);
     ecrc_report_free(rep);
 
 done:

@@ -356,6 +356,57 @@ def test_second_run_with_baseline_exits_0(fresh_moto, tmp_path):
     assert report["summary"]["expected_failures"] == len(expected)
 
 
+def case_lines(stdout):
+    """The console's per-case lines, without their timings: (tag, id)."""
+    return [tuple(l.split()[:2]) for l in stdout.splitlines()
+            if l[:5] in ("PASS ", "FAIL ", "ERROR", "SKIP ", "XFAIL", "FIXED")]
+
+
+def test_console_with_baseline_leads_with_the_verdict_in_a_stable_order(fresh_moto, tmp_path):
+    outs = []
+    for jobs in ("1", "8"):
+        proc, _, report = run_corpus(fresh_moto, tmp_path / jobs, "--baseline", BASELINE,
+                                     "--jobs", jobs)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+        outs.append(proc.stdout)
+    expected = [e["id"] for e in json.loads(BASELINE.read_text())["expected_failures"]]
+    for out in outs:
+        lines = out.splitlines()
+        assert f"baseline   {BASELINE.relative_to(ROOT)}" in out or f"baseline   {BASELINE}" in out
+        # expected failures are one XFAIL line each, never FAIL, and never invite a cp
+        assert not [l for l in lines if l.startswith(("FAIL ", "ERROR"))]
+        assert "accept: cp" not in out
+        assert sorted(i for t, i in case_lines(out) if t == "XFAIL") == sorted(expected)
+        assert lines[-1].startswith("PASS: gate met \u2014 0 new failures, 0 fixed; "
+                                    f"{len(expected)} expected failures (baseline {TARGET})"), lines[-1]
+    # the same lines in the same (corpus) order whatever --jobs
+    assert case_lines(outs[0]) == case_lines(outs[1])
+    ids = [c["id"] for c in report["cases"]]
+    shown = [i for _, i in case_lines(outs[0])]
+    assert shown == [i for i in ids if i in shown]
+
+
+def test_quiet_counts_expected_failures(fresh_moto, tmp_path):
+    proc, _, _ = run_corpus(fresh_moto, tmp_path / "r", "--baseline", BASELINE, "--quiet")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert case_lines(proc.stdout) == []
+    assert "expected failures (baseline" in proc.stdout.splitlines()[-1]
+
+
+def test_new_failure_on_third_party_has_diffs_but_no_cp_hint_unless_asked(moto_run, fresh_moto,
+                                                                          tmp_path):
+    # without a baseline every failure is new: FAIL lines with diffs, the diff hint, no cp
+    _, _, report = moto_run
+    one = next(c["id"] for c in report["cases"] if c["status"] == "fail")
+    proc, _, _ = run_corpus(fresh_moto, tmp_path / "a", "--filter", one)
+    assert proc.returncode == 1
+    assert f"FAIL  {one}" in proc.stdout and "diff -u" in proc.stdout
+    assert "accept: cp" not in proc.stdout
+    assert proc.stdout.splitlines()[-1].startswith("FAIL: gate not met \u2014 1 new failure;")
+    proc, _, _ = run_corpus(fresh_moto, tmp_path / "b", "--filter", one, "--record-hint")
+    assert proc.returncode == 1 and "accept: cp" in proc.stdout
+
+
 # ---- compare -------------------------------------------------------------------------
 
 

@@ -437,6 +437,7 @@ typedef struct runner_progress {
     size_t done;                      /* cases finished, the one just reported included */
     size_t total;                     /* cases in the run */
     size_t counts[ECRC_CASE_NSTATUS]; /* finished cases by case_status */
+    size_t index;                     /* the finished case's position in the entries (and report) */
 } runner_progress;
 
 /* Called once per case as soon as it has finished, with the case's report
@@ -536,6 +537,10 @@ baseline *ecrc_baseline_load(const char *path, diag_list *diags);
 
 /* Frees b; b may be NULL. */
 void ecrc_baseline_free(baseline *b);
+
+/* The entry of b listing id, or NULL (b or id NULL, or not listed). Borrowed
+ * from b. Cannot fail. */
+const baseline_entry *ecrc_baseline_find(const baseline *b, const char *id);
 
 /* Applies b to r (idempotent: earlier marks are cleared first):
  *  - every fail/error case listed in b gets baseline_expected = 1 and a copy

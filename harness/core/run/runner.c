@@ -727,6 +727,7 @@ static void *worker(void *arg)
         pthread_mutex_lock(&ctx->mu);
         ctx->progress.done++;
         ctx->progress.counts[cr->status]++;
+        ctx->progress.index = i;
         if (ctx->opt->on_case_done)
             ctx->opt->on_case_done(ctx->opt->user, cr, &ctx->progress);
         pthread_mutex_unlock(&ctx->mu);
