@@ -48,6 +48,50 @@ def free_port():
         return s.getsockname()[1]
 
 
+JUNIT_XSD = ROOT / "tests" / "data" / "junit" / "junit-10.xsd"
+
+
+def junit_schema_problems(path, scratch):
+    """xmllint's complaints about junit.xml at path against the Jenkins schema (junit-10.xsd),
+    after removing the testcase attributes `file` and `line` that the schema does not name
+    (GitLab reads them; Jenkins ignores them). "" when valid. scratch: a directory of the
+    caller's own for the stripped copy."""
+    import xml.etree.ElementTree as ET
+    tree = ET.parse(path)
+    for tc in tree.getroot().iter("testcase"):
+        tc.attrib.pop("file", None)
+        tc.attrib.pop("line", None)
+    scratch.mkdir(parents=True, exist_ok=True)
+    stripped = scratch / "junit-stripped.xml"
+    tree.write(stripped, encoding="UTF-8", xml_declaration=True)
+    p = subprocess.run(["xmllint", "--noout", "--schema", str(JUNIT_XSD), str(stripped)],
+                       capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    return "" if p.returncode == 0 else (p.stderr or p.stdout or f"xmllint exit {p.returncode}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_junit_is_schema_valid(tmp_path_factory):
+    """After the whole session: every junit.xml any test produced (all under the session's
+    base temp directory) validates against junit-10.xsd. A failure shows as an error of the
+    last test, naming the file."""
+    yield
+    if not shutil.which("xmllint"):
+        pytest.fail("xmllint is not installed (Debian: libxml2-utils, in scripts/lib.sh)")
+    base = tmp_path_factory.getbasetemp()
+    scratch = base / "junit-schema-check"
+    bad = []
+    for path in sorted(base.rglob("junit.xml")):
+        if scratch in path.parents:
+            continue
+        try:
+            problems = junit_schema_problems(path, scratch)
+        except Exception as e:  # not even XML: that is a problem too
+            problems = repr(e)
+        if problems:
+            bad.append(f"{path}: {problems[:2000]}")
+    assert not bad, "junit.xml files not valid against junit-10.xsd:\n" + "\n".join(bad)
+
+
 @pytest.fixture(scope="session")
 def ecrconform_bin():
     if not BIN.exists():
