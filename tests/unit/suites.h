@@ -21,6 +21,7 @@
     X(layers)                                                                                      \
     X(runner)                                                                                      \
     X(report)                                                                                      \
+    X(causes)                                                                                      \
     X(actuals)                                                                                     \
     X(baseline)                                                                                    \
     X(verdict)                                                                                     \

@@ -633,6 +633,7 @@ static void test_write_junit(void)
 static void test_write_html(void)
 {
     run_report *r = fixture();
+    add_step(&r->cases[3], "delete", 0, NULL, NULL, NULL, 0); /* delta-skip: a step never run */
     const char *path = in_dir("report.html");
     CU_ASSERT_EQUAL_FATAL(ecrc_report_write_html(r, path), ECR_OK);
     char *h = slurp(path);
@@ -662,6 +663,20 @@ static void test_write_html(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(h, "<td>exception:ServerException</td>"));
     CU_ASSERT_PTR_NOT_NULL(strstr(h, "<tr class=\"gap\"><td>failureCode:ImageInaccessible</td>"));
     CU_ASSERT_PTR_NULL(strstr(h, "<tr class=\"gap\"><td>failureCode:ImageNotFound</td>"));
+    /* The verdict leads, then the causes, the jump links, the score. */
+    const char *verdict = strstr(h, "<p class=\"verdict fail\">FAIL: gate not met</p>");
+    const char *causes = strstr(h, "<section id=\"causes\">");
+    const char *nav = strstr(h, "<nav class=\"jump\">");
+    const char *score = strstr(h, "<section id=\"score\">");
+    CU_ASSERT_TRUE(verdict && causes && nav && score && verdict < causes && causes < nav &&
+                   nav < score);
+    CU_ASSERT_PTR_NOT_NULL(strstr(h, "<strong>2 new failures</strong>"));
+    /* A skipped case's steps are grey ("not run"), never a red "differs". */
+    const char *skipcase = strstr(h, "<details class=\"case\" id=\"case-delta-skip\"");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(skipcase);
+    const char *skipend = strstr(skipcase, "</details>\n<details");
+    const char *differs = strstr(skipcase, "differs");
+    CU_ASSERT_TRUE(!differs || (skipend && differs > skipend));
     /* Failures first, then skipped, then every case. */
     const char *fails = strstr(h, "<section id=\"failures\">");
     const char *skips = strstr(h, "<section id=\"skipped\">");
@@ -694,7 +709,15 @@ static void test_write_markdown(void)
     CU_ASSERT_EQUAL_FATAL(ecrc_report_write_markdown(r, path), ECR_OK);
     char *m = slurp(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-    CU_ASSERT_PTR_NOT_NULL(strstr(m, "## ecrconform: built-in: 50.0% (2/4 passed)\n"));
+    /* The verdict first: the title, then the gate, then the causes, then the score. */
+    CU_ASSERT_PTR_NOT_NULL(strstr(m,
+                                  "## ecrconform: built-in: FAIL\n\n**FAIL: gate not met** "
+                                  "\xe2\x80\x94 2 new failures; 2 passed, 1 skipped of 5 cases."));
+    const char *causes = strstr(m, "### Failures by cause (2)");
+    const char *score = strstr(m, "Score 50.0% (2/4 passed): ");
+    CU_ASSERT_TRUE(causes && score && causes < score);
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "- **1 case** (error): charlie-error\n"
+                                     "  - the target closed the connection\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "2 passed, 1 failed, 1 errored, 1 skipped, 5 total"));
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "| C/D (confirmed, documented) | 1 | 2 | 50.0% |"));
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "| I/E (inferred, emulator-only) | 1 | 3 | 33.3% |"));

@@ -207,3 +207,11 @@ void ecrc_report_coverage_free(report_coverage *c)
     c->entries = NULL;
     c->n = 0;
 }
+
+void ecrc_report_gate(const run_report *r, const report_summary *s, report_gate *g)
+{
+    g->expected = s->expected;
+    g->fixed = r->baseline_file ? r->nfixed : 0;
+    g->new_failures = r->baseline_file ? r->nregressions : s->failed + s->errored;
+    g->met = g->new_failures == 0;
+}

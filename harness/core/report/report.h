@@ -29,6 +29,19 @@ int ecrc_report_case_expected_failure(const case_report *c);
  * first step that has one, else the reason, else "". Borrowed from c. */
 const char *ecrc_report_case_headline(const case_report *c);
 
+/* The gate a run's reports lead with: with a baseline applied
+ * (r->baseline_file) it is met when no failure is outside the baseline, else
+ * when no case failed or errored. */
+typedef struct report_gate {
+    int met;             /* 1: the gate is met */
+    size_t new_failures; /* fail/error cases the baseline does not expect (all without one) */
+    size_t fixed;        /* baseline entries that pass now */
+    size_t expected;     /* fail/error cases the baseline expects */
+} report_gate;
+
+/* Fills *g from r and its summary s. Cannot fail. */
+void ecrc_report_gate(const run_report *r, const report_summary *s, report_gate *g);
+
 /* Coverage: one entry per distinct label of the cases' covers
  * ("failureCode:ImageNotFound", "exception:...", "behaviour:..."), sorted by
  * label. A case listing a label twice counts once. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "causes.h"
 #include "report_text.h"
 
 #define FC_PREFIX "failureCode:"
@@ -30,6 +31,9 @@ static const char css[] =
     ".skip{background:#eaeef2;color:#57606a}\n"
     ".expected{background:#fbefff;color:#6639ba}\n"
     ".gap{background:#fff8c5;color:#7d4e00}\n"
+    ".verdict{font-size:1.8em;font-weight:700;margin:.3em 0;padding:.2em .5em;border-radius:6px}\n"
+    "nav.jump a{margin-right:1em}\n"
+    "td pre{margin:0;max-height:12em}\n"
     "a.pass,a.fail,a.error,a.skip{padding:0 .3em;border-radius:3px;text-decoration:none;"
     "margin-right:.2em;white-space:nowrap}\n"
     "details.case{border:1px solid #d0d7de;border-radius:6px;margin:.4em 0;padding:.3em .8em}\n"
@@ -84,6 +88,87 @@ static void write_header(FILE *f, const run_report *r)
     fputs(" &middot; took ", f);
     ecrc_report_text_seconds(f, r->duration_ms);
     fputs(" s</p>\n</header>\n", f);
+}
+
+/* How many case links a cause lists before "and N more". */
+#define CAUSE_LINKS_MAX 40
+
+/* The gate result, first thing on the page. */
+static void write_verdict(FILE *f, const run_report *r, const report_summary *s)
+{
+    report_gate g;
+    ecrc_report_gate(r, s, &g);
+    fprintf(f, "<section id=\"verdict\">\n<p class=\"verdict %s\">%s</p>\n<p>",
+            g.met ? "pass" : "fail", g.met ? "PASS: gate met" : "FAIL: gate not met");
+    fprintf(f, "<strong>%zu new failure%s</strong>", g.new_failures,
+            g.new_failures == 1 ? "" : "s");
+    if (r->baseline_file) {
+        fprintf(f, ", %zu fixed; %zu expected failure%s (baseline <code>", g.fixed, g.expected,
+                g.expected == 1 ? "" : "s");
+        esc(f, r->baseline_file);
+        fputs("</code>)", f);
+    }
+    fprintf(f, "; %zu passed, %zu skipped of %zu cases.</p>\n</section>\n", s->passed, s->skipped,
+            s->total);
+}
+
+static void cause_rows(FILE *f, const run_report *r, const cause_group *gs, size_t n,
+                       size_t nfailing)
+{
+    fputs("<table>\n<tr><th>Cases</th><th>Cause</th><th>Which</th></tr>\n", f);
+    for (size_t i = 0; i < n; i++) {
+        const cause_group *g = &gs[i];
+        fprintf(f, "<tr><td class=\"n\">%s%zu", g->n == nfailing && n > 0 ? "all " : "", g->n);
+        if (g->nexpected)
+            fprintf(f, "<br><span class=\"badge expected\">%zu expected</span>", g->nexpected);
+        fprintf(f, "</td><td><span class=\"badge %s\">%s</span><pre>",
+                ecrc_case_status_name(g->status), ecrc_case_status_name(g->status));
+        esc(f, g->key);
+        fputs("</pre></td><td>", f);
+        for (size_t k = 0; k < g->n && k < CAUSE_LINKS_MAX; k++)
+            case_link(f, &r->cases[g->cases[k]], 1);
+        if (g->n > CAUSE_LINKS_MAX)
+            fprintf(f, " &hellip; and %zu more", g->n - CAUSE_LINKS_MAX);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+/* Failures grouped by cause (causes.h), before any detail. */
+static ecr_result write_causes(FILE *f, const run_report *r)
+{
+    cause_list cl;
+    ecr_result rc = ecrc_causes_build(r, &cl);
+    if (rc)
+        return rc;
+    fprintf(f, "<section id=\"causes\">\n<h2>Failures by cause (%zu case%s)</h2>\n", cl.nfailing,
+            cl.nfailing == 1 ? "" : "s");
+    if (!cl.nfailing) {
+        fputs("<p>None.</p>\n</section>\n", f);
+        ecrc_causes_free(&cl);
+        return ECR_OK;
+    }
+    fputs("<p class=\"note\">Cases whose failure is the same once run-to-run values (request "
+          "ids, run-unique names) are set aside: an error's reason, or a failure's set of "
+          "differences.</p>\n",
+          f);
+    cause_rows(f, r, cl.groups, cl.n, cl.nfailing);
+    if (cl.nlines) {
+        fputs("<h3>Differences shared by several failing cases</h3>\n", f);
+        cause_rows(f, r, cl.lines, cl.nlines, cl.nfailing);
+    }
+    fputs("</section>\n", f);
+    ecrc_causes_free(&cl);
+    return ECR_OK;
+}
+
+static void write_nav(FILE *f)
+{
+    fputs("<nav class=\"jump\"><a href=\"#verdict\">Verdict</a><a href=\"#causes\">Causes</a>"
+          "<a href=\"#score\">Score</a><a href=\"#coverage\">Coverage</a>"
+          "<a href=\"#failures\">Failures</a><a href=\"#skipped\">Skipped</a>"
+          "<a href=\"#cases\">All cases</a></nav>\n",
+          f);
 }
 
 static void level_row(FILE *f, const char *label, size_t passed, size_t ran)
@@ -402,7 +487,7 @@ static void dl_item(FILE *f, const char *term, const char *value)
     fputs("</dd>\n", f);
 }
 
-static void write_step(FILE *f, const step_report *s)
+static void write_step(FILE *f, const case_report *c, const step_report *s)
 {
     fputs("<div class=\"step\">\n<h4>Step ", f);
     esc(f, s->name);
@@ -410,8 +495,12 @@ static void write_step(FILE *f, const step_report *s)
     esc(f, s->operation);
     fputs(" <small>(level ", f);
     esc(f, s->level ? s->level : "?");
-    fprintf(f, ")</small> <span class=\"badge %s\">%s</span></h4>\n", s->passed ? "pass" : "fail",
-            s->passed ? "matches" : "differs");
+    /* A step of a skipped case never ran: grey, not a red "differs". */
+    if (c->status == ECRC_CASE_SKIP)
+        fputs(")</small> <span class=\"badge skip\">not run</span></h4>\n", f);
+    else
+        fprintf(f, ")</small> <span class=\"badge %s\">%s</span></h4>\n",
+                s->passed ? "pass" : "fail", s->passed ? "matches" : "differs");
     if (s->ndiff) {
         fputs("<pre class=\"diff\">", f);
         for (size_t k = 0; k < s->ndiff; k++) {
@@ -472,7 +561,7 @@ static void write_case(FILE *f, const case_report *c)
         dl_item(f, "Baseline", c->baseline_reason ? c->baseline_reason : "expected failure");
     fputs("</dl>\n", f);
     for (size_t i = 0; i < c->nsteps; i++)
-        write_step(f, &c->steps[i]);
+        write_step(f, c, &c->steps[i]);
     fputs("</details>\n", f);
 }
 
@@ -484,6 +573,9 @@ ecr_result ecrc_report_write_html(const run_report *r, const char *path)
     if (!f)
         return ECR_EIO;
     write_header(f, r);
+    write_verdict(f, r, &s);
+    ecr_result crc0 = write_causes(f, r);
+    write_nav(f);
     write_score(f, &s);
     write_open_answers(f, r);
     write_baseline(f, r, &s);
@@ -497,5 +589,5 @@ ecr_result ecrc_report_write_html(const run_report *r, const char *path)
     esc(f, r->harness_version);
     fputs(". Requests and responses are redacted.</p></footer>\n</body>\n</html>\n", f);
     ecr_result crc = ecrc_report_text_close(f);
-    return rc ? rc : crc;
+    return crc0 ? crc0 : rc ? rc : crc;
 }

@@ -1,7 +1,10 @@
 #include "report_markdown.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "causes.h"
 #include "report_text.h"
 
 static void md(FILE *f, const char *s)
@@ -30,6 +33,79 @@ static void id_list(FILE *f, const char *title, char *const *ids, size_t n)
     fputc('\n', f);
 }
 
+/* How many cause groups summary.md shows, and how many lines of each. */
+#define MARKDOWN_CAUSES_MAX 10
+#define MARKDOWN_CAUSE_LINES_MAX 6
+
+static void cause_items(FILE *f, const run_report *r, const cause_group *gs, size_t n,
+                        size_t nfailing)
+{
+    for (size_t i = 0; i < n && i < MARKDOWN_CAUSES_MAX; i++) {
+        const cause_group *g = &gs[i];
+        fprintf(f, "- **%s%zu case%s** (%s", g->n == nfailing ? "all " : "", g->n,
+                g->n == 1 ? "" : "s", ecrc_case_status_name(g->status));
+        if (g->nexpected)
+            fprintf(f, ", %zu expected by the baseline", g->nexpected);
+        fputs("): ", f);
+        for (size_t k = 0; k < g->n && k < 8; k++) {
+            if (k)
+                fputs(", ", f);
+            md(f, r->cases[g->cases[k]].id);
+        }
+        if (g->n > 8)
+            fprintf(f, ", ... and %zu more", g->n - 8);
+        fputc('\n', f);
+        const char *p = g->key;
+        for (size_t l = 0; p && *p && l < MARKDOWN_CAUSE_LINES_MAX; l++) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            char *line = strndup(p, len);
+            fputs("  - ", f);
+            md(f, line ? line : "(out of memory)");
+            fputc('\n', f);
+            free(line);
+            p = nl ? nl + 1 : NULL;
+        }
+        if (p && *p)
+            fputs("  - ...\n", f);
+    }
+    if (n > MARKDOWN_CAUSES_MAX)
+        fprintf(f, "- ... and %zu more causes, see report.html\n", n - MARKDOWN_CAUSES_MAX);
+}
+
+/* The verdict, then failures grouped by cause: what a pull-request comment
+ * must say first. */
+static ecr_result write_verdict(FILE *f, const run_report *r, const report_summary *s)
+{
+    report_gate g;
+    ecrc_report_gate(r, s, &g);
+    fprintf(f, "**%s** \xe2\x80\x94 %zu new failure%s",
+            g.met ? "PASS: gate met" : "FAIL: gate not met", g.new_failures,
+            g.new_failures == 1 ? "" : "s");
+    if (r->baseline_file) {
+        fprintf(f, ", %zu fixed; %zu expected failure%s (baseline ", g.fixed, g.expected,
+                g.expected == 1 ? "" : "s");
+        md(f, r->baseline_file);
+        fputc(')', f);
+    }
+    fprintf(f, "; %zu passed, %zu skipped of %zu cases.\n\n", s->passed, s->skipped, s->total);
+    cause_list cl;
+    ecr_result rc = ecrc_causes_build(r, &cl);
+    if (rc)
+        return rc;
+    if (cl.nfailing) {
+        fprintf(f, "### Failures by cause (%zu)\n\n", cl.nfailing);
+        cause_items(f, r, cl.groups, cl.n, cl.nfailing);
+        if (cl.nlines) {
+            fputs("\nDifferences shared by several failing cases:\n\n", f);
+            cause_items(f, r, cl.lines, cl.nlines, cl.nfailing);
+        }
+        fputc('\n', f);
+    }
+    ecrc_causes_free(&cl);
+    return ECR_OK;
+}
+
 ecr_result ecrc_report_write_markdown(const run_report *r, const char *path)
 {
     report_summary s;
@@ -39,11 +115,15 @@ ecr_result ecrc_report_write_markdown(const run_report *r, const char *path)
     if (!f)
         return ECR_EIO;
 
+    report_gate g;
+    ecrc_report_gate(r, &s, &g);
     fputs("## ecrconform: ", f);
     md(f, r->target ? r->target : "unnamed");
-    fputs(": ", f);
+    fprintf(f, ": %s\n\n", g.met ? "PASS" : "FAIL");
+    ecr_result vrc = write_verdict(f, r, &s);
+    fputs("Score ", f);
     ecrc_report_text_percent(f, s.passed, ran);
-    fprintf(f, " (%zu/%zu passed)\n\n", s.passed, ran);
+    fprintf(f, " (%zu/%zu passed): ", s.passed, ran);
     fprintf(f, "%zu passed, %zu failed, %zu errored, %zu skipped, %zu total", s.passed, s.failed,
             s.errored, s.skipped, s.total);
     if (s.expected)
@@ -141,5 +221,6 @@ ecr_result ecrc_report_write_markdown(const run_report *r, const char *path)
         id_list(f, "Regressions", r->regressions, r->nregressions);
         id_list(f, "Fixed (remove from the baseline)", r->fixed, r->nfixed);
     }
-    return ecrc_report_text_close(f);
+    ecr_result crc = ecrc_report_text_close(f);
+    return vrc ? vrc : crc;
 }
