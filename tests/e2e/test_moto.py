@@ -427,6 +427,14 @@ def test_compare_builtin_and_moto(builtin_report, moto_run, tmp_path):
         # a whole id, not a prefix of a longer one (duplicate-tag vs duplicate-tag-then-digest)
         missing = [i for i in ids if not re.search(rf"(?<![a-z0-9-]){re.escape(i)}(?![a-z0-9-])", text)]
         assert not missing, (name, missing)
+    # every present cell links to its case in that run's report.html; a pass beside a skip differs
+    html = (out / "compare.html").read_text()
+    hrefs = set(re.findall(r'<a href="([^"#]+)#case-', html))
+    assert {(out / h).resolve() for h in hrefs} == {(builtin_out / "report.html").resolve(),
+                                                      (moto_out / "report.html").resolve()}
+    skipped = [c["id"] for c in moto["cases"] if c["status"] == "skip"]
+    assert skipped and all(f'<tr class="diverge-skip"><td class="id">{i}</td>' in html
+                           for i in skipped)
 
 
 def test_reports_for_people_show_score_matrix_failures_and_no_credentials(moto_run):

@@ -961,7 +961,7 @@ static void test_matrix(void)
     case_report *h = add_case(c, "bravo-fail", ECRC_CASE_ERROR, "I", HOSTILE, cov, 1);
     h->baseline_expected = 1;
     add_case(c, "delta-skip", ECRC_CASE_PASS, "E", NULL, cov,
-             1); /* skip vs pass: no disagreement */
+             1); /* skip vs pass: a disagreement of its own */
     free(c->target);
     c->target = strdup("moto<&>");
 
@@ -994,13 +994,26 @@ static void test_matrix(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(md, "| alpha-pass (differs) | pass | fail | pass |"));
     CU_ASSERT_PTR_NOT_NULL(
         strstr(md, "| bravo-fail (differs) | fail | absent | error (expected) |"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(md, "| delta-skip | skip | absent | pass |"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(md, "| delta-skip (differs: skipped) | skip | absent | pass |"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<tr class=\"diverge-skip\"><td class=\"id\">delta-skip"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(md, "| echo-pass | pass | absent | absent |"));
     CU_ASSERT_PTR_NOT_NULL(strstr(md, "| **score** | 50.0% (2/4) | 50.0% (1/2) | 66.7% (2/3) |"));
     CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td class=\"absent\">absent</td>"));
     CU_ASSERT_EQUAL(count(md, "\n| "), 6 + 4 + 1); /* cases, 4 score rows (with open), head */
     CU_ASSERT_PTR_NOT_NULL(strstr(md, "| **open (any answer)** |"));
     free(html);
     free(md);
+
+    /* Linked: each present cell links to the case in its run's report. */
+    const char *hrefs[] = {"../a/report.html", NULL, "c&d/report.html"};
+    CU_ASSERT_EQUAL_FATAL(ecrc_matrix_write_linked(reps, hrefs, 3, in_dir("cmp3")), ECR_OK);
+    html = slurp(in_dir("cmp3/compare.html"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(html, "<td class=\"pass\"><a href=\"../a/report.html#case-alpha-pass\">pass</a>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<a href=\"c&amp;d/report.html#case-bravo-fail\">"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "title=\"moto differs\">fail</td>")); /* no href */
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "<td class=\"absent\">absent</td>")); /* no link */
+    free(html);
 
     /* Duplicate labels: "moto", "moto (2)". */
     const run_report *twice[] = {b, b};

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "ecr/buf.h"
 
 #include "report_text.h"
 
@@ -15,6 +18,7 @@ typedef struct column {
     char *label; /* owned */
     const case_report **sorted;
     report_summary sum;
+    const char *href; /* borrowed: the run's report.html relative to the output, or NULL */
 } column;
 
 typedef struct matrix {
@@ -126,22 +130,30 @@ static ecr_result build(matrix *m, const run_report *const *reports, size_t n)
     return ECR_OK;
 }
 
-/* 1 when the targets that ran case id disagree on it. Absent and skipped
- * cells say nothing about the behaviour, so they never make a row differ. */
+/* DIVERGE_RUN when the targets that ran case id disagree on it;
+ * DIVERGE_SKIP when they agree but another target skipped it (a pass beside a
+ * skip is no agreement: one target's result is unknown); else 0. Absent
+ * cells (the run did not have the case) never make a row differ. */
+enum { DIVERGE_RUN = 1, DIVERGE_SKIP = 2 };
+
 static int diverges(const matrix *m, const char *id)
 {
-    int seen = 0;
+    int seen = 0, skipped = 0;
     case_status first = ECRC_CASE_PASS;
     for (size_t i = 0; i < m->ncols; i++) {
         const case_report *c = lookup(&m->cols[i], id);
-        if (!c || c->status == ECRC_CASE_SKIP)
+        if (!c)
             continue;
+        if (c->status == ECRC_CASE_SKIP) {
+            skipped = 1;
+            continue;
+        }
         if (seen && c->status != first)
-            return 1;
+            return DIVERGE_RUN;
         first = c->status;
         seen = 1;
     }
-    return 0;
+    return seen && skipped ? DIVERGE_SKIP : 0;
 }
 
 static void pct(FILE *f, size_t passed, size_t ran)
@@ -193,6 +205,8 @@ static const char css[] =
     "th,td{border:1px solid #d0d7de;padding:.25em .6em;text-align:left;vertical-align:top}\n"
     "th{background:#f6f8fa}th small{font-weight:normal;color:#57606a}\n"
     "tr.diverge td.id{font-weight:700}tr.diverge td.id::after{content:' \\2260';color:#a40e26}\n"
+    "tr.diverge-skip td.id::after{content:' \\2260 skipped';color:#57606a}\n"
+    "td a{color:inherit}\n"
     "tr.score td{font-weight:600;background:#f6f8fa}\n"
     ".pass{background:#dafbe1;color:#116329}\n"
     ".fail{background:#ffebe9;color:#a40e26}\n"
@@ -206,17 +220,22 @@ static ecr_result write_html(const matrix *m, const char *path)
     FILE *f = fopen(path, "w");
     if (!f)
         return ECR_EIO;
-    size_t ndiv = 0;
-    for (size_t i = 0; i < m->nids; i++)
-        ndiv += (size_t)diverges(m, m->ids[i]);
+    size_t ndiv = 0, nskip = 0;
+    for (size_t i = 0; i < m->nids; i++) {
+        int d = diverges(m, m->ids[i]);
+        ndiv += d == DIVERGE_RUN;
+        nskip += d == DIVERGE_SKIP;
+    }
     fprintf(f,
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<title>ecrconform: comparison of %zu runs</title>\n<style>\n%s</style>\n"
             "</head>\n<body>\n<h1>ecrconform: comparison of %zu runs</h1>\n"
-            "<p class=\"note\">%zu cases; the targets disagree on %zu (marked &ne;). "
-            "&ldquo;absent&rdquo;: the run did not have the case. Score = passed / "
+            "<p class=\"note\">%zu cases; the targets disagree on %zu (marked &ne;), and on "
+            "%zu one target skipped what another ran (marked &ne; skipped). "
+            "&ldquo;absent&rdquo;: the run did not have the case. Each cell links to the "
+            "case in its run's report.html. Score = passed / "
             "(total &minus; skipped).</p>\n<table>\n<tr><th>Case</th>",
-            m->ncols, css, m->ncols, m->nids, ndiv);
+            m->ncols, css, m->ncols, m->nids, ndiv, nskip);
     for (size_t i = 0; i < m->ncols; i++) {
         const run_report *r = m->cols[i].r;
         fputs("<th>", f);
@@ -230,7 +249,11 @@ static ecr_result write_html(const matrix *m, const char *path)
     fputs("</tr>\n", f);
     for (size_t k = 0; k < m->nids; k++) {
         const char *id = m->ids[k];
-        fprintf(f, "<tr%s><td class=\"id\">", diverges(m, id) ? " class=\"diverge\"" : "");
+        int d = diverges(m, id);
+        fprintf(f, "<tr%s><td class=\"id\">",
+                d == DIVERGE_RUN    ? " class=\"diverge\""
+                : d == DIVERGE_SKIP ? " class=\"diverge-skip\""
+                                    : "");
         ecrc_report_text_html(f, id);
         fputs("</td>", f);
         for (size_t i = 0; i < m->ncols; i++) {
@@ -242,7 +265,16 @@ static ecr_result write_html(const matrix *m, const char *path)
                 ecrc_report_text_html(f, c->reason);
                 fputc('"', f);
             }
-            fprintf(f, ">%s%s</td>", st, ecrc_report_case_expected_failure(c) ? " (expected)" : "");
+            fputc('>', f);
+            if (c && m->cols[i].href) {
+                fputs("<a href=\"", f);
+                ecrc_report_text_html(f, m->cols[i].href);
+                fputs("#case-", f);
+                ecrc_report_text_html(f, id);
+                fputs("\">", f);
+            }
+            fprintf(f, "%s%s%s</td>", st, ecrc_report_case_expected_failure(c) ? " (expected)" : "",
+                    c && m->cols[i].href ? "</a>" : "");
         }
         fputs("</tr>\n", f);
     }
@@ -272,7 +304,11 @@ static ecr_result write_md(const matrix *m, const char *path)
         const char *id = m->ids[k];
         fputs("| ", f);
         ecrc_report_text_md(f, id);
-        fputs(diverges(m, id) ? " (differs) |" : " |", f);
+        int d = diverges(m, id);
+        fputs(d == DIVERGE_RUN    ? " (differs) |"
+              : d == DIVERGE_SKIP ? " (differs: skipped) |"
+                                  : " |",
+              f);
         for (size_t i = 0; i < m->ncols; i++) {
             const case_report *c = lookup(&m->cols[i], id);
             fprintf(f, " %s%s |", c ? ecrc_case_status_name(c->status) : "absent",
@@ -286,6 +322,12 @@ static ecr_result write_md(const matrix *m, const char *path)
 
 ecr_result ecrc_matrix_write(const run_report *const *reports, size_t n, const char *dir)
 {
+    return ecrc_matrix_write_linked(reports, NULL, n, dir);
+}
+
+ecr_result ecrc_matrix_write_linked(const run_report *const *reports, const char *const *hrefs,
+                                    size_t n, const char *dir)
+{
     if (!n)
         return ECR_EINVAL;
     ecr_result rc = ecr_mkdir_p(dir);
@@ -293,6 +335,8 @@ ecr_result ecrc_matrix_write(const run_report *const *reports, size_t n, const c
         return rc;
     matrix m;
     rc = build(&m, reports, n);
+    for (size_t i = 0; !rc && hrefs && i < n; i++)
+        m.cols[i].href = hrefs[i];
     if (!rc) {
         char path[PATH_MAX];
         int len = snprintf(path, sizeof path, "%s/compare.html", dir);
@@ -304,6 +348,50 @@ ecr_result ecrc_matrix_write(const run_report *const *reports, size_t n, const c
     }
     matrix_free(&m);
     return rc;
+}
+
+/* The path of the report.html beside report_json, relative to dir (both
+ * resolved with realpath), for a link from dir/compare.html; NULL when that
+ * file does not exist or memory ran out. The caller frees it. */
+static char *report_href(const char *report_json, const char *dir)
+{
+    char *json_real = realpath(report_json, NULL);
+    char *dir_real = realpath(dir, NULL);
+    char *out = NULL;
+    if (json_real && dir_real) {
+        char *slash = strrchr(json_real, '/');
+        if (slash)
+            *slash = '\0';
+        char *html = ecr_asprintf("%s/report.html", json_real);
+        if (html && access(html, R_OK) == 0) {
+            /* Common leading directories, then one ".." per directory of
+             * dir below them. */
+            size_t common = 0, i = 0;
+            for (;; i++) {
+                char a = dir_real[i], b = html[i];
+                if ((a == '/' || a == '\0') && b == '/')
+                    common = i;
+                if (a == '\0' || a != b)
+                    break;
+            }
+            size_t ups = 0;
+            for (const char *p = dir_real + common; *p; p++)
+                ups += *p == '/';
+            buf b;
+            ecr_buf_init(&b, PATH_MAX * 4);
+            ecr_result rc = ECR_OK;
+            for (size_t k = 0; k < ups && !rc; k++)
+                rc = ecr_buf_puts(&b, "../");
+            if (!rc)
+                rc = ecr_buf_puts(&b, html + common + 1);
+            out = rc ? NULL : ecr_buf_steal(&b);
+            ecr_buf_free(&b);
+        }
+        free(html);
+    }
+    free(json_real);
+    free(dir_real);
+    return out;
 }
 
 ecr_result ecrc_matrix_compare_files(const char *const *paths, size_t n, const char *dir,
@@ -323,10 +411,22 @@ ecr_result ecrc_matrix_compare_files(const char *const *paths, size_t n, const c
             rc = ECR_EPARSE;
         }
     }
+    char **hrefs = rc ? NULL : calloc(n, sizeof *hrefs);
+    if (!rc && !hrefs)
+        rc = ECR_ENOMEM;
     if (!rc)
-        rc = ecrc_matrix_write((const run_report *const *)reports, n, dir);
-    for (size_t i = 0; i < n; i++)
+        rc = ecr_mkdir_p(dir);
+    for (size_t i = 0; !rc && i < n; i++)
+        hrefs[i] = report_href(paths[i], dir); /* NULL: no link, not an error */
+    if (!rc)
+        rc = ecrc_matrix_write_linked((const run_report *const *)reports,
+                                      (const char *const *)hrefs, n, dir);
+    for (size_t i = 0; i < n; i++) {
         ecrc_report_free(reports[i]);
+        if (hrefs)
+            free(hrefs[i]);
+    }
+    free(hrefs);
     free(reports);
     return rc;
 }
