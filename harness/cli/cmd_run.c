@@ -8,6 +8,7 @@
 #include "ecrc.h"
 #include "cli.h"
 #include "console.h"
+#include "selection.h"
 #include "ecr/protocol.h"
 #include "ecr/util.h"
 #include "ecremu.h"
@@ -22,7 +23,7 @@ typedef struct run_config {
     const char *target_name;
     const char *report_dir;
     const char *golden_dir;
-    const char *filter;
+    cli_selection select; /* --filter, --covers, --level, --rerun-failed, --shard */
     const char *baseline;
     const char *account;
     long jobs;
@@ -82,8 +83,7 @@ static void usage(FILE *f)
         "  Proxies: http_proxy, HTTP_PROXY (libcurl ignores it; honoured outside a CGI, as\n"
         "  the AWS CLI does), https_proxy, HTTPS_PROXY, all_proxy, no_proxy.\n"
         "\n"
-        "Selection and output:\n"
-        "  --filter PATTERN   only cases whose id matches (a glob with * ? [ ], else a substring)\n"
+        "Selection and output:\n" CLI_SELECTION_HELP
         "  --golden-dir DIR   goldens (default: golden/ beside the cases/ directory)\n"
         "  --report-dir DIR   where reports go (default: reports)\n"
         "  --baseline FILE    cases expected to fail on this target; exit 0 unless a failure is "
@@ -123,7 +123,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         O_TARGET,
         O_REPORT,
         O_GOLDEN,
-        O_FILTER,
+        O_SELECT,
         O_BASELINE,
         O_ACCOUNT,
         O_JOBS,
@@ -146,7 +146,11 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                                          {"target", required_argument, NULL, O_TARGET},
                                          {"report-dir", required_argument, NULL, O_REPORT},
                                          {"golden-dir", required_argument, NULL, O_GOLDEN},
-                                         {"filter", required_argument, NULL, O_FILTER},
+                                         {"filter", required_argument, NULL, O_SELECT},
+                                         {"covers", required_argument, NULL, O_SELECT},
+                                         {"level", required_argument, NULL, O_SELECT},
+                                         {"rerun-failed", required_argument, NULL, O_SELECT},
+                                         {"shard", required_argument, NULL, O_SELECT},
                                          {"baseline", required_argument, NULL, O_BASELINE},
                                          {"account", required_argument, NULL, O_ACCOUNT},
                                          {"jobs", required_argument, NULL, O_JOBS},
@@ -165,12 +169,12 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                                          {"record-hint", no_argument, NULL, O_RECORD_HINT},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
-    int o;
+    int o, li = 0;
     int answers_given = 0;
     if (cli_open_answers_init(cfg->open_answers, "ecrconform run"))
         return ECRC_EXIT_USAGE;
     optind = 1;
-    while ((o = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "j:", opts, &li)) != -1) {
         switch (o) {
         case O_ENDPOINT:
             cfg->endpoint = optarg;
@@ -184,8 +188,9 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         case O_GOLDEN:
             cfg->golden_dir = optarg;
             break;
-        case O_FILTER:
-            cfg->filter = optarg;
+        case O_SELECT:
+            if (cli_selection_add(&cfg->select, opts[li].name, optarg))
+                return ECRC_EXIT_USAGE;
             break;
         case O_BASELINE:
             cfg->baseline = optarg;
@@ -282,7 +287,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         return ECRC_EXIT_USAGE;
     }
     *first_path = optind;
-    return ECRC_EXIT_OK;
+    return cli_selection_finish(&cfg->select) ? ECRC_EXIT_USAGE : ECRC_EXIT_OK;
 }
 
 /* What the runner's per-case callback needs: the recorded responses are
@@ -305,16 +310,26 @@ static void on_case_done(void *user, case_report *cr, const runner_progress *p)
     console_case(&v->con, cr, p);
 }
 
+static int run_with(int argc, char **argv, int first, run_config cfg);
+
 int cmd_run(int argc, char **argv)
 {
     run_config cfg = {.report_dir = "reports", .jobs = 4, .timeout_s = 30, .progress = -1};
     int first;
+    cli_selection_init(&cfg.select);
     int rc = parse_args(argc, argv, &cfg, &first);
-    if (rc < 0)
-        return ECRC_EXIT_OK;
-    if (rc)
-        return rc;
+    if (!rc)
+        rc = run_with(argc, argv, first, cfg);
+    else if (rc < 0)
+        rc = ECRC_EXIT_OK;
+    /* run_with's copy shares what the selection owns: freed once, here. */
+    cli_selection_free(&cfg.select);
+    return rc;
+}
 
+/* The run itself, once the options are parsed. */
+static int run_with(int argc, char **argv, int first, run_config cfg)
+{
     diag_list diags;
     ecr_diag_init(&diags);
     /* Credentials, region and endpoint first: a wrong set-up is a usage
@@ -345,8 +360,9 @@ int cmd_run(int argc, char **argv)
     }
 
     loaded_set set;
-    if (ecrc_load_cases((const char *const *)argv + first, (size_t)(argc - first), cfg.filter,
-                        cfg.golden_dir, &set, &diags)) {
+    if (ecrc_load_cases_filtered((const char *const *)argv + first, (size_t)(argc - first),
+                                 cfg.select.filters, cfg.select.nfilters, cfg.golden_dir, &set,
+                                 &diags)) {
         fprintf(stderr, "ecrconform run: out of memory\n");
         ecrc_baseline_free(bl);
         ecrc_aws_resolved_free(&res);
@@ -354,8 +370,13 @@ int cmd_run(int argc, char **argv)
     }
     ecr_diag_print(&diags, stderr);
     int invalid_files = diags.n > 0;
+    ecrc_selection_apply(&cfg.select.sel, &set);
     if (!set.n) {
-        fprintf(stderr, "ecrconform run: no case files%s\n", cfg.filter ? " match the filter" : "");
+        fprintf(stderr, "ecrconform run: no case files%s\n",
+                cfg.select.nfilters || cfg.select.sel.ncovers || cfg.select.sel.levels[0] ||
+                        cfg.select.rerun_file || cfg.select.sel.nshards > 1
+                    ? " match the selection"
+                    : "");
         ecrc_loaded_set_free(&set);
         ecr_diag_free(&diags);
         ecrc_baseline_free(bl);

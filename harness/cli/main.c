@@ -8,20 +8,22 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: ecrconform <command> [options]\n"
-          "\n"
-          "A conformance test harness for the Amazon ECR API.\n"
-          "\n"
-          "Commands:\n"
-          "  run [PATH...]          run cases against an endpoint or the built-in emulator\n"
-          "  serve [--port N]       run the built-in ECR emulator for any client\n"
-          "  lint [PATH...]         validate case and golden files without running them\n"
-          "  baseline REPORT.json   write a baseline of expected failures from a report\n"
-          "  compare REPORT.json... write a side-by-side matrix of several targets' reports\n"
-          "\n"
-          "Run 'ecrconform <command> --help' for a command's options.\n"
-          "\n" CLI_EXIT_CODES_HELP,
-          f);
+    fputs(
+        "usage: ecrconform <command> [options]\n"
+        "\n"
+        "A conformance test harness for the Amazon ECR API.\n"
+        "\n"
+        "Commands:\n"
+        "  run [PATH...]          run cases against an endpoint or the built-in emulator\n"
+        "  serve [--port N]       run the built-in ECR emulator for any client\n"
+        "  lint [PATH...]         validate case and golden files without running them\n"
+        "  baseline REPORT.json   write a baseline of expected failures from a report\n"
+        "  compare REPORT.json... write a side-by-side matrix of several targets' reports\n"
+        "  merge REPORT.json...   merge the reports of a run's shards (run --shard K/N) into one\n"
+        "\n"
+        "Run 'ecrconform <command> --help' for a command's options.\n"
+        "\n" CLI_EXIT_CODES_HELP,
+        f);
 }
 
 int main(int argc, char **argv)
@@ -57,6 +59,8 @@ int main(int argc, char **argv)
         rc = cmd_baseline(argc - 1, argv + 1);
     else if (!strcmp(cmd, "compare"))
         rc = cmd_compare(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "merge"))
+        rc = cmd_merge(argc - 1, argv + 1);
     else {
         fprintf(stderr, "ecrconform: unknown command '%s'\n\n", cmd);
         usage(stderr);

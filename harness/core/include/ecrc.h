@@ -371,7 +371,7 @@ ecr_result ecrc_report_write_all(const run_report *r, const char *dir);
 /* Reads a report.json written by ecrc_report_write_json back into a model (for
  * `compare` and `baseline`). Returns NULL and sets *err (static text) when the
  * file is unreadable, larger than ECRC_REPORT_READ_MAX, not JSON or not a report;
- * never crashes on garbage. Steps' request/response are not read (NULL). The
+ * never crashes on garbage. Steps' actual_doc is not read (NULL). The
  * caller frees the result with ecrc_report_free. err may be NULL. */
 #define ECRC_REPORT_READ_MAX (256u * 1024u * 1024u)
 
@@ -380,6 +380,21 @@ run_report *ecrc_report_read_json(const char *path, const char **err);
 /* Frees everything; r may be NULL. Also usable on a partially built model as
  * long as unused members are zero (calloc). */
 void ecrc_report_free(run_report *r);
+
+/* ---- Merging shards (report/merge.c) ---- */
+
+/* One report from the reports of several shards of a run (`ecrconform
+ * merge`): every case of every input, in corpus order (by case file, then
+ * id), the header of the first input (earliest start, longest duration,
+ * insecure when any was), and the baseline bookkeeping of all of them
+ * (regressions and fixed entries: the union). Takes the cases out of
+ * inputs[] (each input keeps its header; free them with ecrc_report_free as
+ * usual). names[i] names inputs[i] in diagnostics. Returns NULL when the
+ * inputs do not belong together (different targets, a case id in two of
+ * them, baselines from different files), each problem added to diags as
+ * `name: field: message`, or when memory ran out (nothing added). n >= 1. */
+run_report *ecrc_report_merge(run_report *const *inputs, const char *const *names, size_t n,
+                              diag_list *diags);
 
 /* ---- Recorded actual responses (report/actuals.c) ---- */
 
@@ -508,6 +523,50 @@ size_t ecrc_loaded_set_goldens(const loaded_set *set);
 
 /* Frees the set; s may be NULL. */
 void ecrc_loaded_set_free(loaded_set *s);
+
+/* As ecrc_load_cases, with any number of filters: a case is kept when its id
+ * (or, for an invalid file, its file stem) matches at least one of them
+ * (ecrc_id_matches); nfilters 0 keeps every case. */
+int ecrc_load_cases_filtered(const char *const *paths, size_t npaths, const char *const *filters,
+                             size_t nfilters, const char *golden_dir, loaded_set *out,
+                             diag_list *diags);
+
+/* ---- Selection (load/select.c) ---- */
+
+/* What a run keeps of the loaded cases, beyond the id filters the loader
+ * applies: every condition set must hold. */
+typedef struct ecrc_selection {
+    const char *const *covers; /* --covers: a covers label (a glob with * ? [) any must match */
+    size_t ncovers;
+    char levels[8]; /* --level: the case's level (its weakest golden) is one of these; "" any */
+    char **rerun;   /* --rerun-failed: ids to keep (owned; ecrc_selection_load_rerun) */
+    size_t nrerun;
+    int rerun_set;    /* 1: --rerun-failed was given (rerun may then be empty) */
+    unsigned shard;   /* --shard K/N: 1..nshards; 0 when not sharding */
+    unsigned nshards; /* N */
+} ecrc_selection;
+
+/* (load/loadset.c) 1 when id matches any of filters[0..n): a glob (fnmatch) when the filter
+ * has * ? or [, else a substring; 1 when n is 0. Cannot fail. */
+int ecrc_id_matches(const char *id, const char *const *filters, size_t n);
+
+/* The shard (1..nshards) case id belongs to: FNV-1a of the id modulo nshards,
+ * so a case stays in its shard however the corpus grows. nshards 0 or 1: 1. */
+unsigned ecrc_shard_of(const char *id, unsigned nshards);
+
+/* Adds to sel->rerun the id of every fail or error case of the
+ * report.json at path (sets rerun_set). Returns ECR_OK, ECR_ENOMEM, or
+ * ECR_EPARSE with *err (static text) when the report cannot be read. */
+ecr_result ecrc_selection_load_rerun(ecrc_selection *sel, const char *path, const char **err);
+
+/* Drops from set every entry sel does not keep, freeing what it owned; kept
+ * entries stay in order. An invalid entry (no case loaded) is judged by its
+ * file stem for --rerun-failed and --shard, and kept whatever --covers and
+ * --level say (its problem must still be seen). Cannot fail. */
+void ecrc_selection_apply(const ecrc_selection *sel, loaded_set *set);
+
+/* Frees what sel owns (the rerun ids); sel may be NULL. */
+void ecrc_selection_free(ecrc_selection *sel);
 
 /* ---- Baselines (report/baseline.c) ---- */
 

@@ -8,13 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int id_matches(const char *id, const char *filter)
+int ecrc_id_matches(const char *id, const char *const *filters, size_t n)
 {
-    if (!filter)
+    if (!n)
         return 1;
-    if (strpbrk(filter, "*?["))
-        return fnmatch(filter, id, 0) == 0;
-    return strstr(id, filter) != NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strpbrk(filters[i], "*?[") ? fnmatch(filters[i], id, 0) == 0
+                                       : strstr(id, filters[i]) != NULL)
+            return 1;
+    return 0;
 }
 
 static void file_stem(const char *path, char *out, size_t outsz)
@@ -50,6 +52,13 @@ static int roots_for(const char *path, const char *golden_dir, char *cases_root,
 int ecrc_load_cases(const char *const *paths, size_t npaths, const char *filter,
                     const char *golden_dir, loaded_set *out, diag_list *diags)
 {
+    return ecrc_load_cases_filtered(paths, npaths, &filter, filter ? 1 : 0, golden_dir, out, diags);
+}
+
+int ecrc_load_cases_filtered(const char *const *paths, size_t npaths, const char *const *filters,
+                             size_t nfilters, const char *golden_dir, loaded_set *out,
+                             diag_list *diags)
+{
     static const char *const default_paths[] = {"cases"};
     memset(out, 0, sizeof *out);
     if (!npaths) {
@@ -69,7 +78,7 @@ int ecrc_load_cases(const char *const *paths, size_t npaths, const char *filter,
         file_stem(path, stem, sizeof stem);
         /* A case's id must equal its file stem (lint checks it), so the
          * filter can be applied before loading. */
-        if (!id_matches(stem, filter))
+        if (!ecrc_id_matches(stem, filters, nfilters))
             continue;
         size_t before = diags->n;
         case_def *c = NULL;

@@ -361,6 +361,8 @@ static void parse_step(json_object *o, step_report *s, int *oom)
     s->name = dup_member(o, "name", oom);
     s->operation = dup_member(o, "operation", oom);
     s->level = dup_member(o, "level", oom);
+    s->request = dup_member(o, "request", oom); /* merge rebuilds report.html from them */
+    s->response = dup_member(o, "response", oom);
     json_object *p = member(o, "passed", json_type_boolean);
     s->passed = p ? json_object_get_boolean(p) : 0;
     s->diff = dup_strv(o, "diff", &s->ndiff, oom);
