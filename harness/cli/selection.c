@@ -38,14 +38,14 @@ int cli_selection_add(cli_selection *s, const char *name, const char *arg)
         return 0;
     }
     if (!strcmp(name, "level")) {
-        static const char order[] = "CDIE";
-        const char *at = strlen(arg) == 1 ? strchr(order, arg[0]) : NULL;
-        if (!at || !arg[0])
+        if (strlen(arg) != 1 || !strchr("CDIE", arg[0]) || !arg[0])
             return usage_error(name, "expected one of C, D, I, E, got", arg);
-        /* At least as sure as L: every level up to it. */
-        size_t n = (size_t)(at - order) + 1;
-        memcpy(s->sel.levels, order, n);
-        s->sel.levels[n] = '\0';
+        /* Repeatable: any of the levels given. */
+        if (!strchr(s->sel.levels, arg[0])) {
+            size_t n = strlen(s->sel.levels);
+            s->sel.levels[n] = arg[0];
+            s->sel.levels[n + 1] = '\0';
+        }
         return 0;
     }
     if (!strcmp(name, "rerun-failed")) {

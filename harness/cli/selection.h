@@ -29,9 +29,9 @@ void cli_selection_init(cli_selection *s);
     "                     repeatable: a case matching any of them is kept\n"                       \
     "  --covers LABEL     only cases covering LABEL (e.g. failureCode:ImageNotFound; a glob\n"     \
     "                     with * ? [ ]); repeatable: any of them\n"                                \
-    "  --level L          only cases whose every expectation is at least as sure as L\n"           \
-    "                     (C confirmed, D documented, I inferred, E emulator-only: --level D\n"    \
-    "                     keeps cases whose weakest golden is C or D)\n"                           \
+    "  --level L          only cases with a golden at level L (C confirmed, D documented,\n"       \
+    "                     I inferred, E emulator-only: the levels shown beside each case);\n"      \
+    "                     repeatable: any of them\n"                                               \
     "  --rerun-failed REPORT.json  only the cases that failed or errored in that report\n"         \
     "  --shard K/N        only the K-th of N shards (1 <= K <= N <= 1000), split by case id:\n"    \
     "                     the N shards together run every case once (then: ecrconform merge)\n"

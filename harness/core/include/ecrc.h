@@ -538,7 +538,7 @@ int ecrc_load_cases_filtered(const char *const *paths, size_t npaths, const char
 typedef struct ecrc_selection {
     const char *const *covers; /* --covers: a covers label (a glob with * ? [) any must match */
     size_t ncovers;
-    char levels[8]; /* --level: the case's level (its weakest golden) is one of these; "" any */
+    char levels[8]; /* --level: a golden of the case is at one of these levels; "" any */
     char **rerun;   /* --rerun-failed: ids to keep (owned; ecrc_selection_load_rerun) */
     size_t nrerun;
     int rerun_set;    /* 1: --rerun-failed was given (rerun may then be empty) */
