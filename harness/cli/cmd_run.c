@@ -8,6 +8,7 @@
 #include "ecrc.h"
 #include "cli.h"
 #include "console.h"
+#include "corpus.h"
 #include "selection.h"
 #include "ecr/protocol.h"
 #include "ecr/util.h"
@@ -23,6 +24,7 @@ typedef struct run_config {
     const char *target_name;
     const char *report_dir;
     const char *golden_dir;
+    const char *corpus;   /* --corpus DIR: holds cases/ (NULL: found, corpus.h) */
     cli_selection select; /* --filter, --covers, --level, --rerun-failed, --shard */
     const char *baseline;
     const char *account;
@@ -84,6 +86,9 @@ static void usage(FILE *f)
         "  the AWS CLI does), https_proxy, HTTPS_PROXY, all_proxy, no_proxy.\n"
         "\n"
         "Selection and output:\n" CLI_SELECTION_HELP
+        "  --corpus DIR       the corpus to run when no PATH is given: DIR/cases (default:\n"
+        "                     ./cases, else the one installed with the binary,\n"
+        "                     BINDIR/../share/ecrconform); a missing PATH is a usage error\n"
         "  --golden-dir DIR   goldens (default: golden/ beside the cases/ directory)\n"
         "  --report-dir DIR   where reports go (default: reports)\n"
         "  --baseline FILE    cases expected to fail on this target; exit 0 unless a failure is "
@@ -139,6 +144,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         O_MAX_RPS,
         O_ANSWER,
         O_QUIET,
+        O_CORPUS,
         O_RECORD_HINT,
         O_HELP
     };
@@ -166,6 +172,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                                          {"max-rps", required_argument, NULL, O_MAX_RPS},
                                          {"open-answer", required_argument, NULL, O_ANSWER},
                                          {"quiet", no_argument, NULL, O_QUIET},
+                                         {"corpus", required_argument, NULL, O_CORPUS},
                                          {"record-hint", no_argument, NULL, O_RECORD_HINT},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
@@ -258,6 +265,9 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         case O_QUIET:
             cfg->quiet = 1;
             break;
+        case O_CORPUS:
+            cfg->corpus = optarg;
+            break;
         case O_RECORD_HINT:
             cfg->record_hint = 1;
             break;
@@ -310,7 +320,7 @@ static void on_case_done(void *user, case_report *cr, const runner_progress *p)
     console_case(&v->con, cr, p);
 }
 
-static int run_with(int argc, char **argv, int first, run_config cfg);
+static int run_with(const char *const *paths, size_t npaths, run_config cfg);
 
 int cmd_run(int argc, char **argv)
 {
@@ -318,17 +328,37 @@ int cmd_run(int argc, char **argv)
     int first;
     cli_selection_init(&cfg.select);
     int rc = parse_args(argc, argv, &cfg, &first);
+    char *found = NULL;
+    const char *const *paths = (const char *const *)argv + first;
+    size_t npaths = (size_t)(argc - first);
+    if (!rc && npaths && cfg.corpus) {
+        fprintf(stderr, "ecrconform run: --corpus names the corpus to run when no PATH is "
+                        "given; give one or the other\n");
+        rc = ECRC_EXIT_USAGE;
+    } else if (!rc && !npaths) {
+        found = cli_corpus_cases(cfg.corpus);
+        paths = (const char *const *)&found;
+        npaths = 1;
+        rc = found ? 0 : ECRC_EXIT_USAGE;
+    }
+    /* Paths that do not exist are a usage error naming them, not invalid
+     * files: nothing was there to be invalid. */
+    if (!rc && (cli_paths_exist("", paths, npaths) ||
+                (cfg.golden_dir && cli_paths_exist("--golden-dir", &cfg.golden_dir, 1)) ||
+                (cfg.baseline && cli_paths_exist("--baseline", &cfg.baseline, 1))))
+        rc = ECRC_EXIT_USAGE;
     if (!rc)
-        rc = run_with(argc, argv, first, cfg);
+        rc = run_with(paths, npaths, cfg);
     else if (rc < 0)
         rc = ECRC_EXIT_OK;
     /* run_with's copy shares what the selection owns: freed once, here. */
     cli_selection_free(&cfg.select);
+    free(found);
     return rc;
 }
 
 /* The run itself, once the options are parsed. */
-static int run_with(int argc, char **argv, int first, run_config cfg)
+static int run_with(const char *const *paths, size_t npaths, run_config cfg)
 {
     diag_list diags;
     ecr_diag_init(&diags);
@@ -360,9 +390,8 @@ static int run_with(int argc, char **argv, int first, run_config cfg)
     }
 
     loaded_set set;
-    if (ecrc_load_cases_filtered((const char *const *)argv + first, (size_t)(argc - first),
-                                 cfg.select.filters, cfg.select.nfilters, cfg.golden_dir, &set,
-                                 &diags)) {
+    if (ecrc_load_cases_filtered(paths, npaths, cfg.select.filters, cfg.select.nfilters,
+                                 cfg.golden_dir, &set, &diags)) {
         fprintf(stderr, "ecrconform run: out of memory\n");
         ecrc_baseline_free(bl);
         ecrc_aws_resolved_free(&res);

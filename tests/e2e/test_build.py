@@ -2,6 +2,7 @@
 pytest, the include rules of scripts/check-includes, and every suite of suites.h built.
 
 These read the build directory that holds ECRCONFORM_BIN (./scripts/test builds it)."""
+import json
 import re
 import shutil
 import subprocess
@@ -58,6 +59,17 @@ def test_cmake_install_installs_the_binary_and_the_corpus(tmp_path):
     data = prefix / "share" / "ecrconform"
     assert (data / "cases" / "manifests").is_dir()
     assert len(list((data / "golden").iterdir())) == len(list((ROOT / "golden").iterdir()))
+    # the installed binary runs its installed corpus from any directory
+    from conftest import clean_env
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = subprocess.run([str(exe), "run", "--no-progress", "--report-dir", "r",
+                          "--filter", "delete-last-tag"], capture_output=True, text=True,
+                         timeout=120, cwd=elsewhere, env=clean_env(), stdin=subprocess.DEVNULL)
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = json.loads((elsewhere / "r" / "report.json").read_text())
+    assert [Path(c["file"]).resolve() for c in report["cases"]] == [
+        (data / "cases" / "batch-delete-image" / "delete-last-tag.json").resolve()]
 
 
 def test_include_rules_hold_and_catch_a_cycle(tmp_path):

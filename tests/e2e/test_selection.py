@@ -101,3 +101,23 @@ def test_shards_are_stable_by_case_id(builtin_report, tmp_path):
     p, sub = run(tmp_path, "b", "--shard", "2/3", "--filter", "delete-*")
     assert p.returncode == 0
     assert ids(sub) == [i for i in ids(r) if i.startswith("delete-")]
+
+
+def test_run_works_from_any_directory_and_names_missing_paths(ecrconform_bin, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # no cases/ here: the build tree's corpus (the binary's ../cases), or --corpus
+    for extra in ([], ["--corpus", ROOT]):
+        p = run_cli("run", "--no-progress", "--report-dir", "r", "--filter", "delete-last-tag",
+                    *extra, cwd=elsewhere)
+        assert p.returncode == 0, p.stdout + p.stderr
+        report = json.loads((elsewhere / "r" / "report.json").read_text())
+        assert ids(report) == ["delete-last-tag"]
+    for args, named in ((["/nonexistent/cases"], "/nonexistent/cases"),
+                        (["--corpus", tmp_path / "none"], str(tmp_path / "none")),
+                        (["--corpus", elsewhere], "no cases/"),
+                        (["--baseline", tmp_path / "b.json"], str(tmp_path / "b.json")),
+                        (["--golden-dir", tmp_path / "g"], str(tmp_path / "g")),
+                        (["--corpus", ROOT, "cases"], "one or the other")):
+        p = run_cli("run", "--no-progress", "--report-dir", tmp_path / "x", *args, cwd=elsewhere)
+        assert p.returncode == EXIT_USAGE and named in p.stderr, (args, p.returncode, p.stderr)
