@@ -509,6 +509,9 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     rep->started_at = ecr_strdup(when);
 
     rep->insecure = opt->transport.insecure;
+    if (!opt->target->layer_api) /* peer text: made safe for every report format */
+        rep->manifest_only = ecr_term_safe(
+            opt->target->layer_note[0] ? opt->target->layer_note : "the target has no layer API");
     run_ctx ctx = {.opt = opt, .entries = entries, .n = n, .rep = rep, .progress.total = n};
     /* NULL when there is no cap (or no memory for one: then uncapped). */
     ctx.limiter = ecrc_ratelimit_new(opt->max_rps, NULL);
