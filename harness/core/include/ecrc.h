@@ -336,7 +336,7 @@ typedef struct run_report {
     char *harness_version; /* ECRCONFORM_VERSION */
     char *started_at;      /* ISO 8601 UTC */
     double duration_ms;
-    int insecure;       /* 1: TLS certificates were not verified (--insecure) */
+    int insecure; /* 1: TLS certificates were not verified (--insecure) */
     /* Why fixture images were pushed manifest-only (the target has no layer
      * API, target_info.layer_note); NULL when their blobs were uploaded. */
     char *manifest_only;
