@@ -323,7 +323,7 @@ static int follow_pages(run_ctx *ctx, aws_client *cl, const case_step *s, const 
     ecr_buf_init(&log, LOG_MAX + 4096);
     if (sr->response)
         ecr_buf_puts(&log, sr->response);
-    int result = 0;
+    int result = 0, complete = 0; /* complete: a page without nextToken came */
     size_t page = 2;
     for (; token && page <= PAGES_MAX; page++) {
         json_object *copy = NULL;
@@ -378,6 +378,8 @@ static int follow_pages(run_ctx *ctx, aws_client *cl, const case_step *s, const 
         if (json_object_object_get_ex(pj, "nextToken", &ptok) &&
             json_object_is_type(ptok, json_type_string))
             token = ecr_strdup(json_object_get_string(ptok));
+        else
+            complete = 1;
         json_object_put(pj);
         ecrc_aws_response_free(&pg);
     }
@@ -386,7 +388,7 @@ static int follow_pages(run_ctx *ctx, aws_client *cl, const case_step *s, const 
         snprintf(e, sizeof e, "the end of the listing within %d pages", PAGES_MAX);
         ecrc_diff_add(d, "$.body.nextToken", e, "a nextToken on every page");
     }
-    if (!token) /* the whole listing: no page is left to ask for */
+    if (complete) /* the whole listing: no page is left to ask for */
         json_object_object_del(all, "nextToken");
     free(token);
     char *text = ecr_buf_steal(&log);
