@@ -821,7 +821,11 @@ static void test_read_roundtrip(void)
         CU_ASSERT_EQUAL(b->cases[i].nsteps, r->cases[i].nsteps);
         CU_ASSERT_DOUBLE_EQUAL(b->cases[i].duration_ms, 12.0, 1e-6);
         for (size_t k = 0; k < b->cases[i].nsteps; k++) {
-            CU_ASSERT_PTR_NULL(b->cases[i].steps[k].request);
+            /* Read back (merge rebuilds report.html from them), as written: redacted. */
+            const step_report *bs = &b->cases[i].steps[k], *rs = &r->cases[i].steps[k];
+            CU_ASSERT_EQUAL(!bs->request, !rs->request);
+            CU_ASSERT_EQUAL(!bs->response, !rs->response);
+            CU_ASSERT_TRUE(!bs->request || !strstr(bs->request, AUTH_SIG));
             CU_ASSERT_EQUAL(b->cases[i].steps[k].ndiff, r->cases[i].steps[k].ndiff);
             CU_ASSERT_EQUAL(b->cases[i].steps[k].passed, r->cases[i].steps[k].passed);
         }
