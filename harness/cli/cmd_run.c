@@ -32,9 +32,11 @@ typedef struct run_config {
     long timeout_s;
     int no_strict_auth;
     int verbose;
-    int quiet;                               /* expected failures only as a count */
-    int record_hint;                         /* the `cp` accept hint even on a third-party target */
-    int progress;                            /* -1 auto (a terminal), 0 off, 1 on */
+    int quiet;       /* expected failures only as a count */
+    int record_hint; /* the `cp` accept hint even on a third-party target */
+    long retries;    /* --retries N: a failing case runs again up to N times */
+    int allow_flaky; /* --allow-flaky: flaky cases do not fail the gate */
+    int progress;    /* -1 auto (a terminal), 0 off, 1 on */
     char open_answers[CLI_OPEN_ANSWERS_MAX]; /* the built-in emulator's answers */
 } run_config;
 
@@ -94,6 +96,10 @@ static void usage(FILE *f)
         "  --baseline FILE    cases expected to fail on this target; exit 0 unless a failure is "
         "new\n"
         "  --jobs N           cases run in parallel (default 4; cases are isolated)\n"
+        "  --retries N        run a failing or erroring case again, from a fresh fixture, up\n"
+        "                     to N times (0..10, default 0); one that then passes is 'flaky':\n"
+        "                     counted apart, never a pass, and failing the gate unless\n"
+        "  --allow-flaky      is given\n"
         "  --progress/--no-progress  a live progress line (default: only on a terminal)\n"
         "  --verbose          print every diff line (the reports always have all of them),\n"
         "                     and a line for each passed and skipped case\n"
@@ -145,6 +151,8 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         O_ANSWER,
         O_QUIET,
         O_CORPUS,
+        O_RETRIES,
+        O_ALLOW_FLAKY,
         O_RECORD_HINT,
         O_HELP
     };
@@ -173,6 +181,8 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                                          {"open-answer", required_argument, NULL, O_ANSWER},
                                          {"quiet", no_argument, NULL, O_QUIET},
                                          {"corpus", required_argument, NULL, O_CORPUS},
+                                         {"retries", required_argument, NULL, O_RETRIES},
+                                         {"allow-flaky", no_argument, NULL, O_ALLOW_FLAKY},
                                          {"record-hint", no_argument, NULL, O_RECORD_HINT},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
@@ -267,6 +277,15 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
             break;
         case O_CORPUS:
             cfg->corpus = optarg;
+            break;
+        case O_RETRIES:
+            if (cli_parse_int(optarg, 0, 10, &cfg->retries)) {
+                fprintf(stderr, "ecrconform run: --retries: expected 0..10, got '%s'\n", optarg);
+                return ECRC_EXIT_USAGE;
+            }
+            break;
+        case O_ALLOW_FLAKY:
+            cfg->allow_flaky = 1;
             break;
         case O_RECORD_HINT:
             cfg->record_hint = 1;
@@ -505,7 +524,8 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
                          .on_case_done = on_case_done,
                          .user = &view,
                          .transport = tr,
-                         .max_rps = cfg.max_rps};
+                         .max_rps = cfg.max_rps,
+                         .retries = (int)cfg.retries};
     if (prc) {
         const char *cause = err[0] ? err : ecr_strerror(prc);
         /* ETOOBIG: it answered, with more than the harness keeps. */
@@ -596,7 +616,8 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
         fprintf(stderr, "ecrconform run: cannot apply the baseline: %s\n", ecr_strerror(brc));
     ecrc_verdict_input vin = {.invalid_files = invalid_files,
                               .reports_failed = wrc != ECR_OK,
-                              .baseline_failed = brc != ECR_OK};
+                              .baseline_failed = brc != ECR_OK,
+                              .allow_flaky = cfg.allow_flaky};
     exit_code = ecrc_verdict(rep, &vin);
     if (exit_code == ECRC_EXIT_UNREACHABLE)
         fprintf(stderr, "ecrconform run: target %s stopped answering\n", t.endpoint);

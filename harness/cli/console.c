@@ -162,6 +162,13 @@ static void emit(console *c, const case_report *cr)
             fputc('\n', c->out);
         }
         return;
+    case ECRC_CASE_FLAKY:
+        /* Never a plain pass: it failed once, whatever the retry said. */
+        case_line(c, C_YELLOW, "FLAKY", cr);
+        print_reason(c, "", cr->reason);
+        for (size_t i = 0; i < cr->nsteps; i++)
+            print_step_diffs(c, &cr->steps[i]);
+        return;
     case ECRC_CASE_SKIP:
         if (c->o.verbose) {
             case_line(c, C_GREY, "SKIP", cr);
@@ -280,9 +287,11 @@ void console_summary(console *c, const run_report *rep, const report_summary *s,
 {
     FILE *f = c->out;
     char *dir;
-    fprintf(f, "\n%zu passed, %zu failed, %zu errored, %zu skipped (%zu case%s, %.0f ms)\n",
-            s->passed, s->failed, s->errored, s->skipped, s->total, s->total == 1 ? "" : "s",
-            rep->duration_ms);
+    fprintf(f, "\n%zu passed, %zu failed, %zu errored, %zu skipped", s->passed, s->failed,
+            s->errored, s->skipped);
+    if (s->flaky)
+        fprintf(f, ", %zu flaky", s->flaky);
+    fprintf(f, " (%zu case%s, %.0f ms)\n", s->total, s->total == 1 ? "" : "s", rep->duration_ms);
     fprintf(f,
             "score %.1f%% of %zu run; expectations met: C/D %zu/%zu, I/E %zu/%zu, open %zu/%zu "
             "(C/D includes ECR's headers on %zu/%zu answers)\n",
@@ -328,6 +337,8 @@ void console_verdict(console *c, const run_report *rep, const report_summary *s,
                 safe(c->o.bl && c->o.bl->target ? c->o.bl->target : rep->baseline_file, &tmp));
         free(tmp);
     }
+    if (s->flaky)
+        fprintf(f, ", %zu flaky%s", s->flaky, pass ? " (allowed)" : " (--allow-flaky to accept)");
     fprintf(f, "; %zu passed, %zu skipped of %zu\n", s->passed, s->skipped, s->total);
     fflush(f);
 }

@@ -1,7 +1,8 @@
 /* console.h: what `ecrconform run` shows on the terminal: the header (target,
  * endpoint, credentials source, baseline), then only what needs attention in
  * the corpus order whatever --jobs (new failures and errors with their diffs,
- * expected failures one line each, fixed baseline entries; passes and skips
+ * expected failures one line each, fixed baseline entries, flaky cases
+ * (passed only on a retry) with their first attempt's diffs; passes and skips
  * only with --verbose), the live progress line (only on a terminal, or with
  * --progress), in-run warnings, the summary and, last, the verdict line that
  * leads with the gate result.

@@ -11,7 +11,7 @@
 #include "verdict.h"
 
 /* A model with one case per status character: p(ass) f(ail) e(rror)
- * t (error: the target did not answer) s(kip). */
+ * t (error: the target did not answer) k (flaky) s(kip). */
 static run_report *run_of(const char *statuses)
 {
     run_report *r = calloc(1, sizeof *r);
@@ -33,6 +33,9 @@ static run_report *run_of(const char *statuses)
         case 't':
             c->status = ECRC_CASE_ERROR;
             c->transport_error = 1;
+            break;
+        case 'k':
+            c->status = ECRC_CASE_FLAKY;
             break;
         default:
             c->status = ECRC_CASE_SKIP;
@@ -163,6 +166,23 @@ static void test_baseline_regressions(void)
     ecrc_report_free(r);
 }
 
+static void test_flaky(void)
+{
+    /* Flaky fails the gate, with or without a baseline, unless allowed. */
+    run_report *r = run_of("pkp");
+    CU_ASSERT_EQUAL(ecrc_verdict(r, NULL), 1);
+    ecrc_verdict_input allow = {.allow_flaky = 1};
+    CU_ASSERT_EQUAL(ecrc_verdict(r, &allow), 0);
+    with_baseline(r, 0);
+    CU_ASSERT_EQUAL(ecrc_verdict(r, NULL), 1);
+    CU_ASSERT_EQUAL(ecrc_verdict(r, &allow), 0);
+    ecrc_report_free(r);
+    /* Allowing flaky cases allows nothing else. */
+    r = run_of("kf");
+    CU_ASSERT_EQUAL(ecrc_verdict(r, &allow), 1);
+    ecrc_report_free(r);
+}
+
 int register_verdict_suite(void)
 {
     CU_pSuite s = CU_add_suite("verdict", NULL, NULL);
@@ -174,7 +194,8 @@ int register_verdict_suite(void)
         !CU_add_test(s, "target_stopped_answering", test_target_stopped_answering) ||
         !CU_add_test(s, "harness_failures_are_internal", test_harness_failures_are_internal) ||
         !CU_add_test(s, "invalid_files", test_invalid_files) ||
-        !CU_add_test(s, "baseline_regressions", test_baseline_regressions))
+        !CU_add_test(s, "baseline_regressions", test_baseline_regressions) ||
+        !CU_add_test(s, "flaky", test_flaky))
         return 1;
     return 0;
 }

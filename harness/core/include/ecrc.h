@@ -283,12 +283,13 @@ typedef enum case_status {
     ECRC_CASE_PASS = 0,
     ECRC_CASE_FAIL,
     ECRC_CASE_ERROR,
-    ECRC_CASE_SKIP
+    ECRC_CASE_SKIP,
+    ECRC_CASE_FLAKY /* failed, then passed on a retry (--retries): never a plain pass */
 } case_status;
 
-#define ECRC_CASE_NSTATUS 4
+#define ECRC_CASE_NSTATUS 5
 
-/* "pass", "fail", "error", "skip"; "unknown" for a value out of range. */
+/* "pass", "fail", "error", "skip", "flaky"; "unknown" for a value out of range. */
 const char *ecrc_case_status_name(case_status s);
 
 /* Parses a status name (exact, lower case). Returns 0 and sets *out, or -1
@@ -376,6 +377,7 @@ typedef struct report_summary {
     /* The default header checks (also counted in cd_*): steps checked, and
      * how many answered with ECR's Content-Type and a UUID request id. */
     size_t headers_total, headers_passed;
+    size_t flaky;    /* failed, then passed on a retry: counted apart, not in passed */
     double score;    /* passed / (total - skipped), 0 when nothing ran */
     size_t expected; /* fail/error cases the baseline expects (still counted as failed/errored) */
 } report_summary;
@@ -397,6 +399,9 @@ ecr_result ecrc_report_write_all(const run_report *r, const char *dir);
 #define ECRC_REPORT_READ_MAX (256u * 1024u * 1024u)
 
 run_report *ecrc_report_read_json(const char *path, const char **err);
+
+/* Frees what c holds (not c) and zeroes it; c may be NULL. */
+void ecrc_case_report_clear(case_report *c);
 
 /* Frees everything; r may be NULL. Also usable on a partially built model as
  * long as unused members are zero (calloc). */
@@ -497,6 +502,8 @@ typedef struct runner_options {
     void *user;                     /* passed to on_case_done */
     aws_transport transport;        /* for every client (its limiter is ignored: see max_rps) */
     double max_rps; /* > 0: the whole run sends at most this many requests a second */
+    int retries;    /* --retries: a failing or erroring case runs again (a fresh fixture) up
+                       to this many times; passing on a retry makes it ECRC_CASE_FLAKY */
 } runner_options;
 
 /* Runs every entry (invalid ones become `error` cases) and returns a new
@@ -652,6 +659,7 @@ typedef struct ecrc_verdict_input {
     int invalid_files;   /* case or golden files did not load (the valid cases still ran) */
     int reports_failed;  /* the reports could not be written */
     int baseline_failed; /* a baseline was given but could not be applied */
+    int allow_flaky;     /* --allow-flaky: a flaky case does not fail the gate */
 } ecrc_verdict_input;
 
 /* The exit code of a run, the one place where it is decided; the first rule
@@ -664,9 +672,10 @@ typedef struct ecrc_verdict_input {
  *  3. reports or baseline failed: ECRC_EXIT_INTERNAL (a partial regression
  *     list must not pass for a clean one);
  *  4. invalid files: ECRC_EXIT_INVALID;
- *  5. a baseline was applied (r->baseline_file): ECRC_EXIT_FAIL when there
+ *  5. a flaky case (unless allow_flaky): ECRC_EXIT_FAIL;
+ *  6. a baseline was applied (r->baseline_file): ECRC_EXIT_FAIL when there
  *     are regressions, else ECRC_EXIT_OK;
- *  6. any case failed or errored: ECRC_EXIT_FAIL; else ECRC_EXIT_OK.
+ *  7. any case failed or errored: ECRC_EXIT_FAIL; else ECRC_EXIT_OK.
  * in NULL means all zero. Cannot fail. */
 ecrc_exit ecrc_verdict(const run_report *r, const ecrc_verdict_input *in);
 

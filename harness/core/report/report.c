@@ -27,7 +27,8 @@ const char *const ecrc_report_known_failure_codes[] = {
     NULL,
 };
 
-static const char *const status_names[ECRC_CASE_NSTATUS] = {"pass", "fail", "error", "skip"};
+static const char *const status_names[ECRC_CASE_NSTATUS] = {"pass", "fail", "error", "skip",
+                                                            "flaky"};
 
 const char *ecrc_case_status_name(case_status s)
 {
@@ -84,6 +85,9 @@ void ecrc_report_summarize(const run_report *r, report_summary *s)
             break;
         case ECRC_CASE_SKIP:
             s->skipped++;
+            break;
+        case ECRC_CASE_FLAKY:
+            s->flaky++;
             break;
         }
         if (c->status == ECRC_CASE_SKIP)
@@ -213,5 +217,6 @@ void ecrc_report_gate(const run_report *r, const report_summary *s, report_gate 
     g->expected = s->expected;
     g->fixed = r->baseline_file ? r->nfixed : 0;
     g->new_failures = r->baseline_file ? r->nregressions : s->failed + s->errored;
-    g->met = g->new_failures == 0;
+    g->flaky = s->flaky;
+    g->met = g->new_failures == 0 && g->flaky == 0;
 }

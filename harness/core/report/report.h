@@ -31,12 +31,14 @@ const char *ecrc_report_case_headline(const case_report *c);
 
 /* The gate a run's reports lead with: with a baseline applied
  * (r->baseline_file) it is met when no failure is outside the baseline, else
- * when no case failed or errored. */
+ * when no case failed or errored; and no case may be flaky. */
 typedef struct report_gate {
     int met;             /* 1: the gate is met */
     size_t new_failures; /* fail/error cases the baseline does not expect (all without one) */
     size_t fixed;        /* baseline entries that pass now */
     size_t expected;     /* fail/error cases the baseline expects */
+    size_t flaky;        /* passed only on a retry: the gate fails on them (run --allow-flaky
+                            decides otherwise for the exit code; the reports do not know it) */
 } report_gate;
 
 /* Fills *g from r and its summary s. Cannot fail. */

@@ -85,8 +85,10 @@ static void free_strv(char **v, size_t n)
     free(v);
 }
 
-static void free_case(case_report *c)
+void ecrc_case_report_clear(case_report *c)
 {
+    if (!c)
+        return;
     free(c->id);
     free(c->file);
     free(c->summary);
@@ -112,6 +114,7 @@ static void free_case(case_report *c)
     }
     free(c->steps);
     free(c->baseline_reason);
+    memset(c, 0, sizeof *c);
 }
 
 void ecrc_report_free(run_report *r)
@@ -124,7 +127,7 @@ void ecrc_report_free(run_report *r)
     free(r->harness_version);
     free(r->started_at);
     for (size_t i = 0; r->cases && i < r->ncases; i++)
-        free_case(&r->cases[i]);
+        ecrc_case_report_clear(&r->cases[i]);
     free(r->cases);
     free(r->baseline_file);
     free_strv(r->fixed, r->nfixed);

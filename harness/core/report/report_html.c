@@ -29,6 +29,7 @@ static const char css[] =
     ".fail{background:#ffebe9;color:#a40e26}\n"
     ".error{background:#fff1e5;color:#953800}\n"
     ".skip{background:#eaeef2;color:#57606a}\n"
+    ".flaky{background:#fff8c5;color:#7d4e00}\n"
     ".expected{background:#fbefff;color:#6639ba}\n"
     ".gap{background:#fff8c5;color:#7d4e00}\n"
     ".verdict{font-size:1.8em;font-weight:700;margin:.3em 0;padding:.2em .5em;border-radius:6px}\n"
@@ -116,6 +117,8 @@ static void write_verdict(FILE *f, const run_report *r, const report_summary *s)
         esc(f, r->baseline_file);
         fputs("</code>)", f);
     }
+    if (g.flaky)
+        fprintf(f, ", <span class=\"badge flaky\">%zu flaky</span>", g.flaky);
     fprintf(f, "; %zu passed, %zu skipped of %zu cases.</p>\n</section>\n", s->passed, s->skipped,
             s->total);
 }
@@ -198,6 +201,10 @@ static void write_score(FILE *f, const report_summary *s)
             "<span class=\"badge error\">%zu errored</span> "
             "<span class=\"badge skip\">%zu skipped</span> (%zu cases in total)",
             s->passed, ran, s->passed, s->failed, s->errored, s->skipped, s->total);
+    if (s->flaky)
+        fprintf(f,
+                "; <span class=\"badge flaky\">%zu flaky</span> (failed, then passed on a retry)",
+                s->flaky);
     if (s->expected)
         fprintf(f, "; <span class=\"badge expected\">%zu expected by the baseline</span>",
                 s->expected);
@@ -435,11 +442,12 @@ static void expected_note(FILE *f, const case_report *c)
 static void write_failures(FILE *f, const run_report *r, const report_summary *s)
 {
     fprintf(f, "<section id=\"failures\">\n<h2>Failures (%zu)</h2>\n", s->failed + s->errored);
-    if (!s->failed && !s->errored)
+    if (!s->failed && !s->errored && !s->flaky)
         fputs("<p>None.</p>\n", f);
     for (size_t i = 0; i < r->ncases; i++) {
         const case_report *c = &r->cases[i];
-        if (c->status != ECRC_CASE_FAIL && c->status != ECRC_CASE_ERROR)
+        if (c->status != ECRC_CASE_FAIL && c->status != ECRC_CASE_ERROR &&
+            c->status != ECRC_CASE_FLAKY)
             continue;
         fprintf(f, "<div class=\"failure %s\">\n<h3>", ecrc_case_status_name(c->status));
         case_link(f, c, 0);

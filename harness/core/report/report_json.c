@@ -117,6 +117,8 @@ static json_object *build_summary(const run_report *r, int *oom)
     put(o, "failed", jsize(s.failed, oom), oom);
     put(o, "errored", jsize(s.errored, oom), oom);
     put(o, "skipped", jsize(s.skipped, oom), oom);
+    if (s.flaky) /* present only when --retries made a case flaky */
+        put(o, "flaky", jsize(s.flaky, oom), oom);
     put(o, "expected_failures", jsize(s.expected, oom), oom);
     put(o, "score", jnum(s.score, 4, oom), oom);
     json_object *lv = jobj(oom);

@@ -128,6 +128,14 @@ static void write_case(FILE *f, const run_report *r, const case_report *c)
         write_answer_lines(f, c);
         fputs("</system-out>\n    </testcase>\n", f);
         return;
+    case ECRC_CASE_FLAKY:
+        /* Surefire's and Jenkins' own word: passed on a rerun after this. */
+        fputs(">\n      <flakyFailure", f);
+        write_attr(f, "message", c->reason ? c->reason : "flaky");
+        fputs(" type=\"flaky\">", f);
+        write_diff_text(f, c);
+        fputs("</flakyFailure>\n    </testcase>\n", f);
+        return;
     case ECRC_CASE_SKIP:
         fputs(">\n      <skipped", f);
         write_attr(f, "message", c->reason);

@@ -88,6 +88,8 @@ static ecr_result write_verdict(FILE *f, const run_report *r, const report_summa
         md(f, r->baseline_file);
         fputc(')', f);
     }
+    if (g.flaky)
+        fprintf(f, ", %zu flaky", g.flaky);
     fprintf(f, "; %zu passed, %zu skipped of %zu cases.\n\n", s->passed, s->skipped, s->total);
     cause_list cl;
     ecr_result rc = ecrc_causes_build(r, &cl);
@@ -126,6 +128,8 @@ ecr_result ecrc_report_write_markdown(const run_report *r, const char *path)
     fprintf(f, " (%zu/%zu passed): ", s.passed, ran);
     fprintf(f, "%zu passed, %zu failed, %zu errored, %zu skipped, %zu total", s.passed, s.failed,
             s.errored, s.skipped, s.total);
+    if (s.flaky)
+        fprintf(f, ", %zu flaky (failed, then passed on a retry)", s.flaky);
     if (s.expected)
         fprintf(f, " (%zu failures expected by the baseline)", s.expected);
     fputs(". Endpoint ", f);
@@ -179,12 +183,13 @@ ecr_result ecrc_report_write_markdown(const run_report *r, const char *path)
                 }
     }
 
-    size_t nbad = s.failed + s.errored, shown = 0;
+    size_t nbad = s.failed + s.errored + s.flaky, shown = 0;
     if (nbad) {
         fprintf(f, "\n### Failures (%zu)\n\n", nbad);
         for (size_t i = 0; i < r->ncases && shown < MARKDOWN_LIST_MAX; i++) {
             const case_report *c = &r->cases[i];
-            if (c->status != ECRC_CASE_FAIL && c->status != ECRC_CASE_ERROR)
+            if (c->status != ECRC_CASE_FAIL && c->status != ECRC_CASE_ERROR &&
+                c->status != ECRC_CASE_FLAKY)
                 continue;
             fputs("- **", f);
             md(f, c->id);

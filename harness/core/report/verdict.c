@@ -36,6 +36,9 @@ ecrc_exit ecrc_verdict(const run_report *r, const ecrc_verdict_input *in)
         return ECRC_EXIT_INTERNAL;
     if (in->invalid_files)
         return ECRC_EXIT_INVALID;
+    for (size_t i = 0; !in->allow_flaky && i < r->ncases; i++)
+        if (r->cases[i].status == ECRC_CASE_FLAKY)
+            return ECRC_EXIT_FAIL;
     if (r->baseline_file)
         return r->nregressions ? ECRC_EXIT_FAIL : ECRC_EXIT_OK;
     return any_failure(r) ? ECRC_EXIT_FAIL : ECRC_EXIT_OK;

@@ -843,6 +843,34 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     cr->duration_ms = now_ms() - t0;
 }
 
+/* --retries: a case that failed or errored (not for want of an answer: the
+ * target is gone) runs again from a fresh fixture. When an attempt passes the
+ * case is flaky; its report stays the first attempt's (what went wrong), with
+ * the attempts in its reason. */
+static void retry_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_report *cr)
+{
+    if (!e->c || cr->transport_error ||
+        (cr->status != ECRC_CASE_FAIL && cr->status != ECRC_CASE_ERROR))
+        return;
+    for (int attempt = 1; attempt <= ctx->opt->retries; attempt++) {
+        case_report again;
+        memset(&again, 0, sizeof again);
+        run_case(ctx, cl, e, &again);
+        int passed = again.status == ECRC_CASE_PASS;
+        ecrc_case_report_clear(&again);
+        if (passed) {
+            char *why = ecr_asprintf("passed on retry %d of %d after: %s", attempt,
+                                     ctx->opt->retries, cr->reason ? cr->reason : "a failure");
+            if (why) {
+                free(cr->reason);
+                cr->reason = why;
+            }
+            cr->status = ECRC_CASE_FLAKY;
+            return;
+        }
+    }
+}
+
 static void *worker(void *arg)
 {
     run_ctx *ctx = arg;
@@ -862,6 +890,7 @@ static void *worker(void *arg)
         case_report *cr = &ctx->rep->cases[i];
         if (cl) {
             run_case(ctx, cl, &ctx->entries[i], cr);
+            retry_case(ctx, cl, &ctx->entries[i], cr);
         } else {
             cr->id = ecr_strdup(ctx->entries[i].c ? ctx->entries[i].c->id : ctx->entries[i].path);
             cr->status = ECRC_CASE_ERROR;
