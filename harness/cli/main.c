@@ -61,6 +61,8 @@ int main(int argc, char **argv)
         rc = cmd_compare(argc - 1, argv + 1);
     else if (!strcmp(cmd, "merge"))
         rc = cmd_merge(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "reproduce"))
+        rc = cmd_reproduce(argc - 1, argv + 1);
     else {
         fprintf(stderr, "ecrconform: unknown command '%s'\n\n", cmd);
         usage(stderr);

@@ -313,6 +313,10 @@ typedef struct step_report {
     size_t ndiff;
     int passed;
     char *golden; /* the golden file's path; may be NULL */
+    /* The request as a curl command that sends it by hand (run/curlcmd.h:
+     * credentials from the shell's environment, never inline); NULL when
+     * the request could not be built. Kept in report.json for failing steps. */
+    char *reproduce;
     /* The actual response of a failing step in golden form (a json-c object,
      * owned by the model; NULL when the step passed or never got an answer).
      * Built by the runner, written to a file by ecrc_actuals_write_case; not
@@ -406,6 +410,49 @@ void ecrc_case_report_clear(case_report *c);
 /* Frees everything; r may be NULL. Also usable on a partially built model as
  * long as unused members are zero (calloc). */
 void ecrc_report_free(run_report *r);
+
+/* ---- Reproducing a case by hand (run/reproduce.c) ---- */
+
+/* A case's fixture on a target, kept for a person to replay its steps with
+ * curl (`ecrconform reproduce`). */
+typedef struct ecrc_repro ecrc_repro;
+
+/* A reproduction of case c (borrowed, as are t, creds and tr; all must
+ * outlive it) in run run_id: the fixture's repositories are named
+ * "ecrc-<run_id>/<case>/<name>", so the same run id finds them again for a
+ * later clean-up. run_id NULL: a new random one; else 8 lower-case hex
+ * digits. Returns NULL when run_id is malformed (ECR_EINVAL in *rc) or memory
+ * ran out (ECR_ENOMEM). Free with ecrc_repro_free. */
+ecrc_repro *ecrc_repro_new(const case_def *c, const target_info *t, const aws_credentials *creds,
+                           const aws_transport *tr, long timeout_ms, const char *run_id,
+                           ecr_result *rc);
+
+/* The run id (8 hex digits). Borrowed. */
+const char *ecrc_repro_run_id(const ecrc_repro *r);
+
+/* The case's id. Borrowed. */
+const char *ecrc_repro_case_id(const ecrc_repro *r);
+
+/* Computes the variables and builds the fixture (repositories, images,
+ * faults). Returns ECR_OK, or the failure with a message in err; the
+ * fixture may then be half built (ecrc_repro_teardown removes it). */
+ecr_result ecrc_repro_build(ecrc_repro *r, char *err, size_t errsz);
+
+/* Step i's name and its request as a curl command (run/curlcmd.h),
+ * variables expanded with the fixture (call ecrc_repro_build first).
+ * Returns a new string (the caller frees it), or NULL with the reason in err
+ * (a variable that cannot be expanded, memory). *name (may be NULL) is
+ * borrowed. i < ecrc_repro_nsteps. */
+size_t ecrc_repro_nsteps(const ecrc_repro *r);
+char *ecrc_repro_command(ecrc_repro *r, size_t i, const char **name, char *err, size_t errsz);
+
+/* Clears the faults and force-deletes the fixture's repositories (also
+ * when it was built by another process with the same run id). Returns
+ * ECR_OK, or the first failure with a message in err. */
+ecr_result ecrc_repro_teardown(ecrc_repro *r, char *err, size_t errsz);
+
+/* Frees r (not the fixture on the target); r may be NULL. */
+void ecrc_repro_free(ecrc_repro *r);
 
 /* ---- Merging shards (report/merge.c) ---- */
 

@@ -103,6 +103,7 @@ void ecrc_case_report_clear(case_report *c)
         free(s->request);
         free(s->response);
         free(s->golden);
+        free(s->reproduce);
         free(s->actual);
         json_object_put(s->actual_doc);
         free_strv(s->diff, s->ndiff);

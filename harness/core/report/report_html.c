@@ -526,6 +526,16 @@ static void write_step(FILE *f, const case_report *c, const step_report *s)
         }
         fputs("</pre>\n", f);
     }
+    if (!s->passed && s->reproduce && c->status != ECRC_CASE_SKIP) {
+        fputs("<details open><summary>Reproduce by hand (credentials from "
+              "<code>$AWS_ACCESS_KEY_ID</code> / <code>$AWS_SECRET_ACCESS_KEY</code>; the "
+              "fixture: <code>ecrconform reproduce ",
+              f);
+        esc(f, c->id);
+        fputs(" --endpoint URL</code>)</summary><pre class=\"repro\">", f);
+        esc(f, s->reproduce);
+        fputs("</pre></details>\n", f);
+    }
     const char *parts[2][2] = {{"Request", s->request}, {"Response", s->response}};
     for (int i = 0; i < 2; i++) {
         fprintf(f, "<details%s><summary>%s</summary>", s->passed ? "" : " open", parts[i][0]);

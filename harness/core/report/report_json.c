@@ -185,6 +185,8 @@ static json_object *build_step(const step_report *s, int *oom)
         put(o, "golden", jstr(s->golden, oom), oom);
     if (s->actual)
         put(o, "actual", jstr(s->actual, oom), oom);
+    if (!s->passed && s->reproduce) /* how to send it again by hand */
+        put(o, "reproduce", jstr(s->reproduce, oom), oom);
     if (s->headers_checked) {
         put(o, "golden_passed", json_object_new_boolean(s->golden_passed != 0), oom);
         put(o, "headers_passed", json_object_new_boolean(s->headers_passed != 0), oom);
@@ -372,6 +374,7 @@ static void parse_step(json_object *o, step_report *s, int *oom)
     s->diff = dup_strv(o, "diff", &s->ndiff, oom);
     s->golden = dup_member(o, "golden", oom);
     s->actual = dup_member(o, "actual", oom);
+    s->reproduce = dup_member(o, "reproduce", oom);
     json_object *gp = member(o, "golden_passed", json_type_boolean);
     json_object *hp = member(o, "headers_passed", json_type_boolean);
     s->headers_checked = gp && hp;

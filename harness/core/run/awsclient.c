@@ -28,7 +28,6 @@
 #include "ecr/protocol.h"
 #include "ecr/util.h"
 
-#define UNKNOWN_ACCESS_KEY "AKIDUNKNOWNECRCONFORM0"
 #define WRONG_SECRET_SUFFIX "-wrong"
 #define CONNECT_TIMEOUT_CAP_MS 10000L
 /* Response header bounds: real ECR sends fewer than 10 headers. */
@@ -629,7 +628,7 @@ static ecr_result add_authorization(aws_client *c, const aws_request *req, const
     char secret[sizeof c->creds.secret_key + sizeof WRONG_SECRET_SUFFIX];
     snprintf(secret, sizeof secret, "%s%s", c->creds.secret_key,
              req->auth == ECRC_SIGN_WRONG_SECRET ? WRONG_SECRET_SUFFIX : "");
-    sigv4_credentials creds = {req->auth == ECRC_SIGN_UNKNOWN_KEY ? UNKNOWN_ACCESS_KEY
+    sigv4_credentials creds = {req->auth == ECRC_SIGN_UNKNOWN_KEY ? ECRC_UNKNOWN_ACCESS_KEY
                                                                   : c->creds.access_key,
                                secret, c->creds.session_token};
     sigv4_scope scope = {amz_date, c->creds.region, ECR_SIGNING_SERVICE};

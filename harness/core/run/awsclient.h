@@ -30,6 +30,9 @@ typedef struct aws_header {
     char *value;
 } aws_header;
 
+/* The access key raw.auth "unknown-key" signs with: no target knows it. */
+#define ECRC_UNKNOWN_ACCESS_KEY "AKIDUNKNOWNECRCONFORM0"
+
 typedef struct aws_request {
     const char *operation; /* "BatchDeleteImage"; used for X-Amz-Target */
     const char *target;    /* NULL, or a literal X-Amz-Target overriding operation */

@@ -15,6 +15,7 @@
 #include "ecr/json.h"
 #include "ecr/util.h"
 #include "compare.h"
+#include "curlcmd.h"
 #include "ecr/digest.h"
 #include "ecr/util.h"
 #include "fixture.h"
@@ -681,6 +682,8 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, s
                        .headers = hdrs,
                        .nheaders = s->nheaders};
     sr->request = describe_request(&req, target ? target : default_target ? default_target : "");
+    sr->reproduce = ecrc_curl_command(ctx->opt->target->endpoint, ctx->opt->creds.region,
+                                      ctx->opt->creds.session_token[0] != '\0', &req);
     free(default_target);
 
     aws_response r;
