@@ -409,6 +409,31 @@ def test_new_failure_on_third_party_has_diffs_but_no_cp_hint_unless_asked(moto_r
     assert proc.returncode == 1 and "accept: cp" in proc.stdout
 
 
+def test_reproduce_replays_a_failing_answer_of_moto(moto_run, fresh_moto, tmp_path):
+    """The commands `reproduce` prints, run by a shell with the credentials in its environment,
+    get moto's failing answer again; report.json has the same command for the failing step."""
+    import shutil
+    if not shutil.which("curl"):
+        pytest.skip("the curl tool is not installed")
+    from test_reproduce import sh, steps_of
+    _, _, report = moto_run
+    case = next(c for c in report["cases"] if c["id"] == "unrecognized-client")
+    step = next(s for s in case["steps"] if not s["passed"] and s["name"] == "delete")
+    assert step["reproduce"].startswith("curl ") and "$AWS_SECRET_ACCESS_KEY" in step["reproduce"]
+    env = clean_env()
+    p = run_cli("reproduce", case["id"], "--endpoint", fresh_moto, "--keep", env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    cmd = steps_of(p.stdout)["delete"]
+    status, body = sh(cmd, env)
+    # moto accepts the unknown key and deletes the tag, as in the run (ECR: 400)
+    assert f"HTTP {status}" == step["response"].split("\n")[0] == "HTTP 200"
+    assert json.loads(body)["imageIds"], body
+    cleanup = subprocess.run(["bash", "-c", p.stdout.strip().splitlines()[-1]],
+                             capture_output=True, text=True, timeout=60, env=env,
+                             stdin=subprocess.DEVNULL)
+    assert cleanup.returncode == 0, cleanup.stderr
+
+
 # ---- compare -------------------------------------------------------------------------
 
 
