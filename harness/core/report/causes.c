@@ -71,6 +71,39 @@ char *ecrc_causes_normalise(const char *line)
     return out;
 }
 
+/* An error's cause: its first clause (what stopped the case; a teardown
+ * failing after it is a consequence), normalised, with the names the case
+ * file gives ('app', 'v1') set aside: one wrong key makes every case's
+ * CreateRepository fail the same way, whatever the repository is called. */
+static char *error_key(const char *reason)
+{
+    char *first = ecr_strdup(reason);
+    if (!first)
+        return NULL;
+    char *cut = strstr(first, "; ");
+    if (cut)
+        *cut = '\0';
+    char *n = ecrc_causes_normalise(first);
+    free(first);
+    if (!n)
+        return NULL;
+    /* 'name' -> '*' in place: never longer. */
+    size_t o = 0;
+    for (size_t i = 0; n[i];) {
+        char *close = n[i] == '\'' ? strchr(n + i + 1, '\'') : NULL;
+        if (close && close - (n + i) - 1 >= 1 &&
+            !memchr(n + i + 1, ' ', (size_t)(close - (n + i) - 1))) {
+            memcpy(n + o, "'*'", 3);
+            o += 3;
+            i = (size_t)(close - n) + 1;
+            continue;
+        }
+        n[o++] = n[i++];
+    }
+    n[o] = '\0';
+    return n;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -188,7 +221,7 @@ ecr_result ecrc_causes_build(const run_report *r, cause_list *out)
             if (!rc && !key)
                 rc = ECR_ENOMEM;
         } else if (!rc) {
-            key = ecrc_causes_normalise(c->reason ? c->reason : "(no reason given)");
+            key = error_key(c->reason ? c->reason : "(no reason given)");
             if (!key)
                 rc = ECR_ENOMEM;
         }
