@@ -143,6 +143,11 @@ static size_t check_matcher(const char *key, json_object *arg, const char *file,
             ecr_diag_add(diags, file, sub, "$set takes an array");
             return 1;
         }
+        if (json_object_array_length(arg) > GOLDEN_SET_MAX) {
+            ecr_diag_add(diags, file, sub, "$set holds %zu elements, more than the limit of %d",
+                         json_object_array_length(arg), GOLDEN_SET_MAX);
+            return 1;
+        }
         return check_children(arg, file, sub, in_alt, diags);
     }
     if (!strcmp(key, "$partial")) {

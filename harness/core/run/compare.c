@@ -8,6 +8,7 @@
 #include "ecr/buf.h"
 #include "ecr/json.h"
 #include "ecr/regex.h"
+#include "golden.h"
 
 /* Values in a diff are for people: a whole ListImages page would drown the
  * report, so each side is cut to about this many bytes. */
@@ -16,7 +17,7 @@
 /* $set matching builds an expected x actual table of pairwise comparisons.
  * ECR pages hold at most 1000 items, so this bounds the work (10^6 pairs) for
  * every real response; larger sets are reported instead of compared. */
-#define SET_MAX 1000
+#define SET_MAX GOLDEN_SET_MAX
 
 /* Paths grow one segment per nesting level; json-c limits nesting, this
  * limits pathological keys. */
