@@ -209,10 +209,15 @@ static json_object *parse_body(const aws_response *r, diff_list *d)
     size_t rest2 = r->body_len;
     json_object *checked =
         ecr_json_parse(r->body, r->body_len, ECR_JSON_CHECKED, &rest2, NULL, &dups);
-    if (!checked && dups.n && strstr(dups.items[0].message, "duplicate key")) {
+    int dup = !checked && dups.n && strstr(dups.items[0].message, "duplicate key");
+    int big = !checked && dups.n && strstr(dups.items[0].message, "64-bit range");
+    if (dup || big) {
         char a[512];
         snprintf(a, sizeof a, "%.480s", dups.items[0].message);
-        ecrc_diff_add(d, "$.body", "a JSON body without duplicate keys", a);
+        ecrc_diff_add(d, "$.body",
+                      dup ? "a JSON body without duplicate keys"
+                          : "a JSON body whose integers fit in 64 bits",
+                      a);
     }
     json_object_put(checked);
     ecr_diag_free(&dups);
