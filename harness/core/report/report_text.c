@@ -208,12 +208,9 @@ void ecrc_report_text_md(FILE *f, const char *s)
     write_escaped(f, s, ESC_MD);
 }
 
-ecr_result ecrc_report_text_close(FILE *f)
+ecr_result ecrc_report_text_close(ecr_atomic_file *a)
 {
-    int bad = ferror(f);
-    if (fclose(f) != 0)
-        bad = 1;
-    return bad ? ECR_EIO : ECR_OK;
+    return ecr_atomic_commit(a);
 }
 
 void ecrc_report_text_percent(FILE *f, size_t passed, size_t ran)

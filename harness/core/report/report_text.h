@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include "ecr/result.h"
+#include "ecr/util.h"
 
 /* Returns a newly allocated copy of s in which every invalid UTF-8 sequence
  * (stray continuation bytes, overlongs, surrogates, code points above
@@ -48,9 +49,11 @@ void ecrc_report_text_xml(FILE *f, const char *s, int attr);
  * first. */
 void ecrc_report_text_md(FILE *f, const char *s);
 
-/* Closes a report file opened by a writer. Returns ECR_EIO when any earlier
- * write failed (ferror) or fclose failed, else ECR_OK. f is always closed. */
-ecr_result ecrc_report_text_close(FILE *f);
+/* Finishes a report file a writer opened with ecr_atomic_open: renames it
+ * into place. Returns ECR_EIO when any earlier write failed (ferror) or
+ * closing or renaming failed (path is then untouched), else ECR_OK. a is
+ * always released. */
+ecr_result ecrc_report_text_close(ecr_atomic_file *a);
 
 /* Writes passed / ran as a percentage with one decimal ("87.5%"), "0.0%"
  * when ran is 0 (ecrc_report_score). Used by HTML, Markdown and the compare
