@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "ecr/buf.h"
+#include "ecr/redact.h"
 
 char *ecr_strdup(const char *s)
 {
@@ -154,7 +155,11 @@ char *ecr_utf8_sanitize(const char *s)
 
 char *ecr_term_safe(const char *s)
 {
-    return clean(s, 1);
+    /* Redacted first: the terminal is output too (ecr/redact.h). */
+    char *red = ecr_redact(s);
+    char *out = clean(red, 1);
+    free(red);
+    return out;
 }
 
 ecr_result ecr_atomic_open(ecr_atomic_file *a, const char *path)

@@ -20,13 +20,10 @@
  * NULL also on allocation failure. The caller frees. */
 char *ecrc_report_text_utf8(const char *s);
 
-/* Returns a newly allocated copy of s with credentials redacted:
- *  - the value of every line that starts (after optional blanks) with
- *    "Authorization:" or "X-Amz-Security-Token:" (any case) becomes "REDACTED";
- *  - every occurrence of the AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN
- *    environment values (when set and at least 8 bytes long, so a tiny test
- *    value cannot shred a report) becomes "REDACTED".
- * s NULL: returns NULL. NULL also on allocation failure. The caller frees. */
+/* Returns a newly allocated copy of s with credentials redacted: ecr_redact
+ * (ecr/redact.h), the one redaction path (header values, registered secrets,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN). s NULL: returns NULL. NULL also
+ * on allocation failure. The caller frees. */
 char *ecrc_report_text_redact(const char *s);
 
 /* Writes s (NULL: nothing) to f escaped for HTML text and attribute values:

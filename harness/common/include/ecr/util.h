@@ -54,7 +54,8 @@ char *ecr_utf8_sanitize(const char *s);
  * every control character other than newline and tab (C0, DEL, and the C1
  * range U+0080..U+009F) shown as '?', so text that came from a file or a
  * peer cannot drive the user's terminal (escape sequences, title changes,
- * screen clears). Returns NULL when s is NULL or memory runs out. */
+ * screen clears). Redacted first (ecr_redact): the terminal is output too.
+ * Returns NULL when s is NULL or memory runs out. */
 char *ecr_term_safe(const char *s);
 
 /* A file written in place of path atomically: the text goes to a new
