@@ -27,6 +27,8 @@ typedef struct run_config {
     const char *account;
     long jobs;
     long timeout_s;
+    long deadline_s; /* 0: none */
+    long breaker;    /* 0: never */
     int no_strict_auth;
     int verbose;
     int progress;                            /* -1 auto (a terminal), 0 off, 1 on */
@@ -55,6 +57,10 @@ static void usage(FILE *f)
         "                     throw-away CreateRepository's registryId)\n"
         "  --no-strict-auth   the target does not verify signatures: skip cases that need it\n"
         "  --timeout SECONDS  per request (default 30)\n"
+        "  --deadline SECONDS the whole run ends after this long: cases not started by then are\n"
+        "                     errors, \"not run\" (default: none)\n"
+        "  --breaker N        after N cases in a row could not reach the target, the remaining\n"
+        "                     ones are errors, \"not run\", with the cause (default 5; 0: never)\n"
         "  --max-rps N        at most N requests per second for the whole run, across --jobs\n"
         "                     (real ECR's per-operation limits are low). Set-up and teardown\n"
         "                     calls retry throttling and 5xx answers (5 tries, jittered\n"
@@ -130,6 +136,8 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         O_INSECURE,
         O_MAX_RPS,
         O_ANSWER,
+        O_DEADLINE,
+        O_BREAKER,
         O_HELP
     };
     static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
@@ -151,6 +159,8 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                                          {"insecure", no_argument, NULL, O_INSECURE},
                                          {"max-rps", required_argument, NULL, O_MAX_RPS},
                                          {"open-answer", required_argument, NULL, O_ANSWER},
+                                         {"deadline", required_argument, NULL, O_DEADLINE},
+                                         {"breaker", required_argument, NULL, O_BREAKER},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     int o;
@@ -196,6 +206,21 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         case O_TIMEOUT:
             if (cli_parse_int(optarg, 1, 3600, &cfg->timeout_s)) {
                 fprintf(stderr, "ecrconform run: --timeout: expected 1..3600 seconds, got '%s'\n",
+                        optarg);
+                return ECRC_EXIT_USAGE;
+            }
+            break;
+        case O_DEADLINE:
+            if (cli_parse_int(optarg, 1, 7 * 24 * 3600, &cfg->deadline_s)) {
+                fprintf(stderr,
+                        "ecrconform run: --deadline: expected 1..604800 seconds, got '%s'\n",
+                        optarg);
+                return ECRC_EXIT_USAGE;
+            }
+            break;
+        case O_BREAKER:
+            if (cli_parse_int(optarg, 0, 100000, &cfg->breaker)) {
+                fprintf(stderr, "ecrconform run: --breaker: expected 0..100000, got '%s'\n",
                         optarg);
                 return ECRC_EXIT_USAGE;
             }
@@ -289,7 +314,8 @@ static void on_case_done(void *user, case_report *cr, const runner_progress *p)
 
 int cmd_run(int argc, char **argv)
 {
-    run_config cfg = {.report_dir = "reports", .jobs = 4, .timeout_s = 30, .progress = -1};
+    run_config cfg = {
+        .report_dir = "reports", .jobs = 4, .timeout_s = 30, .breaker = 5, .progress = -1};
     int first;
     int rc = parse_args(argc, argv, &cfg, &first);
     if (rc < 0)
@@ -432,12 +458,17 @@ int cmd_run(int argc, char **argv)
                          .on_case_done = on_case_done,
                          .user = &view,
                          .transport = tr,
-                         .max_rps = cfg.max_rps};
+                         .max_rps = cfg.max_rps,
+                         .deadline_ms = cfg.deadline_s * 1000,
+                         .breaker = (int)cfg.breaker};
     if (prc) {
         const char *cause = err[0] ? err : ecr_strerror(prc);
         /* ETOOBIG: it answered, with more than the harness keeps. */
         fprintf(stderr, "ecrconform run: target %s %s: %s\n", t.endpoint,
-                prc == ECR_ETOOBIG ? "answered with a value too long" : "unreachable", cause);
+                prc == ECR_ETOOBIG  ? "answered with a value too long"
+                : prc == ECR_EPROTO ? "answered with malformed HTTP"
+                                    : "unreachable",
+                cause);
         ecrc_aws_resolved_print(&res, t.endpoint, cfg.insecure, stderr);
         exit_code = ECRC_EXIT_UNREACHABLE;
         /* Reports even so: CI publishers look for junit.xml and report.json. */

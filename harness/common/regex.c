@@ -71,8 +71,7 @@ ecr_regex *ecr_regex_compile(const char *pattern, char *err, size_t errsz)
     return rx;
 }
 
-int ecr_regex_match(const ecr_regex *rx, const char *subject, size_t len, char *err,
-                    size_t errsz)
+int ecr_regex_match(const ecr_regex *rx, const char *subject, size_t len, char *err, size_t errsz)
 {
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(rx->code, NULL);
     if (!md) {

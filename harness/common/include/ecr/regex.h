@@ -28,8 +28,7 @@ ecr_regex *ecr_regex_compile(const char *pattern, char *err, size_t errsz);
 /* Matches subject (len bytes, may hold NUL) anywhere, as regexec does.
  * Returns 1 on a match, 0 on none, -1 with a message in err when a match or
  * depth limit was hit (the pattern backtracks too much) or memory ran out. */
-int ecr_regex_match(const ecr_regex *rx, const char *subject, size_t len, char *err,
-                    size_t errsz);
+int ecr_regex_match(const ecr_regex *rx, const char *subject, size_t len, char *err, size_t errsz);
 
 /* Frees rx; NULL is a no-op. */
 void ecr_regex_free(ecr_regex *rx);
