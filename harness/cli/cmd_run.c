@@ -462,17 +462,19 @@ int cmd_run(int argc, char **argv)
                          .deadline_ms = cfg.deadline_s * 1000,
                          .breaker = (int)cfg.breaker};
     if (prc) {
-        const char *cause = err[0] ? err : ecr_strerror(prc);
+        char *cause = ecr_term_safe(err[0] ? err : ecr_strerror(prc)); /* peer text */
         /* ETOOBIG: it answered, with more than the harness keeps. */
         fprintf(stderr, "ecrconform run: target %s %s: %s\n", t.endpoint,
                 prc == ECR_ETOOBIG  ? "answered with a value too long"
                 : prc == ECR_EPROTO ? "answered with malformed HTTP"
                                     : "unreachable",
-                cause);
+                cause ? cause : "?");
         ecrc_aws_resolved_print(&res, t.endpoint, cfg.insecure, stderr);
         exit_code = ECRC_EXIT_UNREACHABLE;
         /* Reports even so: CI publishers look for junit.xml and report.json. */
-        run_report *urep = ecrc_runner_unreachable(&ro, set.entries, set.n, cause);
+        run_report *urep =
+            ecrc_runner_unreachable(&ro, set.entries, set.n, cause ? cause : "out of memory");
+        free(cause);
         ecr_result urc = urep ? ecrc_report_write_all(urep, cfg.report_dir) : ECR_ENOMEM;
         if (urc)
             fprintf(stderr, "ecrconform run: cannot write the reports to %s: %s\n", cfg.report_dir,
@@ -496,9 +498,12 @@ int cmd_run(int argc, char **argv)
            cfg.max_rps > 0 ? "" : "\n");
     if (cfg.max_rps > 0)
         printf("; at most %.0f requests/s\n", cfg.max_rps);
-    if (acct_err[0])
-        printf("  note: account id unknown (%s): using %s; pass --account\n", acct_err,
+    if (acct_err[0]) {
+        char *why = ecr_term_safe(acct_err); /* quotes the target's answers */
+        printf("  note: account id unknown (%s): using %s; pass --account\n", why ? why : "?",
                ECR_TEST_ACCOUNT);
+        free(why);
+    }
     fflush(stdout);
 
     /* Responses recorded by an earlier run must not be mistaken for this
