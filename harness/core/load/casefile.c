@@ -229,8 +229,8 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
                     ecr_diag_add(&md, full, "", "resolves outside the cases directory %s",
                                  L->cases_root);
                 else
-                    m = ecr_json_read_file(full, MANIFEST_FILE_MAX, ECR_JSON_FILE,
-                                                    &im->manifest, &im->manifest_len, &md);
+                    m = ecr_json_read_file(full, MANIFEST_FILE_MAX, ECR_JSON_FILE, &im->manifest,
+                                           &im->manifest_len, &md);
                 if (!m)
                     ERR(L, f, "manifest %s: %s", full,
                         md.n ? md.items[0].message : "out of memory");

@@ -172,9 +172,8 @@ size_t ecrc_case_collect_paths(const char *const *paths, size_t npaths, char ***
             ecr_diag_add(diags, paths[i], "", "%s", strerror(errno));
             continue;
         }
-        int rc =
-            S_ISDIR(st.st_mode) ? walk(&pl, paths[i], paths[i], 0, diags)
-                                : push_path(&pl, paths[i], diags);
+        int rc = S_ISDIR(st.st_mode) ? walk(&pl, paths[i], paths[i], 0, diags)
+                                     : push_path(&pl, paths[i], diags);
         if (rc)
             break;
     }

@@ -9,7 +9,6 @@
 #include "ecr/redact.h"
 #include "ecr/util.h"
 
-
 char *ecrc_report_text_utf8(const char *s)
 {
     return ecr_utf8_sanitize(s);

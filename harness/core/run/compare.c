@@ -470,8 +470,8 @@ static size_t cmp_regex(json_object *exp, json_object *arg, json_object *act, co
         }
         json_object_set_userdata(arg, rx, free_regex);
     }
-    int m = ecr_regex_match(rx, json_object_get_string(act), (size_t)json_object_get_string_len(act),
-                            err, sizeof err);
+    int m = ecr_regex_match(rx, json_object_get_string(act),
+                            (size_t)json_object_get_string_len(act), err, sizeof err);
     if (m < 0) {
         snprintf(msg, sizeof msg, "a $regex that can be matched (%s)", err);
         return report_expected_text(out, path, msg, act, 1);
