@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import BIN, clean_env
+from conftest import BIN, ROOT, clean_env
 from test_bad_input import make_tree
 
 EXIT_OK, EXIT_INVALID = 0, 3
@@ -100,6 +100,13 @@ def test_control_bytes_never_reach_the_terminal(ecrconform_bin, tmp_path):
     both = p.stdout + p.stderr
     assert p.returncode == EXIT_INVALID, both
     assert b"\x1b" not in both and b"\x07" not in both and b"\xc2\x9b" not in both, both
+    r = subprocess.run([str(BIN), "run", "--report-dir", str(tmp_path / "reports"),
+                        "--no-progress", str(tmp_path / "cases")], capture_output=True,
+                       timeout=120, env=clean_env(), cwd=tmp_path, stdin=subprocess.DEVNULL)
+    both = r.stdout + r.stderr
+    assert r.returncode == EXIT_INVALID, both
+    assert b"ctl" in both, both
+    assert b"\x1b" not in both and b"\x07" not in both and b"\xc2\x9b" not in both, both
 
 
 @pytest.mark.parametrize("where", ["id", "step", "repo"])
@@ -157,3 +164,42 @@ def test_fifo_in_place_of_a_file_does_not_hang(ecrconform_bin, tmp_path, which):
     assert p.returncode == EXIT_INVALID, p.stdout
     assert f.name in p.stdout.decode()
     assert dt < 10
+
+
+REPORT_FILES = ["report.json", "junit.xml", "report.html", "summary.md"]
+
+
+def test_reports_never_written_through_a_planted_symlink(ecrconform_bin, tmp_path):
+    """A link planted in the report directory is replaced, never written through
+    (run's four reports and compare's two outputs)."""
+    make_tree(tmp_path)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    victims = {}
+    for name in REPORT_FILES + ["compare.html", "compare.md"]:
+        v = tmp_path / f"victim-{name}"
+        v.write_text("precious")
+        os.symlink(v, reports / name)
+        victims[name] = v
+    p = subprocess.run([str(BIN), "run", "--report-dir", str(reports), "--no-progress",
+                        str(tmp_path / "cases")], capture_output=True, timeout=120,
+                       env=clean_env(), cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert p.returncode == EXIT_OK, p.stdout + p.stderr
+    p = subprocess.run([str(BIN), "compare", "-o", str(reports), str(reports / "report.json")],
+                       capture_output=True, timeout=60, env=clean_env(), cwd=tmp_path,
+                       stdin=subprocess.DEVNULL)
+    assert p.returncode == 0, p.stdout + p.stderr
+    for name, v in victims.items():
+        assert v.read_text() == "precious", name
+        assert not (reports / name).is_symlink(), name
+        assert (reports / name).stat().st_size > 0, name
+    assert not [f for f in reports.iterdir() if f.name.endswith(".tmp")]
+
+
+def test_reports_directory_is_not_tracked_beyond_its_readme():
+    p = subprocess.run(["git", "ls-files", "reports"], capture_output=True, text=True, cwd=ROOT)
+    if p.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert p.stdout.split() == ["reports/README.md"], p.stdout
+    ign = subprocess.run(["git", "check-ignore", "-q", "reports/summary.md"], cwd=ROOT)
+    assert ign.returncode == 0, "reports/* must be ignored"
