@@ -30,6 +30,8 @@ typedef struct run_config {
     const char *account;
     long jobs;
     long timeout_s;
+    long deadline_s; /* 0: none */
+    long breaker;    /* 0: never */
     int no_strict_auth;
     int verbose;
     int quiet;       /* expected failures only as a count */
@@ -62,6 +64,10 @@ static void usage(FILE *f)
         "                     throw-away CreateRepository's registryId)\n"
         "  --no-strict-auth   the target does not verify signatures: skip cases that need it\n"
         "  --timeout SECONDS  per request (default 30)\n"
+        "  --deadline SECONDS the whole run ends after this long: cases not started by then are\n"
+        "                     errors, \"not run\" (default: none)\n"
+        "  --breaker N        after N cases in a row could not reach the target, the remaining\n"
+        "                     ones are errors, \"not run\", with the cause (default 5; 0: never)\n"
         "  --max-rps N        at most N requests per second for the whole run, across --jobs\n"
         "                     (real ECR's per-operation limits are low). Set-up and teardown\n"
         "                     calls retry throttling and 5xx answers (5 tries, jittered\n"
@@ -154,6 +160,8 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         O_RETRIES,
         O_ALLOW_FLAKY,
         O_RECORD_HINT,
+        O_DEADLINE,
+        O_BREAKER,
         O_HELP
     };
     static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
@@ -184,6 +192,8 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                                          {"retries", required_argument, NULL, O_RETRIES},
                                          {"allow-flaky", no_argument, NULL, O_ALLOW_FLAKY},
                                          {"record-hint", no_argument, NULL, O_RECORD_HINT},
+                                         {"deadline", required_argument, NULL, O_DEADLINE},
+                                         {"breaker", required_argument, NULL, O_BREAKER},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     int o, li = 0;
@@ -230,6 +240,21 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         case O_TIMEOUT:
             if (cli_parse_int(optarg, 1, 3600, &cfg->timeout_s)) {
                 fprintf(stderr, "ecrconform run: --timeout: expected 1..3600 seconds, got '%s'\n",
+                        optarg);
+                return ECRC_EXIT_USAGE;
+            }
+            break;
+        case O_DEADLINE:
+            if (cli_parse_int(optarg, 1, 7 * 24 * 3600, &cfg->deadline_s)) {
+                fprintf(stderr,
+                        "ecrconform run: --deadline: expected 1..604800 seconds, got '%s'\n",
+                        optarg);
+                return ECRC_EXIT_USAGE;
+            }
+            break;
+        case O_BREAKER:
+            if (cli_parse_int(optarg, 0, 100000, &cfg->breaker)) {
+                fprintf(stderr, "ecrconform run: --breaker: expected 0..100000, got '%s'\n",
                         optarg);
                 return ECRC_EXIT_USAGE;
             }
@@ -343,7 +368,8 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg);
 
 int cmd_run(int argc, char **argv)
 {
-    run_config cfg = {.report_dir = "reports", .jobs = 4, .timeout_s = 30, .progress = -1};
+    run_config cfg = {
+        .report_dir = "reports", .jobs = 4, .timeout_s = 30, .breaker = 5, .progress = -1};
     int first;
     cli_selection_init(&cfg.select);
     int rc = parse_args(argc, argv, &cfg, &first);
@@ -525,16 +551,23 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
                          .user = &view,
                          .transport = tr,
                          .max_rps = cfg.max_rps,
+                         .deadline_ms = cfg.deadline_s * 1000,
+                         .breaker = (int)cfg.breaker,
                          .retries = (int)cfg.retries};
     if (prc) {
-        const char *cause = err[0] ? err : ecr_strerror(prc);
+        char *cause = ecr_term_safe(err[0] ? err : ecr_strerror(prc)); /* peer text */
         /* ETOOBIG: it answered, with more than the harness keeps. */
         fprintf(stderr, "ecrconform run: target %s %s: %s\n", t.endpoint,
-                prc == ECR_ETOOBIG ? "answered with a value too long" : "unreachable", cause);
+                prc == ECR_ETOOBIG  ? "answered with a value too long"
+                : prc == ECR_EPROTO ? "answered with malformed HTTP"
+                                    : "unreachable",
+                cause ? cause : "?");
         ecrc_aws_resolved_print(&res, t.endpoint, cfg.insecure, stderr);
         exit_code = ECRC_EXIT_UNREACHABLE;
         /* Reports even so: CI publishers look for junit.xml and report.json. */
-        run_report *urep = ecrc_runner_unreachable(&ro, set.entries, set.n, cause);
+        run_report *urep =
+            ecrc_runner_unreachable(&ro, set.entries, set.n, cause ? cause : "out of memory");
+        free(cause);
         ecr_result urc = urep ? ecrc_report_write_all(urep, cfg.report_dir) : ECR_ENOMEM;
         if (urc)
             fprintf(stderr, "ecrconform run: cannot write the reports to %s: %s\n", cfg.report_dir,
@@ -564,9 +597,12 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
            cfg.max_rps > 0 ? "" : "\n");
     if (cfg.max_rps > 0)
         printf("; at most %.0f requests/s\n", cfg.max_rps);
-    if (acct_err[0])
-        printf("  note: account id unknown (%s): using %s; pass --account\n", acct_err,
+    if (acct_err[0]) {
+        char *why = ecr_term_safe(acct_err); /* quotes the target's answers */
+        printf("  note: account id unknown (%s): using %s; pass --account\n", why ? why : "?",
                ECR_TEST_ACCOUNT);
+        free(why);
+    }
     if (!t.layer_api) {
         char *why = ecr_term_safe(t.layer_note); /* peer text */
         printf("  note: the target has no layer API (%s): fixture images are pushed "

@@ -113,6 +113,8 @@ typedef struct aws_transport {
     int insecure;            /* 1: TLS peer and host name are not verified */
     int no_proxy;            /* 1: never through a proxy (the built-in emulator) */
     ecrc_ratelimit *limiter; /* shared by every client of a run; NULL: no cap */
+    double deadline_ms;      /* CLOCK_MONOTONIC ms after which no request is sent and
+                                none outlives; 0: none (run --deadline) */
 } aws_transport;
 
 /* Sets c's transport (copied; the strings and the limiter are borrowed and
@@ -548,15 +550,21 @@ typedef struct runner_options {
     ecrc_case_done_fn on_case_done; /* NULL: no callback */
     void *user;                     /* passed to on_case_done */
     aws_transport transport;        /* for every client (its limiter is ignored: see max_rps) */
-    double max_rps; /* > 0: the whole run sends at most this many requests a second */
-    int retries;    /* --retries: a failing or erroring case runs again (a fresh fixture) up
-                       to this many times; passing on a retry makes it ECRC_CASE_FLAKY */
+    double max_rps;   /* > 0: the whole run sends at most this many requests a second */
+    long deadline_ms; /* > 0: the whole run ends after this long (cases not started by then are
+                         `error`, "not run") */
+    int breaker;      /* > 0: after this many consecutive cases failed to reach the target,
+                         the remaining ones are `error`, "not run", with the cause */
+    int retries; /* --retries: a failing or erroring case runs again (a fresh fixture) up
+                    to this many times; passing on a retry makes it ECRC_CASE_FLAKY */
 } runner_options;
 
 /* Runs every entry (invalid ones become `error` cases) and returns a new
  * report (cases in entry order; the caller frees with ecrc_report_free), or NULL on
- * allocation failure. Never stops early: a case that errors does not stop the
- * others. Transport failures make the affected case `error`. The runner
+ * allocation failure. Stops early only at opt->deadline_ms or opt->breaker:
+ * the cases not started then are `error` naming the cause; otherwise a case
+ * that errors does not stop the others. Transport failures make the affected
+ * case `error`. The runner
  * neither prints nor touches a file: the caller gets every case through
  * opt->on_case_done and the whole run in the returned report. */
 run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries, size_t n);

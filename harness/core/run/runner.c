@@ -34,6 +34,9 @@ typedef struct run_ctx {
     size_t next;
     runner_progress progress;
     ecrc_ratelimit *limiter; /* --max-rps, shared by the workers; NULL: none */
+    double deadline_at;      /* CLOCK_MONOTONIC ms (--deadline); 0: none */
+    int consecutive;         /* cases in a row that could not reach the target */
+    char stop[512];          /* why the remaining cases are not run; "" while they are */
 } run_ctx;
 
 static double now_ms(void)
@@ -210,10 +213,15 @@ static json_object *parse_body(const aws_response *r, diff_list *d)
     size_t rest2 = r->body_len;
     json_object *checked =
         ecr_json_parse(r->body, r->body_len, ECR_JSON_CHECKED, &rest2, NULL, &dups);
-    if (!checked && dups.n && strstr(dups.items[0].message, "duplicate key")) {
+    int dup = !checked && dups.n && strstr(dups.items[0].message, "duplicate key");
+    int big = !checked && dups.n && strstr(dups.items[0].message, "64-bit range");
+    if (dup || big) {
         char a[512];
         snprintf(a, sizeof a, "%.480s", dups.items[0].message);
-        ecrc_diff_add(d, "$.body", "a JSON body without duplicate keys", a);
+        ecrc_diff_add(d, "$.body",
+                      dup ? "a JSON body without duplicate keys"
+                          : "a JSON body whose integers fit in 64 bits",
+                      a);
     }
     json_object_put(checked);
     ecr_diag_free(&dups);
@@ -506,6 +514,8 @@ static void record_answers(step_report *sr, const answer_list *given, answer_lis
     }
 }
 
+static int is_transport(ecr_result rc);
+
 /* At most this many pages of one listing are fetched and merged: 100000
  * items at ECR's default page size of 100, far beyond any case; a target
  * whose listing never ends is reported, not followed forever. */
@@ -579,7 +589,7 @@ static int follow_pages(run_ctx *ctx, aws_client *cl, const case_step *s, const 
             add_reason(cr, ecr_asprintf("step %s: page %zu (nextToken): %s %s: %s", s->name, page,
                                         ctx->opt->target->endpoint, ecr_strerror(rc),
                                         pg.transport_error));
-            cr->transport_error = 1;
+            cr->transport_error = is_transport(rc);
             ecrc_aws_response_free(&pg);
             result = -1;
             break;
@@ -691,7 +701,7 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, s
     if (rc) {
         add_reason(cr, ecr_asprintf("step %s: %s %s: %s", s->name, ctx->opt->target->endpoint,
                                     ecr_strerror(rc), r.transport_error));
-        cr->transport_error = 1;
+        cr->transport_error = is_transport(rc);
         ecrc_aws_response_free(&r);
         goto out;
     }
@@ -846,6 +856,42 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     cr->duration_ms = now_ms() - t0;
 }
 
+/* Whether the cases not yet started must not run (deadline passed, breaker
+ * tripped): then cr is that case as `error`, "not run", with the cause. A
+ * breaker's not-run cases count as transport failures (the target stopped
+ * answering); a deadline's do not. Called without ctx->mu. */
+static int not_run(run_ctx *ctx, const run_entry *e, case_report *cr)
+{
+    pthread_mutex_lock(&ctx->mu);
+    if (!ctx->stop[0] && ctx->deadline_at > 0 && now_ms() >= ctx->deadline_at)
+        snprintf(ctx->stop, sizeof ctx->stop,
+                 "not run: the run's deadline (--deadline %ld s) had passed",
+                 ctx->opt->deadline_ms / 1000);
+    int stop = ctx->stop[0] != '\0' && e->c;
+    if (stop) {
+        cr->id = ecr_strdup(e->c->id);
+        cr->status = ECRC_CASE_ERROR;
+        cr->reason = ecr_strdup(ctx->stop);
+        cr->transport_error = ctx->opt->breaker > 0 && ctx->consecutive >= ctx->opt->breaker;
+    }
+    pthread_mutex_unlock(&ctx->mu);
+    return stop;
+}
+
+/* The breaker: counts cases in a row that could not reach the target. Called
+ * with ctx->mu held, after case cr finished (not for cases not run). */
+static void count_transport(run_ctx *ctx, const case_report *cr)
+{
+    ctx->consecutive = cr->transport_error ? ctx->consecutive + 1 : 0;
+    if (ctx->opt->breaker > 0 && ctx->consecutive == ctx->opt->breaker && !ctx->stop[0]) {
+        char *safe = ecr_term_safe(cr->reason ? cr->reason : "");
+        snprintf(ctx->stop, sizeof ctx->stop,
+                 "not run: %d cases in a row could not reach the target (last: %.300s)",
+                 ctx->consecutive, safe ? safe : "");
+        free(safe);
+    }
+}
+
 /* --retries: a case that failed or errored (not for want of an answer: the
  * target is gone) runs again from a fresh fixture. When an attempt passes the
  * case is flaky; its report stays the first attempt's (what went wrong), with
@@ -882,6 +928,7 @@ static void *worker(void *arg)
     if (cl) {
         aws_transport tr = ctx->opt->transport;
         tr.limiter = ctx->limiter; /* one for the whole run */
+        tr.deadline_ms = ctx->deadline_at;
         ecrc_aws_client_set_transport(cl, &tr);
     }
     for (;;) {
@@ -891,15 +938,20 @@ static void *worker(void *arg)
         if (i >= ctx->n)
             break;
         case_report *cr = &ctx->rep->cases[i];
+        int ran = 0;
         if (cl) {
-            run_case(ctx, cl, &ctx->entries[i], cr);
-            retry_case(ctx, cl, &ctx->entries[i], cr);
+            if ((ran = !not_run(ctx, &ctx->entries[i], cr))) {
+                run_case(ctx, cl, &ctx->entries[i], cr);
+                retry_case(ctx, cl, &ctx->entries[i], cr);
+            }
         } else {
             cr->id = ecr_strdup(ctx->entries[i].c ? ctx->entries[i].c->id : ctx->entries[i].path);
             cr->status = ECRC_CASE_ERROR;
             cr->reason = ecr_strdup("cannot create an HTTP client (libcurl)");
         }
         pthread_mutex_lock(&ctx->mu);
+        if (ran)
+            count_transport(ctx, cr);
         ctx->progress.done++;
         ctx->progress.counts[cr->status]++;
         ctx->progress.index = i;
@@ -959,6 +1011,8 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     pthread_mutex_init(&ctx.mu, NULL);
 
     double t0 = now_ms();
+    if (opt->deadline_ms > 0)
+        ctx.deadline_at = t0 + (double)opt->deadline_ms;
     int jobs = opt->jobs < 1 ? 1 : opt->jobs;
     if ((size_t)jobs > n)
         jobs = n ? (int)n : 1;
