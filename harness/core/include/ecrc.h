@@ -555,8 +555,8 @@ typedef struct runner_options {
                          `error`, "not run") */
     int breaker;      /* > 0: after this many consecutive cases failed to reach the target,
                          the remaining ones are `error`, "not run", with the cause */
-    int retries; /* --retries: a failing or erroring case runs again (a fresh fixture) up
-                    to this many times; passing on a retry makes it ECRC_CASE_FLAKY */
+    int retries;      /* --retries: a failing or erroring case runs again (a fresh fixture) up
+                         to this many times; passing on a retry makes it ECRC_CASE_FLAKY */
 } runner_options;
 
 /* Runs every entry (invalid ones become `error` cases) and returns a new
