@@ -14,6 +14,7 @@
 #ifndef ECRC_H
 #define ECRC_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "ecr/diag.h"
@@ -459,7 +460,9 @@ typedef struct runner_options {
     ecrc_case_done_fn on_case_done; /* NULL: no callback */
     void *user;                     /* passed to on_case_done */
     aws_transport transport;        /* for every client (its limiter is ignored: see max_rps) */
-    double max_rps; /* > 0: the whole run sends at most this many requests a second */
+    double max_rps;               /* > 0: the whole run sends at most this many requests a second */
+    const struct ecrc_live *live; /* live rules (docs/LIVE.md); NULL: none */
+    volatile sig_atomic_t *stop;  /* non-zero (a signal): no new case or step starts; NULL: never */
 } runner_options;
 
 /* Runs every entry (invalid ones become `error` cases) and returns a new
@@ -477,6 +480,74 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
  * ecrc_report_free) or NULL when memory runs out. */
 run_report *ecrc_runner_unreachable(const runner_options *opt, const run_entry *entries, size_t n,
                                     const char *cause);
+
+/* ---- Live rules (run/liverules.c, run/journal.c, run/cleanup.c; docs/LIVE.md) ---- */
+
+/* The tag every repository created under live rules carries; its value is
+ * the run id. */
+#define ECRC_LIVE_TAG_KEY "ecrconform-run"
+/* The journal's file name in the report directory. */
+#define ECRC_LIVE_JOURNAL "live-journal.jsonl"
+
+typedef struct ecrc_live ecrc_live;
+typedef struct ecrc_journal ecrc_journal;
+
+/* 1 when url's host is loopback written literally (localhost, 127.0.0.0/8
+ * as four decimal octets, [::1]); 0 for anything else, including names that
+ * would need a lookup. Looks nothing up. */
+int ecrc_live_endpoint_is_loopback(const char *url);
+
+/* Checks a request body (len bytes; JSON or not: raw bodies too) before it
+ * is sent under live rules: every string under a key containing "repositor"
+ * and every ARN's repository part must carry the run prefix "ecrc-<run_id>/"
+ * or be a name ECR would refuse (so it names nobody's repository). Returns
+ * ECR_OK, or ECR_EINVAL with the refusal, naming the repository, in err. */
+ecr_result ecrc_live_check_request(const char *body, size_t len, const char *run_id, char *err,
+                                   size_t errsz);
+
+/* New live-rules context journalling into journal (borrowed; may be NULL).
+ * Returns NULL when memory runs out. Free with ecrc_live_free. */
+ecrc_live *ecrc_live_new(ecrc_journal *journal);
+void ecrc_live_free(ecrc_live *live);
+
+/* Opens (creating it and its directory, appending) the journal at path,
+ * recording endpoint and region on every line. Returns a new journal (close
+ * with ecrc_journal_close) or NULL with the reason in err. */
+ecrc_journal *ecrc_journal_open(const char *path, const char *endpoint, const char *region,
+                                char *err, size_t errsz);
+const char *ecrc_journal_path(const ecrc_journal *j);
+void ecrc_journal_close(ecrc_journal *j);
+
+typedef struct ecrc_cleanup_opts {
+    const char *journal;                       /* the journal file */
+    const char *endpoint;                      /* recorded in the journal's "deleted" lines */
+    aws_client *client;                        /* borrowed */
+    void (*say)(void *user, const char *line); /* one line per repository; NULL: silent */
+    void *user;
+} ecrc_cleanup_opts;
+
+typedef struct ecrc_cleanup_stats {
+    size_t journalled; /* distinct repositories in the journal */
+    size_t deleted;    /* journalled, tagged, deleted now */
+    size_t gone;       /* journalled but no longer there */
+    size_t kept;       /* journalled but without the harness tag or run prefix: left alone */
+    size_t failed;     /* could not be checked or deleted */
+    size_t bad_lines;  /* unreadable journal lines (a crash may cut the last one) */
+} ecrc_cleanup_stats;
+
+/* Deletes every repository the journal records as created and not yet
+ * deleted, when it carries the run prefix AND the harness tag with its run
+ * id (DescribeRepositories, ListTagsForResource, DeleteRepository force);
+ * appends a "deleted" line for each one gone. Returns ECR_OK (per-repository
+ * failures are counted in st, not returned), or ECR_EIO / ECR_ENOMEM with
+ * the reason in err when the journal cannot be read or appended to. */
+ecr_result ecrc_cleanup_run(const ecrc_cleanup_opts *o, ecrc_cleanup_stats *st, char *err,
+                            size_t errsz);
+
+/* Learns the account id under live rules: DescribeRegistry only (no
+ * throw-away repository, no control interface). ECR_OK with t->account set,
+ * else an error summarised in err. */
+ecr_result ecrc_live_learn_account(aws_client *c, target_info *t, char *err, size_t errsz);
 
 /* ---- Loading cases (load/loadset.c) ---- */
 
