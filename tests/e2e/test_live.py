@@ -285,3 +285,68 @@ def test_a_case_naming_another_repository_is_refused_and_nothing_sent(registry, 
     assert "CreateRepository" in sent and "DeleteRepository" in sent
     assert step["operation"] not in sent, sent
     assert _snapshot(ecr) == before
+
+
+# ---- record -------------------------------------------------------------------------------
+
+def test_record_refuses_an_emulator_without_force(ecrconform_bin, tmp_path):
+    s = start_serve("--no-layer-check", "--auth", "strict", "--quiet")
+    try:
+        scratch = tmp_path / "golden"
+        shutil.copytree(ROOT / "golden", scratch)
+        p = run_cli("record", "--endpoint", s.url, "--golden-dir", scratch,
+                    "--report-dir", tmp_path / "r", timeout=120)
+        assert p.returncode == 2, p.stdout + p.stderr
+        assert "emulator" in p.stderr and "--force" in p.stderr
+        assert not (tmp_path / "r").exists()  # refused before any case ran
+        assert subprocess.run(["diff", "-r", ROOT / "golden", scratch]).returncode == 0
+    finally:
+        stop(s.proc)
+
+
+def test_record_with_force_rewrites_only_what_differs_at_level_e(ecrconform_bin, tmp_path):
+    s = start_serve("--no-layer-check", "--auth", "strict", "--quiet")
+    try:
+        scratch = tmp_path / "golden"
+        shutil.copytree(ROOT / "golden", scratch)
+        # One settled golden made wrong: record must put the observed answer back.
+        wrong = scratch / "delete-last-tag" / "delete.json"
+        g = json.loads(wrong.read_text())
+        g["body"]["imageIds"]["$set"][0]["imageTag"] = "not-what-ecr-says"
+        wrong.write_text(json.dumps(g, indent=2))
+        p = run_cli("record", "--endpoint", s.url, "--force", "--golden-dir", scratch,
+                    "--report-dir", tmp_path / "r", "--jobs", "2", timeout=300)
+        assert p.returncode == 0, p.stdout[-3000:] + p.stderr
+        assert f"--- {wrong}" in p.stdout and "-          \"imageTag\": \"not-what-ecr-says\"" in p.stdout
+        changed = []
+        for f in sorted(scratch.rglob("*.json")):
+            rel = f.relative_to(scratch)
+            if f.read_bytes() != (ROOT / "golden" / rel).read_bytes():
+                changed.append(str(rel))
+                new = json.loads(f.read_text())
+                assert new["provenance"]["level"] == "E", rel
+                assert s.url in new["provenance"]["notes"]
+                assert "$anyOf" not in json.dumps(new)  # open goldens narrowed
+        assert "delete-last-tag/delete.json" in changed
+        new = json.loads(wrong.read_text())
+        assert new["body"]["imageIds"] == {"$set": [{"imageDigest": "${digest:a}",
+                                                     "imageTag": "latest"}]}
+        # Only what differed: a settled golden the emulator meets is byte-for-byte kept.
+        assert "delete-one-tag-of-two/delete.json" not in changed
+        opened = {str(f.relative_to(ROOT / "golden")) for f in (ROOT / "golden").rglob("*.json")
+                  if "$anyOf" in f.read_text()}
+        assert set(changed) == opened | {"delete-last-tag/delete.json"}
+        m = re.search(r"(\d+) goldens written", p.stdout)
+        assert m and int(m.group(1)) == len(changed)
+        # The recorded goldens are valid and the target meets them; a second
+        # record has nothing left to write.
+        lint = run_cli("lint", "--golden-dir", scratch, "cases")
+        assert lint.returncode == 0, lint.stdout + lint.stderr
+        again = run_cli("run", "--endpoint", s.url, "--golden-dir", scratch, "--no-progress",
+                        "--report-dir", tmp_path / "r2", "cases")
+        assert again.returncode == 0, again.stdout[-3000:]
+        p2 = run_cli("record", "--endpoint", s.url, "--force", "--golden-dir", scratch,
+                     "--report-dir", tmp_path / "r3", timeout=300)
+        assert p2.returncode == 0 and "0 goldens written" in p2.stdout, p2.stdout[-2000:]
+    finally:
+        stop(s.proc)

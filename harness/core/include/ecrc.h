@@ -549,6 +549,43 @@ ecr_result ecrc_cleanup_run(const ecrc_cleanup_opts *o, ecrc_cleanup_stats *st, 
  * else an error summarised in err. */
 ecr_result ecrc_live_learn_account(aws_client *c, target_info *t, char *err, size_t errsz);
 
+/* ---- Recording goldens and differential runs (report/record.c) ---- */
+
+typedef struct ecrc_record_opts {
+    const target_info *target; /* endpoint, region, account of the recorded run */
+    int forced;                /* 1: --force on an emulator: level E, never C */
+    const char *date;          /* "YYYY-MM-DD", for the provenance notes */
+    FILE *out;                 /* the diff of every golden written, and problems */
+} ecrc_record_opts;
+
+typedef struct ecrc_record_stats {
+    size_t written, unchanged, skipped, failed;
+} ecrc_record_stats;
+
+/* For every step of rep (entries parallel to rep->cases) whose golden did not
+ * hold, or held only as an open question: the observed answer, normalised,
+ * replaces the golden (provenance level C, or E when forced; the old
+ * sources kept; endpoint, region, date and version in the notes), written
+ * atomically only when its expectation differs from the file's; a line diff
+ * of each one goes to o->out. Skipped and errored cases are left alone.
+ * Returns ECR_OK (per-golden problems are counted in st->failed). */
+ecr_result ecrc_record_goldens(const run_report *rep, const run_entry *entries, size_t n,
+                               const ecrc_record_opts *o, ecrc_record_stats *st);
+
+/* The observed answer of step report sr of case c in golden form
+ * ({"status", "body"} or {"status", "error": {"type", "message"}}),
+ * normalised as record.h says (o->target gives account and region). A new
+ * object, or NULL when sr holds no response. */
+struct json_object *ecrc_record_observed(const case_def *c, const step_report *sr,
+                                         const ecrc_record_opts *o);
+
+/* Whether the target identifies itself as an emulator: the built-in one
+ * answers the control capability probe (a read-only GET); moto and LocalStack
+ * give themselves away in headers (Server: Werkzeug / moto, x-localstack-*,
+ * moto's non-UUID request id). Returns 1 with the tell in what, 0 when none
+ * was seen, -1 when the target did not answer (what says why). */
+int ecrc_live_emulator_tell(aws_client *c, char *what, size_t whatsz);
+
 /* ---- Loading cases (load/loadset.c) ---- */
 
 typedef struct loaded_set {

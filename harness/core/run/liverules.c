@@ -312,3 +312,70 @@ ecr_result ecrc_live_learn_account(aws_client *c, target_info *t, char *err, siz
     ecrc_aws_response_free(&r);
     return rc;
 }
+
+/* 1 when needle occurs in hay, ignoring ASCII case. */
+static int contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (!strncasecmp(hay, needle, n))
+            return 1;
+    return 0;
+}
+
+int ecrc_live_emulator_tell(aws_client *c, char *what, size_t whatsz)
+{
+    aws_response r;
+    ecr_result rc = ecrc_aws_client_plain(c, "GET", ECR_CONTROL_CAPABILITIES, NULL, &r);
+    if (rc) {
+        snprintf(what, whatsz, "%s %.200s", ecr_strerror(rc), r.transport_error);
+        ecrc_aws_response_free(&r);
+        return -1;
+    }
+    size_t rest;
+    json_object *j = r.status == 200 && r.body
+                         ? ecr_json_parse(r.body, r.body_len, ECR_JSON_PEER, &rest, NULL, NULL)
+                         : NULL;
+    int tell = j && json_object_object_get_ex(j, ECR_CTL_CAPABILITIES, NULL);
+    json_object_put(j);
+    ecrc_aws_response_free(&r);
+    if (tell) {
+        snprintf(what, whatsz, "it answers the ecrconform control probe (GET %s)",
+                 ECR_CONTROL_CAPABILITIES);
+        return 1;
+    }
+    /* An ordinary, harmless call: its headers say who answered. */
+    aws_request req = {.operation = "DescribeRegistry", .body = "{}", .body_len = 2};
+    rc = ecrc_aws_client_call(c, &req, &r);
+    if (rc) {
+        snprintf(what, whatsz, "DescribeRegistry: %s %.200s", ecr_strerror(rc), r.transport_error);
+        ecrc_aws_response_free(&r);
+        return -1;
+    }
+    const char *server = ecrc_aws_response_header(&r, "Server");
+    const char *rid = ecrc_aws_response_header(&r, "x-amzn-RequestId");
+    static const char *const servers[] = {"Werkzeug", "moto", "hypercorn", "LocalStack", NULL};
+    for (size_t i = 0; server && servers[i]; i++)
+        if (contains_nocase(server, servers[i])) {
+            snprintf(what, whatsz, "its Server header is '%.100s'", server);
+            tell = 1;
+        }
+    for (size_t i = 0; !tell && i < r.nheaders; i++)
+        if (!strncasecmp(r.headers[i].name, "x-localstack", 12)) {
+            snprintf(what, whatsz, "it sends the header %.100s", r.headers[i].name);
+            tell = 1;
+        }
+    if (!tell && rid) {
+        regex_t rx;
+        if (regcomp(&rx, "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                    REG_EXTENDED | REG_NOSUB | REG_ICASE) == 0) {
+            if (regexec(&rx, rid, 0, NULL, 0)) {
+                snprintf(what, whatsz, "its request id '%.100s' is not a UUID as ECR's are", rid);
+                tell = 1;
+            }
+            regfree(&rx);
+        }
+    }
+    ecrc_aws_response_free(&r);
+    return tell;
+}
