@@ -20,6 +20,7 @@ static void usage(FILE *f)
           "  compare REPORT.json... write a side-by-side matrix of several targets' reports\n"
           "  cleanup                delete what killed live runs left (journal + harness tag)\n"
           "  record --endpoint URL  rewrite goldens from what a trusted registry answers\n"
+          "  diff --endpoint A --endpoint B  where two targets' answers differ (no goldens)\n"
           "\n"
           "Run 'ecrconform <command> --help' for a command's options.\n"
           "\n" CLI_EXIT_CODES_HELP,
@@ -63,6 +64,8 @@ int main(int argc, char **argv)
         rc = cmd_cleanup(argc - 1, argv + 1);
     else if (!strcmp(cmd, "record"))
         rc = cmd_record(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "diff"))
+        rc = cmd_diff(argc - 1, argv + 1);
     else {
         fprintf(stderr, "ecrconform: unknown command '%s'\n\n", cmd);
         usage(stderr);

@@ -350,3 +350,38 @@ def test_record_with_force_rewrites_only_what_differs_at_level_e(ecrconform_bin,
         assert p2.returncode == 0 and "0 goldens written" in p2.stdout, p2.stdout[-2000:]
     finally:
         stop(s.proc)
+
+
+# ---- diff ---------------------------------------------------------------------------------
+
+def test_diff_of_a_target_with_itself_finds_nothing(ecrconform_bin, tmp_path):
+    s = start_serve("--no-layer-check", "--auth", "strict", "--quiet")
+    try:
+        p = run_cli("diff", "--endpoint", s.url, "--endpoint", s.url, "--report-dir",
+                    tmp_path / "r", "--filter", "delete-*", timeout=300)
+    finally:
+        stop(s.proc)
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr
+    m = re.search(r"(\d+) steps compared, 0 differ", p.stdout)
+    assert m and int(m.group(1)) > 10, p.stdout
+
+
+def test_diff_builtin_against_moto_lists_known_differences(ecrconform_bin, moto, tmp_path):
+    s = start_serve("--no-layer-check", "--auth", "strict", "--quiet")
+    try:
+        p = run_cli("diff", "--endpoint", s.url, "--endpoint", moto, "--report-dir",
+                    tmp_path / "r", "--filter", "*i*", timeout=600)
+    finally:
+        stop(s.proc)
+    assert p.returncode == 1, p.stdout[-3000:] + p.stderr
+    out = p.stdout
+    # moto verifies no signature (docs/EMULATORS.md): the built-in refuses a bad one.
+    block = out.split("DIFF  invalid-signature/delete\n", 1)[1].split("DIFF", 1)[0]
+    assert "$.status: A 400 | B 200" in block
+    assert '"type":"InvalidSignatureException"' in block
+    # Normalised: run-unique names and digests never show up as differences.
+    assert not re.search(r"ecrc-[0-9a-f]{8}/", out)
+    # Steps both answered alike are not listed.
+    m = re.search(r"(\d+) steps compared, (\d+) differ", out)
+    assert m and 0 < int(m.group(2)) < int(m.group(1)), out[-500:]
+    assert out.count("\nDIFF  ") == int(m.group(2))

@@ -579,6 +579,21 @@ ecr_result ecrc_record_goldens(const run_report *rep, const run_entry *entries, 
 struct json_object *ecrc_record_observed(const case_def *c, const step_report *sr,
                                          const ecrc_record_opts *o);
 
+typedef struct ecrc_diff_stats {
+    size_t compared;     /* steps both targets answered */
+    size_t differ;       /* of those, with different normalised answers */
+    size_t not_compared; /* steps one of them never answered (skipped, errored, refused) */
+} ecrc_diff_stats;
+
+/* `ecrconform diff`: for every step both reports (runs of entries against two
+ * targets, oa and ob their targets) hold an answer to, compares the two
+ * answers normalised as ecrc_record_observed does, and writes "DIFF
+ * <case>/<step>" and one "    <path>: A <a> | B <b>" line per difference to
+ * oa->out. No golden is involved. Returns ECR_OK. */
+ecr_result ecrc_diff_reports(const run_report *ra, const run_report *rb, const run_entry *entries,
+                             size_t n, const ecrc_record_opts *oa, const ecrc_record_opts *ob,
+                             ecrc_diff_stats *st);
+
 /* Whether the target identifies itself as an emulator: the built-in one
  * answers the control capability probe (a read-only GET); moto and LocalStack
  * give themselves away in headers (Server: Werkzeug / moto, x-localstack-*,

@@ -1,6 +1,7 @@
 #include "record.h"
 
 #include <json-c/json.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -405,6 +406,129 @@ ecr_result ecrc_record_goldens(const run_report *rep, const run_entry *entries, 
             json_object_put(obs);
             json_object_put(old);
             free(old_text);
+        }
+    }
+    return ECR_OK;
+}
+
+/* Elements of a $set in a canonical order (by their compact text), so two
+ * sets compare element by element. A new array. */
+static json_object *sorted_set(json_object *a)
+{
+    size_t n = json_object_array_length(a);
+    json_object *out = json_object_new_array();
+    char **keys = calloc(n ? n : 1, sizeof *keys);
+    size_t *idx = calloc(n ? n : 1, sizeof *idx);
+    for (size_t i = 0; keys && idx && i < n; i++) {
+        keys[i] = ecr_strdup(
+            json_object_to_json_string_ext(json_object_array_get_idx(a, i), ECR_JSON_COMPACT));
+        idx[i] = i;
+    }
+    for (size_t i = 1; keys && idx && i < n; i++) /* insertion sort: sets are small */
+        for (size_t j = i; j > 0 && strcmp(keys[idx[j - 1]] ? keys[idx[j - 1]] : "",
+                                           keys[idx[j]] ? keys[idx[j]] : "") > 0;
+             j--) {
+            size_t t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+    for (size_t i = 0; keys && idx && i < n; i++)
+        json_object_array_add(out, json_object_get(json_object_array_get_idx(a, idx[i])));
+    for (size_t i = 0; keys && i < n; i++)
+        free(keys[i]);
+    free(keys);
+    free(idx);
+    return out;
+}
+
+static void say_diff(FILE *out, const char *fmt, ...)
+{
+    if (!out)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(out, fmt, ap);
+    va_end(ap);
+}
+
+/* Counts the places a and b differ ($set elements in any order), writing a
+ * "path: A <a> | B <b>" line for each to out unless out is NULL. */
+static size_t diff_values(json_object *a, json_object *b, const char *path, FILE *out)
+{
+    if (json_object_equal(a, b))
+        return 0;
+    json_type ta = json_object_get_type(a), tb = json_object_get_type(b);
+    if (ta == json_type_object && tb == json_type_object) {
+        json_object *sa = NULL, *sb = NULL;
+        if (json_object_object_get_ex(a, "$set", &sa) &&
+            json_object_object_get_ex(b, "$set", &sb) &&
+            json_object_array_length(sa) == json_object_array_length(sb)) {
+            json_object *xa = sorted_set(sa), *xb = sorted_set(sb);
+            size_t n = 0;
+            for (size_t i = 0; i < json_object_array_length(xa); i++) {
+                char *p = ecr_asprintf("%s{set}[%zu]", path, i);
+                n += diff_values(json_object_array_get_idx(xa, i), json_object_array_get_idx(xb, i),
+                                 p ? p : path, out);
+                free(p);
+            }
+            json_object_put(xa);
+            json_object_put(xb);
+            return n;
+        }
+        size_t n = 0;
+        json_object_object_foreach (a, k, va) {
+            json_object *vb = NULL;
+            char *p = ecr_asprintf("%s.%s", path, k);
+            if (!json_object_object_get_ex(b, k, &vb))
+                say_diff(out, "    %s: A %s | B (absent)\n", p ? p : path,
+                         json_object_to_json_string_ext(va, ECR_JSON_COMPACT)),
+                    n++;
+            else
+                n += diff_values(va, vb, p ? p : path, out);
+            free(p);
+        }
+        json_object_object_foreach (b, k2, vb2) {
+            if (json_object_object_get_ex(a, k2, NULL))
+                continue;
+            say_diff(out, "    %s.%s: A (absent) | B %s\n", path, k2,
+                     json_object_to_json_string_ext(vb2, ECR_JSON_COMPACT));
+            n++;
+        }
+        return n;
+    }
+    say_diff(out, "    %s: A %s | B %s\n", path,
+             a ? json_object_to_json_string_ext(a, ECR_JSON_COMPACT) : "(absent)",
+             b ? json_object_to_json_string_ext(b, ECR_JSON_COMPACT) : "(absent)");
+    return 1;
+}
+
+ecr_result ecrc_diff_reports(const run_report *ra, const run_report *rb, const run_entry *entries,
+                             size_t n, const ecrc_record_opts *oa, const ecrc_record_opts *ob,
+                             ecrc_diff_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    for (size_t i = 0; i < n && i < ra->ncases && i < rb->ncases; i++) {
+        const case_def *c = entries[i].c;
+        if (!c)
+            continue;
+        const case_report *ca = &ra->cases[i], *cb = &rb->cases[i];
+        for (size_t j = 0; j < c->nsteps && j < ca->nsteps && j < cb->nsteps; j++) {
+            json_object *a = ecrc_record_observed(c, &ca->steps[j], oa);
+            json_object *b = ecrc_record_observed(c, &cb->steps[j], ob);
+            if (!a || !b) {
+                st->not_compared++;
+            } else {
+                st->compared++;
+                char *path = ecr_asprintf("%s/%s", c->id, c->steps[j].name);
+                if (diff_values(a, b, "$", NULL)) {
+                    st->differ++;
+                    fprintf(oa->out, "DIFF  %s\n", path ? path : c->id);
+                    diff_values(a, b, "$", oa->out);
+                }
+                free(path);
+            }
+            json_object_put(a);
+            json_object_put(b);
         }
     }
     return ECR_OK;
