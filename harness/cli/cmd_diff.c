@@ -26,6 +26,7 @@ static void usage(FILE *f)
           "  --allow-live       required when either endpoint is not loopback\n"
           "  --report-dir DIR   the live journal (default: reports)\n"
           "  --filter PATTERN, --golden-dir DIR, --jobs N, --timeout SECONDS, --no-strict-auth,\n"
+          "  --max-rps N,\n"
           "  --region NAME      as for 'run' (the same credentials sign for both targets)\n"
           "\n"
           "Exit codes: 0 no difference, 1 differences, 2 usage, 3 invalid files, 4 a target\n"
@@ -43,7 +44,7 @@ typedef struct side {
 
 /* Runs the set against one side under live rules. Returns an exit code. */
 static int run_side(side *s, const loaded_set *set, const char *report_dir, long jobs,
-                    long timeout_s, int no_strict_auth, volatile sig_atomic_t *stop)
+                    long timeout_s, long max_rps, int no_strict_auth, volatile sig_atomic_t *stop)
 {
     aws_client *cl = ecrc_aws_client_new(s->t.endpoint, &s->res.creds, timeout_s * 1000, 0);
     if (!cl)
@@ -76,6 +77,7 @@ static int run_side(side *s, const loaded_set *set, const char *report_dir, long
                          .jobs = (int)jobs,
                          .timeout_ms = timeout_s * 1000,
                          .transport = tr,
+                         .max_rps = (double)max_rps,
                          .live = lv,
                          .stop = stop};
     s->rep = ecrc_runner_run(&ro, set->entries, set->n);
@@ -96,6 +98,7 @@ int cmd_diff(int argc, char **argv)
         O_TIMEOUT,
         O_NOSTRICT,
         O_REGION,
+        O_MAX_RPS,
         O_HELP
     };
     static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
@@ -107,12 +110,13 @@ int cmd_diff(int argc, char **argv)
                                          {"timeout", required_argument, NULL, O_TIMEOUT},
                                          {"no-strict-auth", no_argument, NULL, O_NOSTRICT},
                                          {"region", required_argument, NULL, O_REGION},
+                                         {"max-rps", required_argument, NULL, O_MAX_RPS},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     const char *endpoints[2] = {NULL, NULL}, *report_dir = "reports", *golden_dir = NULL,
                *filter = NULL, *region = NULL;
     int nend = 0, allow_live = 0, no_strict = 0, o;
-    long jobs = 4, timeout_s = 30;
+    long jobs = 4, timeout_s = 30, max_rps = 0;
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
@@ -152,6 +156,12 @@ int cmd_diff(int argc, char **argv)
             break;
         case O_REGION:
             region = optarg;
+            break;
+        case O_MAX_RPS:
+            if (cli_parse_int(optarg, 1, 10000, &max_rps)) {
+                fprintf(stderr, "ecrconform diff: --max-rps: expected 1..10000\n");
+                return ECRC_EXIT_USAGE;
+            }
             break;
         case O_HELP:
             usage(stdout);
@@ -203,7 +213,8 @@ int cmd_diff(int argc, char **argv)
     }
     volatile sig_atomic_t *stop = exit_code ? NULL : livecli_signals_install();
     for (int i = 0; i < 2 && !exit_code; i++)
-        exit_code = run_side(&sides[i], &set, report_dir, jobs, timeout_s, no_strict, stop);
+        exit_code =
+            run_side(&sides[i], &set, report_dir, jobs, timeout_s, max_rps, no_strict, stop);
     if (!exit_code) {
         char date[16];
         time_t now = time(NULL);

@@ -31,6 +31,7 @@ static void usage(FILE *f)
           "  --golden-dir DIR   the goldens to rewrite (default: golden/ beside cases/)\n"
           "  --report-dir DIR   reports and the live journal (default: reports)\n"
           "  --filter PATTERN, --account ID, --jobs N, --timeout SECONDS, --no-strict-auth,\n"
+          "  --max-rps N (use it on real ECR: its limits are low),\n"
           "  --profile NAME, --region NAME, --ca-bundle FILE, --insecure   as for 'run'\n"
           "\n"
           "Exit codes: 0 recorded, 1 some golden could not be recorded, 2 usage (or an\n"
@@ -42,7 +43,7 @@ typedef struct record_config {
     aws_resolve_input rin;
     const char *golden_dir, *report_dir, *filter, *account;
     int allow_live, force, insecure, no_strict_auth;
-    long jobs, timeout_s;
+    long jobs, timeout_s, max_rps; /* max_rps 0: no cap */
 } record_config;
 
 static int parse(int argc, char **argv, record_config *cfg)
@@ -62,6 +63,7 @@ static int parse(int argc, char **argv, record_config *cfg)
         O_REGION,
         O_CA_BUNDLE,
         O_INSECURE,
+        O_MAX_RPS,
         O_HELP
     };
     static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
@@ -78,6 +80,7 @@ static int parse(int argc, char **argv, record_config *cfg)
                                          {"region", required_argument, NULL, O_REGION},
                                          {"ca-bundle", required_argument, NULL, O_CA_BUNDLE},
                                          {"insecure", no_argument, NULL, O_INSECURE},
+                                         {"max-rps", required_argument, NULL, O_MAX_RPS},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     int o;
@@ -135,6 +138,12 @@ static int parse(int argc, char **argv, record_config *cfg)
             break;
         case O_INSECURE:
             cfg->insecure = 1;
+            break;
+        case O_MAX_RPS:
+            if (cli_parse_int(optarg, 1, 10000, &cfg->max_rps)) {
+                fprintf(stderr, "ecrconform record: --max-rps: expected 1..10000\n");
+                return ECRC_EXIT_USAGE;
+            }
             break;
         case O_HELP:
             usage(stdout);
@@ -252,6 +261,7 @@ int cmd_record(int argc, char **argv)
                          .jobs = (int)cfg.jobs,
                          .timeout_ms = cfg.timeout_s * 1000,
                          .transport = tr,
+                         .max_rps = (double)cfg.max_rps,
                          .live = lv,
                          .stop = livecli_signals_install()};
     run_report *rep = ecrc_runner_run(&ro, set.entries, set.n);
