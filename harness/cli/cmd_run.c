@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ecrc.h"
@@ -487,6 +488,9 @@ int cmd_run(int argc, char **argv)
                : ecrc_target_probe(probe, &t, cfg.no_strict_auth, err, sizeof err);
     char probe_repo[64]; /* unique per process: parallel runs may share a registry */
     snprintf(probe_repo, sizeof probe_repo, "ecrconform-probe-%ld", (long)getpid());
+    if (live) /* inside the harness's prefix (IAM scoped to ecrc-*): never anybody's */
+        snprintf(probe_repo, sizeof probe_repo, "ecrc-probe-%ld-%lx/probe", (long)getpid(),
+                 (unsigned long)time(NULL));
     if (cfg.account) /* an explicit --account wins over the probe */
         ecr_copy_str(t.account, sizeof t.account, cfg.account);
     else if (!prc && !t.account[0] &&

@@ -252,6 +252,7 @@ def test_a_case_naming_another_repository_is_refused_and_nothing_sent(registry, 
     cases = tmp_path / "cases"
     cases.mkdir()
     shutil.copytree(ROOT / "cases" / "manifests", cases / "manifests")
+    shutil.copytree(ROOT / "cases" / "blobs", cases / "blobs")
     case = json.loads(json.dumps(REFUSED_CASE))
     step = case["steps"][0]
     step.pop("raw")
