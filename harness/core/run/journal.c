@@ -48,6 +48,19 @@ ecrc_journal *ecrc_journal_open(const char *path, const char *endpoint, const ch
     j->path = ecr_strdup(path);
     j->endpoint = ecr_strdup(endpoint ? endpoint : "");
     j->region = ecr_strdup(region ? region : "");
+    /* The new file's directory entry must survive a crash too. */
+    char *parent = ecr_strdup(path);
+    char *cut = parent ? strrchr(parent, '/') : NULL;
+    if (cut)
+        *cut = '\0';
+    int dfd = parent
+                  ? open(cut ? (*parent ? parent : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                  : -1;
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    free(parent);
     if (j->fd < 0 || !j->path || !j->endpoint || !j->region) {
         snprintf(err, errsz, "%s: %s", path, j->fd < 0 ? strerror(errno) : "out of memory");
         ecrc_journal_close(j);
