@@ -388,3 +388,28 @@ def test_diff_builtin_against_moto_lists_known_differences(ecrconform_bin, moto,
     m = re.search(r"(\d+) steps compared, (\d+) differ", out)
     assert m and 0 < int(m.group(2)) < int(m.group(1)), out[-500:]
     assert out.count("\nDIFF  ") == int(m.group(2))
+
+
+def test_a_second_signal_exits_at_once_leaving_the_journal_for_cleanup(registry, tmp_path):
+    s, ecr, before = registry
+    out = tmp_path / "r"
+    proc = subprocess.Popen([str(BIN), *_live_args(s.url, out, "--max-rps", "50", "cases")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=clean_env(), cwd=ROOT, stdin=subprocess.DEVNULL)
+    journal = out / "live-journal.jsonl"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (
+            not journal.exists() or len(journal.read_text().splitlines()) < 3):
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signal.SIGINT, err
+    assert "second signal" in err and "cleanup" in err
+    assert not (out / "report.json").exists()  # out at once: no reports
+    left = [n for n in _snapshot(ecr) if n not in BYSTANDERS]
+    assert left and all(HARNESS_REPO.match(n) for n in left), left  # not torn down
+    p = run_cli("cleanup", "--endpoint", s.url, "--report-dir", out, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert _snapshot(ecr) == before, p.stdout
