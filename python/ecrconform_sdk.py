@@ -123,53 +123,98 @@ def control(url, method, path, body=None):
         r.read()
 
 
-def check_step(ecr, step, golden, v):
-    """Diff lines (empty: the SDK's view matches the golden). A golden that is an open question
-    as a whole (top-level $anyOf) holds when any alternative does; else the closest one's lines."""
+class Outcome:
+    """What a client made of one answer: the parsed result, or the error it raised (code,
+    message, HTTP status and exception class where the client says them; None where not)."""
+
+    def __init__(self, resp=None, code=None, message=None, status=None, cls=None, text=None):
+        self.resp, self.code, self.message = resp, code, message
+        self.status, self.cls, self.text = status, cls, text
+
+    @property
+    def failed(self):
+        return self.code is not None or self.resp is None
+
+
+def call_boto3(ecr, step, v):
     from botocore.exceptions import ClientError
     import botocore
     method = getattr(ecr, botocore.xform_name(step["operation"]))
     try:
-        resp, err = method(**v.sub(step.get("input", {}))), None
+        return Outcome(resp=method(**v.sub(step.get("input", {}))))
     except ClientError as e:
-        resp, err = None, e
+        r = e.response
+        return Outcome(code=r.get("Error", {}).get("Code"), message=r.get("Error", {}).get("Message"),
+                       status=r.get("ResponseMetadata", {}).get("HTTPStatusCode"),
+                       cls=type(e).__name__, text=str(e))
+
+
+_CLI_ERROR = re.compile(r"An error occurred \(([^)]*)\) when calling the (\w+) operation(?: \(reached max "
+                        r"retries: \d+\))?: (.*)", re.S)
+
+
+def call_cli(aws, url, step, v, env):
+    """The step through the AWS CLI (`aws ecr <op> --cli-input-json`): exit code and output."""
+    import botocore
+    import subprocess
+    op = botocore.xform_name(step["operation"]).replace("_", "-")
+    p = subprocess.run([aws, "ecr", op, "--cli-input-json", json.dumps(v.sub(step.get("input", {}))),
+                        "--endpoint-url", url, "--output", "json", "--region", "us-east-1"],
+                       capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+    if p.returncode == 0:
+        try:
+            return Outcome(resp=json.loads(p.stdout or "{}"))
+        except ValueError:
+            return Outcome(text=f"exit 0 with output that is not JSON: {p.stdout[:200]!r}")
+    m = _CLI_ERROR.search(p.stderr)
+    if not m:
+        return Outcome(code="(no error line)", text=f"exit {p.returncode}: {p.stderr.strip()[:300]}")
+    return Outcome(code=m.group(1), message=m.group(3).strip(), text=f"exit {p.returncode}")
+
+
+def check_step(ecr, step, golden, v, call=None):
+    """Diff lines (empty: the client's view matches the golden). A golden that is an open question
+    as a whole (top-level $anyOf) holds when any alternative does; else the closest one's lines.
+    call(step, v) -> Outcome; default: boto3 through ecr."""
+    out = call(step, v) if call else call_boto3(ecr, step, v)
     if "$anyOf" in golden:
         shared = {k: x for k, x in golden.items() if k not in ("$anyOf", "question", "provenance")}
         best = None
         for alt in golden["$anyOf"]:
-            d = judge(ecr, {**shared, **alt}, v, resp, err)
+            d = judge(ecr, {**shared, **alt}, v, out)
             if best is None or len(d) < len(best):
                 best = d
         return best or []
-    return judge(ecr, golden, v, resp, err)
+    return judge(ecr, golden, v, out)
 
 
-def judge(ecr, golden, v, resp, err):
+def judge(ecr, golden, v, out):
     diff = []
     status = golden.get("status")
     if "error" in golden:
         want = v.sub(golden["error"])
         wtype = canonical(want.get("type"))
-        if err is None:
-            return [f"expected {wtype} ({status}), the SDK returned success: {resp!r:.200}"]
-        code = err.response.get("Error", {}).get("Code")
-        if wtype is not OPEN and code != wtype:
-            diff.append(f"error code: expected {wtype}, the SDK gave {code}")
-        modelled = {s.name for s in ecr.meta.service_model.error_shapes}
-        cls = type(err).__name__
-        if wtype in modelled and cls != wtype:
-            diff.append(f"exception class: expected {wtype} (modelled), the SDK raised {cls}")
-        if wtype not in modelled and cls != "ClientError":
-            diff.append(f"exception class: {wtype} is not modelled: expected ClientError, got {cls}")
-        got_status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if isinstance(status, int) and got_status != status:
-            diff.append(f"HTTP status: expected {status}, got {got_status}")
+        if not out.failed:
+            return [f"expected {wtype} ({status}), the client returned success: {out.resp!r:.200}"]
+        if out.resp is None and out.code is None:
+            return [f"expected {wtype}: {out.text}"]
+        if wtype is not OPEN and out.code != wtype:
+            diff.append(f"error code: expected {wtype}, the client gave {out.code} ({out.text})")
+        if out.cls is not None:
+            modelled = {s.name for s in ecr.meta.service_model.error_shapes}
+            if wtype in modelled and out.cls != wtype:
+                diff.append(f"exception class: expected {wtype} (modelled), the SDK raised {out.cls}")
+            if wtype not in modelled and out.cls != "ClientError":
+                diff.append(f"exception class: {wtype} is not modelled: expected ClientError, got {out.cls}")
+        if out.status is not None and isinstance(status, int) and out.status != status:
+            diff.append(f"HTTP status: expected {status}, got {out.status}")
         msg = canonical(want.get("message", OPEN))
-        if isinstance(msg, str) and err.response.get("Error", {}).get("Message") != msg:
-            diff.append(f"message: expected {msg!r}, the SDK gave {err.response['Error'].get('Message')!r}")
+        if isinstance(msg, str) and out.message != msg:
+            diff.append(f"message: expected {msg!r}, the client gave {out.message!r}")
         return diff
-    if err is not None:
-        return [f"expected {status}, the SDK raised {type(err).__name__}: {err}"]
+    if out.failed:
+        return [f"expected {status}, the client failed: {out.code}: {out.message or out.text}"]
+    resp = out.resp
     body = canonical(v.sub(golden.get("body", {})))
     if not isinstance(body, dict):
         return diff
@@ -181,22 +226,24 @@ def judge(ecr, golden, v, resp, err):
         if any(not isinstance(f.get("failureCode"), str) for f in got):
             diff.append(f"failures: a failureCode is not a string: {got!r:.300}")
         if len(got) != len(fails):
-            diff.append(f"failures: expected {len(fails)} entries, the SDK gave {len(got)}: {got!r:.300}")
+            diff.append(f"failures: expected {len(fails)} entries, the client gave {len(got)}: {got!r:.300}")
         gotk = sorted((str(image_key(f.get("imageId", {}))), f.get("failureCode")) for f in got)
         if want and len(want) == len(fails) and gotk != want:
-            diff.append(f"failures: expected {want}, the SDK gave {gotk}")
+            diff.append(f"failures: expected {want}, the client gave {gotk}")
     ids = body.get("imageIds")
     if isinstance(ids, list) and all(isinstance(i, dict) for i in ids) and \
             not any(OPEN in i.values() for i in ids):
         want = sorted(map(str, map(image_key, ids)))
         got = sorted(map(str, map(image_key, resp.get("imageIds", []))))
         if got != want:
-            diff.append(f"imageIds: expected {want}, the SDK gave {got}")
+            diff.append(f"imageIds: expected {want}, the client gave {got}")
     return diff
 
 
-def run_case(ecr, url, path, run):
-    """One case through the SDK: a report.json case entry."""
+def run_case(ecr, url, path, run, call=None, call_all=True):
+    """One case: the fixture through boto3 (ecr), each step through call(step, vars) -> Outcome
+    (default boto3 too; with call_all False only the first step, the call under test, and the
+    state checks through boto3). Returns a report.json case entry."""
     t0 = time.monotonic()
     case = json.loads(path.read_text())
     groot, cases_dir = golden_root(path)
@@ -235,7 +282,8 @@ def run_case(ecr, url, path, run):
             gpath = groot / (step.get("golden") or f"{entry['id']}/{step['name']}.json")
             golden = json.loads(gpath.read_text())
             levels.append(golden.get("provenance", {}).get("level"))
-            d = check_step(ecr, step, golden, v)
+            d = check_step(ecr, step, golden, v,
+                           call if call_all or step is case["steps"][0] else None)
             entry["steps"].append({"name": step["name"], "operation": step["operation"],
                                    "level": levels[-1], "passed": not d, "diff": d,
                                    "golden": str(gpath)})
@@ -263,8 +311,21 @@ def run_case(ecr, url, path, run):
     return entry
 
 
+def aws_cli_version(aws):
+    """"aws-cli-1.45.11" from `aws --version`, or None when it does not run."""
+    import subprocess
+    try:
+        p = subprocess.run([aws, "--version"], capture_output=True, text=True, timeout=60,
+                           stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r"aws-cli/(\S+)", p.stdout + p.stderr)
+    return f"aws-cli-{m.group(1)}" if p.returncode == 0 and m else None
+
+
 def write_report(entries, url, report_dir, name=None):
-    """reports/sdk-<name>-<version>.json in report.json's schema; returns its path."""
+    """reports/sdk-<name>-<version>.json in report.json's schema (name: e.g. "aws-cli-1.45.11";
+    default boto3 with its botocore); returns its path."""
     sdk, core = sdk_version()
     label = name or f"{sdk}-botocore-{core}"
     counts = {s: sum(1 for e in entries if e["status"] == s) for s in ("pass", "fail", "error", "skip")}
@@ -291,12 +352,31 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--endpoint", required=True, help="an `ecrconform serve --no-layer-check` URL")
     ap.add_argument("--report-dir", default="reports")
+    ap.add_argument("--sdk", choices=["boto3", "aws-cli"], default="boto3",
+                    help="the client under test (the fixture is always built with boto3)")
+    ap.add_argument("--aws", default="aws", help="the AWS CLI executable (with --sdk aws-cli)")
+    ap.add_argument("--first-step-only", action="store_true",
+                    help="only the call under test through the client, the state checks through "
+                         "boto3 (the AWS CLI starts a Python per call: this halves the time)")
     ap.add_argument("paths", nargs="*", default=["cases"])
     a = ap.parse_args(argv)
     ecr = boto3_client(a.endpoint)
     run = uuid.uuid4().hex[:8]
-    entries = [run_case(ecr, a.endpoint, p, run) for p in case_files(a.paths)]
-    path = write_report(entries, a.endpoint, a.report_dir)
+    call, name = None, None
+    if a.sdk == "aws-cli":
+        name = aws_cli_version(a.aws)
+        if not name:
+            print(f"ecrconform_sdk: {a.aws} --version does not run", file=sys.stderr)
+            return 2
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=TEST_KEY, AWS_SECRET_ACCESS_KEY=TEST_SECRET,
+                   AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+                   AWS_MAX_ATTEMPTS="1", AWS_PAGER="")
+
+        def call(step, v):
+            return call_cli(a.aws, a.endpoint, step, v, env)
+    entries = [run_case(ecr, a.endpoint, p, run, call, not a.first_step_only)
+               for p in case_files(a.paths)]
+    path = write_report(entries, a.endpoint, a.report_dir, name)
     bad = [e for e in entries if e["status"] in ("fail", "error")]
     for e in bad:
         print(f"{e['status'].upper()}  {e['id']}: {e['reason']}")

@@ -138,3 +138,60 @@ def test_retries_throttling_and_5xx_not_4xx(served, mode, monkeypatch):
             sdk.control(served.url, "DELETE", f"/__ecrconform/faults?repositoryName={repo}")
         assert (n > 0) == retried, (mode, kind, n)
         assert bool(slept) == retried, (mode, kind, slept)
+
+
+# ---- the AWS CLI -------------------------------------------------------------------------
+
+def cli_sample():
+    """One case (without raw steps) per failure code and per error type of the corpus' goldens,
+    so every code is seen through the CLI within a bounded time; ECRCONFORM_SDK_FULL=1: all."""
+    if __import__("os").environ.get("ECRCONFORM_SDK_FULL") == "1":
+        return CASE_FILES
+    seen, out = set(), []
+    for p in CASE_FILES:
+        case = json.loads(p.read_text())
+        if any("raw" in s for s in case["steps"]):
+            continue
+        g = (ROOT / "golden" / case["id"] / f"{case['steps'][0]['name']}.json").read_text()
+        import re
+        codes = set(re.findall(r'"failureCode": "(\w+)"', g)) | set(re.findall(r'"type": "(\w+)"', g))
+        if codes - seen:
+            seen |= codes
+            out.append(p)
+    return out
+
+
+CLI_SAMPLE = cli_sample()
+
+
+@pytest.fixture(scope="module")
+def aws_cli():
+    exe = __import__("shutil").which("aws")
+    if not exe:
+        pytest.skip("the AWS CLI ('aws') is not on PATH")
+    name = sdk.aws_cli_version(exe)
+    if not name:
+        pytest.skip(f"{exe} --version does not run")
+    return exe, name
+
+
+@pytest.mark.parametrize("path", CLI_SAMPLE, ids=[p.stem for p in CLI_SAMPLE])
+def test_aws_cli_case(path, served, ecr, aws_cli):
+    from conftest import clean_env
+    exe, _ = aws_cli
+    env = clean_env(AWS_MAX_ATTEMPTS="1", AWS_PAGER="")
+    entry = sdk.run_case(ecr, served.url, path, RUN,
+                         lambda step, v: sdk.call_cli(exe, served.url, step, v, env), call_all=False)
+    if entry["status"] == "skip":
+        pytest.skip(entry["reason"])
+    assert entry["status"] == "pass", "\n".join([entry["reason"] or ""] + entry["diff"])
+
+
+def test_aws_cli_sample_covers_every_code():
+    import re
+    codes = set()
+    for g in (ROOT / "golden").glob("*/*.json"):
+        codes |= set(re.findall(r'"failureCode": "(\w+)"', g.read_text()))
+    sample = "".join((ROOT / "golden" / json.loads(p.read_text())["id"]).joinpath(
+        json.loads(p.read_text())["steps"][0]["name"] + ".json").read_text() for p in CLI_SAMPLE)
+    assert all(f'"{c}"' in sample for c in codes)
