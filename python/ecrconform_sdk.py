@@ -127,9 +127,11 @@ class Outcome:
     """What a client made of one answer: the parsed result, or the error it raised (code,
     message, HTTP status and exception class where the client says them; None where not)."""
 
-    def __init__(self, resp=None, code=None, message=None, status=None, cls=None, text=None):
+    def __init__(self, resp=None, code=None, message=None, status=None, cls=None, text=None,
+                 extra=None):
         self.resp, self.code, self.message = resp, code, message
         self.status, self.cls, self.text = status, cls, text
+        self.extra = extra or []  # client-specific diff lines (e.g. an untyped JS error)
 
     @property
     def failed(self):
@@ -172,6 +174,53 @@ def call_cli(aws, url, step, v, env):
     return Outcome(code=m.group(1), message=m.group(3).strip(), text=f"exit {p.returncode}")
 
 
+class JsDriver:
+    """python/sdk_js_driver.mjs under node, run in node_dir (whose node_modules holds
+    @aws-sdk/client-ecr): one process, one JSON line per call. Stop it with close()."""
+
+    def __init__(self, node_dir, node="node"):
+        import subprocess
+        self.proc = subprocess.Popen([node, str(Path(__file__).with_name("sdk_js_driver.mjs"))],
+                                     cwd=node_dir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True)
+
+    def call(self, req):
+        self.proc.stdin.write(json.dumps(req) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the node driver exited ({self.proc.poll()})")
+        return json.loads(line)
+
+    def close(self):
+        import subprocess
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def call_js(driver, url, step, v, **retry):
+    """The step through the JS SDK v3: typed errors (an exception class the package exports must
+    be the error's class), $metadata's HTTP status."""
+    a = driver.call({"endpoint": url, "op": step["operation"], "input": v.sub(step.get("input", {})),
+                     **retry})
+    meta = a.get("metadata") or {}
+    if a["ok"]:
+        return Outcome(resp=a["output"])
+    extra = []
+    if a.get("exported") and not a.get("typed"):
+        extra.append(f"error class: {a['name']} is exported by the SDK but the error is not an instance")
+    if not a.get("serviceException"):
+        extra.append(f"error class: {a['name']} is not an ECRServiceException: {a.get('message')}")
+    if not isinstance(meta.get("httpStatusCode"), int):
+        extra.append(f"$metadata has no httpStatusCode: {meta!r}")
+    return Outcome(code=a["name"], message=a.get("message"), status=meta.get("httpStatusCode"),
+                   text=a.get("message"), extra=extra)
+
+
 def check_step(ecr, step, golden, v, call=None):
     """Diff lines (empty: the client's view matches the golden). A golden that is an open question
     as a whole (top-level $anyOf) holds when any alternative does; else the closest one's lines.
@@ -189,7 +238,7 @@ def check_step(ecr, step, golden, v, call=None):
 
 
 def judge(ecr, golden, v, out):
-    diff = []
+    diff = list(out.extra)
     status = golden.get("status")
     if "error" in golden:
         want = v.sub(golden["error"])
