@@ -69,21 +69,29 @@ def pytest_collect_file(file_path, parent):
     # A case is a JSON file under a directory named cases/ (not its manifests/).
     if "cases" not in file_path.parent.parts:
         return None
+    # A JSON object with neither "id" nor "steps" is some other file that lives there; a file that
+    # does not parse stays an item (run reports it as an invalid case).
+    _, _, parsed, doc = _read_case(file_path, with_doc=True)
+    if parsed and "id" not in doc and "steps" not in doc:
+        return None
     return CaseFile.from_parent(parent, path=file_path)
 
 
-def _read_case(path):
-    """(id, covers) of a case file; a file that does not parse keeps its stem as id, as run does."""
+def _read_case(path, with_doc=False):
+    """(id, covers, parsed[, doc]) of a case file; a file that does not parse (or is not a JSON
+    object) keeps its stem as id, as run does."""
+    doc = None
     try:
         with open(path, "rb") as f:
             doc = json.loads(f.read(4 * 1024 * 1024))
     except (OSError, ValueError):
-        return path.stem, [], False
+        pass
     if not isinstance(doc, dict):
-        return path.stem, [], False
+        return (path.stem, [], False) + ((None,) if with_doc else ())
     cid = doc.get("id") if isinstance(doc.get("id"), str) and doc.get("id") else path.stem
-    covers = [c for c in doc.get("covers", []) if isinstance(c, str)] if isinstance(doc.get("covers"), list) else []
-    return cid, covers, True
+    covers = doc.get("covers") if isinstance(doc.get("covers"), list) else []
+    covers = [c for c in covers if isinstance(c, str)]
+    return (cid, covers, True) + ((doc,) if with_doc else ())
 
 
 def _case_level(path, cid):

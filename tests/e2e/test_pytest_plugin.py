@@ -194,3 +194,15 @@ def test_moto_with_baseline_matches_run(tmp_path, moto, ecrconform_bin):
     assert outcomes == want, proc.stdout[-3000:]
     assert "xfailed" in outcomes.values()
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_other_json_under_cases_is_not_an_item_but_a_broken_case_is(tmp_path, planted, ecrconform_bin):
+    (planted / "cases" / "batch-delete-image" / "notes.json").write_text('{"note": "not a case"}')
+    (planted / "cases" / "batch-delete-image" / "broken-case.json").write_text('{"id": "broken-case",')
+    proc, _ = inner_pytest(tmp_path, "--collect-only", planted / "cases")
+    listed = [l.rsplit("::", 1)[1] for l in proc.stdout.splitlines() if "::" in l]
+    assert "notes" not in listed and "broken-case" in listed
+    assert len(listed) == len(case_ids(CASES)) + 1
+    proc, outcomes = inner_pytest(tmp_path, "-k", "broken-case", planted / "cases")
+    assert outcomes == {"broken-case": "failed"}
+    assert "error" in proc.stdout
