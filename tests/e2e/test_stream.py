@@ -69,3 +69,26 @@ def test_stream_unwritable_file_is_a_usage_error(tmp_path, ecrconform_bin):
                    CASES / "batch-delete-image" / "delete-last-tag.json")
     assert proc.returncode == 2
     assert "--stream-jsonl" in proc.stderr and str(tmp_path / "no" / "s") in proc.stderr
+
+
+def test_stream_marks_expected_and_regression(tmp_path, ecrconform_bin):
+    import shutil
+    root = tmp_path / "corpus"
+    shutil.copytree(CASES, root / "cases")
+    shutil.copytree(ROOT / "golden", root / "golden")
+    (root / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "ECR-BEHAVIOUR.md", root / "docs")
+    for cid in ("delete-last-tag", "delete-by-digest-one-tag"):  # both made to fail
+        g = root / "golden" / cid / "state.json"
+        g.write_text(g.read_text().replace('"status": 200', '"status": 299', 1))
+    bl = tmp_path / "bl.json"
+    bl.write_text(json.dumps({"target": "built-in", "expected_failures": [
+        {"id": "delete-last-tag", "reason": "planted"}]}))
+    d = root / "cases" / "batch-delete-image"
+    proc = run_cli("run", "--report-dir", tmp_path / "r", "--no-progress", "--stream-jsonl", "-",
+                   "--baseline", bl, d / "delete-last-tag.json", d / "delete-by-digest-one-tag.json")
+    assert proc.returncode == 1, proc.stderr
+    stream = {e["id"]: e for e in lines_of(proc.stdout)}
+    assert stream["delete-last-tag"]["status"] == "fail"
+    assert stream["delete-last-tag"]["baseline"] == "expected"
+    assert stream["delete-by-digest-one-tag"]["baseline"] == "regression"
