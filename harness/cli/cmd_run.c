@@ -26,6 +26,7 @@ typedef struct run_config {
     const char *golden_dir;
     const char *filter;
     const char *baseline;
+    const char *stream; /* --stream-jsonl FILE|-; NULL: none */
     const char *account;
     long jobs;
     long timeout_s;
@@ -105,6 +106,9 @@ static void usage(FILE *f)
         "  --jobs N           cases run in parallel (default 4; cases are isolated)\n"
         "  --progress/--no-progress  a live progress line (default: only on a terminal)\n"
         "  --verbose          print every diff line (the reports always have all of them)\n"
+        "  --stream-jsonl FILE|-  one JSON line per finished case, as it finishes (report.json's\n"
+        "                     entry plus the baseline's mark); '-': standard output, and\n"
+        "                     everything else run prints goes to standard error\n"
         "\n" CLI_EXIT_CODES_HELP,
         f);
 }
@@ -150,6 +154,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         O_BREAKER,
         O_ALLOW_LIVE,
         O_LIVE_RULES,
+        O_STREAM,
         O_HELP
     };
     static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
@@ -175,6 +180,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                                          {"breaker", required_argument, NULL, O_BREAKER},
                                          {"allow-live", no_argument, NULL, O_ALLOW_LIVE},
                                          {"live-rules", no_argument, NULL, O_LIVE_RULES},
+                                         {"stream-jsonl", required_argument, NULL, O_STREAM},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     int o;
@@ -283,6 +289,9 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         case O_LIVE_RULES:
             cfg->live_rules = 1;
             break;
+        case O_STREAM:
+            cfg->stream = optarg;
+            break;
         case O_HELP:
             usage(stdout);
             return -1;
@@ -317,6 +326,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
 typedef struct run_view {
     console con;
     ecrc_actuals actuals;
+    ecrc_stream *stream; /* --stream-jsonl; NULL: none */
 } run_view;
 
 /* runner_options.on_case_done: serialised by the runner. */
@@ -330,6 +340,35 @@ static void on_case_done(void *user, case_report *cr, const runner_progress *p)
                      why ? why : ecr_strerror(rc));
     free(why);
     console_case(&v->con, cr, p);
+    if (ecrc_stream_case(v->stream, cr))
+        console_warn(&v->con, "--stream-jsonl: cannot write case %s", cr->id ? cr->id : "?");
+}
+
+/* --stream-jsonl: a file, or '-': the original standard output, which then
+ * carries nothing else (stdout is pointed at stderr). NULL after printing
+ * why. */
+static ecrc_stream *open_stream(const char *path, const baseline *bl)
+{
+    char *why = NULL;
+    ecrc_stream *s = NULL;
+    if (strcmp(path, "-")) {
+        s = ecrc_stream_open(path, bl, &why);
+    } else {
+        fflush(stdout);
+        int fd = dup(STDOUT_FILENO);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!f && fd >= 0)
+            close(fd);
+        if (f && dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+            fclose(f);
+            f = NULL;
+        }
+        s = ecrc_stream_open_fp(f, bl); /* takes f over */
+    }
+    if (!s)
+        fprintf(stderr, "ecrconform run: --stream-jsonl: %s\n", why ? why : "cannot open");
+    free(why);
+    return s;
 }
 
 /* Under live rules the control interface is never called: capabilities
@@ -439,6 +478,15 @@ int cmd_run(int argc, char **argv)
         ecrc_aws_resolved_free(&res);
         return invalid_files ? ECRC_EXIT_INVALID : ECRC_EXIT_USAGE;
     }
+    run_view view;
+    memset(&view, 0, sizeof view);
+    if (cfg.stream && !(view.stream = open_stream(cfg.stream, bl))) {
+        ecrc_loaded_set_free(&set);
+        ecr_diag_free(&diags);
+        ecrc_baseline_free(bl);
+        ecrc_aws_resolved_free(&res);
+        return ECRC_EXIT_USAGE;
+    }
 
     aws_credentials creds = res.creds;
     aws_transport tr = {
@@ -473,6 +521,7 @@ int cmd_run(int argc, char **argv)
             ecr_diag_free(&diags);
             ecrc_baseline_free(bl);
             ecrc_aws_resolved_free(&res);
+            ecrc_stream_close(view.stream);
             return ECRC_EXIT_INTERNAL;
         }
         snprintf(t.endpoint, sizeof t.endpoint, "http://127.0.0.1:%u", ecremu_port(builtin));
@@ -485,6 +534,7 @@ int cmd_run(int argc, char **argv)
             ecr_diag_free(&diags);
             ecrc_baseline_free(bl);
             ecrc_aws_resolved_free(&res);
+            ecrc_stream_close(view.stream);
             return ECRC_EXIT_USAGE;
         }
         while (strlen(t.endpoint) > 8 && t.endpoint[strlen(t.endpoint) - 1] == '/')
@@ -498,6 +548,7 @@ int cmd_run(int argc, char **argv)
             ecr_diag_free(&diags);
             ecrc_baseline_free(bl);
             ecrc_aws_resolved_free(&res);
+            ecrc_stream_close(view.stream);
             return ECRC_EXIT_USAGE;
         }
         if (cfg.target_name) /* length checked in parse_args */
@@ -529,7 +580,6 @@ int cmd_run(int argc, char **argv)
     }
     ecrc_aws_client_free(probe);
 
-    run_view view;
     runner_options ro = {.target = &t,
                          .creds = creds,
                          .jobs = (int)cfg.jobs,
@@ -554,6 +604,8 @@ int cmd_run(int argc, char **argv)
         run_report *urep =
             ecrc_runner_unreachable(&ro, set.entries, set.n, cause ? cause : "out of memory");
         free(cause);
+        for (size_t i = 0; urep && i < urep->ncases; i++)
+            ecrc_stream_case(view.stream, &urep->cases[i]);
         ecr_result urc = urep ? ecrc_report_write_all(urep, cfg.report_dir) : ECR_ENOMEM;
         if (urc)
             fprintf(stderr, "ecrconform run: cannot write the reports to %s: %s\n", cfg.report_dir,
@@ -652,6 +704,12 @@ int cmd_run(int argc, char **argv)
     ecrc_report_free(rep);
 
 done:
+    if (ecrc_stream_close(view.stream)) {
+        fprintf(stderr, "ecrconform run: --stream-jsonl %s: not every case was written\n",
+                cfg.stream);
+        if (exit_code == ECRC_EXIT_OK)
+            exit_code = ECRC_EXIT_INTERNAL;
+    }
     ecremu_stop(builtin);
     ecrc_loaded_set_free(&set);
     ecr_diag_free(&diags);

@@ -712,6 +712,33 @@ ecr_result ecrc_baseline_apply(const baseline *b, run_report *r);
 ecr_result ecrc_baseline_write_from_report(const run_report *r, const char *path,
                                            const char *target, const char *default_reason);
 
+/* ---- The per-case stream of `run --stream-jsonl` (report/report_stream.c) ---- */
+
+typedef struct ecrc_stream ecrc_stream;
+
+/* Opens the stream at path (created or truncated). bl (borrowed, may be NULL; must
+ * outlive the stream) gives each line its "baseline" mark. Returns a new
+ * stream (close with ecrc_stream_close), or NULL with *why (owned by the
+ * caller, may be NULL on out of memory; why may be NULL) naming the file and
+ * the cause. */
+ecrc_stream *ecrc_stream_open(const char *path, const baseline *bl, char **why);
+
+/* The same on an open file f, which the stream takes over (closed by
+ * ecrc_stream_close, also when this fails). Returns NULL when f is NULL or
+ * memory ran out. */
+ecrc_stream *ecrc_stream_open_fp(FILE *f, const baseline *bl);
+
+/* Writes c as one line of JSON and flushes it: report.json's entry for the
+ * case (docs/REPORTS.md) plus "baseline": "expected" | "regression" |
+ * "fixed" | null and, when the baseline lists the case,
+ * "baseline_entry_reason". Returns ECR_OK, ECR_EIO (write failed) or
+ * ECR_ENOMEM; a failure is also kept for ecrc_stream_close. s NULL: no-op. */
+ecr_result ecrc_stream_case(ecrc_stream *s, const case_report *c);
+
+/* Closes s. Returns the first error of any write or of the close itself,
+ * else ECR_OK. s NULL: ECR_OK. */
+ecr_result ecrc_stream_close(ecrc_stream *s);
+
 /* ---- The verdict of a run (report/verdict.c) ---- */
 
 /* What the caller knows about a run beyond its report. */
