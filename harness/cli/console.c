@@ -326,6 +326,8 @@ void console_verdict(console *c, const run_report *rep, const report_summary *s,
         fprintf(f, "FAIL: %zu invalid case file%s", ninvalid, ninvalid == 1 ? "" : "s");
     else if (exit_code == ECRC_EXIT_UNREACHABLE)
         fputs("FAIL: the target stopped answering", f);
+    else if (exit_code > 128)
+        fprintf(f, "FAIL: interrupted by signal %d", exit_code - 128);
     else
         fputs("FAIL: internal error (reports or baseline)", f);
     if (c->o.color)

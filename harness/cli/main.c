@@ -20,6 +20,10 @@ static void usage(FILE *f)
         "  baseline REPORT.json   write a baseline of expected failures from a report\n"
         "  compare REPORT.json... write a side-by-side matrix of several targets' reports\n"
         "  merge REPORT.json...   merge the reports of a run's shards (run --shard K/N) into one\n"
+        "  reproduce CASE         build a case's fixture and print its steps as curl commands\n"
+        "  cleanup                delete what killed live runs left (journal + harness tag)\n"
+        "  record --endpoint URL  rewrite goldens from what a trusted registry answers\n"
+        "  diff --endpoint A --endpoint B  where two targets' answers differ (no goldens)\n"
         "\n"
         "Run 'ecrconform <command> --help' for a command's options.\n"
         "\n" CLI_EXIT_CODES_HELP,
@@ -63,6 +67,12 @@ int main(int argc, char **argv)
         rc = cmd_merge(argc - 1, argv + 1);
     else if (!strcmp(cmd, "reproduce"))
         rc = cmd_reproduce(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "cleanup"))
+        rc = cmd_cleanup(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "record"))
+        rc = cmd_record(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "diff"))
+        rc = cmd_diff(argc - 1, argv + 1);
     else {
         fprintf(stderr, "ecrconform: unknown command '%s'\n\n", cmd);
         usage(stderr);

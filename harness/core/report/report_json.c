@@ -235,6 +235,17 @@ static json_object *build_case(const case_report *c, int *oom)
     return o;
 }
 
+json_object *ecrc_report_json_build_case(const case_report *c)
+{
+    int oom = 0;
+    json_object *o = build_case(c, &oom);
+    if (oom) {
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
 json_object *ecrc_report_json_build(const run_report *r)
 {
     int oom = 0;

@@ -19,6 +19,7 @@
 #include "ecr/digest.h"
 #include "ecr/util.h"
 #include "fixture.h"
+#include "liverules.h"
 #include "ratelimit.h"
 #include "vars.h"
 
@@ -696,6 +697,12 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, s
                                       ctx->opt->creds.session_token[0] != '\0', &req);
     free(default_target);
 
+    char refused[512];
+    if (ctx->opt->live &&
+        ecrc_live_check_request(body, strlen(body), ctx->run_id, refused, sizeof refused)) {
+        add_reason(cr, term_safe_owned(ecr_asprintf("step %s: %s", s->name, refused)));
+        goto out; /* nothing was sent */
+    }
     aws_response r;
     rc = ecrc_aws_client_call(cl, &req, &r);
     if (rc) {
@@ -787,6 +794,20 @@ static int is_transport(ecr_result rc)
     return rc == ECR_ECONNECT || rc == ECR_ETIMEOUT || rc == ECR_EHTTP;
 }
 
+/* 1 once a signal asked the run to stop (runner_options.stop). */
+static int stopped(const run_ctx *ctx)
+{
+    return ctx->opt->stop && *ctx->opt->stop;
+}
+
+/* fixture.before_create under live rules: tag and journal. */
+static ecr_result live_before_create(void *user, const char *name, json_object *in, char *err,
+                                     size_t errsz)
+{
+    const run_ctx *ctx = user;
+    return ecrc_live_before_create(ctx->opt->live, ctx->run_id, name, in, err, errsz);
+}
+
 static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_report *cr)
 {
     double t0 = now_ms();
@@ -803,6 +824,11 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     }
     fill_case_header(cr, c);
 
+    if (ctx->opt->live && (cr->reason = ecrc_live_case_refusal(c, ctx->run_id)) != NULL) {
+        cr->status = ECRC_CASE_SKIP;
+        return;
+    }
+
     for (size_t i = 0; i < c->nrequires; i++) {
         if (!ecrc_target_has(ctx->opt->target, c->requires[i])) {
             cr->status = ECRC_CASE_SKIP;
@@ -818,6 +844,10 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     vars *v = ecrc_vars_new();
     fixture fx;
     ecrc_fixture_init(&fx, c, ctx->run_id, ctx->opt->target);
+    if (ctx->opt->live) {
+        fx.before_create = live_before_create;
+        fx.before_create_user = ctx;
+    }
     char err[1024] = "";
     ecr_result frc;
     if (!v || ecrc_fixture_vars(&fx, v, err, sizeof err)) {
@@ -832,6 +862,12 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
         answer_list answers; /* open questions answered by earlier steps of this case */
         ecrc_answers_init(&answers);
         for (size_t i = 0; i < c->nsteps; i++) {
+            if (stopped(ctx)) {
+                cr->status = ECRC_CASE_ERROR;
+                add_reason(
+                    cr, ecr_asprintf("interrupted by a signal before step %s", c->steps[i].name));
+                break;
+            }
             int r = run_step(ctx, cl, &c->steps[i], v, &cr->steps[i], cr, &answers);
             if (r < 0) {
                 cr->status = ECRC_CASE_ERROR;
@@ -939,7 +975,11 @@ static void *worker(void *arg)
             break;
         case_report *cr = &ctx->rep->cases[i];
         int ran = 0;
-        if (cl) {
+        if (stopped(ctx) && ctx->entries[i].c) {
+            fill_case_header(cr, ctx->entries[i].c);
+            cr->status = ECRC_CASE_SKIP;
+            cr->reason = ecr_strdup("not run: the run was interrupted by a signal");
+        } else if (cl) {
             if ((ran = !not_run(ctx, &ctx->entries[i], cr))) {
                 run_case(ctx, cl, &ctx->entries[i], cr);
                 retry_case(ctx, cl, &ctx->entries[i], cr);
