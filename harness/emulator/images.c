@@ -303,9 +303,13 @@ void ecremu_images_list(op_call *c)
     /* Keys: (image seq, 0) for an untagged image, (image seq, tag seq) per
      * tag; images are in push order and tags in the order they were put, so
      * keys increase along the loops. */
-    for (size_t i = 0; i < a.repo->nimages && !a.pg.more; i++) {
-        const store_image *img = a.repo->images[i];
-        if (!status_wants(a.tag_status, img))
+    /* A page after a token starts where the token's image is (binary
+     * search), not at the first image. */
+    const store_repo *r = a.repo;
+    for (size_t i = a.pg.resume ? ecremu_store_slot_from(r, a.pg.k1) : 0;
+         i < r->nslots && !a.pg.more; i++) {
+        const store_image *img = r->slots[i];
+        if (!img || !status_wants(a.tag_status, img))
             continue;
         if (!img->ntags && ecremu_page_take(&a.pg, img->seq, 0))
             json_object_array_add(list, ecremu_op_image_id(img->digest, NULL));
@@ -341,43 +345,27 @@ static json_object *detail_json(const op_call *c, const list_args *a, const stor
     return o;
 }
 
-void ecremu_images_describe(op_call *c)
+/* DescribeImages with imageIds: each image once, in the order first named. */
+static int describe_ids(op_call *c, const list_args *a, json_object *ids, json_object *list)
 {
-    list_args a;
-    json_object *ids = NULL;
-    if (list_common(c, &a, &ids))
-        return;
-    size_t n = ids ? json_object_array_length(ids) : a.repo->nimages;
-    const store_image **found = calloc(n ? n : 1, sizeof *found);
+    size_t n = json_object_array_length(ids); /* at most 100: checked */
+    const store_image *found[100];
     size_t nfound = 0;
-    if (!found) {
-        ecremu_op_oom(c);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        store_image *img = ids ? NULL : a.repo->images[i];
-        if (ids) {
-            const char *d, *t;
-            ecremu_op_id_fields(json_object_array_get_idx(ids, i), &d, &t);
-            op_id_status st = ecremu_op_resolve(a.repo, d, t, &img);
-            if (st == OP_ID_NOT_FOUND || st == OP_ID_TAG_MISMATCH) {
-                ecremu_op_fail(
-                    c, 400, "ImageNotFoundException",
-                    "The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist "
-                    "within the repository with name '%s' in the registry with id '%s'",
-                    d ? d : "null", t ? t : "null", a.repo->name, ecremu_op_registry(c, a.reg));
-                goto out;
-            }
-            if (st != OP_ID_FOUND) {
-                char mem[64];
-                snprintf(mem, sizeof mem, "imageIds.%zu.member", i + 1);
-                ecremu_op_invalid(c, mem, ecremu_op_id_reason(st));
-                goto out;
-            }
-        } else if (!status_wants(a.tag_status, img) || !ecremu_page_take(&a.pg, img->seq, 0)) {
-            if (a.pg.more)
-                break;
-            continue;
+    for (size_t i = 0; i < n && i < 100; i++) {
+        const char *d, *t;
+        store_image *img;
+        ecremu_op_id_fields(json_object_array_get_idx(ids, i), &d, &t);
+        op_id_status st = ecremu_op_resolve(a->repo, d, t, &img);
+        if (st == OP_ID_NOT_FOUND || st == OP_ID_TAG_MISMATCH)
+            return ecremu_op_fail(
+                c, 400, "ImageNotFoundException",
+                "The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist "
+                "within the repository with name '%s' in the registry with id '%s'",
+                d ? d : "null", t ? t : "null", a->repo->name, ecremu_op_registry(c, a->reg));
+        if (st != OP_ID_FOUND) {
+            char mem[64];
+            snprintf(mem, sizeof mem, "imageIds.%zu.member", i + 1);
+            return ecremu_op_invalid(c, mem, ecremu_op_id_reason(st));
         }
         int dup = 0;
         for (size_t k = 0; k < nfound; k++)
@@ -385,22 +373,45 @@ void ecremu_images_describe(op_call *c)
         if (!dup)
             found[nfound++] = img;
     }
+    for (size_t k = 0; k < nfound; k++)
+        json_object_array_add(list, detail_json(c, a, found[k]));
+    return 0;
+}
+
+void ecremu_images_describe(op_call *c)
+{
+    list_args a;
+    json_object *ids = NULL;
+    if (list_common(c, &a, &ids))
+        return;
     json_object *list = json_object_new_array();
     json_object *o = ecremu_op_wrap("imageDetails", list);
     if (!o) {
         ecremu_op_oom(c);
-        goto out;
+        return;
     }
-    for (size_t k = 0; k < nfound; k++)
-        json_object_array_add(list, detail_json(c, &a, found[k]));
-    if (!ids && ecremu_page_finish(c, a.name, &a.pg, o)) {
-        json_object_put(o);
-        ecremu_op_oom(c);
-        goto out;
+    if (ids) {
+        if (describe_ids(c, &a, ids, list)) {
+            json_object_put(o);
+            return;
+        }
+    } else {
+        /* One page: from where the token left off (binary search), no
+         * more than the page's items plus the one that says more follow. */
+        const store_repo *r = a.repo;
+        for (size_t i = a.pg.resume ? ecremu_store_slot_from(r, a.pg.k1) : 0;
+             i < r->nslots && !a.pg.more; i++) {
+            const store_image *img = r->slots[i];
+            if (img && status_wants(a.tag_status, img) && ecremu_page_take(&a.pg, img->seq, 0))
+                json_object_array_add(list, detail_json(c, &a, img));
+        }
+        if (ecremu_page_finish(c, a.name, &a.pg, o)) {
+            json_object_put(o);
+            ecremu_op_oom(c);
+            return;
+        }
     }
     ecremu_op_ok(c, o);
-out:
-    free(found);
 }
 
 void ecremu_images_batch_get(op_call *c)

@@ -7,6 +7,10 @@
  * blobs and uploads in progress live in the store's blob_store (blobs.h),
  * per repository.
  *
+ * Every lookup (repository by name, image by digest or tag, parents of a
+ * child) is a hash table probe; adding and removing an image is O(its tags
+ * and references), whatever the size of the repository.
+ *
  * Thread safety: one mutex per store. Callers take it with ecremu_store_lock around
  * a whole operation (an ECR request is atomic), and every other function
  * assumes it is held. The structs are readable by callers; only store.c
@@ -21,9 +25,36 @@
 #include "ecr/digest.h"
 #include "ecr/result.h"
 
+/* A string-keyed hash table (open addressing, linear probing). Keys are
+ * borrowed from the values they index (an image's digest or tag, a
+ * repository's name), so an entry lives exactly as long as its value. */
+typedef struct store_map_ent {
+    const char *key; /* NULL: empty */
+    unsigned long long hash;
+    void *val;
+} store_map_ent;
+
+typedef struct store_map {
+    store_map_ent *v;
+    size_t cap; /* 0 or a power of two */
+    size_t n;
+} store_map;
+
+/* The manifest bytes of an image, stored once per store: images with the
+ * same digest in several repositories share one copy (refcounted). */
+typedef struct store_manifest {
+    size_t refs;
+    size_t len;
+    char digest[DIGEST_STR_SIZE];
+    char bytes[]; /* len bytes + NUL */
+} store_manifest;
+
+struct store_repo;
+
 typedef struct store_image {
+    struct store_repo *repo;      /* the repository holding it */
     char digest[DIGEST_STR_SIZE]; /* "sha256:<hex>" of manifest */
-    char *manifest;               /* exact bytes, NUL-terminated for convenience */
+    const char *manifest;         /* exact bytes (shared, see store_manifest), NUL-terminated */
     size_t manifest_len;
     char *media_type;
     long long size;   /* imageSizeInBytes */
@@ -38,17 +69,37 @@ typedef struct store_image {
      * happens to other items. */
     unsigned long long seq;
     unsigned long long *tag_seq;
+    size_t slot; /* index in repo->slots */
 } store_image;
 
+/* The manifest lists of a repository that reference one child digest, in
+ * push order, each once. */
+typedef struct store_parents {
+    char *child; /* the key */
+    store_image **v;
+    size_t n, cap;
+} store_parents;
+
 typedef struct store_repo {
+    struct store *owner;
     char *name;
     double created_at; /* epoch seconds */
     int immutable;     /* imageTagMutability IMMUTABLE */
     int scan_on_push;
     char *encryption_type; /* "AES256" or "KMS" */
     char *kms_key;         /* NULL unless given */
-    store_image **images;  /* in push order */
-    size_t nimages;
+    /* Images in push order. A deleted image leaves a NULL slot (its seq
+     * stays in slot_seq, so the slots stay sorted by seq and a page can
+     * start with a binary search); the slots are compacted when more than
+     * half are empty. Iterate with `for (i = ecremu_store_slot_from(r, k);
+     * i < r->nslots; i++) if (r->slots[i]) ...`. */
+    store_image **slots;
+    unsigned long long *slot_seq;
+    size_t nslots, slot_cap;
+    size_t nimages;              /* images held (non-NULL slots) */
+    store_map by_digest;         /* digest -> store_image */
+    store_map by_tag;            /* tag -> store_image */
+    store_map parents;           /* child digest -> store_parents */
     unsigned long long seq;      /* creation order in the store (pagination key) */
     unsigned long long next_seq; /* counter for the seq of images and tags */
 } store_repo;
@@ -57,6 +108,8 @@ typedef struct store {
     pthread_mutex_t mu;
     store_repo **repos; /* in creation order */
     size_t nrepos;
+    store_map by_name;           /* repository name -> store_repo */
+    store_map manifests;         /* digest -> store_manifest */
     unsigned long long next_seq; /* counter for repositories' seq */
     struct blob_store *blobs;    /* layer blobs and uploads (blobs.h); owned */
 } store;
@@ -137,6 +190,15 @@ int ecremu_store_tag_remove(store_image *img, const char *tag);
 /* Removes img (and with it its tags) from r and frees it. Images that img
  * referenced are not touched. img must be in r. */
 void ecremu_store_image_delete(store_repo *r, store_image *img);
+
+/* Returns the index of the first slot of r whose image seq is >= seq (0 for
+ * seq 0): where a page that resumes after key seq starts. O(log n). */
+size_t ecremu_store_slot_from(const store_repo *r, unsigned long long seq);
+
+/* Returns the images of r whose manifest lists reference child, in push
+ * order, each once; *n gets their number. Borrowed: valid until r changes.
+ * O(1). */
+store_image *const *ecremu_store_parents(const store_repo *r, const char *child, size_t *n);
 
 /* Copies every (parent, child) reference of r into out (initialised here).
  * Returns ECR_ENOMEM (out is then empty), else ECR_OK. Free with

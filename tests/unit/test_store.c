@@ -497,6 +497,51 @@ static void test_manifest_list(void)
     CU_ASSERT_EQUAL(len_at("failures"), 0);
 }
 
+/* Issue 11 item 15: an image referenced by ~900+ manifest lists got a 500
+ * (the parents' names outgrew a fixed 64 KiB buffer). Every parent is named,
+ * in push order; parents removed earlier in the same request still count
+ * (oq-index-then-children=before-request) and keep their place. */
+static void test_many_parents(void)
+{
+    enum { NPARENTS = 1000 };
+    static char first[DIGEST_STR_SIZE], second[DIGEST_STR_SIZE], last[DIGEST_STR_SIZE];
+    create(REPO);
+    char child[DIGEST_STR_SIZE];
+    snprintf(child, sizeof child, "%s", put(REPO, manifest(0), "c"));
+    for (int i = 0; i < NPARENTS; i++) {
+        char m[512];
+        snprintf(m, sizeof m,
+                 "{\"schemaVersion\":2,\"mediaType\":\"" MT_LIST "\",\"manifests\":["
+                 "{\"mediaType\":\"" MT_DOCKER "\",\"size\":1,\"digest\":\"%s\"}],"
+                 "\"annotations\":{\"n\":\"%d\"}}",
+                 child, i);
+        const char *d = put(REPO, m, NULL);
+        snprintf(i == 0 ? first : i == 1 ? second : last, DIGEST_STR_SIZE, "%s", d);
+    }
+    CU_ASSERT_EQUAL_FATAL(call("BatchDeleteImage",
+                               "{\"repositoryName\":\"" REPO "\",\"imageIds\":["
+                               "{\"imageDigest\":\"%s\"},{\"imageDigest\":\"%s\"}]}",
+                               second, child),
+                          200);
+    CU_ASSERT_EQUAL(len_at("imageIds"), 1); /* the second parent */
+    CU_ASSERT_STRING_EQUAL(str_at("imageIds.0.imageDigest"), second);
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "ImageReferencedByManifestList");
+    const char *why = str_at("failures.0.failureReason");
+    char head[256];
+    snprintf(head, sizeof head, "Requested image referenced by manifest list: [%s, %s, ", first,
+             second);
+    CU_ASSERT_EQUAL(strncmp(why, head, strlen(head)), 0);
+    size_t commas = 0;
+    for (const char *p = why; (p = strstr(p, ", ")) != NULL; p += 2)
+        commas++;
+    CU_ASSERT_EQUAL(commas, NPARENTS - 1);
+    char tail[DIGEST_STR_SIZE + 1];
+    snprintf(tail, sizeof tail, "%s]", last);
+    size_t n = strlen(why);
+    CU_ASSERT(n > strlen(tail) && strcmp(why + n - strlen(tail), tail) == 0);
+    CU_ASSERT_EQUAL(listed(child, "c"), 1);
+}
+
 static void test_request_errors(void)
 {
     create(REPO);
@@ -733,6 +778,7 @@ int register_store_suite(void)
         !CU_add_test(s, "delete_by_digest", test_delete_by_digest) ||
         !CU_add_test(s, "delete_failures", test_delete_failures) ||
         !CU_add_test(s, "manifest_list", test_manifest_list) ||
+        !CU_add_test(s, "many_parents", test_many_parents) ||
         !CU_add_test(s, "request_errors", test_request_errors) ||
         !CU_add_test(s, "faults", test_faults) ||
         !CU_add_test(s, "control_interface", test_control_interface) ||
