@@ -3,6 +3,7 @@
  * the control interface (control.c), wire.c. Every test gets a fresh store. */
 #include <CUnit/CUnit.h>
 #include <json-c/json.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "ecr/protocol.h"
 #include "ecr/buf.h"
 #include "control.h"
+#include "names.h"
 #include "ecr/digest.h"
 #include "store.h"
 #include "suites.h"
@@ -542,6 +544,72 @@ static void test_many_parents(void)
     CU_ASSERT_EQUAL(listed(child, "c"), 1);
 }
 
+/* The hand-written matchers of names.h against the regexes they replace:
+ * every string up to length 6 over a small alphabet that holds each
+ * pattern's interesting characters, then random longer strings over a wider
+ * one. Any disagreement is reported with the string. */
+static void test_name_matchers(void)
+{
+    static const struct {
+        const char *ere;
+        int (*fn)(const char *);
+    } m[] = {{NAMES_REPO_ERE, ecremu_names_repo_ok},
+             {NAMES_DIGEST_ERE, ecremu_names_digest_ok},
+             {NAMES_TAG_ERE, ecremu_names_tag_ok},
+             {NAMES_REGISTRY_ERE, ecremu_names_registry_ok}};
+    static const char small[] = "a0._-/:F";
+    static const char wide[] = "az09AZfF._-/:+ \x80\t";
+    regex_t re[4];
+    for (size_t k = 0; k < 4; k++)
+        CU_ASSERT_EQUAL_FATAL(regcomp(&re[k], m[k].ere, REG_EXTENDED | REG_NOSUB), 0);
+    size_t tried = 0, accepted[4] = {0}, bad = 0;
+    char s[32];
+    for (size_t len = 0; len <= 6; len++) {
+        size_t total = 1;
+        for (size_t i = 0; i < len; i++)
+            total *= sizeof small - 1;
+        for (size_t n = 0; n < total; n++) {
+            size_t x = n;
+            for (size_t i = 0; i < len; i++, x /= sizeof small - 1)
+                s[i] = small[x % (sizeof small - 1)];
+            s[len] = '\0';
+            for (size_t k = 0; k < 4; k++) {
+                int want = regexec(&re[k], s, 0, NULL, 0) == 0;
+                accepted[k] += (size_t)want;
+                if (m[k].fn(s) != want && bad++ < 5)
+                    fprintf(stderr, "\n  pattern %zu disagrees on '%s' (regex %d)", k, s, want);
+            }
+            tried++;
+        }
+    }
+    unsigned seed = 12345;
+    for (int n = 0; n < 200000; n++) {
+        size_t len = (size_t)(rand_r(&seed) % 20);
+        for (size_t i = 0; i < len; i++)
+            s[i] = n % 2 ? wide[rand_r(&seed) % (sizeof wide - 1)]
+                         : "0123456789"[rand_r(&seed) % 10]; /* registry ids too */
+        s[len] = '\0';
+        for (size_t k = 0; k < 4; k++) {
+            int want = regexec(&re[k], s, 0, NULL, 0) == 0;
+            accepted[k] += (size_t)want;
+            if (m[k].fn(s) != want && bad++ < 5)
+                fprintf(stderr, "\n  pattern %zu disagrees on '%s' (regex %d)", k, s, want);
+        }
+        tried++;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(tried > 300000);
+    for (size_t k = 0; k < 4; k++) {
+        CU_ASSERT(accepted[k] > 100); /* each pattern saw both answers */
+        CU_ASSERT(accepted[k] < tried);
+        regfree(&re[k]);
+    }
+    CU_ASSERT(ecremu_names_repo_ok("a/b__c-d--e.f"));
+    CU_ASSERT(!ecremu_names_repo_ok("a___b"));
+    CU_ASSERT(ecremu_names_digest_ok("sha256:ABCdef0"));
+    CU_ASSERT(!ecremu_names_digest_ok("sha256:"));
+}
+
 static void test_request_errors(void)
 {
     create(REPO);
@@ -779,6 +847,7 @@ int register_store_suite(void)
         !CU_add_test(s, "delete_failures", test_delete_failures) ||
         !CU_add_test(s, "manifest_list", test_manifest_list) ||
         !CU_add_test(s, "many_parents", test_many_parents) ||
+        !CU_add_test(s, "name_matchers", test_name_matchers) ||
         !CU_add_test(s, "request_errors", test_request_errors) ||
         !CU_add_test(s, "faults", test_faults) ||
         !CU_add_test(s, "control_interface", test_control_interface) ||
