@@ -816,6 +816,11 @@ static void test_control_interface(void)
     CU_ASSERT_STRING_EQUAL(ecr_fault_kind_name(ECR_FAULT_ACCESS_DENIED), "access-denied");
 }
 
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
 static void test_wire(void)
 {
     json_object *o = ecremu_wire_parse("", 0);
@@ -830,6 +835,28 @@ static void test_wire(void)
     o = ecremu_wire_time(1700000000.5);
     CU_ASSERT_STRING_EQUAL(ecremu_wire_text(o), "1700000000.500");
     json_object_put(o);
+
+    /* Request ids: version-4 UUIDs, all different. */
+    enum { NIDS = 4000 };
+    static char ids[NIDS][37];
+    regex_t re;
+    CU_ASSERT_EQUAL_FATAL(regcomp(&re,
+                                  "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                                  "[0-9a-f]{12}$",
+                                  REG_EXTENDED | REG_NOSUB),
+                          0);
+    int well_formed = 0;
+    for (int i = 0; i < NIDS; i++) {
+        ecremu_wire_uuid(ids[i]);
+        well_formed += regexec(&re, ids[i], 0, NULL, 0) == 0;
+    }
+    regfree(&re);
+    CU_ASSERT_EQUAL(well_formed, NIDS);
+    qsort(ids, NIDS, sizeof ids[0], cmp_text);
+    int dups = 0;
+    for (int i = 1; i < NIDS; i++)
+        dups += strcmp(ids[i - 1], ids[i]) == 0;
+    CU_ASSERT_EQUAL(dups, 0);
 }
 
 int register_store_suite(void)
