@@ -509,8 +509,8 @@ static void reference_signature(const sigv4_request *req, const sigv4_credential
 }
 
 /* Signing keys are cached per (secret, date, region, service): every
- * combination, visited in two orders that overflow the cache and come back,
- * signs as if derived afresh, so no part of the key is left out. */
+ * combination signs as if its key were derived afresh, also right after
+ * one that differs in a single part: no part of the key is left out. */
 static void test_signing_key_cache(void)
 {
     static const char *secrets[] = {"secret-one", "secret-two"};
@@ -519,9 +519,11 @@ static void test_signing_key_cache(void)
     static const char *services[] = {"ecr", "sts"};
     sigv4_header h[] = {{"Host", "127.0.0.1:1"}, {"X-Amz-Date", NULL}};
     int checked = 0, equal = 0;
-    for (int round = 0; round < 2; round++) {
-        for (int n = 0; n < 16; n++) {
-            int x = round ? 15 - n : n;
+    /* Each combination, then straight after it (while it is cached) each
+     * combination that differs from it in one part only. */
+    for (int base = 0; base < 16; base++) {
+        for (int flip = -1; flip < 4; flip++) {
+            int x = flip < 0 ? base : base ^ (1 << flip);
             sigv4_credentials creds = {"AKID", secrets[x & 1], NULL};
             sigv4_scope scope = {dates[(x >> 1) & 1], regions[(x >> 2) & 1], services[x >> 3]};
             h[1].value = scope.amz_date;
@@ -533,7 +535,7 @@ static void test_signing_key_cache(void)
             checked++;
         }
     }
-    CU_ASSERT_EQUAL(checked, 32);
+    CU_ASSERT_EQUAL(checked, 80);
     CU_ASSERT_EQUAL(equal, checked);
 }
 
