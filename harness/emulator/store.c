@@ -107,7 +107,7 @@ store *ecremu_store_new(void)
     if (!s)
         return NULL;
     s->blobs = ecremu_blobs_new(BLOBS_DEFAULT_MAX_BYTES);
-    if (!s->blobs || pthread_mutex_init(&s->mu, NULL) != 0) {
+    if (!s->blobs || pthread_rwlock_init(&s->mu, NULL) != 0) {
         ecremu_blobs_free(s->blobs);
         free(s);
         return NULL;
@@ -180,18 +180,23 @@ void ecremu_store_free(store *s)
     map_free(&s->by_name);
     map_free(&s->manifests);
     ecremu_blobs_free(s->blobs);
-    pthread_mutex_destroy(&s->mu);
+    pthread_rwlock_destroy(&s->mu);
     free(s);
 }
 
 void ecremu_store_lock(store *s)
 {
-    pthread_mutex_lock(&s->mu);
+    pthread_rwlock_wrlock(&s->mu);
+}
+
+void ecremu_store_rdlock(store *s)
+{
+    pthread_rwlock_rdlock(&s->mu);
 }
 
 void ecremu_store_unlock(store *s)
 {
-    pthread_mutex_unlock(&s->mu);
+    pthread_rwlock_unlock(&s->mu);
 }
 
 store_repo *ecremu_store_repo_find(const store *s, const char *name)

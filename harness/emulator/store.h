@@ -11,10 +11,12 @@
  * child) is a hash table probe; adding and removing an image is O(its tags
  * and references), whatever the size of the repository.
  *
- * Thread safety: one mutex per store. Callers take it with ecremu_store_lock around
- * a whole operation (an ECR request is atomic), and every other function
- * assumes it is held. The structs are readable by callers; only store.c
- * changes them. Pointers to repositories and images stay valid until that
+ * Thread safety: one read-write lock per store. Callers take it around a
+ * whole operation (an ECR request is atomic): ecremu_store_lock to change
+ * anything, ecremu_store_rdlock for an operation that only reads (readers
+ * run in parallel; nothing here changes state on a lookup). Every other
+ * function assumes it is held, exclusively when it changes the store. The structs are readable by
+ * callers; only store.c changes them. Pointers to repositories and images stay valid until that
  * repository or image is deleted (or the store freed).
  */
 #ifndef ECR_EMU_STORE_H
@@ -105,7 +107,7 @@ typedef struct store_repo {
 } store_repo;
 
 typedef struct store {
-    pthread_mutex_t mu;
+    pthread_rwlock_t mu;
     store_repo **repos; /* in creation order */
     size_t nrepos;
     store_map by_name;           /* repository name -> store_repo */
@@ -142,12 +144,15 @@ typedef struct store_refs {
  * ecremu_store_free. */
 store *ecremu_store_new(void);
 
-/* Frees the store and everything in it. s may be NULL. The mutex must not
+/* Frees the store and everything in it. s may be NULL. The lock must not
  * be held. */
 void ecremu_store_free(store *s);
 
-/* Take / release the store's mutex. */
+/* Take the store's lock to change it (exclusive) or only to read it
+ * (shared: readers run in parallel); release either with
+ * ecremu_store_unlock. */
 void ecremu_store_lock(store *s);
+void ecremu_store_rdlock(store *s);
 void ecremu_store_unlock(store *s);
 
 /* Returns the repository named name (exact match) or NULL. Borrowed. */
