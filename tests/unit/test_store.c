@@ -208,6 +208,115 @@ static void test_store_model(void)
     CU_ASSERT_PTR_NULL(ecremu_store_repo_find(g_st, "a/b"));
 }
 
+/* The indexes agree with a scan of the repository: every image found by its
+ * digest and each of its tags, the tag index holding nothing else, the
+ * parents of each referenced digest exactly the images listing it (in push
+ * order, once), the slots in seq order, slot_from a lower bound. */
+static void check_indexes(const store_repo *r)
+{
+    size_t live = 0, tags = 0, bad = 0;
+    for (size_t i = 0; i < r->nslots; i++) {
+        const store_image *img = r->slots[i];
+        bad += i && r->slot_seq[i - 1] >= r->slot_seq[i];
+        bad += ecremu_store_slot_from(r, r->slot_seq[i]) != i;
+        if (!img)
+            continue;
+        live++;
+        bad += img->slot != i || r->slot_seq[i] != img->seq;
+        bad += ecremu_store_image_by_digest(r, img->digest) != img;
+        for (size_t t = 0; t < img->ntags; t++, tags++)
+            bad += ecremu_store_image_by_tag(r, img->tags[t]) != img;
+        for (size_t k = 0; k < img->nrefs; k++) {
+            size_t np, want = 0;
+            store_image *const *p = ecremu_store_parents(r, img->refs[k], &np);
+            for (size_t j = 0; j < r->nslots; j++) {
+                const store_image *q = r->slots[j];
+                int lists = 0;
+                for (size_t m = 0; q && m < q->nrefs; m++)
+                    lists |= strcmp(q->refs[m], img->refs[k]) == 0;
+                if (lists)
+                    bad += want >= np || p[want++] != q;
+            }
+            bad += want != np;
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(live, r->nimages);
+    CU_ASSERT_EQUAL(tags, r->by_tag.n);
+    CU_ASSERT_EQUAL(live, r->by_digest.n);
+}
+
+/* Random pushes (indexes over earlier images too), tag moves and removals
+ * and deletions, the indexes checked against a scan after each round; the
+ * slots are compacted on the way; manifests shared across repositories. */
+static void test_store_indexes(void)
+{
+    store_repo *r, *other;
+    CU_ASSERT_EQUAL_FATAL(ecremu_store_repo_create(g_st, "idx", 1.0, 0, 0, NULL, NULL, &r), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecremu_store_repo_create(g_st, "idx2", 1.0, 0, 0, NULL, NULL, &other),
+                          ECR_OK);
+    unsigned seed = 7;
+    char bytes[4096], tag[32];
+    size_t compactions = 0, pushed = 0;
+    for (int round = 0; round < 40; round++) {
+        for (int n = 0; n < 60; n++) {
+            /* an index over up to three images held now, or a plain image */
+            const char *refs[3];
+            size_t nrefs = 0;
+            int len = snprintf(bytes, sizeof bytes, "{\"n\":%zu", pushed);
+            for (int k = 0; r->nimages && k < 3 && rand_r(&seed) % 3 == 0; k++) {
+                const store_image *c = r->slots[(size_t)rand_r(&seed) % r->nslots];
+                if (c)
+                    refs[nrefs++] = c->digest;
+            }
+            snprintf(bytes + len, sizeof bytes - (size_t)len, "}");
+            store_image_spec spec = {bytes, strlen(bytes), "x", 1, 1.0, refs, nrefs};
+            store_image *img;
+            CU_ASSERT_EQUAL_FATAL(ecremu_store_image_add(r, &spec, &img), ECR_OK);
+            pushed++;
+            snprintf(tag, sizeof tag, "t%u", (unsigned)(rand_r(&seed) % 200));
+            CU_ASSERT_EQUAL(ecremu_store_tag_set(r, img, tag), ECR_OK);
+        }
+        size_t before = r->nslots;
+        /* rounds 30 to 33 delete most of what is there: the slots compact */
+        for (int n = 0; n < (round >= 30 && round < 34 ? 400 : 50) && r->nimages; n++) {
+            store_image *img = r->slots[(size_t)rand_r(&seed) % r->nslots];
+            if (!img)
+                continue;
+            if (img->ntags && rand_r(&seed) % 2)
+                ecremu_store_tag_remove(img, img->tags[0]);
+            else
+                ecremu_store_image_delete(r, img);
+        }
+        compactions += r->nslots < before;
+        check_indexes(r);
+    }
+    CU_ASSERT(compactions > 0);
+    CU_ASSERT(r->nimages > 20);
+
+    /* the same bytes in another repository: one copy, refcounted */
+    const store_image *a = NULL;
+    for (size_t i = 0; !a && i < r->nslots; i++)
+        a = r->slots[i];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    char *saved = strdup(a->manifest);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(saved);
+    store_image_spec spec = {saved, a->manifest_len, "y", 1, 1.0, NULL, 0};
+    store_image *b;
+    CU_ASSERT_EQUAL_FATAL(ecremu_store_image_add(other, &spec, &b), ECR_OK);
+    CU_ASSERT_PTR_EQUAL(b->manifest, a->manifest);
+    CU_ASSERT_STRING_EQUAL(b->digest, a->digest);
+    size_t held = g_st->manifests.n;
+    ecremu_store_repo_delete(g_st, r);
+    CU_ASSERT_EQUAL(g_st->manifests.n, other->nimages); /* only b's copy is left */
+    CU_ASSERT(held > g_st->manifests.n);
+    CU_ASSERT_STRING_EQUAL(b->manifest, saved); /* survives a's repository */
+    free(saved);
+    CU_ASSERT_PTR_EQUAL(ecremu_store_image_by_digest(other, b->digest), b);
+    CU_ASSERT_PTR_NULL(ecremu_store_repo_find(g_st, "idx"));
+    CU_ASSERT_PTR_EQUAL(ecremu_store_repo_find(g_st, "idx2"), other);
+}
+
 static void test_repositories(void)
 {
     create(REPO);
@@ -865,6 +974,7 @@ int register_store_suite(void)
     if (!s)
         return 1;
     if (!CU_add_test(s, "store_model", test_store_model) ||
+        !CU_add_test(s, "store_indexes", test_store_indexes) ||
         !CU_add_test(s, "repositories", test_repositories) ||
         !CU_add_test(s, "put_image", test_put_image) ||
         !CU_add_test(s, "immutable", test_immutable) ||
