@@ -325,23 +325,31 @@ void ecremu_images_list(op_call *c)
     ecremu_op_ok(c, o);
 }
 
+/* Adds a member whose name is a string literal: json-c neither copies the
+ * name nor looks for an existing one (a page of 1000 details adds 8000). */
+static void add_new(json_object *o, const char *literal, json_object *v)
+{
+    json_object_object_add_ex(o, literal, v,
+                              JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_ADD_CONSTANT_KEY);
+}
+
 static json_object *detail_json(const op_call *c, const list_args *a, const store_image *img)
 {
     json_object *o = json_object_new_object();
     if (!o)
         return NULL;
-    json_object_object_add(o, "registryId", json_object_new_string(ecremu_op_registry(c, a->reg)));
-    json_object_object_add(o, "repositoryName", json_object_new_string(a->repo->name));
-    json_object_object_add(o, "imageDigest", json_object_new_string(img->digest));
+    add_new(o, "registryId", json_object_new_string(ecremu_op_registry(c, a->reg)));
+    add_new(o, "repositoryName", json_object_new_string(a->repo->name));
+    add_new(o, "imageDigest", json_object_new_string(img->digest));
     if (img->ntags) {
-        json_object *tags = json_object_new_array();
+        json_object *tags = json_object_new_array_ext((int)img->ntags);
         for (size_t t = 0; tags && t < img->ntags; t++)
             json_object_array_add(tags, json_object_new_string(img->tags[t]));
-        json_object_object_add(o, "imageTags", tags);
+        add_new(o, "imageTags", tags);
     }
-    json_object_object_add(o, "imageSizeInBytes", json_object_new_int64(img->size));
-    json_object_object_add(o, "imagePushedAt", ecremu_wire_time(img->pushed_at));
-    json_object_object_add(o, "imageManifestMediaType", json_object_new_string(img->media_type));
+    add_new(o, "imageSizeInBytes", json_object_new_int64(img->size));
+    add_new(o, "imagePushedAt", ecremu_wire_time(img->pushed_at));
+    add_new(o, "imageManifestMediaType", json_object_new_string(img->media_type));
     return o;
 }
 
