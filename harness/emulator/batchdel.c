@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ecr/buf.h"
+#include "ecr/util.h"
 
 /* The processing model (docs/EMULATOR.md, "Several items in one request"):
  * items are processed in order against the repository as the earlier items
@@ -18,6 +19,15 @@
 
 /* What the request removed so far: (digest, tag) pairs, tag NULL for an
  * image removed whole. */
+/* A manifest list the request removed: its digest, push order and
+ * references (copies). */
+typedef struct gone_index {
+    char digest[DIGEST_STR_SIZE];
+    unsigned long long seq;
+    char **refs;
+    size_t nrefs;
+} gone_index;
+
 typedef struct removal_log {
     char **digest;
     char **tag;
@@ -25,7 +35,7 @@ typedef struct removal_log {
     /* The manifest lists removed so far (copies): under
      * oq-index-then-children=before-request they still protect their
      * children for the rest of the request. */
-    store_image **gone;
+    struct gone_index *gone;
     size_t ngone, capgone;
 } removal_log;
 
@@ -38,10 +48,9 @@ static void log_free(removal_log *l)
     free(l->digest);
     free(l->tag);
     for (size_t i = 0; i < l->ngone; i++) {
-        for (size_t k = 0; k < l->gone[i]->nrefs; k++)
-            free(l->gone[i]->refs[k]);
-        free(l->gone[i]->refs);
-        free(l->gone[i]);
+        for (size_t k = 0; k < l->gone[i].nrefs; k++)
+            free(l->gone[i].refs[k]);
+        free(l->gone[i].refs);
     }
     free(l->gone);
     memset(l, 0, sizeof *l);
@@ -55,20 +64,19 @@ static int log_gone(removal_log *l, const store_image *img)
         return 0;
     if (l->ngone == l->capgone) {
         size_t cap = l->capgone ? l->capgone * 2 : 4;
-        store_image **v = realloc(l->gone, cap * sizeof *v);
+        gone_index *v = realloc(l->gone, cap * sizeof *v);
         if (!v)
             return -1;
         l->gone = v;
         l->capgone = cap;
     }
-    store_image *copy = calloc(1, sizeof *copy);
-    if (!copy || !(copy->refs = calloc(img->nrefs, sizeof *copy->refs))) {
-        free(copy);
+    gone_index *copy = &l->gone[l->ngone];
+    memset(copy, 0, sizeof *copy);
+    if (ecr_copy_str(copy->digest, sizeof copy->digest, img->digest) != ECR_OK ||
+        !(copy->refs = calloc(img->nrefs, sizeof *copy->refs)))
         return -1;
-    }
-    memcpy(copy->digest, img->digest, sizeof copy->digest);
     copy->seq = img->seq;
-    l->gone[l->ngone++] = copy;
+    l->ngone++;
     for (size_t k = 0; k < img->nrefs; k++) {
         if (!(copy->refs[k] = strdup(img->refs[k])))
             return -1; /* freed with the log */
@@ -125,10 +133,15 @@ static int answer(const op_call *c, emu_question q)
     return c->ctx->answers ? c->ctx->answers->v[q] : 0;
 }
 
+/* A manifest list naming a child: held now, or removed by the request. */
+typedef struct parent_ref {
+    unsigned long long seq;
+    const char *digest;
+} parent_ref;
+
 static int by_seq(const void *a, const void *b)
 {
-    unsigned long long x = (*(const store_image *const *)a)->seq;
-    unsigned long long y = (*(const store_image *const *)b)->seq;
+    unsigned long long x = ((const parent_ref *)a)->seq, y = ((const parent_ref *)b)->seq;
     return x < y ? -1 : x > y;
 }
 
@@ -136,21 +149,21 @@ static int by_seq(const void *a, const void *b)
  * those r holds now, and (with_gone) those the request removed before.
  * Returns their number and *out (free it), or -1 when out of memory. */
 static long parents_of(const store_repo *r, const removal_log *log, int with_gone,
-                       const char *child, const store_image ***out)
+                       const char *child, parent_ref **out)
 {
     size_t nlive;
     store_image *const *live = ecremu_store_parents(r, child, &nlive);
     size_t n = 0, cap = nlive + (with_gone ? log->ngone : 0);
-    const store_image **v = malloc((cap ? cap : 1) * sizeof *v);
+    parent_ref *v = malloc((cap ? cap : 1) * sizeof *v);
     if (!v)
         return -1;
     for (size_t i = 0; i < nlive; i++)
-        v[n++] = live[i];
+        v[n++] = (parent_ref){live[i]->seq, live[i]->digest};
     for (size_t i = 0; with_gone && i < log->ngone; i++) {
-        const store_image *g = log->gone[i];
+        const gone_index *g = &log->gone[i];
         for (size_t k = 0; k < g->nrefs; k++) {
             if (strcmp(g->refs[k], child) == 0) {
-                v[n++] = g;
+                v[n++] = (parent_ref){g->seq, g->digest};
                 break;
             }
         }
@@ -164,14 +177,14 @@ static long parents_of(const store_repo *r, const removal_log *log, int with_gon
 /* "Requested image referenced by manifest list: [<p1>, <p2>]" for parents
  * v[0..n): sized to fit them all (no fixed cap: an image can be referenced
  * by any number of manifest lists). Returns NULL when out of memory. */
-static char *referenced_message(const store_image **v, long n)
+static char *referenced_message(const parent_ref *v, long n)
 {
     static const char head[] = "Requested image referenced by manifest list: [";
     buf msg;
     ecr_buf_init(&msg, sizeof head + (size_t)n * (DIGEST_STR_SIZE + 2) + 2);
     int bad = ecr_buf_puts(&msg, head) != ECR_OK;
     for (long i = 0; i < n && !bad; i++)
-        bad = (i && ecr_buf_puts(&msg, ", ")) || ecr_buf_puts(&msg, v[i]->digest);
+        bad = (i && ecr_buf_puts(&msg, ", ")) || ecr_buf_puts(&msg, v[i].digest);
     bad = bad || ecr_buf_puts(&msg, "]");
     char *text = bad ? NULL : ecr_buf_steal(&msg);
     ecr_buf_free(&msg);
@@ -195,8 +208,8 @@ static int delete_image(store_repo *r, store_image *img, json_object *deleted, r
     if (!img->ntags && add_deleted(deleted, img->digest, NULL))
         return -1;
     for (size_t t = 0; t < img->ntags; t++)
-        if (add_deleted(deleted, img->digest, img->tags[t]) ||
-            log_add(log, img->digest, img->tags[t]))
+        if (add_deleted(deleted, img->digest, img->tags[t].name) ||
+            log_add(log, img->digest, img->tags[t].name))
             return -1;
     if (log_add(log, img->digest, NULL) || log_gone(log, img))
         return -1;
@@ -288,7 +301,7 @@ static int one_item(op_call *c, store_repo *r, json_object *item, json_object *d
     /* A tag with its matching digest removes the tag (oq-tag-and-digest=tag)
      * or the whole image (=image). */
     int whole = !tag || (d && answer(c, Q_TAG_AND_DIGEST) == A_WHOLE_IMAGE);
-    const store_image **parents = NULL;
+    parent_ref *parents = NULL;
     long np = parents_of(r, log, with_gone, img->digest, &parents);
     int rc;
     if (np < 0) {

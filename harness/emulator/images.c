@@ -314,8 +314,8 @@ void ecremu_images_list(op_call *c)
         if (!img->ntags && ecremu_page_take(&a.pg, img->seq, 0))
             json_object_array_add(list, ecremu_op_image_id(img->digest, NULL));
         for (size_t t = 0; t < img->ntags; t++)
-            if (ecremu_page_take(&a.pg, img->seq, img->tag_seq[t]))
-                json_object_array_add(list, ecremu_op_image_id(img->digest, img->tags[t]));
+            if (ecremu_page_take(&a.pg, img->seq, img->tags[t].seq))
+                json_object_array_add(list, ecremu_op_image_id(img->digest, img->tags[t].name));
     }
     if (ecremu_page_finish(c, a.name, &a.pg, o)) {
         json_object_put(o);
@@ -344,7 +344,7 @@ static json_object *detail_json(const op_call *c, const list_args *a, const stor
     if (img->ntags) {
         json_object *tags = json_object_new_array_ext((int)img->ntags);
         for (size_t t = 0; tags && t < img->ntags; t++)
-            json_object_array_add(tags, json_object_new_string(img->tags[t]));
+            json_object_array_add(tags, json_object_new_string(img->tags[t].name));
         add_new(o, "imageTags", tags);
     }
     add_new(o, "imageSizeInBytes", json_object_new_int64(img->size));

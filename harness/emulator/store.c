@@ -19,12 +19,14 @@ static unsigned long long hash_str(const char *s)
     return h;
 }
 
-/* The index of key's entry, or of the empty entry where it would go. */
+/* The index of key's entry, or of the empty entry where it would go. The
+ * hash is not stored (16 bytes an entry, not 24): growing and deleting
+ * recompute it. */
 static size_t map_slot(const store_map *m, const char *key, unsigned long long h)
 {
     size_t mask = m->cap - 1;
     size_t i = (size_t)h & mask;
-    while (m->v[i].key && (m->v[i].hash != h || strcmp(m->v[i].key, key) != 0))
+    while (m->v[i].key && strcmp(m->v[i].key, key) != 0)
         i = (i + 1) & mask;
     return i;
 }
@@ -48,7 +50,7 @@ static int map_grow(store_map *m)
     m->cap = cap;
     for (size_t i = 0; i < old.cap; i++)
         if (old.v[i].key)
-            m->v[map_slot(m, old.v[i].key, old.v[i].hash)] = old.v[i];
+            m->v[map_slot(m, old.v[i].key, hash_str(old.v[i].key))] = old.v[i];
     free(old.v);
     return 0;
 }
@@ -63,7 +65,7 @@ static int map_put(store_map *m, const char *key, void *val)
     size_t i = map_slot(m, key, h);
     if (!m->v[i].key)
         m->n++;
-    m->v[i] = (store_map_ent){key, h, val};
+    m->v[i] = (store_map_ent){key, val};
     return 0;
 }
 
@@ -81,7 +83,7 @@ static void map_del(store_map *m, const char *key, const void *val)
         j = (j + 1) & mask;
         if (!m->v[j].key)
             break;
-        size_t k = (size_t)m->v[j].hash & mask; /* j's home */
+        size_t k = (size_t)hash_str(m->v[j].key) & mask; /* j's home */
         /* Move j into the hole at i unless its home lies cyclically in (i, j]. */
         int stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
         if (!stays) {
@@ -122,6 +124,33 @@ static void free_strv(char **v, size_t n)
     free(v);
 }
 
+/* Media types nearly every image has, shared instead of copied. */
+static char mt_docker[] = "application/vnd.docker.distribution.manifest.v2+json";
+static char mt_docker_list[] = "application/vnd.docker.distribution.manifest.list.v2+json";
+static char mt_oci[] = "application/vnd.oci.image.manifest.v1+json";
+static char mt_oci_index[] = "application/vnd.oci.image.index.v1+json";
+static char mt_none[] = "";
+static char *const well_known[] = {mt_docker, mt_docker_list, mt_oci, mt_oci_index, mt_none};
+#define NWELL (sizeof well_known / sizeof well_known[0])
+
+/* Returns a well-known media type equal to mt, or a copy (NULL when out of
+ * memory). */
+static char *media_type_keep(const char *mt)
+{
+    for (size_t i = 0; i < NWELL; i++)
+        if (strcmp(well_known[i], mt) == 0)
+            return well_known[i];
+    return strdup(mt);
+}
+
+static void media_type_free(char *mt)
+{
+    for (size_t i = 0; i < NWELL; i++)
+        if (mt == well_known[i])
+            return;
+    free(mt);
+}
+
 static void manifest_release(store *s, const char *bytes)
 {
     if (!bytes)
@@ -138,9 +167,11 @@ static void image_free(store *s, store_image *img)
     if (!img)
         return;
     manifest_release(s, img->manifest);
-    free(img->media_type);
-    free_strv(img->tags, img->ntags);
-    free(img->tag_seq);
+    if (img->media_type)
+        media_type_free(img->media_type);
+    for (size_t i = 0; i < img->ntags; i++)
+        free(img->tags[i].name);
+    free(img->tags);
     free_strv(img->refs, img->nrefs);
     free(img);
 }
@@ -257,7 +288,7 @@ store_image *ecremu_store_image_by_digest(const store_repo *r, const char *diges
 int ecremu_store_image_has_tag(const store_image *img, const char *tag)
 {
     for (size_t i = 0; i < img->ntags; i++)
-        if (strcmp(img->tags[i], tag) == 0)
+        if (strcmp(img->tags[i].name, tag) == 0)
             return 1;
     return 0;
 }
@@ -338,18 +369,21 @@ static void parents_remove(store_repo *r, const char *child, const store_image *
 
 /* Returns the shared copy of the manifest with that digest, made from
  * bytes when the store has none; NULL when out of memory. */
-static const char *manifest_acquire(store *s, const char *digest, const char *bytes, size_t len)
+static const store_manifest *manifest_acquire(store *s, const char *digest, const char *bytes,
+                                              size_t len)
 {
     store_manifest *m = map_get(&s->manifests, digest);
     if (m) {
         m->refs++;
-        return m->bytes;
+        return m;
     }
+    if (len > 0xffffffffu)
+        return NULL;
     m = malloc(sizeof *m + len + 1);
     if (!m)
         return NULL;
     m->refs = 1;
-    m->len = len;
+    m->len = (unsigned)len;
     memcpy(m->digest, digest, DIGEST_STR_SIZE);
     memcpy(m->bytes, bytes, len);
     m->bytes[len] = '\0';
@@ -357,7 +391,7 @@ static const char *manifest_acquire(store *s, const char *digest, const char *by
         free(m);
         return NULL;
     }
-    return m->bytes;
+    return m;
 }
 
 /* Drops the empty slots when they are more than half. */
@@ -399,10 +433,11 @@ static int slot_reserve(store_repo *r)
 static void unlink_image(store_repo *r, store_image *img)
 {
     for (size_t i = 0; i < img->ntags; i++)
-        map_del(&r->by_tag, img->tags[i], img);
+        map_del(&r->by_tag, img->tags[i].name, img);
     for (size_t i = 0; i < img->nrefs; i++)
         parents_remove(r, img->refs[i], img);
-    map_del(&r->by_digest, img->digest, img);
+    if (img->digest)
+        map_del(&r->by_digest, img->digest, img);
     if (img->slot < r->nslots && r->slots[img->slot] == img) {
         r->slots[img->slot] = NULL;
         r->nimages--;
@@ -422,10 +457,14 @@ ecr_result ecremu_store_image_add(store_repo *r, const store_image_spec *spec, s
         return ECR_ENOMEM;
     img->repo = r;
     img->slot = SIZE_MAX; /* in no slot yet */
-    memcpy(img->digest, digest, sizeof digest);
-    img->manifest = manifest_acquire(r->owner, digest, spec->manifest, spec->manifest_len);
-    img->media_type = strdup(spec->media_type ? spec->media_type : "");
-    if (!img->manifest || !img->media_type)
+    const store_manifest *m =
+        manifest_acquire(r->owner, digest, spec->manifest, spec->manifest_len);
+    if (m) {
+        img->digest = m->digest;
+        img->manifest = m->bytes;
+    }
+    img->media_type = media_type_keep(spec->media_type ? spec->media_type : "");
+    if (!m || !img->media_type)
         goto nomem;
     img->manifest_len = spec->manifest_len;
     img->size = spec->size;
@@ -459,50 +498,45 @@ nomem:
     return ECR_ENOMEM;
 }
 
+/* Takes tag i out of img's list (not out of the tag index). */
+static void tag_drop(store_image *img, size_t i)
+{
+    free(img->tags[i].name);
+    memmove(&img->tags[i], &img->tags[i + 1], (img->ntags - i - 1) * sizeof *img->tags);
+    img->ntags--;
+}
+
 ecr_result ecremu_store_tag_set(store_repo *r, store_image *img, const char *tag)
 {
     if (ecremu_store_image_has_tag(img, tag))
         return ECR_OK;
     char *copy = strdup(tag);
-    char **v = realloc(img->tags, (img->ntags + 1) * sizeof *v);
+    store_tag *v = realloc(img->tags, (img->ntags + 1) * sizeof *v);
     if (v)
         img->tags = v;
-    unsigned long long *sv = v ? realloc(img->tag_seq, (img->ntags + 1) * sizeof *sv) : NULL;
-    if (sv)
-        img->tag_seq = sv;
     store_image *old = ecremu_store_image_by_tag(r, tag);
-    if (!copy || !v || !sv || map_put(&r->by_tag, copy, img)) {
+    if (!copy || !v || map_put(&r->by_tag, copy, img)) {
         free(copy);
         return ECR_ENOMEM;
     }
-    if (old) { /* the map now names img: only the old holder's list changes */
-        for (size_t i = 0; i < old->ntags; i++) {
-            if (strcmp(old->tags[i], tag) != 0)
-                continue;
-            free(old->tags[i]);
-            memmove(&old->tags[i], &old->tags[i + 1], (old->ntags - i - 1) * sizeof *old->tags);
-            memmove(&old->tag_seq[i], &old->tag_seq[i + 1],
-                    (old->ntags - i - 1) * sizeof *old->tag_seq);
-            old->ntags--;
+    /* The index now names img: only the old holder's list changes. */
+    for (size_t i = 0; old && i < old->ntags; i++) {
+        if (strcmp(old->tags[i].name, tag) == 0) {
+            tag_drop(old, i);
             break;
         }
     }
-    img->tag_seq[img->ntags] = ++r->next_seq;
-    img->tags[img->ntags++] = copy;
+    img->tags[img->ntags++] = (store_tag){copy, ++r->next_seq};
     return ECR_OK;
 }
 
 int ecremu_store_tag_remove(store_image *img, const char *tag)
 {
     for (size_t i = 0; i < img->ntags; i++) {
-        if (strcmp(img->tags[i], tag) != 0)
+        if (strcmp(img->tags[i].name, tag) != 0)
             continue;
-        map_del(&img->repo->by_tag, img->tags[i], img);
-        free(img->tags[i]);
-        memmove(&img->tags[i], &img->tags[i + 1], (img->ntags - i - 1) * sizeof *img->tags);
-        memmove(&img->tag_seq[i], &img->tag_seq[i + 1],
-                (img->ntags - i - 1) * sizeof *img->tag_seq);
-        img->ntags--;
+        map_del(&img->repo->by_tag, img->tags[i].name, img);
+        tag_drop(img, i);
         return 1;
     }
     return 0;

@@ -32,7 +32,6 @@
  * repository's name), so an entry lives exactly as long as its value. */
 typedef struct store_map_ent {
     const char *key; /* NULL: empty */
-    unsigned long long hash;
     void *val;
 } store_map_ent;
 
@@ -45,32 +44,40 @@ typedef struct store_map {
 /* The manifest bytes of an image, stored once per store: images with the
  * same digest in several repositories share one copy (refcounted). */
 typedef struct store_manifest {
-    size_t refs;
-    size_t len;
+    unsigned refs;
+    unsigned len; /* at most the model's 4 MiB */
     char digest[DIGEST_STR_SIZE];
     char bytes[]; /* len bytes + NUL */
 } store_manifest;
 
+/* A tag of an image and its pagination key (see seq below). */
+typedef struct store_tag {
+    char *name;
+    unsigned long long seq;
+} store_tag;
+
 struct store_repo;
 
+/* Memory per image is a figure of the benchmark (docs/PERFORMANCE.md): the
+ * digest and the bytes live once in the shared manifest, well-known media
+ * types are not copied, a tag and its key share one array. */
 typedef struct store_image {
-    struct store_repo *repo;      /* the repository holding it */
-    char digest[DIGEST_STR_SIZE]; /* "sha256:<hex>" of manifest */
-    const char *manifest;         /* exact bytes (shared, see store_manifest), NUL-terminated */
+    struct store_repo *repo; /* the repository holding it */
+    const char *digest;      /* "sha256:<hex>" of manifest (in the shared manifest) */
+    const char *manifest;    /* exact bytes (shared, see store_manifest), NUL-terminated */
     size_t manifest_len;
-    char *media_type;
+    char *media_type; /* a copy, or one of store.c's well-known names */
     long long size;   /* imageSizeInBytes */
     double pushed_at; /* epoch seconds */
-    char **tags;      /* in the order they were put */
+    store_tag *tags;  /* in the order they were put */
     size_t ntags;
     char **refs; /* child digests of an index / manifest list */
     size_t nrefs;
-    /* Pagination keys (page.h): seq orders images in push order, tag_seq[i]
+    /* Pagination keys (page.h): seq orders images in push order, tags[i].seq
      * orders tags[i] (both from the repository's counter, never reused), so a
      * nextToken that names the last item returned stays meaningful whatever
      * happens to other items. */
     unsigned long long seq;
-    unsigned long long *tag_seq;
     size_t slot; /* index in repo->slots */
 } store_image;
 

@@ -225,7 +225,7 @@ static void check_indexes(const store_repo *r)
         bad += img->slot != i || r->slot_seq[i] != img->seq;
         bad += ecremu_store_image_by_digest(r, img->digest) != img;
         for (size_t t = 0; t < img->ntags; t++, tags++)
-            bad += ecremu_store_image_by_tag(r, img->tags[t]) != img;
+            bad += ecremu_store_image_by_tag(r, img->tags[t].name) != img;
         for (size_t k = 0; k < img->nrefs; k++) {
             size_t np, want = 0;
             store_image *const *p = ecremu_store_parents(r, img->refs[k], &np);
@@ -284,7 +284,7 @@ static void test_store_indexes(void)
             if (!img)
                 continue;
             if (img->ntags && rand_r(&seed) % 2)
-                ecremu_store_tag_remove(img, img->tags[0]);
+                ecremu_store_tag_remove(img, img->tags[0].name);
             else
                 ecremu_store_image_delete(r, img);
         }
