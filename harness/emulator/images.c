@@ -157,8 +157,8 @@ static void put_existing(op_call *c, store_repo *r, const char *reg, store_image
 }
 
 static void put_new(op_call *c, store_repo *r, const char *reg, const char *manifest, size_t len,
-                    const char *media_type, json_object *parsed, const manifest_info *mi,
-                    const char *tag)
+                    const char *computed, const char *media_type, json_object *parsed,
+                    const manifest_info *mi, const char *tag)
 {
     for (size_t i = 0; i < mi->nrefs; i++) {
         if (!ecremu_store_image_by_digest(r, mi->refs[i])) {
@@ -180,7 +180,8 @@ static void put_new(op_call *c, store_repo *r, const char *reg, const char *mani
                              image_size(r, mi),
                              ecremu_op_now(),
                              mi->refs,
-                             mi->nrefs};
+                             mi->nrefs,
+                             computed};
     store_image *img = NULL;
     if (ecremu_store_image_add(r, &spec, &img) || (tag && ecremu_store_tag_set(r, img, tag))) {
         if (img)
@@ -239,7 +240,7 @@ void ecremu_images_put(op_call *c)
         if (img)
             put_existing(c, r, reg, img, tag);
         else
-            put_new(c, r, reg, manifest, len, media_type, parsed, &mi, tag);
+            put_new(c, r, reg, manifest, len, computed, media_type, parsed, &mi, tag);
     }
     json_object_put(parsed); /* mi.refs borrowed from it until here */
 }

@@ -447,7 +447,8 @@ static void unlink_image(store_repo *r, store_image *img)
 ecr_result ecremu_store_image_add(store_repo *r, const store_image_spec *spec, store_image **out)
 {
     char digest[DIGEST_STR_SIZE];
-    if (ecr_digest_sha256(spec->manifest, spec->manifest_len, digest) != ECR_OK)
+    if (spec->digest ? ecr_copy_str(digest, sizeof digest, spec->digest) != ECR_OK
+                     : ecr_digest_sha256(spec->manifest, spec->manifest_len, digest) != ECR_OK)
         return ECR_ECRYPTO;
     if (ecremu_store_image_by_digest(r, digest))
         return ECR_EINVAL;

@@ -133,6 +133,7 @@ typedef struct store_image_spec {
     double pushed_at;
     const char *const *refs;
     size_t nrefs;
+    const char *digest; /* the manifest's digest when the caller computed it, else NULL */
 } store_image_spec;
 
 /* A copy of every (parent index, child digest) pair of a repository. */
@@ -186,8 +187,9 @@ store_image *ecremu_store_image_by_tag(const store_repo *r, const char *tag);
 int ecremu_store_image_has_tag(const store_image *img, const char *tag);
 
 /* Adds a new untagged image. The digest is computed here from the manifest
- * bytes. Returns ECR_EINVAL when an image with that digest already exists,
- * ECR_ECRYPTO when hashing fails, ECR_ENOMEM; on success *out borrows it. */
+ * bytes unless spec->digest gives it (it must be theirs). Returns ECR_EINVAL when an image with
+ * that digest already exists, ECR_ECRYPTO when hashing fails, ECR_ENOMEM; on success *out borrows
+ * it. */
 ecr_result ecremu_store_image_add(store_repo *r, const store_image_spec *spec, store_image **out);
 
 /* Puts tag on img, taking it away from whichever image carried it (that image

@@ -182,13 +182,13 @@ static void test_store_model(void)
     CU_ASSERT_EQUAL(ecremu_store_repo_create(g_st, "a/b", 1.0, 0, 0, NULL, NULL, NULL), ECR_EINVAL);
     CU_ASSERT_STRING_EQUAL(r->encryption_type, "AES256");
     const char *refs[] = {"sha256:child"};
-    store_image_spec spec = {"{}", 2, "x", 5, 2.0, NULL, 0};
+    store_image_spec spec = {"{}", 2, "x", 5, 2.0, NULL, 0, NULL};
     store_image *a = NULL, *b = NULL;
     CU_ASSERT_EQUAL(ecremu_store_image_add(r, &spec, &a), ECR_OK);
     CU_ASSERT_EQUAL(ecremu_store_image_add(r, &spec, &b), ECR_EINVAL); /* same bytes, same digest */
     CU_ASSERT_STRING_EQUAL(
         a->digest, "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
-    spec = (store_image_spec){"{} ", 3, "x", 5, 2.0, refs, 1};
+    spec = (store_image_spec){"{} ", 3, "x", 5, 2.0, refs, 1, NULL};
     CU_ASSERT_EQUAL(ecremu_store_image_add(r, &spec, &b), ECR_OK);
     CU_ASSERT_EQUAL(ecremu_store_tag_set(r, a, "t"), ECR_OK);
     CU_ASSERT_EQUAL(ecremu_store_tag_set(r, b, "t"), ECR_OK); /* the tag moves */
@@ -270,7 +270,7 @@ static void test_store_indexes(void)
                     refs[nrefs++] = c->digest;
             }
             snprintf(bytes + len, sizeof bytes - (size_t)len, "}");
-            store_image_spec spec = {bytes, strlen(bytes), "x", 1, 1.0, refs, nrefs};
+            store_image_spec spec = {bytes, strlen(bytes), "x", 1, 1.0, refs, nrefs, NULL};
             store_image *img;
             CU_ASSERT_EQUAL_FATAL(ecremu_store_image_add(r, &spec, &img), ECR_OK);
             pushed++;
@@ -301,7 +301,7 @@ static void test_store_indexes(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     char *saved = strdup(a->manifest);
     CU_ASSERT_PTR_NOT_NULL_FATAL(saved);
-    store_image_spec spec = {saved, a->manifest_len, "y", 1, 1.0, NULL, 0};
+    store_image_spec spec = {saved, a->manifest_len, "y", 1, 1.0, NULL, 0, NULL};
     store_image *b;
     CU_ASSERT_EQUAL_FATAL(ecremu_store_image_add(other, &spec, &b), ECR_OK);
     CU_ASSERT_PTR_EQUAL(b->manifest, a->manifest);
