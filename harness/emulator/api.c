@@ -36,6 +36,7 @@ static const struct {
     {"BatchCheckLayerAvailability", ecremu_layers_check, 0},
     {"GetAuthorizationToken", ecremu_registry_auth_token, 1},
     {"DescribeRegistry", ecremu_registry_describe, 1},
+    {"ListTagsForResource", ecremu_repos_list_tags, 1},
 };
 
 #define NOPS (sizeof operations / sizeof operations[0])
