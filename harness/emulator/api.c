@@ -1,6 +1,7 @@
 #include "api.h"
 #include "ecr/protocol.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "batchdel.h"
@@ -91,6 +92,50 @@ int ecremu_api_front_end(const char *target, const char *body, size_t len, json_
     return 400;
 }
 
+/* A NUL inside a request string (JSON \u0000) would cut the name every
+ * C-string check and lookup sees. ECR matches the whole value against its
+ * patterns, which no NUL satisfies, so each NUL becomes DEL (0x7f): a byte
+ * that no name, tag, digest, id or enum pattern allows either, with the
+ * length unchanged. The value then fails its own rule as ECR's would,
+ * and nothing ever acts on the cut name (docs/EMULATOR.md, decisions).
+ * Returns -1 when out of memory (a NUL may remain), else 0. */
+static int replace_nuls(json_object *o)
+{
+    switch (json_object_get_type(o)) {
+    case json_type_string: {
+        size_t len = (size_t)json_object_get_string_len(o);
+        const char *s = json_object_get_string(o);
+        if (strlen(s) == len)
+            return 0;
+        char *copy = malloc(len + 1);
+        if (!copy)
+            return -1;
+        memcpy(copy, s, len + 1);
+        for (size_t i = 0; i < len; i++)
+            if (!copy[i])
+                copy[i] = 0x7f;
+        int rc = json_object_set_string_len(o, copy, (int)len) ? 0 : -1;
+        free(copy);
+        return rc;
+    }
+    case json_type_array:
+        for (size_t i = 0, n = json_object_array_length(o); i < n; i++)
+            if (replace_nuls(json_object_array_get_idx(o, i)))
+                return -1;
+        return 0;
+    case json_type_object: {
+        json_object_object_foreach (o, key, val) {
+            (void)key;
+            if (replace_nuls(val))
+                return -1;
+        }
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
 int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, size_t len,
                       json_object **out)
 {
@@ -101,8 +146,11 @@ int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, 
     op_fn run = find_op(op);
 
     op_call c = {ctx, op ? op : "", ecremu_wire_parse(body, len), 0, NULL};
+    int nul_oom = c.in && replace_nuls(c.in);
     ecremu_store_lock(ctx->st);
-    if (run && throttled(&c)) {
+    if (nul_oom) {
+        ecremu_op_oom(&c);
+    } else if (run && throttled(&c)) {
         ecremu_op_fail(&c, 400, "ThrottlingException", "Rate exceeded");
     } else if (!run && ecremu_ecr_ops_known(op)) {
         /* A real ECR operation: say that the emulator lacks it rather than

@@ -30,6 +30,8 @@
  * 28 MiB leaves room for the other members. Only that operation gets it. */
 #define MAX_PART_BODY (28u * 1024u * 1024u)
 #define PART_TARGET ECR_TARGET_PREFIX "UploadLayerPart"
+/* A fault document is a few short strings (control.c bounds each). */
+#define MAX_CONTROL_BODY (64u * 1024u)
 #define MAX_HEADERS 128
 #define SERVER_ERROR_BODY                                                                          \
     "{\"__type\":\"ServerException\",\"message\":\"An internal server error has occured\"}"
@@ -180,6 +182,18 @@ static enum MHD_Result serve_ecr(ecremu *e, const request *rq, struct MHD_Connec
     return send_json(e, rq, conn, status, out);
 }
 
+/* The control interface's error document, {"message": text}; NULL when out
+ * of memory (send_json turns that into a 500). */
+static json_object *control_refusal(const char *text)
+{
+    json_object *o = json_object_new_object();
+    if (o && json_object_object_add(o, "message", json_object_new_string(text))) {
+        json_object_put(o);
+        o = NULL;
+    }
+    return o;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **req_cls)
@@ -196,8 +210,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         rq->method = method;
         rq->url = url;
         const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
-        ecr_buf_init(&rq->body,
-                     target && strcmp(target, PART_TARGET) == 0 ? MAX_PART_BODY : MAX_BODY);
+        int ctl = strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0;
+        ecr_buf_init(&rq->body, ctl                                          ? MAX_CONTROL_BODY
+                                : target && strcmp(target, PART_TARGET) == 0 ? MAX_PART_BODY
+                                                                             : MAX_BODY);
         *req_cls = rq;
         return MHD_YES;
     }
@@ -217,11 +233,24 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                           rq->body.toobig == MAX_PART_BODY
                               ? "The request body exceeds the emulator's limit of 28 MiB for "
                                 "UploadLayerPart"
+                          : rq->body.toobig == MAX_CONTROL_BODY
+                              ? "The request body exceeds the control interface's limit of 64 KiB"
                               : "The request body exceeds the emulator's limit of 10 MiB");
     if (e->ctl && strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0) {
         const char *repo =
             MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, ECR_CTL_REPOSITORY);
         json_object *out = NULL;
+        const char *mark = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, ECR_CONTROL_HEADER);
+        if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"))
+            return send_json(
+                e, rq, conn, 403,
+                control_refusal("The control interface refuses requests with an Origin "
+                                "header (a web page's)"));
+        if (!mark || strcmp(mark, ECR_CONTROL_HEADER_VALUE) != 0)
+            return send_json(
+                e, rq, conn, 403,
+                control_refusal("The control interface requires the header " ECR_CONTROL_HEADER
+                                ": " ECR_CONTROL_HEADER_VALUE));
         int status = ecremu_control_handle(e->ctl, method, url, repo, body, len, &out);
         return send_json(e, rq, conn, status, out);
     }
@@ -293,7 +322,7 @@ ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
         e->st, e->ctl, e->account, e->region, cfg->layers == ECREMU_LAYERS_ENFORCE, &e->answers};
     ecremu_blobs_set_max_bytes(e->st->blobs, cfg->blob_bytes_max);
     e->log = cfg->request_log;
-    e->auth = (auth_config){cfg->auth, e->access_key, e->secret_key};
+    e->auth = (auth_config){cfg->auth, e->access_key, e->secret_key, e->region};
 
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
