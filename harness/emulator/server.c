@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -33,6 +34,16 @@
 /* A fault document is a few short strings (control.c bounds each). */
 #define MAX_CONTROL_BODY (64u * 1024u)
 #define MAX_HEADERS 128
+/* Connections: an epoll event loop per pool thread, so idle connections cost
+ * a descriptor and a little memory, not a thread. */
+#define THREADS 4
+#define MAX_CONNECTIONS 8192u
+#define FD_RESERVE 256
+/* A connection that has not sent a complete request head is dropped after
+ * this many idle seconds (slowloris); once a request's headers are in, the
+ * connection gets BODY_TIMEOUT_S (a large body on a slow link, keep-alive). */
+#define HEADER_TIMEOUT_S 5
+#define BODY_TIMEOUT_S 30
 #define SERVER_ERROR_BODY                                                                          \
     "{\"__type\":\"ServerException\",\"message\":\"An internal server error has occured\"}"
 
@@ -207,6 +218,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         if (!rq)
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &rq->start);
+        /* the head is complete: the long timeout from now on */
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                  (unsigned int)BODY_TIMEOUT_S);
         rq->method = method;
         rq->url = url;
         const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
@@ -271,6 +285,24 @@ static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     }
 }
 
+/* How many connections the daemon holds: thousands (idle clients and
+ * slowloris peers must not lock others out), within the descriptors the
+ * process may open after raising its soft limit to the hard one. */
+static unsigned int connection_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 64;
+    if (rl.rlim_cur < rl.rlim_max) {
+        struct rlimit want = {rl.rlim_max, rl.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+            rl.rlim_cur = rl.rlim_max;
+    }
+    /* leave room for the rest of the process (files, the runner's sockets) */
+    rlim_t room = rl.rlim_cur > FD_RESERVE + 64 ? rl.rlim_cur - FD_RESERVE : 64;
+    return room < MAX_CONNECTIONS ? (unsigned int)room : MAX_CONNECTIONS;
+}
+
 static int valid_account(const char *s)
 {
     size_t n = strlen(s);
@@ -329,13 +361,13 @@ ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
     sa.sin_family = AF_INET;
     sa.sin_port = htons(cfg->port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | (cfg->quiet ? 0 : MHD_USE_ERROR_LOG);
-    e->daemon = MHD_start_daemon(flags, cfg->port, NULL, NULL, handle, e, MHD_OPTION_SOCK_ADDR,
-                                 (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED, completed,
-                                 NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
-                                 MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4, MHD_OPTION_END);
+    unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | (cfg->quiet ? 0 : MHD_USE_ERROR_LOG);
+    e->daemon = MHD_start_daemon(
+        flags, cfg->port, NULL, NULL, handle, e, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)HEADER_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit(), MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned int)THREADS, MHD_OPTION_END);
     if (!e->daemon) {
         ecremu_stop(e);
         return ECR_EBUSY;
