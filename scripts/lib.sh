@@ -46,8 +46,9 @@ ecrc_build() {
 }
 
 # The libFuzzer build (scripts/fuzz, scripts/fuzz-long, CI=true scripts/test):
-# clang only here, never for the normal build.
-ECRC_FUZZ_DIR=build-fuzz
+# clang only here, never for the normal build. ECRC_FUZZ_DIR picks another
+# build directory (default build-fuzz).
+ECRC_FUZZ_DIR=${ECRC_FUZZ_DIR:-build-fuzz}
 
 # ecrc_fuzz_build: builds the fuzz targets into build-fuzz with clang and
 # writes the seed corpora (scripts/fuzz-seeds) into build-fuzz/seeds.

@@ -51,6 +51,16 @@ def test_idle_and_slowloris_connections_do_not_starve_serve(serve):
             s.sendall(b"X-Slow: 1\r\n")
         assert _timed_call(serve.url) < 1.0
         assert _timed_call(serve.url) < 1.0
+        # a request head that never completes is dropped after the short
+        # header timeout (5 s without traffic), not held for 30 s
+        s = slow[0]
+        s.settimeout(12)
+        t0 = time.monotonic()
+        try:
+            closed = s.recv(4096) == b""
+        except ConnectionResetError:
+            closed = True
+        assert closed and time.monotonic() - t0 < 10
     finally:
         for s in socks:
             s.close()
