@@ -64,8 +64,7 @@ int ecremu_auth_check(const auth_config *cfg, const char *method, const char *pa
 {
     const char *authz = header(headers, nheaders, "Authorization");
     if (count(headers, nheaders, "Authorization") > 1)
-        return refuse(why, "IncompleteSignatureException",
-                      "The request carries more than one Authorization header; send exactly one.");
+        return refuse(why, "IncompleteSignatureException", AUTH_DUPLICATE);
     if (!authz)
         return refuse(why, "MissingAuthenticationTokenException", "Missing Authentication Token");
 

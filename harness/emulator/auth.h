@@ -17,6 +17,9 @@ typedef struct auth_config {
     const char *region; /* strict: the credential scope must name it (borrowed) */
 } auth_config;
 
+/* The message for more than one Authorization header (IncompleteSignatureException). */
+#define AUTH_DUPLICATE "The request carries more than one Authorization header; send exactly one."
+
 /* Why a request was refused: an AWS error type (static) and message (static,
  * or pointing into text). */
 typedef struct auth_failure {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -71,6 +72,7 @@ typedef struct request {
 typedef struct header_list {
     sigv4_header v[MAX_HEADERS];
     size_t n;
+    size_t authz; /* Authorization headers seen, those past MAX_HEADERS too */
 } header_list;
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -78,6 +80,8 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 {
     header_list *h = cls;
     (void)kind;
+    if (strcasecmp(key, "Authorization") == 0)
+        h->authz++;
     if (h->n < MAX_HEADERS) {
         h->v[h->n].name = key;
         h->v[h->n].value = value ? value : "";
@@ -164,7 +168,7 @@ static enum MHD_Result serve_ecr(ecremu *e, const request *rq, struct MHD_Connec
                                  const char *url, const char *method, const char *body, size_t len)
 {
     header_list h;
-    h.n = 0;
+    h.n = h.authz = 0;
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &h);
 
     auth_failure why;
@@ -173,6 +177,11 @@ static enum MHD_Result serve_ecr(ecremu *e, const request *rq, struct MHD_Connec
      * ECR serves) that is the raw path; any other path is rejected below
      * after authentication, so a mis-verified odd path changes nothing. */
     int status = ecremu_auth_check(&e->auth, method, url, NULL, h.v, h.n, body, len, &why);
+    if (h.authz > 1) { /* auth.c's own check, also when one is past the headers kept */
+        status = 400;
+        why.type = "IncompleteSignatureException";
+        why.message = AUTH_DUPLICATE;
+    }
     const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
     if (status && e->answers.v[Q_AUTH_ORDER] == A_FRONT_END_FIRST) {
         /* oq-auth-order=front-end-first: the operation and the body are

@@ -45,7 +45,7 @@ typedef enum signer {
 
 /* Extra request headers for the next http() calls (NULL-terminated), and
  * whether control requests carry the control interface's own header. */
-static const char *g_extra[4];
+static const char *g_extra[160];
 static int g_no_control_header;
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
@@ -425,7 +425,18 @@ static void test_two_authorization_headers(void)
     CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "IncompleteSignatureException");
     CU_ASSERT_PTR_NOT_NULL(strstr(member(&r, "message"), "more than one Authorization"));
     reply_free(&r);
-    g_extra[0] = g_extra[1] = g_extra[2] = NULL;
+    /* the second one behind 130 other headers (past those the server keeps) */
+    static char filler[130][32];
+    for (size_t i = 0; i < 130; i++) {
+        snprintf(filler[i], sizeof filler[i], "X-Filler-%zu: x", i);
+        g_extra[2 + i] = filler[i];
+    }
+    g_extra[132] = a;
+    CU_ASSERT_EQUAL(ecr(e, "DescribeRepositories", "{}", SIGN_NONE, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "IncompleteSignatureException");
+    reply_free(&r);
+    memset(g_extra, 0, sizeof g_extra);
     ecremu_stop(e);
 }
 
