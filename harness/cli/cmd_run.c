@@ -368,8 +368,8 @@ int cmd_run(int argc, char **argv)
                             .control = 1,
                             .quiet = 1,
                             .open_answers = cfg.open_answers,
-                            /* TODO(issue 8): ENFORCE once the fixture uploads layers */
-                            .layers = ECREMU_LAYERS_OFF};
+                            /* PutImage needs the blobs, as on ECR */
+                            .layers = ECREMU_LAYERS_ENFORCE};
         ecr_result erc = ecremu_start(&ec, &builtin);
         if (erc) {
             fprintf(stderr, "ecrconform run: cannot start the built-in emulator: %s\n",
@@ -422,6 +422,11 @@ int cmd_run(int argc, char **argv)
     else if (!prc && !t.account[0] &&
              ecrc_target_learn_account(probe, &t, probe_repo, acct_err, sizeof acct_err))
         ecr_copy_str(t.account, sizeof t.account, ECR_TEST_ACCOUNT);
+    if (!prc) { /* once per run; a name that is never created */
+        char layer_repo[80];
+        snprintf(layer_repo, sizeof layer_repo, "%s-layers", probe_repo);
+        ecrc_target_probe_layers(probe, &t, layer_repo);
+    }
     ecrc_aws_client_free(probe);
 
     run_view view;
@@ -468,6 +473,13 @@ int cmd_run(int argc, char **argv)
     if (acct_err[0])
         printf("  note: account id unknown (%s): using %s; pass --account\n", acct_err,
                ECR_TEST_ACCOUNT);
+    if (!t.layer_api) {
+        char *why = ecr_term_safe(t.layer_note); /* peer text */
+        printf("  note: the target has no layer API (%s): fixture images are pushed "
+               "manifest-only, without their blobs (real ECR refuses that)\n",
+               why ? why : "");
+        free(why);
+    }
     fflush(stdout);
 
     /* Responses recorded by an earlier run must not be mistaken for this

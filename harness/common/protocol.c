@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-const char *const ecr_capability_names[] = {ECR_CAP_FAULT_INJECTION, ECR_CAP_STRICT_AUTH, NULL};
+const char *const ecr_capability_names[] = {ECR_CAP_FAULT_INJECTION, ECR_CAP_STRICT_AUTH,
+                                            ECR_CAP_LAYER_API, NULL};
 
 #define NAME_(id, name) [ECR_FAULT_##id] = name,
 static const char *const fault_names[ECR_FAULT_KIND_COUNT] = {ECR_FAULT_KINDS(NAME_)};

@@ -62,10 +62,8 @@ def header_value(p, name):
 @pytest.fixture
 def strict(ecrconform_bin, tmp_path):
     """serve --auth strict that knows only KEY/SECRET, in region eu-west-2, account ACCOUNT."""
-    # TODO(issue 8): drop --no-layer-check once the fixture uploads layers.
     s = start_serve("--auth", "strict", "--access-key", KEY, "--secret-key", SECRET,
-                    "--region", "eu-west-2", "--account", ACCOUNT, "--no-layer-check",
-                    env=bare_env(tmp_path))
+                    "--region", "eu-west-2", "--account", ACCOUNT, env=bare_env(tmp_path))
     yield s
     stop(s.proc)
 
@@ -378,8 +376,7 @@ def test_max_rps_caps_the_whole_run(ecrconform_bin, tmp_path):
 # ---- account ----
 
 def test_account_is_learned_from_a_target_without_control_interface(ecrconform_bin, tmp_path):
-    s = start_serve("--no-control", "--no-layer-check", "--account", ACCOUNT,
-                    env=bare_env(tmp_path))
+    s = start_serve("--no-control", "--account", ACCOUNT, env=bare_env(tmp_path))
     env = bare_env(tmp_path, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET)
     try:
         p = run(env, "--endpoint", s.url, "--filter", CASE, "--report-dir", tmp_path / "r")

@@ -61,6 +61,7 @@ def make_tree(tmp_path):
     src, case = doc_example_case()
     (tmp_path / "cases" / "bdi").mkdir(parents=True)
     shutil.copytree(ROOT / "cases" / "manifests", tmp_path / "cases" / "manifests")
+    shutil.copytree(ROOT / "cases" / "blobs", tmp_path / "cases" / "blobs")
     shutil.copy(src, tmp_path / "cases" / "bdi" / src.name)
     shutil.copytree(ROOT / "golden" / case["id"], tmp_path / "golden" / case["id"])
     # goldens cite docs/ECR-BEHAVIOUR.md by anchor; lint looks for it above them
@@ -174,9 +175,13 @@ def test_garbage_response_is_a_clear_failure_not_a_crash(ecrconform_bin, tmp_pat
 def test_null_digest_from_put_image_is_a_fixture_error_not_a_crash(ecrconform_bin, tmp_path):
     class NullDigest(QuietHandler):
         def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            req = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
             op = self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
-            body = {"PutImage": {"image": {"imageId": {"imageDigest": None}}}}.get(op, {})
+            # every blob is there already, so the push reaches PutImage
+            have = {"layers": [{"layerDigest": d, "layerAvailability": "AVAILABLE"}
+                               for d in req.get("layerDigests", [])], "failures": []}
+            body = {"PutImage": {"image": {"imageId": {"imageDigest": None}}},
+                    "BatchCheckLayerAvailability": have}.get(op, {})
             self.reply(200, json.dumps(body).encode())
 
     make_tree(tmp_path)
@@ -290,6 +295,7 @@ def test_answers_of_one_case_must_agree(ecrconform_bin, tmp_path):
     answer accepts only it: a state check cannot pick another answer than the delete."""
     (tmp_path / "cases" / "b").mkdir(parents=True)
     shutil.copytree(ROOT / "cases" / "manifests", tmp_path / "cases" / "manifests")
+    shutil.copytree(ROOT / "cases" / "blobs", tmp_path / "cases" / "blobs")
     (tmp_path / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "ECR-BEHAVIOUR.md", tmp_path / "docs")
     cid = "invalid-tag-beside-valid-tag"
@@ -312,14 +318,13 @@ def test_answers_of_one_case_must_agree(ecrconform_bin, tmp_path):
     assert "an earlier step gave ('InvalidImageTag')" in p.stdout
 
 
-def test_bytes_after_the_json_body_fail_the_step(ecrconform_bin, serve_manifests_only, tmp_path):
+def test_bytes_after_the_json_body_fail_the_step(ecrconform_bin, serve, tmp_path):
     """A response `{...}<html>` must not pass its golden: a proxy in front of the
     built-in emulator appends bytes after the BatchDeleteImage body."""
-    # The case fixture pushes manifests whose blobs were never uploaded (issue 8 item 3).
     import http.client
     from urllib.parse import urlparse
 
-    upstream = urlparse(serve_manifests_only.url)
+    upstream = urlparse(serve.url)
 
     class Appends(QuietHandler):
         def do_GET(self):

@@ -1,7 +1,7 @@
 """The example in docs/CASES.md is run, so the documentation cannot rot (as jq runs its manual).
 
 Every fenced JSON block preceded by `<!-- example: PATH -->` is written to PATH in a private
-corpus (with the manifest it names, copied from cases/manifests/), linted, and run against
+corpus (with the manifest it names, copied from cases/manifests/, and its blobs), linted, and run against
 the built-in emulator: every case must pass.
 """
 
@@ -44,6 +44,12 @@ def test_doc_example_lints_and_passes(ecrconform_bin, tmp_path):
                 src = ROOT / "cases" / image["manifest"]
                 (corpus / "cases" / image["manifest"]).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, corpus / "cases" / image["manifest"])
+                # and the blobs that make it a complete image
+                m = json.loads(src.read_text())
+                for d in [m["config"]] + m["layers"] if "config" in m else []:
+                    blob = Path("blobs", "sha256", d["digest"].split(":", 1)[1])
+                    (corpus / "cases" / blob).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(ROOT / "cases" / blob, corpus / "cases" / blob)
     lint = subprocess.run([ecrconform_bin, "lint"], cwd=corpus, capture_output=True, text=True,
                           timeout=60)
     assert lint.returncode == 0, lint.stdout + lint.stderr

@@ -106,6 +106,7 @@ def test_unknown_question_or_answer_is_a_usage_error(ecrconform_bin):
 def corpus_copy(tmp_path, case_id):
     (tmp_path / "cases" / "b").mkdir(parents=True)
     shutil.copytree(ROOT / "cases" / "manifests", tmp_path / "cases" / "manifests")
+    shutil.copytree(ROOT / "cases" / "blobs", tmp_path / "cases" / "blobs")
     shutil.copy(ROOT / "cases" / "batch-delete-image" / f"{case_id}.json", tmp_path / "cases" / "b")
     shutil.copytree(ROOT / "golden" / case_id, tmp_path / "golden" / case_id)
     (tmp_path / "docs").mkdir()

@@ -95,10 +95,11 @@ static void test_capability_names(void)
     size_t n = 0;
     while (ecr_capability_names[n])
         n++;
-    CU_ASSERT_EQUAL(n, 2);
+    CU_ASSERT_EQUAL(n, 3);
     CU_ASSERT_STRING_EQUAL(ecr_capability_names[0], ECR_CAP_FAULT_INJECTION);
     CU_ASSERT_STRING_EQUAL(ecr_capability_names[1], ECR_CAP_STRICT_AUTH);
-    CU_ASSERT_STRING_EQUAL(ECR_CAP_LIST, "fault-injection, strict-auth");
+    CU_ASSERT_STRING_EQUAL(ecr_capability_names[2], ECR_CAP_LAYER_API);
+    CU_ASSERT_STRING_EQUAL(ECR_CAP_LIST, "fault-injection, strict-auth, layer-api");
 }
 
 /* A value that does not fit is refused whole, never cut. */

@@ -33,8 +33,7 @@ static int setup(void)
                         .quiet = 1,
                         .access_key = ECR_TEST_ACCESS_KEY,
                         .secret_key = ECR_TEST_SECRET_KEY,
-                        /* TODO(issue 8): enforce once the fixture uploads layers */
-                        .layers = ECREMU_LAYERS_OFF};
+                        .layers = ECREMU_LAYERS_ENFORCE}; /* as `run` starts it */
     if (ecremu_start(&ec, &E))
         return 1;
     memset(&T, 0, sizeof T);
@@ -44,6 +43,7 @@ static int setup(void)
     snprintf(T.region, sizeof T.region, "us-east-1");
     T.fault_injection = 1;
     T.strict_auth = 1;
+    T.layer_api = 1;
     return 0;
 }
 
@@ -260,6 +260,155 @@ static void test_fixture_refused_is_error_naming_the_step(void)
     ecrc_case_free(c);
 }
 
+/* Builds the fixture of c directly (no steps), tears it down, and returns
+ * the build's result with its message in err. tamper (may be NULL) runs
+ * between computing the variables and the build. */
+static ecr_result build_fixture(const target_info *t, case_def *c, void (*tamper)(fixture *),
+                                char *err, size_t errsz)
+{
+    runner_options ro;
+    test_options(&ro, t, 1);
+    aws_client *cl = ecrc_aws_client_new(t->endpoint, &ro.creds, 5000, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+    fixture fx;
+    ecrc_fixture_init(&fx, c, "fixtest1", t);
+    vars *v = ecrc_vars_new();
+    CU_ASSERT_EQUAL(ecrc_fixture_vars(&fx, v, err, errsz), ECR_OK);
+    if (tamper)
+        tamper(&fx);
+    err[0] = '\0';
+    ecr_result rc = ecrc_fixture_build(&fx, cl, err, errsz);
+    char terr[512];
+    CU_ASSERT_EQUAL(ecrc_fixture_teardown(&fx, cl, terr, sizeof terr), ECR_OK);
+    ecrc_fixture_free(&fx);
+    ecrc_vars_free(v);
+    ecrc_aws_client_free(cl);
+    return rc;
+}
+
+static void test_fixture_uploads_blobs(void)
+{
+    case_def *c = load("documentation-example");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    /* The loader read the blobs: config and one layer for docker-a, config
+     * and two layers for docker-b. */
+    CU_ASSERT_EQUAL(c->repos[0].images[0].nblobs, 2);
+    CU_ASSERT_EQUAL(c->repos[0].images[1].nblobs, 3);
+    char err[1024];
+    CU_ASSERT_EQUAL(build_fixture(&T, c, NULL, err, sizeof err), ECR_OK);
+    CU_ASSERT_STRING_EQUAL(err, "");
+    ecrc_case_free(c);
+}
+
+static void test_fixture_missing_layer_is_layers_not_found(void)
+{
+    case_def *c = load("documentation-example");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    /* Forget the last layer of image b: it is never uploaded. */
+    case_image *b = &c->repos[0].images[1];
+    CU_ASSERT_EQUAL_FATAL(b->nblobs, 3);
+    b->nblobs = 2;
+    char err[1024];
+    CU_ASSERT_EQUAL(build_fixture(&T, c, NULL, err, sizeof err), ECR_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "PutImage image 'b' tag 'trusty' in 'ubuntu'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "LayersNotFoundException"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, b->blobs[2].digest)); /* the missing one is named */
+    b->nblobs = 3;
+    ecrc_case_free(c);
+}
+
+/* Image a's digest, one hex digit off: well-formed, but not the sha256 of
+ * the manifest the fixture sends. */
+static void wrong_digest(fixture *fx)
+{
+    char *last = &fx->digests[0][strlen(fx->digests[0]) - 1];
+    *last = *last == '0' ? '1' : '0';
+}
+
+static void test_fixture_wrong_digest_is_digest_mismatch(void)
+{
+    case_def *c = load("documentation-example");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    char err[1024];
+    CU_ASSERT_EQUAL(build_fixture(&T, c, wrong_digest, err, sizeof err), ECR_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "PutImage image 'a' tag 'precise' in 'ubuntu'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "ImageDigestDoesNotMatchException"));
+    ecrc_case_free(c);
+}
+
+static void test_fixture_index_without_child_is_referenced_images_not_found(void)
+{
+    case_def *c = load("index-and-children-oci");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    case_repo *r = &c->repos[0];
+    CU_ASSERT_EQUAL_FATAL(r->nimages, 3);
+    CU_ASSERT_STRING_EQUAL_FATAL(r->images[2].id, "p");
+    /* Push the index before child b: swap them (lint would refuse this order). */
+    case_image tmp = r->images[1];
+    r->images[1] = r->images[2];
+    r->images[2] = tmp;
+    char err[1024];
+    CU_ASSERT_EQUAL(build_fixture(&T, c, NULL, err, sizeof err), ECR_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "PutImage image 'p' tag 'multi' in 'app'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "ReferencedImagesNotFoundException"));
+    ecrc_case_free(c);
+}
+
+static void test_run_reports_fixture_refusal_naming_the_step(void)
+{
+    case_def *c = load("documentation-example");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    c->repos[0].images[0].nblobs = 1; /* docker-a's layer is never uploaded */
+    run_report *r = run_one(&T, c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(r->cases[0].status, ECRC_CASE_ERROR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "fixture: PutImage image 'a'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r->cases[0].reason, "LayersNotFoundException"));
+    CU_ASSERT_PTR_NULL(r->cases[0].steps[0].response); /* the step was never sent */
+    c->repos[0].images[0].nblobs = 2;
+    ecrc_report_free(r);
+    ecrc_case_free(c);
+}
+
+static void test_target_without_layer_api_gets_manifest_only_pushes(void)
+{
+    case_def *c = load("documentation-example");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    target_info t = T;
+    t.layer_api = 0;
+    snprintf(t.layer_note, sizeof t.layer_note, "BatchCheckLayerAvailability answered HTTP 500");
+    /* The enforcing emulator refuses the manifest alone: no blob was sent. */
+    char err[1024];
+    CU_ASSERT_EQUAL(build_fixture(&t, c, NULL, err, sizeof err), ECR_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "LayersNotFoundException"));
+    /* The report says why pushes were manifest-only; with the API it says nothing. */
+    run_report *r = run_one(&t, c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->manifest_only);
+    CU_ASSERT_STRING_EQUAL(r->manifest_only, "BatchCheckLayerAvailability answered HTTP 500");
+    ecrc_report_free(r);
+    r = run_one(&T, c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_PTR_NULL(r->manifest_only);
+    ecrc_report_free(r);
+    ecrc_case_free(c);
+}
+
+static void test_layer_probe_finds_the_emulators_api(void)
+{
+    runner_options ro;
+    test_options(&ro, &T, 1);
+    aws_client *cl = ecrc_aws_client_new(T.endpoint, &ro.creds, 5000, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+    target_info t = T;
+    t.layer_api = 0;
+    ecrc_target_probe_layers(cl, &t, "ecrconform-probe-unit-layers");
+    CU_ASSERT_EQUAL(t.layer_api, 1);
+    CU_ASSERT_STRING_EQUAL(t.layer_note, "");
+    CU_ASSERT_TRUE(ecrc_target_has(&t, ECR_CAP_LAYER_API));
+    ecrc_aws_client_free(cl);
+}
+
 /* What the callback saw, checked after the run. */
 typedef struct seen {
     size_t calls;
@@ -335,7 +484,16 @@ int register_runner_suite(void)
         !CU_add_test(s, "dead_endpoint", test_dead_endpoint_is_error_naming_it) ||
         !CU_add_test(s, "missing_capability", test_missing_capability_is_skip) ||
         !CU_add_test(s, "fixture_refused", test_fixture_refused_is_error_naming_the_step) ||
-        !CU_add_test(s, "callback", test_callback_once_per_case_serialised))
+        !CU_add_test(s, "callback", test_callback_once_per_case_serialised) ||
+        !CU_add_test(s, "fixture_uploads_blobs", test_fixture_uploads_blobs) ||
+        !CU_add_test(s, "fixture_missing_layer", test_fixture_missing_layer_is_layers_not_found) ||
+        !CU_add_test(s, "fixture_wrong_digest", test_fixture_wrong_digest_is_digest_mismatch) ||
+        !CU_add_test(s, "fixture_index_without_child",
+                     test_fixture_index_without_child_is_referenced_images_not_found) ||
+        !CU_add_test(s, "fixture_refusal_in_run",
+                     test_run_reports_fixture_refusal_naming_the_step) ||
+        !CU_add_test(s, "manifest_only", test_target_without_layer_api_gets_manifest_only_pushes) ||
+        !CU_add_test(s, "layer_probe", test_layer_probe_finds_the_emulators_api))
         return 1;
     return 0;
 }

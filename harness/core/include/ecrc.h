@@ -236,6 +236,11 @@ typedef struct target_info {
     char region[64];    /* signing region (${region}) */
     int fault_injection;
     int strict_auth;
+    int layer_api; /* the layer upload API works (ecrc_target_probe_layers) */
+    /* Without the layer API: what the probe saw ("BatchCheckLayerAvailability
+     * answered HTTP 500"); fixture images are then pushed manifest-only.
+     * "" otherwise. */
+    char layer_note[256];
 } target_info;
 
 /* Probes the target through c and fills the capability flags of t (name,
@@ -248,6 +253,19 @@ typedef struct target_info {
  * field (err names the member; nothing is cut). */
 ecr_result ecrc_target_probe(aws_client *c, target_info *t, int no_strict_auth, char *err,
                              size_t errsz);
+
+/* Finds out once per run whether the target implements the layer upload API
+ * (capability "layer-api"), which fixtures need to push complete images:
+ * BatchCheckLayerAvailability, then InitiateLayerUpload, each sent once
+ * (never retried: a target without the API answers 500, and retries would
+ * only add backoff) for repository `repo`, which must not exist (real ECR
+ * then answers RepositoryNotFoundException and nothing is created). An
+ * answer with HTTP status >= 500 or an error type saying the operation is
+ * unknown or unsupported means "no layer API": t->layer_api = 0 and
+ * t->layer_note says what was seen; any other answer, or none (the run
+ * reports an unreachable target anyway), sets t->layer_api = 1. Cannot
+ * fail. */
+void ecrc_target_probe_layers(aws_client *c, target_info *t, const char *repo);
 
 /* Learns the caller's account id from the target itself, for targets whose
  * control interface did not name it: the registryId of DescribeRegistry,
@@ -332,7 +350,10 @@ typedef struct run_report {
     char *harness_version; /* ECRCONFORM_VERSION */
     char *started_at;      /* ISO 8601 UTC */
     double duration_ms;
-    int insecure;       /* 1: TLS certificates were not verified (--insecure) */
+    int insecure; /* 1: TLS certificates were not verified (--insecure) */
+    /* Why fixture images were pushed manifest-only (the target has no layer
+     * API, target_info.layer_note); NULL when their blobs were uploaded. */
+    char *manifest_only;
     case_report *cases; /* in case-id order */
     size_t ncases;
     /* Baseline bookkeeping (filled by ecrc_baseline_apply; NULL/0 otherwise). */

@@ -2,12 +2,14 @@
 #include "ecr/protocol.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ecr/buf.h"
 #include "ecr/json.h"
@@ -174,6 +176,182 @@ static void scan_json(loader *L, const char *file, const char *field, json_objec
     }
 }
 
+/* ---- blobs -------------------------------------------------------------- */
+
+/* Reads the regular file at path (at most max bytes; a FIFO or device is
+ * refused without blocking) into a new buffer. Returns NULL with a reason in
+ * why (static or strerror text). */
+static char *read_small_file(const char *path, size_t max, size_t *len, const char **why)
+{
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        *why = strerror(errno);
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        *why = "not a regular file";
+        close(fd);
+        return NULL;
+    }
+    buf b;
+    ecr_buf_init(&b, max + 1); /* the file may grow after fstat: the cap holds */
+    char chunk[8192];
+    ecr_result rc = ECR_OK;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n < 0) {
+                rc = ECR_EIO;
+                *why = strerror(errno);
+            }
+            break;
+        }
+        if ((rc = ecr_buf_append(&b, chunk, (size_t)n)) != ECR_OK) {
+            *why = rc == ECR_ETOOBIG ? "file too large" : "out of memory";
+            break;
+        }
+    }
+    close(fd);
+    if (rc == ECR_OK && b.len > max) {
+        rc = ECR_ETOOBIG;
+        *why = "file too large";
+    }
+    if (rc != ECR_OK) {
+        ecr_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    char *data = b.len ? ecr_buf_steal(&b) : calloc(1, 1);
+    ecr_buf_free(&b);
+    if (!data)
+        *why = "out of memory";
+    return data;
+}
+
+/* "sha256:" + 64 lower-case hex digits: the only digests a blob file name can carry. */
+static int blob_digest_ok(const char *d)
+{
+    if (strncmp(d, "sha256:", 7) || strlen(d) != 71)
+        return 0;
+    for (const char *p = d + 7; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* Loads the blob a descriptor {digest, size} of manifest `mp` names (at
+ * manifest field `mfield`) into im, unless the image has it already. */
+static void load_blob(loader *L, case_image *im, json_object *desc, const char *f, const char *mp,
+                      const char *mfield)
+{
+    json_object *jd = NULL, *js = NULL;
+    if (!json_object_is_type(desc, json_type_object) ||
+        !json_object_object_get_ex(desc, "digest", &jd) ||
+        !json_object_is_type(jd, json_type_string) ||
+        !json_object_object_get_ex(desc, "size", &js) || !json_object_is_type(js, json_type_int) ||
+        json_object_get_int64(js) < 0) {
+        ERR(L, f, "manifest %s: %s: must be a descriptor {digest, size}", mp, mfield);
+        return;
+    }
+    const char *d = json_object_get_string(jd);
+    if (!blob_digest_ok(d)) {
+        ERR(L, f, "manifest %s: %s.digest: '%s' is not sha256:<64 lower-case hex digits>", mp,
+            mfield, d);
+        return;
+    }
+    for (size_t i = 0; i < im->nblobs; i++)
+        if (!strcmp(im->blobs[i].digest, d))
+            return; /* the same blob twice: uploaded once */
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/blobs/sha256/%s", L->cases_root, d + 7) >=
+        (int)sizeof path) {
+        ERR(L, f, "blob path too long");
+        return;
+    }
+    const char *why = "";
+    size_t len;
+    char *data = read_small_file(path, BLOB_FILE_MAX, &len, &why);
+    if (!data) {
+        ERR(L, f,
+            "manifest %s: %s: blob %s: %s (limit %u bytes; scripts/gen-fixture-blobs makes the "
+            "blobs of every image manifest)",
+            mp, mfield, path, why, BLOB_FILE_MAX);
+        return;
+    }
+    char got[DIGEST_STR_SIZE];
+    if (ecr_digest_sha256(data, len, got) || strcmp(got, d)) {
+        ERR(L, f, "manifest %s: %s: blob %s has digest %s, not %s", mp, mfield, path, got, d);
+    } else if ((int64_t)len != json_object_get_int64(js)) {
+        ERR(L, f, "manifest %s: %s.size: %lld, but blob %s has %zu bytes", mp, mfield,
+            (long long)json_object_get_int64(js), path, len);
+    } else {
+        case_blob *nb = realloc(im->blobs, (im->nblobs + 1) * sizeof *nb);
+        if (nb) {
+            im->blobs = nb;
+            case_blob *b = &im->blobs[im->nblobs++];
+            ecr_copy_str(b->digest, sizeof b->digest, d); /* 71 characters: fits */
+            b->data = data;
+            b->len = len;
+            return;
+        }
+        ERR(L, f, "out of memory");
+    }
+    free(data);
+}
+
+/* The blobs of image manifest m (config, then layers), so the fixture can
+ * push a complete image. An index / manifest list has none. */
+static void load_blobs(loader *L, case_image *im, json_object *m, const char *f, const char *mp)
+{
+    json_object *cfg = NULL, *layers = NULL;
+    if (!json_object_is_type(m, json_type_object) || !json_object_object_get_ex(m, "config", &cfg))
+        return;
+    load_blob(L, im, cfg, f, mp, "config");
+    if (!json_object_object_get_ex(m, "layers", &layers) ||
+        !json_object_is_type(layers, json_type_array)) {
+        ERR(L, f, "manifest %s: layers: an image manifest needs a layers array", mp);
+        return;
+    }
+    for (size_t i = 0; i < json_object_array_length(layers); i++) {
+        char mf[64];
+        snprintf(mf, sizeof mf, "layers[%zu]", i);
+        load_blob(L, im, json_object_array_get_idx(layers, i), f, mp, mf);
+    }
+}
+
+/* An index or manifest list is pushed after the images it references, in
+ * the same repository: ECR refuses it otherwise
+ * (ReferencedImagesNotFoundException). */
+static void check_children_first(loader *L, const case_repo *r, size_t idx, json_object *m,
+                                 const char *f)
+{
+    json_object *list = NULL;
+    if (!json_object_is_type(m, json_type_object) ||
+        !json_object_object_get_ex(m, "manifests", &list) ||
+        !json_object_is_type(list, json_type_array))
+        return;
+    for (size_t i = 0; i < json_object_array_length(list); i++) {
+        json_object *e = json_object_array_get_idx(list, i), *d = NULL;
+        if (!json_object_is_type(e, json_type_object) ||
+            !json_object_object_get_ex(e, "digest", &d) ||
+            !json_object_is_type(d, json_type_string))
+            continue;
+        int found = 0;
+        for (size_t j = 0; j < idx && !found; j++)
+            found = !strcmp(r->images[j].digest, json_object_get_string(d));
+        if (!found)
+            ERR(L, f,
+                "manifest %s: manifests[%zu] (%s) is not an image pushed before it in this "
+                "repository: list its child images first (ECR refuses an index whose children "
+                "are missing)",
+                r->images[idx].manifest_path, i, json_object_get_string(d));
+    }
+}
+
 /* ---- fixture ------------------------------------------------------------ */
 
 static void load_image(loader *L, case_repo *r, json_object *jo, const char *where,
@@ -229,6 +407,12 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
                     ERR(L, f, "manifest %s: %s", full,
                         md.n ? md.items[0].message : "out of memory");
                 ecr_diag_free(&md);
+                if (m && ecr_digest_sha256(im->manifest, im->manifest_len, im->digest))
+                    ERR(L, f, "manifest %s: cannot hash it", full);
+                if (m) {
+                    load_blobs(L, im, m, f, mp);
+                    check_children_first(L, r, r->nimages - 1, m, f);
+                }
                 json_object_put(m);
             }
         }
@@ -762,6 +946,9 @@ void ecrc_case_free(case_def *c)
             free(im->id);
             free(im->manifest_path);
             free(im->manifest);
+            for (size_t k = 0; k < im->nblobs; k++)
+                free(im->blobs[k].data);
+            free(im->blobs);
             free(im->media_type);
             free_strings(im->tags, im->ntags);
         }

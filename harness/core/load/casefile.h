@@ -14,15 +14,31 @@
 #include "ecrc.h"
 
 #include "ecr/diag.h"
+#include "ecr/digest.h"
 #include "ecr/protocol.h"
 #include "casepaths.h" /* ecrc_case_find_cases_root, ecrc_case_collect_paths */
 #include "golden.h"
+
+/* A blob (config or layer) an image manifest references, read from
+ * <cases_root>/blobs/sha256/<hex> when the case is loaded. */
+typedef struct case_blob {
+    char digest[DIGEST_STR_SIZE]; /* "sha256:<hex>": checked against the bytes */
+    char *data;                   /* the exact bytes (owned) */
+    size_t len;                   /* equal to the manifest's "size" */
+} case_blob;
+
+/* Blob files are small by design (scripts/gen-fixture-blobs writes a few
+ * hundred bytes each); the cap keeps a stray file from being pushed. */
+#define BLOB_FILE_MAX (4u * 1024 * 1024)
 
 typedef struct case_image {
     char *id;
     char *manifest_path; /* as written, relative to the cases root */
     char *manifest;      /* the file's exact bytes (NUL-terminated) */
     size_t manifest_len;
+    char digest[DIGEST_STR_SIZE]; /* sha256 of the manifest bytes ("" when unreadable) */
+    case_blob *blobs;             /* config then layers, each digest once; none for an index */
+    size_t nblobs;
     char *media_type; /* NULL: taken from the manifest's "mediaType" */
     int send_digest;  /* 1 (default): PutImage carries imageDigest; 0: the target computes it */
     char **tags;
@@ -83,6 +99,11 @@ typedef struct case_def {
  * image ids (case-wide, [A-Za-z0-9._-]+) and step names, length 2..256,
  * images only in created repositories, manifests readable JSON of at most
  * MANIFEST_FILE_MAX bytes below cases_root (no absolute paths or ".."),
+ * complete images (every blob an image manifest references, config and
+ * layers, is a file <cases_root>/blobs/sha256/<hex> of at most BLOB_FILE_MAX
+ * bytes whose sha256 and size match the manifest; the blobs are loaded),
+ * an index / manifest list only after the images it references in the same
+ * repository (ECR refuses it otherwise),
  * fault kinds / repository / image, raw.auth, a ListImages or DescribeImages
  * step after the first step, and every ${...} in input, raw and the goldens
  * naming repo:<fixture repo>, digest:<fixture image>, account or region.

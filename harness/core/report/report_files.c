@@ -120,6 +120,7 @@ void ecrc_report_free(run_report *r)
         return;
     free(r->target);
     free(r->endpoint);
+    free(r->manifest_only);
     free(r->harness_version);
     free(r->started_at);
     for (size_t i = 0; r->cases && i < r->ncases; i++)

@@ -83,7 +83,15 @@ static void write_header(FILE *f, const run_report *r)
     esc(f, r->started_at ? r->started_at : "(unknown)");
     fputs(" &middot; took ", f);
     ecrc_report_text_seconds(f, r->duration_ms);
-    fputs(" s</p>\n</header>\n", f);
+    fputs(" s</p>\n", f);
+    if (r->manifest_only) {
+        fputs("<p class=\"meta\">Note: fixture images were pushed manifest-only (the target has "
+              "no layer API: ",
+              f);
+        esc(f, r->manifest_only);
+        fputs(")</p>\n", f);
+    }
+    fputs("</header>\n", f);
 }
 
 static void level_row(FILE *f, const char *label, size_t passed, size_t ran)

@@ -246,6 +246,8 @@ json_object *ecrc_report_json_build(const run_report *r)
     put(t, "endpoint", jstr(r->endpoint, &oom), &oom);
     if (r->insecure) /* present only when true: TLS verification was off */
         put(t, "insecure", json_object_new_boolean(1), &oom);
+    if (r->manifest_only) /* present only without the layer API: images without their blobs */
+        put(t, "manifest_only_pushes", jstr(r->manifest_only, &oom), &oom);
     put(root, "target", t, &oom);
     put(root, "started_at", jstr(r->started_at, &oom), &oom);
     put(root, "duration_ms", jnum(r->duration_ms, 3, &oom), &oom);
@@ -465,6 +467,7 @@ run_report *ecrc_report_json_parse(json_object *root, const char **err)
     json_object *insecure = NULL;
     r->insecure =
         json_object_object_get_ex(t, "insecure", &insecure) && json_object_get_boolean(insecure);
+    r->manifest_only = dup_member(t, "manifest_only_pushes", &oom);
     r->started_at = dup_member(root, "started_at", &oom);
     r->duration_ms = num_member(root, "duration_ms");
 

@@ -159,6 +159,11 @@ ecr_result ecrc_report_write_junit(const run_report *r, const char *path)
         fputs("      <property name=\"insecure\" value=\"true: TLS certificates were not "
               "verified\"/>\n",
               f);
+    if (r->manifest_only) {
+        fputs("      <property name=\"manifest_only_pushes\"", f);
+        write_attr(f, "value", r->manifest_only);
+        fputs("/>\n", f);
+    }
     if (r->baseline_file) {
         fputs("      <property name=\"baseline_file\"", f);
         write_attr(f, "value", r->baseline_file);

@@ -55,6 +55,11 @@ ecr_result ecrc_report_write_markdown(const run_report *r, const char *path)
     fputs(", started ", f);
     md(f, r->started_at ? r->started_at : "(unknown)");
     fputs(".\n\n", f);
+    if (r->manifest_only) {
+        fputs("Note: fixture images were pushed manifest-only (the target has no layer API: ", f);
+        md(f, r->manifest_only);
+        fputs(").\n\n", f);
+    }
 
     fputs("| expectations (step goldens) by provenance | met | checked | score "
           "|\n|---|---:|---:|---:|\n",

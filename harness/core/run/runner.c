@@ -382,7 +382,10 @@ static size_t check_step(const case_step *s, vars *v, const aws_response *r,
                          answer_list *given, step_report *sr, size_t *header_diffs)
 {
     const golden *g = s->golden;
-    *actual_body = parse_body(r, d);
+    /* A body merged from several pages (follow_pages) is given; else the
+     * response's own body is parsed here. */
+    if (!*actual_body)
+        *actual_body = parse_body(r, d);
     int checked;
     size_t hd = check_default_headers(g, r, d, &checked);
     sr->headers_checked = checked;
@@ -502,6 +505,138 @@ static void record_answers(step_report *sr, const answer_list *given, answer_lis
     }
 }
 
+/* At most this many pages of one listing are fetched and merged: 100000
+ * items at ECR's default page size of 100, far beyond any case; a target
+ * whose listing never ends is reported, not followed forever. */
+#define PAGES_MAX 1000
+
+/* The array a paged listing returns its items in, for the state-check
+ * operations; NULL for any other operation. */
+static const char *paged_member(const char *operation)
+{
+    if (!strcmp(operation, "ListImages"))
+        return "imageIds";
+    if (!strcmp(operation, "DescribeImages"))
+        return "imageDetails";
+    return NULL;
+}
+
+/* A state check (ListImages, DescribeImages) is judged on the whole listing:
+ * when the first answer (r, 200) carries a nextToken and the step chose no
+ * page itself (no maxResults or nextToken in its input, no raw body or
+ * target), the same request is sent again with each nextToken until a page
+ * has none (at most PAGES_MAX pages), and the items are merged into one
+ * body without nextToken, set in *merged (NULL when there was nothing to
+ * follow). Each further page's transcript is appended to sr->response. A
+ * page that is not a 200 listing, or a listing that does not end, adds a
+ * diff at $.body.nextToken. Returns 0, or -1 when a page got no answer
+ * (cr->reason says why). */
+static int follow_pages(run_ctx *ctx, aws_client *cl, const case_step *s, const aws_request *req,
+                        json_object *input, const aws_response *r, step_report *sr, case_report *cr,
+                        json_object **merged, diff_list *d)
+{
+    *merged = NULL;
+    const char *key = paged_member(s->operation);
+    if (!key || s->raw_body || s->target || r->status != 200 || !r->body || !input ||
+        json_object_object_get_ex(input, "nextToken", NULL) ||
+        json_object_object_get_ex(input, "maxResults", NULL))
+        return 0;
+    size_t rest;
+    json_object *all = ecr_json_parse(r->body, r->body_len, ECR_JSON_PEER, &rest, NULL, NULL);
+    json_object *tok = NULL, *items = NULL;
+    if (!all || rest < r->body_len || !json_object_object_get_ex(all, "nextToken", &tok) ||
+        !json_object_is_type(tok, json_type_string) ||
+        !json_object_object_get_ex(all, key, &items) ||
+        !json_object_is_type(items, json_type_array)) {
+        json_object_put(all); /* one page, or not a listing: compared as it is */
+        return 0;
+    }
+    char *token = ecr_strdup(json_object_get_string(tok));
+    /* The transcript keeps what fits in LOG_MAX; pages beyond are said to be
+     * left out, never silently dropped (the merged body has them all). */
+    const size_t LOG_MAX = AWS_DEFAULT_MAX_RESPONSE + (1u << 20);
+    buf log;
+    int log_full = 0;
+    ecr_buf_init(&log, LOG_MAX + 4096);
+    if (sr->response)
+        ecr_buf_puts(&log, sr->response);
+    int result = 0, complete = 0; /* complete: a page without nextToken came */
+    size_t page = 2;
+    for (; token && page <= PAGES_MAX; page++) {
+        json_object *copy = NULL;
+        if (json_object_deep_copy(input, &copy, NULL) || !copy)
+            break;
+        json_object_object_add(copy, "nextToken", json_object_new_string(token));
+        const char *text = json_object_to_json_string_ext(copy, ECR_JSON_COMPACT);
+        aws_request pr = *req;
+        pr.body = text;
+        pr.body_len = strlen(text);
+        aws_response pg;
+        ecr_result rc = ecrc_aws_client_call(cl, &pr, &pg);
+        json_object_put(copy);
+        if (rc) {
+            add_reason(cr, ecr_asprintf("step %s: page %zu (nextToken): %s %s: %s", s->name, page,
+                                        ctx->opt->target->endpoint, ecr_strerror(rc),
+                                        pg.transport_error));
+            cr->transport_error = 1;
+            ecrc_aws_response_free(&pg);
+            result = -1;
+            break;
+        }
+        char *desc = describe_response(&pg);
+        if (!log_full && log.len + (desc ? strlen(desc) : 0) + 100 > LOG_MAX) {
+            log_full = 1;
+            ecr_buf_printf(&log, "\n\n(pages %zu and later are left out of this transcript)", page);
+        } else if (!log_full) {
+            ecr_buf_printf(&log, "\n\n--- page %zu (nextToken followed) ---\n%s", page,
+                           desc ? desc : "");
+        }
+        free(desc);
+        json_object *pj =
+            pg.status == 200 && pg.body
+                ? ecr_json_parse(pg.body, pg.body_len, ECR_JSON_PEER, &rest, NULL, NULL)
+                : NULL;
+        json_object *pitems = NULL, *ptok = NULL;
+        free(token);
+        token = NULL;
+        if (!pj || !json_object_object_get_ex(pj, key, &pitems) ||
+            !json_object_is_type(pitems, json_type_array)) {
+            char e[160], a[160];
+            snprintf(e, sizeof e, "page %zu of the listing: HTTP 200 with %s", page, key);
+            snprintf(a, sizeof a, "HTTP %ld %.100s", pg.status,
+                     pg.error_type[0] ? pg.error_type : "without that array");
+            ecrc_diff_add(d, "$.body.nextToken", e, a);
+            json_object_put(pj);
+            ecrc_aws_response_free(&pg);
+            break;
+        }
+        for (size_t i = 0; i < json_object_array_length(pitems); i++)
+            json_object_array_add(items, json_object_get(json_object_array_get_idx(pitems, i)));
+        if (json_object_object_get_ex(pj, "nextToken", &ptok) &&
+            json_object_is_type(ptok, json_type_string))
+            token = ecr_strdup(json_object_get_string(ptok));
+        else
+            complete = 1;
+        json_object_put(pj);
+        ecrc_aws_response_free(&pg);
+    }
+    if (token && page > PAGES_MAX) {
+        char e[80];
+        snprintf(e, sizeof e, "the end of the listing within %d pages", PAGES_MAX);
+        ecrc_diff_add(d, "$.body.nextToken", e, "a nextToken on every page");
+    }
+    if (complete) /* the whole listing: no page is left to ask for */
+        json_object_object_del(all, "nextToken");
+    free(token);
+    char *text = ecr_buf_steal(&log);
+    if (text) {
+        free(sr->response);
+        sr->response = text;
+    }
+    *merged = all;
+    return result;
+}
+
 /* Sends one step and compares it. Returns 0 when it matched, 1 on a
  * mismatch, -1 when the exchange itself failed (cr->reason says why). */
 static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, step_report *sr,
@@ -513,12 +648,12 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, s
     aws_header *hdrs = NULL;
     int result = -1;
 
+    json_object *in = NULL; /* the expanded input, for further pages */
     if (s->raw_body) {
         body = ecrc_vars_expand(v, s->raw_body, 0, &rc, bad, sizeof bad);
     } else {
-        json_object *in = ecrc_vars_expand_json(v, s->input, &rc, bad, sizeof bad);
+        in = ecrc_vars_expand_json(v, s->input, &rc, bad, sizeof bad);
         body = in ? strdup(json_object_to_json_string_ext(in, ECR_JSON_COMPACT)) : NULL;
-        json_object_put(in);
     }
     if (s->target)
         target = ecrc_vars_expand(v, s->target, 0, &rc, bad, sizeof bad);
@@ -564,6 +699,13 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, s
     json_object *actual_body = NULL;
     answer_list given;
     ecrc_answers_init(&given);
+    if (follow_pages(ctx, cl, s, &req, in, &r, sr, cr, &actual_body, &d) < 0) {
+        ecrc_answers_free(&given);
+        json_object_put(actual_body);
+        ecrc_diff_free(&d);
+        ecrc_aws_response_free(&r);
+        goto out;
+    }
     size_t hd = 0;
     size_t nd = check_step(s, v, &r, &actual_body, &d, answers, &given, sr, &hd);
     record_answers(sr, &given, answers);
@@ -588,6 +730,7 @@ out:
     free(hdrs);
     free(body);
     free(target);
+    json_object_put(in);
     return result;
 }
 
@@ -767,6 +910,9 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     run_report *rep = new_report(opt, n, now);
     if (!rep)
         return NULL;
+    if (!opt->target->layer_api) /* peer text: made safe for every report format */
+        rep->manifest_only = ecr_term_safe(
+            opt->target->layer_note[0] ? opt->target->layer_note : "the target has no layer API");
     run_ctx ctx = {.opt = opt, .entries = entries, .n = n, .rep = rep, .progress.total = n};
     /* NULL when there is no cap (or no memory for one: then uncapped). */
     ctx.limiter = ecrc_ratelimit_new(opt->max_rps, NULL);

@@ -75,7 +75,54 @@ int ecrc_target_has(const target_info *t, const char *cap)
         return t->fault_injection;
     if (!strcmp(cap, ECR_CAP_STRICT_AUTH))
         return t->strict_auth;
+    if (!strcmp(cap, ECR_CAP_LAYER_API))
+        return t->layer_api;
     return 0;
+}
+
+/* 1 when an answer says the operation is not there: a server error (moto
+ * raises NotImplementedError, an HTML 500) or an error type naming it
+ * unknown or unimplemented. */
+static int operation_missing(const aws_response *r)
+{
+    static const char *const types[] = {"UnknownOperationException",
+                                        "UnsupportedOperationException",
+                                        "NotImplemented",
+                                        "NotImplementedException",
+                                        "InvalidAction",
+                                        NULL};
+    if (r->status >= 500)
+        return 1;
+    for (size_t i = 0; types[i]; i++)
+        if (!strcmp(r->error_type, types[i]))
+            return 1;
+    return 0;
+}
+
+void ecrc_target_probe_layers(aws_client *c, target_info *t, const char *repo)
+{
+    char body[400];
+    const char *ops[2] = {"BatchCheckLayerAvailability", "InitiateLayerUpload"};
+    const char *bodies[2] = {"{\"repositoryName\":\"%.200s\",\"layerDigests\":[\"sha256:"
+                             "0000000000000000000000000000000000000000000000000000000000000000\"]}",
+                             "{\"repositoryName\":\"%.200s\"}"};
+    t->layer_api = 1;
+    t->layer_note[0] = '\0';
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(body, sizeof body, bodies[i], repo);
+        aws_request req = {.operation = ops[i], .body = body, .body_len = strlen(body)};
+        aws_response r;
+        /* Once, never through the retry policy (retry.h). */
+        ecr_result rc = ecrc_aws_client_call(c, &req, &r);
+        if (!rc && operation_missing(&r)) {
+            t->layer_api = 0;
+            snprintf(t->layer_note, sizeof t->layer_note, "%s answered HTTP %ld%s%.80s", ops[i],
+                     r.status, r.error_type[0] ? " " : "", r.error_type);
+        }
+        ecrc_aws_response_free(&r);
+        if (rc || !t->layer_api)
+            break;
+    }
 }
 
 static ecr_result control_call(aws_client *c, const char *method, const char *path,

@@ -37,10 +37,14 @@
 /* Capabilities a target may have and a case may require (`requires`). */
 #define ECR_CAP_FAULT_INJECTION "fault-injection"
 #define ECR_CAP_STRICT_AUTH "strict-auth"
+/* The layer upload API (InitiateLayerUpload, UploadLayerPart,
+ * CompleteLayerUpload, BatchCheckLayerAvailability): probed by the runner,
+ * not announced by the control interface. */
+#define ECR_CAP_LAYER_API "layer-api"
 /* Every capability name, NULL-terminated, and the same as one line for
- * messages ("fault-injection, strict-auth"). */
+ * messages ("fault-injection, strict-auth, layer-api"). */
 extern const char *const ecr_capability_names[];
-#define ECR_CAP_LIST ECR_CAP_FAULT_INJECTION ", " ECR_CAP_STRICT_AUTH
+#define ECR_CAP_LIST ECR_CAP_FAULT_INJECTION ", " ECR_CAP_STRICT_AUTH ", " ECR_CAP_LAYER_API
 
 /* Members of the control documents. GET capabilities answers
  * {capabilities, faultKinds, account, region}; POST faults takes
