@@ -233,7 +233,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         rq->method = method;
         rq->url = url;
         const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
-        int ctl = strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0;
+        int ctl = e->ctl && strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0;
         ecr_buf_init(&rq->body, ctl                                          ? MAX_CONTROL_BODY
                                 : target && strcmp(target, PART_TARGET) == 0 ? MAX_PART_BODY
                                                                              : MAX_BODY);

@@ -326,6 +326,13 @@ static void test_lenient(void)
     CU_ASSERT_EQUAL(r.status, 400);
     CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "MissingAuthenticationTokenException");
     reply_free(&r);
+    /* nor does the control interface's 64 KiB body cap apply there */
+    static char big[100 * 1024];
+    memset(big, ' ', sizeof big);
+    CU_ASSERT_EQUAL(http(e, "POST", ECR_CONTROL_FAULTS, NULL, big, sizeof big, SIGN_NONE, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "MissingAuthenticationTokenException");
+    reply_free(&r);
     ecremu_stop(e);
 }
 
