@@ -678,6 +678,15 @@ static void test_nul_in_strings(void)
     call("DeleteRepository", "{\"repositoryName\":\"nul-victim\\u0000/../other\"}");
     ASSERT_ERROR(400, "InvalidParameterException");
     CU_ASSERT_EQUAL(call("DescribeRepositories", "{\"repositoryNames\":[\"nul-victim\"]}"), 200);
+    /* json-c cuts a member name at a NUL: "repositoryName\u0000x" must not
+     * read as repositoryName */
+    call("DeleteRepository", "{\"repositoryName\\u0000x\":\"nul-victim\"}");
+    ASSERT_ERROR(400, "SerializationException");
+    CU_ASSERT_EQUAL(call("DescribeRepositories", "{\"repositoryNames\":[\"nul-victim\"]}"), 200);
+    /* an escaped backslash before u0000 is text, not a NUL: the name fails
+     * its pattern as usual */
+    call("CreateRepository", "{\"repositoryName\":\"ab\\\\u0000\"}");
+    ASSERT_ERROR(400, "InvalidParameterException");
 
     create(REPO);
     const char *d = put(REPO, manifest(0), "latest");
