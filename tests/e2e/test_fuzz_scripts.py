@@ -32,7 +32,12 @@ def test_fuzz_seeds_come_from_cases_and_goldens(tmp_path):
     assert json.loads(exp) == json.loads(act)
     steps = list((out / "emulator").iterdir())
     assert steps
-    for s in steps:
-        op, body = s.read_text().split("\n", 1)
-        assert op.isalpha() and isinstance(json.loads(body), dict)
+    for s in steps:  # calls separated by "\n---\n": the fixture first
+        calls = s.read_text().split("\n---\n")
+        assert 1 <= len(calls) <= 16
+        for call in calls:
+            op, body = call.split("\n", 1)
+            assert op.isalpha() and isinstance(json.loads(body), dict)
+    assert any(s.read_text().startswith("CreateRepository\n") for s in steps)
+    assert not any("${" in s.read_text() for s in steps)
     assert (out / "sigv4" / "valid").read_text().startswith("AWS4-HMAC-SHA256 Credential=")

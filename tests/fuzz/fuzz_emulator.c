@@ -1,58 +1,80 @@
 /* fuzz_emulator.c: libFuzzer target for the emulator's request path
- * (ecremu_api_handle): the input is "TARGET\nBODY". The state lives across
- * inputs (so sequences of calls meet earlier state) and is renewed every
- * 2000 inputs to bound memory. */
+ * (ecremu_api_handle). The input is a sequence of at most 16 calls separated
+ * by "\n---\n", each "Operation\nbody", run in order on a fresh store (so a
+ * finding replays from its input alone): seeds create a case's fixture
+ * (CreateRepository, PutImage) and then make its steps, so mutations reach
+ * the operations' deeper paths. The last call's body is also sent to the
+ * control interface as a fault document. Layers are checked on inputs whose
+ * length is odd (serve's default), not on even ones (run's manifest-only
+ * pushes). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
 #include "answers.h"
+#include "api.h"
 #include "control.h"
 #include "ecr/protocol.h"
 #include "store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static store *g_st;
-static control *g_ctl;
-static emu_answers g_answers;
-static unsigned g_runs;
+#define MAX_CALLS 16
+#define SEP "\n---\n"
 
-static void renew(void)
+/* The next call of text[0..len) starting at *pos: its operation and body.
+ * Returns 0 when there is none left. */
+static int next_call(const char *text, size_t len, size_t *pos, const char **op, size_t *oplen,
+                     const char **body, size_t *blen)
 {
-    ecremu_control_free(g_ctl);
-    ecremu_store_free(g_st);
-    control_info ci = {ECR_TEST_ACCOUNT, ECR_TEST_REGION, 1};
-    g_st = ecremu_store_new();
-    g_ctl = ecremu_control_new(&ci);
-    char err[256];
-    if (!g_st || !g_ctl || ecremu_answers_parse(NULL, &g_answers, err, sizeof err))
-        abort();
+    if (*pos >= len)
+        return 0;
+    const char *start = text + *pos;
+    size_t rest = len - *pos;
+    size_t n = rest;
+    for (size_t i = 0; i + sizeof SEP - 1 <= rest; i++)
+        if (memcmp(start + i, SEP, sizeof SEP - 1) == 0) {
+            n = i;
+            break;
+        }
+    *pos += n + sizeof SEP - 1;
+    const char *nl = memchr(start, '\n', n);
+    *op = start;
+    *oplen = nl ? (size_t)(nl - start) : n;
+    *body = nl ? nl + 1 : start + n;
+    *blen = nl ? n - *oplen - 1 : 0;
+    return 1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!g_st || ++g_runs % 2000 == 0)
-        renew();
-    const char *nl = memchr(data, '\n', size);
-    size_t tlen = nl ? (size_t)(nl - (const char *)data) : size;
-    if (tlen > 200)
-        return 0;
-    char target[256];
-    snprintf(target, sizeof target, ECR_TARGET_PREFIX "%.*s", (int)tlen, (const char *)data);
-    const char *body = nl ? nl + 1 : "";
-    size_t blen = nl ? size - tlen - 1 : 0;
-    /* layers are checked (the default of serve) on every other input */
-    api_ctx ctx = {g_st, g_ctl, ECR_TEST_ACCOUNT, ECR_TEST_REGION, (int)(g_runs & 1), &g_answers};
+    control_info ci = {ECR_TEST_ACCOUNT, ECR_TEST_REGION, 1};
+    store *st = ecremu_store_new();
+    control *ctl = ecremu_control_new(&ci);
+    emu_answers answers;
+    char err[256];
+    if (!st || !ctl || ecremu_answers_parse(NULL, &answers, err, sizeof err))
+        abort();
+    api_ctx ctx = {st, ctl, ECR_TEST_ACCOUNT, ECR_TEST_REGION, (int)(size & 1), &answers};
+
+    const char *text = (const char *)data, *op, *body = "";
+    size_t pos = 0, oplen, blen = 0;
+    for (int calls = 0; calls < MAX_CALLS && next_call(text, size, &pos, &op, &oplen, &body, &blen);
+         calls++) {
+        if (oplen > 200)
+            continue;
+        char target[256];
+        snprintf(target, sizeof target, ECR_TARGET_PREFIX "%.*s", (int)oplen, op);
+        json_object *out = NULL;
+        (void)ecremu_api_handle(&ctx, target, body, blen, &out);
+        json_object_put(out);
+    }
     json_object *out = NULL;
-    (void)ecremu_api_handle(&ctx, target, body, blen, &out);
+    (void)ecremu_control_handle(ctl, "POST", ECR_CONTROL_FAULTS, NULL, body, blen, &out);
     json_object_put(out);
-    out = NULL;
-    /* the control interface's fault document on the same bytes */
-    (void)ecremu_control_handle(g_ctl, "POST", ECR_CONTROL_FAULTS, NULL, body, blen, &out);
-    json_object_put(out);
+    ecremu_control_free(ctl);
+    ecremu_store_free(st);
     return 0;
 }
