@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "api.h"
@@ -712,6 +713,28 @@ static void test_nul_in_strings(void)
     CU_ASSERT_EQUAL(listed(d, "v1"), 0);
 }
 
+/* Found by fuzz_emulator: layer sizes whose sum passes INT64_MAX made the
+ * image size a signed overflow (UBSan); the size saturates instead. */
+static void test_huge_layer_sizes(void)
+{
+    create(REPO);
+    const char *m =
+        "{\"schemaVersion\":2,\"mediaType\":\"" MT_DOCKER "\",\"config\":{\"mediaType\":"
+        "\"application/vnd.docker.container.image.v1+json\",\"size\":7,\"digest\":"
+        "\"sha256:0000000000000000000000000000000000000000000000000000000000000001\"},"
+        "\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\","
+        "\"size\":9223372036854775807,\"digest\":\"sha256:"
+        "0000000000000000000000000000000000000000000000000000000000000002\"},"
+        "{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\","
+        "\"size\":9223372036854775807,\"digest\":\"sha256:"
+        "0000000000000000000000000000000000000000000000000000000000000003\"}]}";
+    CU_ASSERT_EQUAL(put_status(REPO, m, "huge"), 200);
+    CU_ASSERT_EQUAL(call("DescribeImages", "{\"repositoryName\":\"" REPO "\"}"), 200);
+    json_object *size = at("imageDetails.0.imageSizeInBytes");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(size);
+    CU_ASSERT_EQUAL(json_object_get_int64(size), INT64_MAX);
+}
+
 /* Issue 11, item 16: the fault table is bounded in count and in the size of
  * each member, with errors that say so. */
 static void test_fault_bounds(void)
@@ -817,7 +840,9 @@ int register_store_suite(void)
         !CU_add_test(s, "faults", test_faults) ||
         !CU_add_test(s, "control_interface", test_control_interface) ||
         !CU_add_test(s, "nul_in_strings", test_nul_in_strings) ||
-        !CU_add_test(s, "fault_bounds", test_fault_bounds) || !CU_add_test(s, "wire", test_wire))
+        !CU_add_test(s, "fault_bounds", test_fault_bounds) ||
+        !CU_add_test(s, "huge_layer_sizes", test_huge_layer_sizes) ||
+        !CU_add_test(s, "wire", test_wire))
         return 1;
     return 0;
 }
