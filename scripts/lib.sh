@@ -3,7 +3,8 @@
 
 # Everything the project builds and tests with, by Debian package name.
 ECRC_PACKAGES="gcc make cmake pkg-config libcurl4-openssl-dev libssl-dev libjson-c-dev
-libmicrohttpd-dev libcunit1-dev clang-format python3 python3-pytest python3-boto3"
+libmicrohttpd-dev libpcre2-dev libcunit1-dev clang-format python3 python3-pytest python3-pytest-xdist
+python3-boto3"
 
 # The one interpreter that drives the pytest tests: Debian's python3, because
 # that is where python3-pytest and python3-boto3 install. (A pyenv python3

@@ -26,6 +26,9 @@ int cmd_serve(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_cleanup(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* The built-in emulator's answers to open questions, gathered from the
  * environment (ECRCONFORM_OPEN_ANSWERS, "Q=A,Q=A") and --open-answer Q=A

@@ -3,11 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ecrc.h"
 #include "cli.h"
 #include "console.h"
+#include "livecli.h"
 #include "ecr/protocol.h"
 #include "ecr/util.h"
 #include "ecremu.h"
@@ -24,12 +26,17 @@ typedef struct run_config {
     const char *golden_dir;
     const char *filter;
     const char *baseline;
+    const char *stream; /* --stream-jsonl FILE|-; NULL: none */
     const char *account;
     long jobs;
     long timeout_s;
+    long deadline_s; /* 0: none */
+    long breaker;    /* 0: never */
     int no_strict_auth;
     int verbose;
     int progress;                            /* -1 auto (a terminal), 0 off, 1 on */
+    int allow_live;                          /* --allow-live: a non-loopback endpoint may run */
+    int live_rules;                          /* --live-rules: live rules on loopback too */
     char open_answers[CLI_OPEN_ANSWERS_MAX]; /* the built-in emulator's answers */
 } run_config;
 
@@ -55,10 +62,20 @@ static void usage(FILE *f)
         "                     throw-away CreateRepository's registryId)\n"
         "  --no-strict-auth   the target does not verify signatures: skip cases that need it\n"
         "  --timeout SECONDS  per request (default 30)\n"
+        "  --deadline SECONDS the whole run ends after this long: cases not started by then are\n"
+        "                     errors, \"not run\" (default: none)\n"
+        "  --breaker N        after N cases in a row could not reach the target, the remaining\n"
+        "                     ones are errors, \"not run\", with the cause (default 5; 0: never)\n"
         "  --max-rps N        at most N requests per second for the whole run, across --jobs\n"
         "                     (real ECR's per-operation limits are low). Set-up and teardown\n"
         "                     calls retry throttling and 5xx answers (5 tries, jittered\n"
         "                     backoff); the step under test never does.\n"
+        "  --allow-live       the endpoint is a live registry (any host but loopback): run\n"
+        "                     anyway, under live rules (docs/LIVE.md). Without it such a run\n"
+        "                     refuses before sending anything.\n"
+        "  --live-rules       live rules on a loopback endpoint too: only prefixed, tagged,\n"
+        "                     journalled repositories; no other repository named; no control\n"
+        "                     interface; SIGINT/SIGTERM tear down and still write reports\n"
         "  --open-answer QUESTION=ANSWER  how the built-in emulator answers an open question of\n"
         "                     docs/ECR-BEHAVIOUR.md (repeatable; also ECRCONFORM_OPEN_ANSWERS;\n"
         "                     'ecrconform serve --help' lists them). Without --endpoint only.\n"
@@ -89,6 +106,9 @@ static void usage(FILE *f)
         "  --jobs N           cases run in parallel (default 4; cases are isolated)\n"
         "  --progress/--no-progress  a live progress line (default: only on a terminal)\n"
         "  --verbose          print every diff line (the reports always have all of them)\n"
+        "  --stream-jsonl FILE|-  one JSON line per finished case, as it finishes (report.json's\n"
+        "                     entry plus the baseline's mark); '-': standard output, and\n"
+        "                     everything else run prints goes to standard error\n"
         "\n" CLI_EXIT_CODES_HELP,
         f);
 }
@@ -130,6 +150,11 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         O_INSECURE,
         O_MAX_RPS,
         O_ANSWER,
+        O_DEADLINE,
+        O_BREAKER,
+        O_ALLOW_LIVE,
+        O_LIVE_RULES,
+        O_STREAM,
         O_HELP
     };
     static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
@@ -151,6 +176,11 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                                          {"insecure", no_argument, NULL, O_INSECURE},
                                          {"max-rps", required_argument, NULL, O_MAX_RPS},
                                          {"open-answer", required_argument, NULL, O_ANSWER},
+                                         {"deadline", required_argument, NULL, O_DEADLINE},
+                                         {"breaker", required_argument, NULL, O_BREAKER},
+                                         {"allow-live", no_argument, NULL, O_ALLOW_LIVE},
+                                         {"live-rules", no_argument, NULL, O_LIVE_RULES},
+                                         {"stream-jsonl", required_argument, NULL, O_STREAM},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     int o;
@@ -200,6 +230,21 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                 return ECRC_EXIT_USAGE;
             }
             break;
+        case O_DEADLINE:
+            if (cli_parse_int(optarg, 1, 7 * 24 * 3600, &cfg->deadline_s)) {
+                fprintf(stderr,
+                        "ecrconform run: --deadline: expected 1..604800 seconds, got '%s'\n",
+                        optarg);
+                return ECRC_EXIT_USAGE;
+            }
+            break;
+        case O_BREAKER:
+            if (cli_parse_int(optarg, 0, 100000, &cfg->breaker)) {
+                fprintf(stderr, "ecrconform run: --breaker: expected 0..100000, got '%s'\n",
+                        optarg);
+                return ECRC_EXIT_USAGE;
+            }
+            break;
         case O_NOSTRICT:
             cfg->no_strict_auth = 1;
             break;
@@ -238,6 +283,15 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                 return ECRC_EXIT_USAGE;
             answers_given = 1;
             break;
+        case O_ALLOW_LIVE:
+            cfg->allow_live = 1;
+            break;
+        case O_LIVE_RULES:
+            cfg->live_rules = 1;
+            break;
+        case O_STREAM:
+            cfg->stream = optarg;
+            break;
         case O_HELP:
             usage(stdout);
             return -1;
@@ -272,6 +326,7 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
 typedef struct run_view {
     console con;
     ecrc_actuals actuals;
+    ecrc_stream *stream; /* --stream-jsonl; NULL: none */
 } run_view;
 
 /* runner_options.on_case_done: serialised by the runner. */
@@ -285,11 +340,82 @@ static void on_case_done(void *user, case_report *cr, const runner_progress *p)
                      why ? why : ecr_strerror(rc));
     free(why);
     console_case(&v->con, cr, p);
+    if (ecrc_stream_case(v->stream, cr))
+        console_warn(&v->con, "--stream-jsonl: cannot write case %s", cr->id ? cr->id : "?");
+}
+
+/* --stream-jsonl: a file, or '-': the original standard output, which then
+ * carries nothing else (stdout is pointed at stderr). NULL after printing
+ * why. */
+static ecrc_stream *open_stream(const char *path, const baseline *bl)
+{
+    char *why = NULL;
+    ecrc_stream *s = NULL;
+    if (strcmp(path, "-")) {
+        s = ecrc_stream_open(path, bl, &why);
+    } else {
+        fflush(stdout);
+        int fd = dup(STDOUT_FILENO);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!f && fd >= 0)
+            close(fd);
+        if (f && dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+            fclose(f);
+            f = NULL;
+        }
+        s = ecrc_stream_open_fp(f, bl); /* takes f over */
+    }
+    if (!s)
+        fprintf(stderr, "ecrconform run: --stream-jsonl: %s\n", why ? why : "cannot open");
+    free(why);
+    return s;
+}
+
+/* Under live rules the control interface is never called: capabilities
+ * come from the flags (no fault injection; strict signatures unless
+ * --no-strict-auth) and the account from --account or DescribeRegistry.
+ * Returns ECR_OK, or the transport error when the target does not answer.
+ * A DescribeRegistry that answers without an account leaves why set. */
+static ecr_result live_probe(aws_client *c, target_info *t, int no_strict_auth, const char *account,
+                             char *why, size_t whysz)
+{
+    t->fault_injection = 0;
+    t->strict_auth = !no_strict_auth;
+    if (account)
+        return ECR_OK;
+    ecr_result rc = ecrc_live_learn_account(c, t, why, whysz);
+    return rc == ECR_ENOTFOUND ? ECR_OK : rc;
+}
+
+/* Opens the journal in the report directory and the live context, and
+ * installs the signal handlers. Returns 0, or -1 after printing why. */
+static int live_start(const run_config *cfg, const target_info *t, runner_options *ro,
+                      ecrc_journal **journal, ecrc_live **lv)
+{
+    char err[1024] = "";
+    char *path = ecr_asprintf("%s/%s", cfg->report_dir, ECRC_LIVE_JOURNAL);
+    *journal = path ? ecrc_journal_open(path, t->endpoint, t->region, err, sizeof err) : NULL;
+    free(path);
+    *lv = *journal ? ecrc_live_new(*journal) : NULL;
+    if (!*lv) {
+        fprintf(stderr, "ecrconform run: live rules: cannot open the journal: %s\n",
+                err[0] ? err : "out of memory");
+        ecrc_journal_close(*journal);
+        *journal = NULL;
+        return -1;
+    }
+    printf("  live rules on: repositories tagged %s=<run>, journal %s\n", ECRC_LIVE_TAG_KEY,
+           ecrc_journal_path(*journal));
+    fflush(stdout);
+    ro->live = *lv;
+    ro->stop = livecli_signals_install();
+    return 0;
 }
 
 int cmd_run(int argc, char **argv)
 {
-    run_config cfg = {.report_dir = "reports", .jobs = 4, .timeout_s = 30, .progress = -1};
+    run_config cfg = {
+        .report_dir = "reports", .jobs = 4, .timeout_s = 30, .breaker = 5, .progress = -1};
     int first;
     int rc = parse_args(argc, argv, &cfg, &first);
     if (rc < 0)
@@ -314,6 +440,14 @@ int cmd_run(int argc, char **argv)
         ecr_diag_free(&diags);
         ecrc_aws_resolved_free(&res);
         return rrc == ECR_ENOMEM ? ECRC_EXIT_INTERNAL : ECRC_EXIT_USAGE;
+    }
+    /* Before anything is loaded, looked up or sent. */
+    int live = 0;
+    if (livecli_gate("ecrconform run", res.endpoint, res.builtin, cfg.allow_live, cfg.live_rules,
+                     &live)) {
+        ecr_diag_free(&diags);
+        ecrc_aws_resolved_free(&res);
+        return ECRC_EXIT_USAGE;
     }
     baseline *bl = NULL;
     if (cfg.baseline) {
@@ -343,6 +477,15 @@ int cmd_run(int argc, char **argv)
         ecrc_baseline_free(bl);
         ecrc_aws_resolved_free(&res);
         return invalid_files ? ECRC_EXIT_INVALID : ECRC_EXIT_USAGE;
+    }
+    run_view view;
+    memset(&view, 0, sizeof view);
+    if (cfg.stream && !(view.stream = open_stream(cfg.stream, bl))) {
+        ecrc_loaded_set_free(&set);
+        ecr_diag_free(&diags);
+        ecrc_baseline_free(bl);
+        ecrc_aws_resolved_free(&res);
+        return ECRC_EXIT_USAGE;
     }
 
     aws_credentials creds = res.creds;
@@ -378,6 +521,7 @@ int cmd_run(int argc, char **argv)
             ecr_diag_free(&diags);
             ecrc_baseline_free(bl);
             ecrc_aws_resolved_free(&res);
+            ecrc_stream_close(view.stream);
             return ECRC_EXIT_INTERNAL;
         }
         snprintf(t.endpoint, sizeof t.endpoint, "http://127.0.0.1:%u", ecremu_port(builtin));
@@ -390,6 +534,7 @@ int cmd_run(int argc, char **argv)
             ecr_diag_free(&diags);
             ecrc_baseline_free(bl);
             ecrc_aws_resolved_free(&res);
+            ecrc_stream_close(view.stream);
             return ECRC_EXIT_USAGE;
         }
         while (strlen(t.endpoint) > 8 && t.endpoint[strlen(t.endpoint) - 1] == '/')
@@ -403,6 +548,7 @@ int cmd_run(int argc, char **argv)
             ecr_diag_free(&diags);
             ecrc_baseline_free(bl);
             ecrc_aws_resolved_free(&res);
+            ecrc_stream_close(view.stream);
             return ECRC_EXIT_USAGE;
         }
         if (cfg.target_name) /* length checked in parse_args */
@@ -414,13 +560,18 @@ int cmd_run(int argc, char **argv)
     ecrc_aws_client_set_transport(probe, &tr);
     char err[1024] = "", acct_err[1024] = "";
     ecr_result prc =
-        probe ? ecrc_target_probe(probe, &t, cfg.no_strict_auth, err, sizeof err) : ECR_ENOMEM;
+        !probe ? ECR_ENOMEM
+        : live ? live_probe(probe, &t, cfg.no_strict_auth, cfg.account, acct_err, sizeof acct_err)
+               : ecrc_target_probe(probe, &t, cfg.no_strict_auth, err, sizeof err);
     char probe_repo[64]; /* unique per process: parallel runs may share a registry */
     snprintf(probe_repo, sizeof probe_repo, "ecrconform-probe-%ld", (long)getpid());
+    if (live) /* inside the harness's prefix (IAM scoped to ecrc-*): never anybody's */
+        snprintf(probe_repo, sizeof probe_repo, "ecrc-probe-%ld-%lx/probe", (long)getpid(),
+                 (unsigned long)time(NULL));
     if (cfg.account) /* an explicit --account wins over the probe */
         ecr_copy_str(t.account, sizeof t.account, cfg.account);
     else if (!prc && !t.account[0] &&
-             ecrc_target_learn_account(probe, &t, probe_repo, acct_err, sizeof acct_err))
+             (live || ecrc_target_learn_account(probe, &t, probe_repo, acct_err, sizeof acct_err)))
         ecr_copy_str(t.account, sizeof t.account, ECR_TEST_ACCOUNT);
     if (!prc) { /* once per run; a name that is never created */
         char layer_repo[80];
@@ -429,7 +580,6 @@ int cmd_run(int argc, char **argv)
     }
     ecrc_aws_client_free(probe);
 
-    run_view view;
     runner_options ro = {.target = &t,
                          .creds = creds,
                          .jobs = (int)cfg.jobs,
@@ -437,16 +587,25 @@ int cmd_run(int argc, char **argv)
                          .on_case_done = on_case_done,
                          .user = &view,
                          .transport = tr,
-                         .max_rps = cfg.max_rps};
+                         .max_rps = cfg.max_rps,
+                         .deadline_ms = cfg.deadline_s * 1000,
+                         .breaker = (int)cfg.breaker};
     if (prc) {
-        const char *cause = err[0] ? err : ecr_strerror(prc);
+        char *cause = ecr_term_safe(err[0] ? err : ecr_strerror(prc)); /* peer text */
         /* ETOOBIG: it answered, with more than the harness keeps. */
         fprintf(stderr, "ecrconform run: target %s %s: %s\n", t.endpoint,
-                prc == ECR_ETOOBIG ? "answered with a value too long" : "unreachable", cause);
+                prc == ECR_ETOOBIG  ? "answered with a value too long"
+                : prc == ECR_EPROTO ? "answered with malformed HTTP"
+                                    : "unreachable",
+                cause ? cause : "?");
         ecrc_aws_resolved_print(&res, t.endpoint, cfg.insecure, stderr);
         exit_code = ECRC_EXIT_UNREACHABLE;
         /* Reports even so: CI publishers look for junit.xml and report.json. */
-        run_report *urep = ecrc_runner_unreachable(&ro, set.entries, set.n, cause);
+        run_report *urep =
+            ecrc_runner_unreachable(&ro, set.entries, set.n, cause ? cause : "out of memory");
+        free(cause);
+        for (size_t i = 0; urep && i < urep->ncases; i++)
+            ecrc_stream_case(view.stream, &urep->cases[i]);
         ecr_result urc = urep ? ecrc_report_write_all(urep, cfg.report_dir) : ECR_ENOMEM;
         if (urc)
             fprintf(stderr, "ecrconform run: cannot write the reports to %s: %s\n", cfg.report_dir,
@@ -470,9 +629,12 @@ int cmd_run(int argc, char **argv)
            cfg.max_rps > 0 ? "" : "\n");
     if (cfg.max_rps > 0)
         printf("; at most %.0f requests/s\n", cfg.max_rps);
-    if (acct_err[0])
-        printf("  note: account id unknown (%s): using %s; pass --account\n", acct_err,
+    if (acct_err[0]) {
+        char *why = ecr_term_safe(acct_err); /* quotes the target's answers */
+        printf("  note: account id unknown (%s): using %s; pass --account\n", why ? why : "?",
                ECR_TEST_ACCOUNT);
+        free(why);
+    }
     if (!t.layer_api) {
         char *why = ecr_term_safe(t.layer_note); /* peer text */
         printf("  note: the target has no layer API (%s): fixture images are pushed "
@@ -497,7 +659,16 @@ int cmd_run(int argc, char **argv)
                      why ? why : ecr_strerror(arc));
     free(why);
 
+    ecrc_journal *journal = NULL;
+    ecrc_live *lv = NULL;
+    if (live && live_start(&cfg, &t, &ro, &journal, &lv)) {
+        exit_code = ECRC_EXIT_INTERNAL;
+        ecrc_actuals_close(&view.actuals);
+        goto done;
+    }
     run_report *rep = ecrc_runner_run(&ro, set.entries, set.n);
+    ecrc_live_free(lv);
+    ecrc_journal_close(journal);
     console_run_done(&view.con);
     ecrc_actuals_close(&view.actuals);
     if (!rep) {
@@ -525,9 +696,20 @@ int cmd_run(int argc, char **argv)
     exit_code = ecrc_verdict(rep, &vin);
     if (exit_code == ECRC_EXIT_UNREACHABLE)
         fprintf(stderr, "ecrconform run: target %s stopped answering\n", t.endpoint);
+    if (live && livecli_signal_caught()) {
+        fprintf(stderr, "ecrconform run: interrupted by signal %d: torn down, reports written\n",
+                livecli_signal_caught());
+        exit_code = 128 + livecli_signal_caught();
+    }
     ecrc_report_free(rep);
 
 done:
+    if (ecrc_stream_close(view.stream)) {
+        fprintf(stderr, "ecrconform run: --stream-jsonl %s: not every case was written\n",
+                cfg.stream);
+        if (exit_code == ECRC_EXIT_OK)
+            exit_code = ECRC_EXIT_INTERNAL;
+    }
     ecremu_stop(builtin);
     ecrc_loaded_set_free(&set);
     ecr_diag_free(&diags);

@@ -18,6 +18,9 @@ static void usage(FILE *f)
           "  lint [PATH...]         validate case and golden files without running them\n"
           "  baseline REPORT.json   write a baseline of expected failures from a report\n"
           "  compare REPORT.json... write a side-by-side matrix of several targets' reports\n"
+          "  cleanup                delete what killed live runs left (journal + harness tag)\n"
+          "  record --endpoint URL  rewrite goldens from what a trusted registry answers\n"
+          "  diff --endpoint A --endpoint B  where two targets' answers differ (no goldens)\n"
           "\n"
           "Run 'ecrconform <command> --help' for a command's options.\n"
           "\n" CLI_EXIT_CODES_HELP,
@@ -57,6 +60,12 @@ int main(int argc, char **argv)
         rc = cmd_baseline(argc - 1, argv + 1);
     else if (!strcmp(cmd, "compare"))
         rc = cmd_compare(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "cleanup"))
+        rc = cmd_cleanup(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "record"))
+        rc = cmd_record(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "diff"))
+        rc = cmd_diff(argc - 1, argv + 1);
     else {
         fprintf(stderr, "ecrconform: unknown command '%s'\n\n", cmd);
         usage(stderr);

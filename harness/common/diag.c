@@ -50,15 +50,32 @@ void ecr_diag_add(diag_list *d, const char *file, const char *field, const char 
     d->n++;
 }
 
+/* One part of a diagnostic fit for a terminal: ecr_term_safe, and a newline
+ * shown as '?' too, so a name in a file cannot forge a line of its own. */
+static void print_safe(FILE *f, const char *s, const char *after)
+{
+    char *t = ecr_term_safe(s);
+    if (t) {
+        for (char *p = t; *p; p++)
+            if (*p == '\n')
+                *p = '?';
+        fputs(t, f);
+    } else {
+        fputs("(out of memory)", f);
+    }
+    free(t);
+    fputs(after, f);
+}
+
 void ecr_diag_print(const diag_list *d, void *file_ptr)
 {
     FILE *f = file_ptr;
     for (size_t i = 0; i < d->n; i++) {
         const diag_item *it = &d->items[i];
+        print_safe(f, it->file, ": ");
         if (it->field[0])
-            fprintf(f, "%s: %s: %s\n", it->file, it->field, it->message);
-        else
-            fprintf(f, "%s: %s\n", it->file, it->message);
+            print_safe(f, it->field, ": ");
+        print_safe(f, it->message, "\n");
     }
 }
 

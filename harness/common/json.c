@@ -211,6 +211,45 @@ static void scan_string(scan *S, size_t *i, int *escaped)
     *i = S->len;
 }
 
+/* Checks the number whose first character is at *i (leaves *i on its last
+ * character). json-c saturates an integer beyond int64/uint64 silently (1
+ * and 400 zeros becomes 18446744073709551615), which would rewrite it on the
+ * wire and in diffs: such an integer is refused. Fractions and exponents are
+ * doubles, which json-c keeps with their original text. */
+static void scan_number(scan *S, size_t *i)
+{
+    const char *t = S->text;
+    size_t j = *i + (t[*i] == '-');
+    while (j < S->len && t[j] >= '0' && t[j] <= '9')
+        j++;
+    size_t end = j;
+    int is_double = j < S->len && (t[j] == '.' || t[j] == 'e' || t[j] == 'E');
+    while (j < S->len && strchr("0123456789.eE+-", t[j]))
+        j++;
+    size_t start = *i;
+    *i = j - 1;
+    if (is_double || end - start < 19)
+        return;
+    char num[32];
+    int fits = end - start < sizeof num;
+    if (fits) {
+        memcpy(num, t + start, end - start);
+        num[end - start] = '\0';
+        errno = 0;
+        if (num[0] == '-')
+            (void)strtoll(num, NULL, 10);
+        else
+            (void)strtoull(num, NULL, 10);
+        fits = errno != ERANGE;
+    }
+    if (!fits) {
+        syntax_error(S->diags, S->file, t, S->len, start,
+                     "an integer outside the 64-bit range (it would be rewritten; write it as "
+                     "a string or a double)");
+        S->failed = 1;
+    }
+}
+
 /* Walks text that json-c accepted and refuses what json-c lets through.
  * Returns 0 when clean. */
 static int scan_text(const char *text, size_t len, const char *file, diag_list *diags)
@@ -274,6 +313,19 @@ static int scan_text(const char *text, size_t len, const char *file, diag_list *
         case 'I':
             syntax_error(diags, file, text, len, i, "NaN and Infinity are not JSON numbers");
             S.failed = 1;
+            break;
+        case '-':
+        case '0':
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+        case '5':
+        case '6':
+        case '7':
+        case '8':
+        case '9':
+            scan_number(&S, &i);
             break;
         case '\0':
             syntax_error(diags, file, text, len, i, "a NUL byte");

@@ -29,6 +29,8 @@ const char *ecr_strerror(ecr_result rc)
         return "resource busy";
     case ECR_EUNSUPPORTED:
         return "not supported by the target";
+    case ECR_EPROTO:
+        return "malformed HTTP answer";
     }
     return "unknown error";
 }

@@ -2,6 +2,8 @@
 #include "ecr/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "ecr/buf.h"
+#include "ecr/redact.h"
 
 char *ecr_strdup(const char *s)
 {
@@ -152,5 +155,64 @@ char *ecr_utf8_sanitize(const char *s)
 
 char *ecr_term_safe(const char *s)
 {
-    return clean(s, 1);
+    /* Redacted first: the terminal is output too (ecr/redact.h). */
+    char *red = ecr_redact(s);
+    char *out = clean(red, 1);
+    free(red);
+    return out;
+}
+
+ecr_result ecr_atomic_open(ecr_atomic_file *a, const char *path)
+{
+    memset(a, 0, sizeof *a);
+    /* Same directory as path, so the rename cannot cross file systems. */
+    const char *slash = strrchr(path, '/');
+    int dirlen = slash ? (int)(slash - path + 1) : 0;
+    const char *base = slash ? slash + 1 : path;
+    static unsigned counter;
+    size_t sz = strlen(path) + 48;
+    char *tmp = malloc(sz);
+    char *dst = ecr_strdup(path);
+    if (!tmp || !dst) {
+        free(tmp);
+        free(dst);
+        return ECR_ENOMEM;
+    }
+    int fd = -1;
+    for (int attempt = 0; attempt < 16 && fd < 0; attempt++) {
+        unsigned k = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+        snprintf(tmp, sz, "%.*s.%s.%ld.%u.tmp", dirlen, path, base, (long)getpid(), k);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        free(dst);
+        return ECR_EIO;
+    }
+    a->f = f;
+    a->tmp = tmp;
+    a->path = dst;
+    return ECR_OK;
+}
+
+ecr_result ecr_atomic_commit(ecr_atomic_file *a)
+{
+    int bad = ferror(a->f) || fflush(a->f) != 0 || fsync(fileno(a->f)) != 0;
+    if (fclose(a->f) != 0)
+        bad = 1;
+    if (!bad && rename(a->tmp, a->path) != 0)
+        bad = 1;
+    if (bad)
+        unlink(a->tmp);
+    free(a->tmp);
+    free(a->path);
+    memset(a, 0, sizeof *a);
+    return bad ? ECR_EIO : ECR_OK;
 }

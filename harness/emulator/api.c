@@ -33,6 +33,7 @@ static const struct {
     {"BatchCheckLayerAvailability", ecremu_layers_check},
     {"GetAuthorizationToken", ecremu_registry_auth_token},
     {"DescribeRegistry", ecremu_registry_describe},
+    {"ListTagsForResource", ecremu_repos_list_tags},
 };
 
 #define NOPS (sizeof operations / sizeof operations[0])

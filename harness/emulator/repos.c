@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecr/json.h"
 #include "ecr/util.h"
 #include "page.h"
 #include "wire.h"
@@ -61,6 +62,29 @@ void ecremu_repos_create(op_call *c)
 
     if (ecremu_op_check_registry(c, reg) || ecremu_op_check_repo_name(c, "repositoryName", name))
         return;
+    /* Tag: Key 1..128, Value 0..256 characters (ECR's Tag shape); kept as
+     * given so ListTagsForResource answers what was sent. */
+    for (size_t i = 0; tags && i < json_object_array_length(tags); i++) {
+        json_object *t = json_object_array_get_idx(tags, i);
+        const char *k = NULL, *v = NULL;
+        char mem[64];
+        snprintf(mem, sizeof mem, "tags.%zu.member.key", i + 1);
+        if (!json_object_is_type(t, json_type_object)) {
+            ecremu_op_fail(c, 400, "SerializationException", "Unexpected value for tags");
+            return;
+        }
+        if (ecremu_op_string(c, t, "Key", &k) || ecremu_op_string(c, t, "Value", &v))
+            return;
+        if (!k || !*k || strlen(k) > 128) {
+            ecremu_op_invalid(c, mem, "Member must have length between 1 and 128");
+            return;
+        }
+        if (!v || strlen(v) > 256) {
+            snprintf(mem, sizeof mem, "tags.%zu.member.value", i + 1);
+            ecremu_op_invalid(c, mem, "Member must have length less than or equal to 256");
+            return;
+        }
+    }
     if (mutability && strcmp(mutability, "MUTABLE") && strcmp(mutability, "IMMUTABLE")) {
         ecremu_op_invalid(c, "imageTagMutability",
                           "Member must satisfy enum value set: [MUTABLE, IMMUTABLE]");
@@ -97,7 +121,11 @@ void ecremu_repos_create(op_call *c)
                        name, c->ctx->account);
         return;
     }
+    if (!rc && tags && json_object_array_length(tags))
+        rc = ecremu_store_repo_set_tags(r, json_object_to_json_string_ext(tags, 0));
     if (rc) {
+        if (r)
+            ecremu_store_repo_delete(c->ctx->st, r);
         ecremu_op_oom(c);
         return;
     }
@@ -198,5 +226,48 @@ void ecremu_repos_delete(op_call *c)
         return;
     }
     ecremu_store_repo_delete(c->ctx->st, r);
+    ecremu_op_ok(c, out);
+}
+
+void ecremu_repos_list_tags(op_call *c)
+{
+    const char *arn;
+    if (ecremu_op_string(c, c->in, "resourceArn", &arn))
+        return;
+    if (!arn) {
+        ecremu_op_invalid(c, "resourceArn", "Member must not be null");
+        return;
+    }
+    /* arn:aws:ecr:<region>:<account>:repository/<name> of this registry. */
+    char *prefix = ecr_asprintf("arn:aws:ecr:%s:%s:repository/", c->ctx->region, c->ctx->account);
+    if (!prefix) {
+        ecremu_op_oom(c);
+        return;
+    }
+    size_t pl = strlen(prefix);
+    int ours = strncmp(arn, prefix, pl) == 0;
+    free(prefix);
+    if (!ours) {
+        ecremu_op_fail(c, 400, "InvalidParameterException",
+                       "Invalid parameter at 'resourceArn' "
+                       "failed to satisfy constraint: 'Invalid "
+                       "ARN'");
+        return;
+    }
+    const char *name = arn + pl;
+    if (ecremu_op_check_repo_name(c, "resourceArn", name) || ecremu_op_request_faults(c, name))
+        return;
+    store_repo *r = ecremu_op_find_repo(c, NULL, name);
+    if (!r)
+        return;
+    size_t rest;
+    json_object *tags = r->tags_json ? ecr_json_parse(r->tags_json, strlen(r->tags_json),
+                                                      ECR_JSON_PEER, &rest, NULL, NULL)
+                                     : json_object_new_array();
+    json_object *out = tags ? ecremu_op_wrap("tags", tags) : NULL;
+    if (!out) {
+        ecremu_op_oom(c);
+        return;
+    }
     ecremu_op_ok(c, out);
 }

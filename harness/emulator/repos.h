@@ -1,5 +1,5 @@
 /* repos.h: the repository operations of the emulator (CreateRepository,
- * DescribeRepositories, DeleteRepository). Each runs one request held in an
+ * DescribeRepositories, DeleteRepository, ListTagsForResource). Each runs one request held in an
  * op_call (ops.h) with the store lock held, and leaves the reply in it. */
 #ifndef ECR_EMU_REPOS_H
 #define ECR_EMU_REPOS_H
@@ -9,6 +9,10 @@
 void ecremu_repos_create(op_call *c);
 void ecremu_repos_describe(op_call *c);
 void ecremu_repos_delete(op_call *c);
+/* ListTagsForResource on a repository ARN of this registry: the tags given
+ * to CreateRepository (the harness tags what it creates on a live target,
+ * docs/LIVE.md). */
+void ecremu_repos_list_tags(op_call *c);
 
 /* The Repository shape of r as ECR returns it (new reference, NULL when out
  * of memory). */

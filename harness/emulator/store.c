@@ -49,6 +49,7 @@ static void repo_free(store_repo *r)
     free(r->name);
     free(r->encryption_type);
     free(r->kms_key);
+    free(r->tags_json);
     free(r);
 }
 
@@ -109,6 +110,16 @@ ecr_result ecremu_store_repo_create(store *s, const char *name, double created_a
     s->repos[s->nrepos++] = r;
     if (out)
         *out = r;
+    return ECR_OK;
+}
+
+ecr_result ecremu_store_repo_set_tags(store_repo *r, const char *tags_json)
+{
+    char *copy = NULL;
+    if (tags_json && !(copy = strdup(tags_json)))
+        return ECR_ENOMEM;
+    free(r->tags_json);
+    r->tags_json = copy;
     return ECR_OK;
 }
 

@@ -47,6 +47,7 @@ typedef struct store_repo {
     int scan_on_push;
     char *encryption_type; /* "AES256" or "KMS" */
     char *kms_key;         /* NULL unless given */
+    char *tags_json;       /* CreateRepository's tags as a JSON array text; NULL: none */
     store_image **images;  /* in push order */
     size_t nimages;
     unsigned long long seq;      /* creation order in the store (pagination key) */
@@ -109,6 +110,11 @@ ecr_result ecremu_store_repo_create(store *s, const char *name, double created_a
 
 /* Removes r and all its images, layer blobs and uploads from s and frees
  * them. r must be in s. */
+/* Replaces r's tags with a copy of tags_json (a JSON array's text; NULL: no
+ * tags). Returns ECR_OK or ECR_ENOMEM (r's tags then unchanged). Caller holds
+ * the store lock. */
+ecr_result ecremu_store_repo_set_tags(store_repo *r, const char *tags_json);
+
 void ecremu_store_repo_delete(store *s, store_repo *r);
 
 /* Returns the image with that exact digest, or NULL. Borrowed. */

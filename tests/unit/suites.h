@@ -25,7 +25,8 @@
     X(baseline)                                                                                    \
     X(verdict)                                                                                     \
     X(awsconfig)                                                                                   \
-    X(throttle)
+    X(throttle)                                                                                    \
+    X(liverules)
 
 #define ECRC_DECLARE(name) int register_##name##_suite(void);
 ECRC_SUITES(ECRC_DECLARE)

@@ -1,12 +1,17 @@
 /* Tests of harness/common: bounded buffers, image digests, the shared
  * protocol names and the bounded string copy. */
 #include <CUnit/CUnit.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ecr/buf.h"
 #include "ecr/digest.h"
 #include "ecr/protocol.h"
+#include "ecr/redact.h"
+#include "ecr/regex.h"
 #include "ecr/util.h"
 #include "suites.h"
 
@@ -114,6 +119,94 @@ static void test_copy_str_bounded(void)
     CU_ASSERT_STRING_EQUAL(dst, "");
 }
 
+static int re_match(const char *pattern, const char *subject)
+{
+    char err[200];
+    ecr_regex *rx = ecr_regex_compile(pattern, err, sizeof err);
+    if (!rx)
+        return -2;
+    int m = ecr_regex_match(rx, subject, strlen(subject), err, sizeof err);
+    ecr_regex_free(rx);
+    return m;
+}
+
+/* The $regex dialect keeps what the goldens' POSIX EREs meant. */
+static void test_regex_ere_meaning(void)
+{
+    CU_ASSERT_EQUAL(re_match("^.+$", "two\nlines"), 1); /* . crosses a newline, as in POSIX */
+    CU_ASSERT_EQUAL(re_match("^a$", "a\n"), 0);         /* $ is the very end */
+    CU_ASSERT_EQUAL(re_match("[Nn]ot found", "Image Not found here"), 1);
+    CU_ASSERT_EQUAL(re_match("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}$", "0123abcd-ABCD"), 1);
+    CU_ASSERT_EQUAL(re_match("^[[:alpha:]]+$", "abc"), 1);
+    CU_ASSERT_EQUAL(re_match("^x( because .*)?$", "x because y"), 1);
+    CU_ASSERT_EQUAL(re_match("^x( because .*)?$", "xy"), 0);
+    CU_ASSERT_EQUAL(re_match("digest", "Digest"), 0); /* case-sensitive */
+}
+
+/* Patterns that made glibc's regcomp take gigabytes are refused or bounded. */
+static void test_regex_bounded(void)
+{
+    char err[200];
+    char longpat[ECR_REGEX_MAX_PATTERN + 2];
+    memset(longpat, 'a', sizeof longpat - 1);
+    longpat[sizeof longpat - 1] = '\0';
+    CU_ASSERT_PTR_NULL(ecr_regex_compile(longpat, err, sizeof err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "longer than"));
+    CU_ASSERT_PTR_NULL(ecr_regex_compile("((((a{1,255}){1,255}){1,255}){1,255})", err, sizeof err));
+    CU_ASSERT_EQUAL(re_match("a++++++++++++++++++++++", "aaa"), -2);
+    /* catastrophic backtracking stops at the match limit */
+    char subject[64];
+    memset(subject, 'a', 40);
+    subject[40] = '!';
+    subject[41] = '\0';
+    CU_ASSERT_EQUAL(re_match("^(a|aa|a*)*$", subject), -1);
+}
+
+/* A registered secret never survives redaction or ecr_term_safe. */
+static void test_redact_registered_secret(void)
+{
+    const char *secret = "unit-test-secret-value-0123456789";
+    ecr_redact_add(secret);
+    ecr_redact_add("short"); /* ignored: too short to be a secret */
+    char *r = ecr_redact("a unit-test-secret-value-0123456789 b short\nAuthorization: AWS4 x");
+    CU_ASSERT_STRING_EQUAL(r, "a REDACTED b short\nAuthorization: REDACTED");
+    free(r);
+    char *t = ecr_term_safe("\x1b[2J unit-test-secret-value-0123456789");
+    CU_ASSERT_STRING_EQUAL(t, "?[2J REDACTED");
+    free(t);
+    CU_ASSERT_TRUE(ecr_redact_has_secret("xx unit-test-secret-value-0123456789"));
+    CU_ASSERT_FALSE(ecr_redact_has_secret("nothing here"));
+}
+
+/* An atomic write replaces a planted symlink, never writes through it. */
+static void test_atomic_file_not_through_link(void)
+{
+    char dir[] = "/tmp/ecrc-unit-atomic-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char victim[256], link_path[256];
+    snprintf(victim, sizeof victim, "%s/victim", dir);
+    snprintf(link_path, sizeof link_path, "%s/summary.md", dir);
+    FILE *v = fopen(victim, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    fputs("precious", v);
+    fclose(v);
+    CU_ASSERT_EQUAL_FATAL(symlink(victim, link_path), 0);
+    ecr_atomic_file af;
+    CU_ASSERT_EQUAL_FATAL(ecr_atomic_open(&af, link_path), ECR_OK);
+    fputs("report", af.f);
+    CU_ASSERT_EQUAL(ecr_atomic_commit(&af), ECR_OK);
+    struct stat st;
+    CU_ASSERT_EQUAL(lstat(link_path, &st), 0);
+    CU_ASSERT_TRUE(S_ISREG(st.st_mode));
+    char got[32] = "";
+    v = fopen(victim, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    CU_ASSERT_PTR_NOT_NULL(fgets(got, sizeof got, v));
+    fclose(v);
+    CU_ASSERT_STRING_EQUAL(got, "precious");
+    rm_tree(dir);
+}
+
 int register_common_suite(void)
 {
     CU_pSuite s = CU_add_suite("common", NULL, NULL);
@@ -125,7 +218,11 @@ int register_common_suite(void)
         !CU_add_test(s, "digest_exact_bytes", test_digest_exact_bytes) ||
         !CU_add_test(s, "fault_kind_names", test_fault_kind_names) ||
         !CU_add_test(s, "capability_names", test_capability_names) ||
-        !CU_add_test(s, "copy_str_bounded", test_copy_str_bounded))
+        !CU_add_test(s, "copy_str_bounded", test_copy_str_bounded) ||
+        !CU_add_test(s, "regex_ere_meaning", test_regex_ere_meaning) ||
+        !CU_add_test(s, "regex_bounded", test_regex_bounded) ||
+        !CU_add_test(s, "redact_registered_secret", test_redact_registered_secret) ||
+        !CU_add_test(s, "atomic_file_not_through_link", test_atomic_file_not_through_link))
         return 1;
     return 0;
 }

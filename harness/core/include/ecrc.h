@@ -14,6 +14,7 @@
 #ifndef ECRC_H
 #define ECRC_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "ecr/diag.h"
@@ -113,6 +114,8 @@ typedef struct aws_transport {
     int insecure;            /* 1: TLS peer and host name are not verified */
     int no_proxy;            /* 1: never through a proxy (the built-in emulator) */
     ecrc_ratelimit *limiter; /* shared by every client of a run; NULL: no cap */
+    double deadline_ms;      /* CLOCK_MONOTONIC ms after which no request is sent and
+                                none outlives; 0: none (run --deadline) */
 } aws_transport;
 
 /* Sets c's transport (copied; the strings and the limiter are borrowed and
@@ -480,13 +483,21 @@ typedef struct runner_options {
     ecrc_case_done_fn on_case_done; /* NULL: no callback */
     void *user;                     /* passed to on_case_done */
     aws_transport transport;        /* for every client (its limiter is ignored: see max_rps) */
-    double max_rps; /* > 0: the whole run sends at most this many requests a second */
+    double max_rps;   /* > 0: the whole run sends at most this many requests a second */
+    long deadline_ms; /* > 0: the whole run ends after this long (cases not started by then are
+                         `error`, "not run") */
+    int breaker;      /* > 0: after this many consecutive cases failed to reach the target,
+                         the remaining ones are `error`, "not run", with the cause */
+    const struct ecrc_live *live; /* live rules (docs/LIVE.md); NULL: none */
+    volatile sig_atomic_t *stop;  /* non-zero (a signal): no new case or step starts; NULL: never */
 } runner_options;
 
 /* Runs every entry (invalid ones become `error` cases) and returns a new
  * report (cases in entry order; the caller frees with ecrc_report_free), or NULL on
- * allocation failure. Never stops early: a case that errors does not stop the
- * others. Transport failures make the affected case `error`. The runner
+ * allocation failure. Stops early only at opt->deadline_ms or opt->breaker:
+ * the cases not started then are `error` naming the cause; otherwise a case
+ * that errors does not stop the others. Transport failures make the affected
+ * case `error`. The runner
  * neither prints nor touches a file: the caller gets every case through
  * opt->on_case_done and the whole run in the returned report. */
 run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries, size_t n);
@@ -498,6 +509,126 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
  * ecrc_report_free) or NULL when memory runs out. */
 run_report *ecrc_runner_unreachable(const runner_options *opt, const run_entry *entries, size_t n,
                                     const char *cause);
+
+/* ---- Live rules (run/liverules.c, run/journal.c, run/cleanup.c; docs/LIVE.md) ---- */
+
+/* The tag every repository created under live rules carries; its value is
+ * the run id. */
+#define ECRC_LIVE_TAG_KEY "ecrconform-run"
+/* The journal's file name in the report directory. */
+#define ECRC_LIVE_JOURNAL "live-journal.jsonl"
+
+typedef struct ecrc_live ecrc_live;
+typedef struct ecrc_journal ecrc_journal;
+
+/* 1 when url's host is loopback written literally (localhost, 127.0.0.0/8
+ * as four decimal octets, [::1]); 0 for anything else, including names that
+ * would need a lookup. Looks nothing up. */
+int ecrc_live_endpoint_is_loopback(const char *url);
+
+/* Checks a request body (len bytes; JSON or not: raw bodies too) before it
+ * is sent under live rules: every string under a key containing "repositor"
+ * and every ARN's repository part must carry the run prefix "ecrc-<run_id>/"
+ * or be a name ECR would refuse (so it names nobody's repository). Returns
+ * ECR_OK, or ECR_EINVAL with the refusal, naming the repository, in err. */
+ecr_result ecrc_live_check_request(const char *body, size_t len, const char *run_id, char *err,
+                                   size_t errsz);
+
+/* New live-rules context journalling into journal (borrowed; may be NULL).
+ * Returns NULL when memory runs out. Free with ecrc_live_free. */
+ecrc_live *ecrc_live_new(ecrc_journal *journal);
+void ecrc_live_free(ecrc_live *live);
+
+/* Opens (creating it and its directory, appending) the journal at path,
+ * recording endpoint and region on every line. Returns a new journal (close
+ * with ecrc_journal_close) or NULL with the reason in err. */
+ecrc_journal *ecrc_journal_open(const char *path, const char *endpoint, const char *region,
+                                char *err, size_t errsz);
+const char *ecrc_journal_path(const ecrc_journal *j);
+void ecrc_journal_close(ecrc_journal *j);
+
+typedef struct ecrc_cleanup_opts {
+    const char *journal;                       /* the journal file */
+    const char *endpoint;                      /* recorded in the journal's "deleted" lines */
+    aws_client *client;                        /* borrowed */
+    void (*say)(void *user, const char *line); /* one line per repository; NULL: silent */
+    void *user;
+} ecrc_cleanup_opts;
+
+typedef struct ecrc_cleanup_stats {
+    size_t journalled; /* distinct repositories in the journal */
+    size_t deleted;    /* journalled, tagged, deleted now */
+    size_t gone;       /* journalled but no longer there */
+    size_t kept;       /* journalled but without the harness tag or run prefix: left alone */
+    size_t failed;     /* could not be checked or deleted */
+    size_t bad_lines;  /* unreadable journal lines (a crash may cut the last one) */
+} ecrc_cleanup_stats;
+
+/* Deletes every repository the journal records as created and not yet
+ * deleted, when it carries the run prefix AND the harness tag with its run
+ * id (DescribeRepositories, ListTagsForResource, DeleteRepository force);
+ * appends a "deleted" line for each one gone. Returns ECR_OK (per-repository
+ * failures are counted in st, not returned), or ECR_EIO / ECR_ENOMEM with
+ * the reason in err when the journal cannot be read or appended to. */
+ecr_result ecrc_cleanup_run(const ecrc_cleanup_opts *o, ecrc_cleanup_stats *st, char *err,
+                            size_t errsz);
+
+/* Learns the account id under live rules: DescribeRegistry only (no
+ * throw-away repository, no control interface). ECR_OK with t->account set,
+ * else an error summarised in err. */
+ecr_result ecrc_live_learn_account(aws_client *c, target_info *t, char *err, size_t errsz);
+
+/* ---- Recording goldens and differential runs (report/record.c) ---- */
+
+typedef struct ecrc_record_opts {
+    const target_info *target; /* endpoint, region, account of the recorded run */
+    int forced;                /* 1: --force on an emulator: level E, never C */
+    const char *date;          /* "YYYY-MM-DD", for the provenance notes */
+    FILE *out;                 /* the diff of every golden written, and problems */
+} ecrc_record_opts;
+
+typedef struct ecrc_record_stats {
+    size_t written, unchanged, skipped, failed;
+} ecrc_record_stats;
+
+/* For every step of rep (entries parallel to rep->cases) whose golden did not
+ * hold, or held only as an open question: the observed answer, normalised,
+ * replaces the golden (provenance level C, or E when forced; the old
+ * sources kept; endpoint, region, date and version in the notes), written
+ * atomically only when its expectation differs from the file's; a line diff
+ * of each one goes to o->out. Skipped and errored cases are left alone.
+ * Returns ECR_OK (per-golden problems are counted in st->failed). */
+ecr_result ecrc_record_goldens(const run_report *rep, const run_entry *entries, size_t n,
+                               const ecrc_record_opts *o, ecrc_record_stats *st);
+
+/* The observed answer of step report sr of case c in golden form
+ * ({"status", "body"} or {"status", "error": {"type", "message"}}),
+ * normalised as record.h says (o->target gives account and region). A new
+ * object, or NULL when sr holds no response. */
+struct json_object *ecrc_record_observed(const case_def *c, const step_report *sr,
+                                         const ecrc_record_opts *o);
+
+typedef struct ecrc_diff_stats {
+    size_t compared;     /* steps both targets answered */
+    size_t differ;       /* of those, with different normalised answers */
+    size_t not_compared; /* steps one of them never answered (skipped, errored, refused) */
+} ecrc_diff_stats;
+
+/* `ecrconform diff`: for every step both reports (runs of entries against two
+ * targets, oa and ob their targets) hold an answer to, compares the two
+ * answers normalised as ecrc_record_observed does, and writes "DIFF
+ * <case>/<step>" and one "    <path>: A <a> | B <b>" line per difference to
+ * oa->out. No golden is involved. Returns ECR_OK. */
+ecr_result ecrc_diff_reports(const run_report *ra, const run_report *rb, const run_entry *entries,
+                             size_t n, const ecrc_record_opts *oa, const ecrc_record_opts *ob,
+                             ecrc_diff_stats *st);
+
+/* Whether the target identifies itself as an emulator: the built-in one
+ * answers the control capability probe (a read-only GET); moto and LocalStack
+ * give themselves away in headers (Server: Werkzeug / moto, x-localstack-*,
+ * moto's non-UUID request id). Returns 1 with the tell in what, 0 when none
+ * was seen, -1 when the target did not answer (what says why). */
+int ecrc_live_emulator_tell(aws_client *c, char *what, size_t whatsz);
 
 /* ---- Loading cases (load/loadset.c) ---- */
 
@@ -580,6 +711,33 @@ ecr_result ecrc_baseline_apply(const baseline *b, run_report *r);
  * ECR_OK. */
 ecr_result ecrc_baseline_write_from_report(const run_report *r, const char *path,
                                            const char *target, const char *default_reason);
+
+/* ---- The per-case stream of `run --stream-jsonl` (report/report_stream.c) ---- */
+
+typedef struct ecrc_stream ecrc_stream;
+
+/* Opens the stream at path (created or truncated). bl (borrowed, may be NULL; must
+ * outlive the stream) gives each line its "baseline" mark. Returns a new
+ * stream (close with ecrc_stream_close), or NULL with *why (owned by the
+ * caller, may be NULL on out of memory; why may be NULL) naming the file and
+ * the cause. */
+ecrc_stream *ecrc_stream_open(const char *path, const baseline *bl, char **why);
+
+/* The same on an open file f, which the stream takes over (closed by
+ * ecrc_stream_close, also when this fails). Returns NULL when f is NULL or
+ * memory ran out. */
+ecrc_stream *ecrc_stream_open_fp(FILE *f, const baseline *bl);
+
+/* Writes c as one line of JSON and flushes it: report.json's entry for the
+ * case (docs/REPORTS.md) plus "baseline": "expected" | "regression" |
+ * "fixed" | null and, when the baseline lists the case,
+ * "baseline_entry_reason". Returns ECR_OK, ECR_EIO (write failed) or
+ * ECR_ENOMEM; a failure is also kept for ecrc_stream_close. s NULL: no-op. */
+ecr_result ecrc_stream_case(ecrc_stream *s, const case_report *c);
+
+/* Closes s. Returns the first error of any write or of the close itself,
+ * else ECR_OK. s NULL: ECR_OK. */
+ecr_result ecrc_stream_close(ecrc_stream *s);
 
 /* ---- The verdict of a run (report/verdict.c) ---- */
 

@@ -401,8 +401,14 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
                  * manifest's problems are reported against the case. */
                 diag_list md;
                 ecr_diag_init(&md);
-                json_object *m = ecr_json_read_file(full, MANIFEST_FILE_MAX, ECR_JSON_FILE,
-                                                    &im->manifest, &im->manifest_len, &md);
+                json_object *m = NULL;
+                int in = ecrc_path_inside(full, L->cases_root);
+                if (in == 0)
+                    ecr_diag_add(&md, full, "", "resolves outside the cases directory %s",
+                                 L->cases_root);
+                else
+                    m = ecr_json_read_file(full, MANIFEST_FILE_MAX, ECR_JSON_FILE, &im->manifest,
+                                           &im->manifest_len, &md);
                 if (!m)
                     ERR(L, f, "manifest %s: %s", full,
                         md.n ? md.items[0].message : "out of memory");
@@ -691,6 +697,10 @@ static void load_step_golden(loader *L, const case_def *c, case_step *s, const c
     struct stat st;
     if (stat(path, &st) != 0) {
         ERR(L, f, "missing golden: expected %s (%s)", path, strerror(errno));
+        return;
+    }
+    if (ecrc_path_inside(path, L->golden_root) == 0) {
+        ERR(L, f, "golden %s resolves outside the golden directory %s", path, L->golden_root);
         return;
     }
     size_t before = L->diags->n;

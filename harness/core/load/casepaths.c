@@ -50,6 +50,20 @@ int ecrc_case_find_cases_root(const char *path, char *out, size_t outsz)
     return ok;
 }
 
+int ecrc_path_inside(const char *path, const char *root)
+{
+    char *rp = realpath(path, NULL);
+    char *rr = realpath(root, NULL);
+    int in = -1;
+    if (rp && rr) {
+        size_t n = strlen(rr);
+        in = !strcmp(rr, "/") || (!strncmp(rp, rr, n) && (rp[n] == '/' || rp[n] == '\0'));
+    }
+    free(rp);
+    free(rr);
+    return in;
+}
+
 typedef struct path_list {
     char **v;
     size_t n, cap;
@@ -87,7 +101,7 @@ static int ends_with_json(const char *name)
     return n > 5 && !strcmp(name + n - 5, ".json");
 }
 
-static int walk(path_list *pl, const char *dir, int depth, diag_list *diags)
+static int walk(path_list *pl, const char *dir, const char *root, int depth, diag_list *diags)
 {
     if (depth > DIR_DEPTH_MAX) {
         ecr_diag_add(diags, dir, "", "directories nested too deeply (limit %d)", DIR_DEPTH_MAX);
@@ -110,13 +124,32 @@ static int walk(path_list *pl, const char *dir, int depth, diag_list *diags)
             ecr_diag_add(diags, dir, "", "path too long: %s", e->d_name);
             continue;
         }
+        /* Symbolic links: a directory link is never followed (two `ln -s .`
+         * would multiply the corpus); a file link must resolve, and to a
+         * file inside the directory being walked. */
         struct stat st;
-        if (stat(p, &st) != 0)
-            continue; /* dangling link: nothing to load */
+        if (lstat(p, &st) != 0)
+            continue; /* vanished while walking */
+        if (S_ISLNK(st.st_mode)) {
+            if (!ends_with_json(e->d_name))
+                continue;
+            if (stat(p, &st) != 0) {
+                ecr_diag_add(diags, p, "", "symbolic link does not resolve: %s", strerror(errno));
+                continue;
+            }
+            if (S_ISDIR(st.st_mode))
+                continue;
+            if (ecrc_path_inside(p, root) != 1) {
+                ecr_diag_add(diags, p, "", "symbolic link resolves outside %s", root);
+                continue;
+            }
+        }
         if (S_ISDIR(st.st_mode)) {
             if (strcmp(e->d_name, "manifests") != 0)
-                rc = walk(pl, p, depth + 1, diags);
-        } else if (S_ISREG(st.st_mode) && ends_with_json(e->d_name)) {
+                rc = walk(pl, p, root, depth + 1, diags);
+        } else if (ends_with_json(e->d_name)) {
+            /* A FIFO or device named *.json is pushed too: loading it reports
+             * that it is not a regular file instead of skipping it unseen. */
             rc = push_path(pl, p, diags);
         }
     }
@@ -139,8 +172,8 @@ size_t ecrc_case_collect_paths(const char *const *paths, size_t npaths, char ***
             ecr_diag_add(diags, paths[i], "", "%s", strerror(errno));
             continue;
         }
-        int rc =
-            S_ISDIR(st.st_mode) ? walk(&pl, paths[i], 0, diags) : push_path(&pl, paths[i], diags);
+        int rc = S_ISDIR(st.st_mode) ? walk(&pl, paths[i], paths[i], 0, diags)
+                                     : push_path(&pl, paths[i], diags);
         if (rc)
             break;
     }

@@ -1,6 +1,5 @@
 #include "golden.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "ecr/buf.h"
 #include "ecr/json.h"
+#include "ecr/regex.h"
 
 static const char *const LEVEL_NAMES[] = {"C", "D", "I", "E"};
 
@@ -67,16 +67,14 @@ static size_t check_regex(const char *re, const char *file, const char *where, d
                      unterminated ? "$regex has an unterminated ${" : "out of memory");
         return 1;
     }
-    regex_t rx;
-    int rc = regcomp(&rx, pat, REG_EXTENDED | REG_NOSUB);
+    char msg[200];
+    ecr_regex *rx = ecr_regex_compile(pat, msg, sizeof msg);
     free(pat);
-    if (rc != 0) {
-        char msg[160];
-        regerror(rc, &rx, msg, sizeof msg);
-        ecr_diag_add(diags, file, where, "$regex does not compile as a POSIX ERE: %s", msg);
+    if (!rx) {
+        ecr_diag_add(diags, file, where, "$regex does not compile (PCRE2, docs/CASES.md): %s", msg);
         return 1;
     }
-    regfree(&rx);
+    ecr_regex_free(rx);
     return 0;
 }
 
@@ -143,6 +141,11 @@ static size_t check_matcher(const char *key, json_object *arg, const char *file,
     if (!strcmp(key, "$set")) {
         if (t != json_type_array) {
             ecr_diag_add(diags, file, sub, "$set takes an array");
+            return 1;
+        }
+        if (json_object_array_length(arg) > GOLDEN_SET_MAX) {
+            ecr_diag_add(diags, file, sub, "$set holds %zu elements, more than the limit of %d",
+                         json_object_array_length(arg), GOLDEN_SET_MAX);
             return 1;
         }
         return check_children(arg, file, sub, in_alt, diags);

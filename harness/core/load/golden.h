@@ -39,6 +39,9 @@ typedef struct golden {
  * manifests (ECR itself refuses manifests over 4 MiB; ours are small). */
 #define GOLDEN_FILE_MAX (4u * 1024 * 1024)
 #define MANIFEST_FILE_MAX (1u * 1024 * 1024)
+/* Most elements a $set may hold (pairing is quadratic); lint and compare
+ * share it. */
+#define GOLDEN_SET_MAX 1000
 
 /* Loads and validates the golden at path: provenance (level, sources, notes
  * for I/E), status, exactly one of body/error, well-formed matchers, and on

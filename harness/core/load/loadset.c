@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int id_matches(const char *id, const char *filter)
 {
@@ -142,6 +143,10 @@ size_t ecrc_loaded_set_orphans(const char *root, const loaded_set *set, diag_lis
             ecr_diag_add(diags, root, "", "path too long: %s", de->d_name);
             continue;
         }
+        /* A symlinked directory is not walked (a loop would repeat it). */
+        struct stat st;
+        if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
         DIR *sub = opendir(dir);
         if (!sub)
             continue;

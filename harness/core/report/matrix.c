@@ -203,9 +203,10 @@ static const char css[] =
 
 static ecr_result write_html(const matrix *m, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
+    ecr_atomic_file af;
+    if (ecr_atomic_open(&af, path) != ECR_OK)
         return ECR_EIO;
+    FILE *f = af.f;
     size_t ndiv = 0;
     for (size_t i = 0; i < m->nids; i++)
         ndiv += (size_t)diverges(m, m->ids[i]);
@@ -248,16 +249,17 @@ static ecr_result write_html(const matrix *m, const char *path)
     }
     score_rows(f, m, &HTML_ROW);
     fputs("</table>\n</body>\n</html>\n", f);
-    return ecrc_report_text_close(f);
+    return ecrc_report_text_close(&af);
 }
 
 /* ---- Markdown ---------------------------------------------------------- */
 
 static ecr_result write_md(const matrix *m, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
+    ecr_atomic_file af;
+    if (ecr_atomic_open(&af, path) != ECR_OK)
         return ECR_EIO;
+    FILE *f = af.f;
     fprintf(f, "## ecrconform: comparison of %zu runs\n\n| case |", m->ncols);
     for (size_t i = 0; i < m->ncols; i++) {
         fputc(' ', f);
@@ -281,7 +283,7 @@ static ecr_result write_md(const matrix *m, const char *path)
         fputc('\n', f);
     }
     score_rows(f, m, &MD_ROW);
-    return ecrc_report_text_close(f);
+    return ecrc_report_text_close(&af);
 }
 
 ecr_result ecrc_matrix_write(const run_report *const *reports, size_t n, const char *dir)

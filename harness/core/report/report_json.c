@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ecr/json.h"
+#include "ecr/util.h"
 #include "report_text.h"
 
 /* ---- building ---------------------------------------------------------- */
@@ -230,6 +231,17 @@ static json_object *build_case(const case_report *c, int *oom)
     return o;
 }
 
+json_object *ecrc_report_json_build_case(const case_report *c)
+{
+    int oom = 0;
+    json_object *o = build_case(c, &oom);
+    if (oom) {
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
 json_object *ecrc_report_json_build(const run_report *r)
 {
     int oom = 0;
@@ -285,9 +297,66 @@ json_object *ecrc_report_json_build(const run_report *r)
     return root;
 }
 
+/* A copy of j in which every string and member name is redacted and valid
+ * UTF-8: what a target sent may hold the secret it was signed with, or bytes
+ * that would make the file invalid JSON. NULL when memory runs out. */
+static json_object *clean_copy(json_object *j)
+{
+    switch (json_object_get_type(j)) {
+    case json_type_string: {
+        char *red = ecrc_report_text_redact(json_object_get_string(j));
+        char *ok = ecr_utf8_sanitize(red);
+        json_object *o = ok ? json_object_new_string(ok) : NULL;
+        free(red);
+        free(ok);
+        return o;
+    }
+    case json_type_object: {
+        json_object *o = json_object_new_object();
+        json_object_object_foreach (j, key, val) {
+            char *red = ecrc_report_text_redact(key);
+            char *k = ecr_utf8_sanitize(red);
+            free(red);
+            json_object *c = val ? clean_copy(val) : NULL;
+            if (!o || !k || (val && !c) || json_object_object_add(o, k, c) != 0) {
+                free(k);
+                json_object_put(c);
+                json_object_put(o);
+                return NULL;
+            }
+            free(k);
+        }
+        return o;
+    }
+    case json_type_array: {
+        size_t n = json_object_array_length(j);
+        json_object *o = json_object_new_array_ext((int)n);
+        for (size_t i = 0; o && i < n; i++) {
+            json_object *v = json_object_array_get_idx(j, i);
+            json_object *c = v ? clean_copy(v) : NULL;
+            if ((v && !c) || json_object_array_add(o, c) != 0) {
+                json_object_put(c);
+                json_object_put(o);
+                return NULL;
+            }
+        }
+        return o;
+    }
+    default: {
+        json_object *o = NULL;
+        return json_object_deep_copy(j, &o, NULL) == 0 ? o : NULL;
+    }
+    }
+}
+
 ecr_result ecrc_report_json_save(json_object *root, const char *path)
 {
-    return ecr_json_save(root, path);
+    json_object *clean = root ? clean_copy(root) : NULL;
+    if (root && !clean)
+        return ECR_ENOMEM;
+    ecr_result rc = ecr_json_save(clean, path);
+    json_object_put(clean);
+    return rc;
 }
 
 ecr_result ecrc_report_write_json(const run_report *r, const char *path)

@@ -23,9 +23,16 @@
  * reference the caller puts, or NULL when memory ran out. */
 json_object *ecrc_report_json_build(const run_report *r);
 
+/* Builds one entry of report.json's "cases" array (the same object, built by
+ * the same code, so a per-case stream and report.json cannot disagree).
+ * Returns a new reference the caller puts, or NULL when memory ran out. */
+json_object *ecrc_report_json_build_case(const case_report *c);
+
 /* Writes root (borrowed) to the file at path, replacing it, as pretty JSON
  * with "/" left unescaped: the one layout of every JSON file ecrconform writes
  * (report.json, baselines, actual responses), atomically (ecr_json_save).
+ * Every string and member name is written redacted (ecr_redact) and as valid
+ * UTF-8, whatever the target sent.
  * Returns ECR_EIO when the file cannot be written, else ECR_OK. */
 ecr_result ecrc_report_json_save(json_object *root, const char *path);
 

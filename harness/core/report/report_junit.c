@@ -131,9 +131,10 @@ ecr_result ecrc_report_write_junit(const run_report *r, const char *path)
             errors++;
     }
 
-    FILE *f = fopen(path, "w");
-    if (!f)
+    ecr_atomic_file af;
+    if (ecr_atomic_open(&af, path) != ECR_OK)
         return ECR_EIO;
+    FILE *f = af.f;
     const char *target = r->target ? r->target : "unnamed";
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
     fprintf(f,
@@ -173,5 +174,5 @@ ecr_result ecrc_report_write_junit(const run_report *r, const char *path)
     for (size_t i = 0; i < r->ncases; i++)
         write_case(f, r, &r->cases[i]);
     fputs("  </testsuite>\n</testsuites>\n", f);
-    return ecrc_report_text_close(f);
+    return ecrc_report_text_close(&af);
 }

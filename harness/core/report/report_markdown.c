@@ -35,9 +35,10 @@ ecr_result ecrc_report_write_markdown(const run_report *r, const char *path)
     report_summary s;
     ecrc_report_summarize(r, &s);
     size_t ran = s.total - s.skipped;
-    FILE *f = fopen(path, "w");
-    if (!f)
+    ecr_atomic_file af;
+    if (ecr_atomic_open(&af, path) != ECR_OK)
         return ECR_EIO;
+    FILE *f = af.f;
 
     fputs("## ecrconform: ", f);
     md(f, r->target ? r->target : "unnamed");
@@ -146,5 +147,5 @@ ecr_result ecrc_report_write_markdown(const run_report *r, const char *path)
         id_list(f, "Regressions", r->regressions, r->nregressions);
         id_list(f, "Fixed (remove from the baseline)", r->fixed, r->nfixed);
     }
-    return ecrc_report_text_close(f);
+    return ecrc_report_text_close(&af);
 }

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include "ecr/result.h"
+#include "ecr/util.h"
 
 /* Returns a newly allocated copy of s in which every invalid UTF-8 sequence
  * (stray continuation bytes, overlongs, surrogates, code points above
@@ -19,13 +20,10 @@
  * NULL also on allocation failure. The caller frees. */
 char *ecrc_report_text_utf8(const char *s);
 
-/* Returns a newly allocated copy of s with credentials redacted:
- *  - the value of every line that starts (after optional blanks) with
- *    "Authorization:" or "X-Amz-Security-Token:" (any case) becomes "REDACTED";
- *  - every occurrence of the AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN
- *    environment values (when set and at least 8 bytes long, so a tiny test
- *    value cannot shred a report) becomes "REDACTED".
- * s NULL: returns NULL. NULL also on allocation failure. The caller frees. */
+/* Returns a newly allocated copy of s with credentials redacted: ecr_redact
+ * (ecr/redact.h), the one redaction path (header values, registered secrets,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN). s NULL: returns NULL. NULL also
+ * on allocation failure. The caller frees. */
 char *ecrc_report_text_redact(const char *s);
 
 /* Writes s (NULL: nothing) to f escaped for HTML text and attribute values:
@@ -48,9 +46,11 @@ void ecrc_report_text_xml(FILE *f, const char *s, int attr);
  * first. */
 void ecrc_report_text_md(FILE *f, const char *s);
 
-/* Closes a report file opened by a writer. Returns ECR_EIO when any earlier
- * write failed (ferror) or fclose failed, else ECR_OK. f is always closed. */
-ecr_result ecrc_report_text_close(FILE *f);
+/* Finishes a report file a writer opened with ecr_atomic_open: renames it
+ * into place. Returns ECR_EIO when any earlier write failed (ferror) or
+ * closing or renaming failed (path is then untouched), else ECR_OK. a is
+ * always released. */
+ecr_result ecrc_report_text_close(ecr_atomic_file *a);
 
 /* Writes passed / ran as a percentage with one decimal ("87.5%"), "0.0%"
  * when ran is 0 (ecrc_report_score). Used by HTML, Markdown and the compare

@@ -418,6 +418,18 @@ static ecr_result map_curl_error(CURLcode cc, const xfer *x)
         return ECR_ETIMEOUT;
     case CURLE_FILESIZE_EXCEEDED:
         return ECR_ETOOBIG;
+    /* The target answered, badly: HTTP/0.9 or TLS bytes on an http URL, a
+     * bad status line or chunk size, a body cut short or undecodable. That
+     * is what it did, not "stopped answering". */
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_RECV_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_TOO_MANY_REDIRECTS:
+        return ECR_EPROTO;
     case CURLE_WRITE_ERROR:
         return x->fail == ECR_ETOOBIG ? ECR_ETOOBIG : ECR_EHTTP;
     default:
@@ -470,14 +482,23 @@ static ecr_result perform(aws_client *c, const char *method, const char *url,
 
     CURL *e = c->easy;
     curl_easy_reset(e);
-    long connect_ms =
-        c->timeout_ms < CONNECT_TIMEOUT_CAP_MS ? c->timeout_ms : CONNECT_TIMEOUT_CAP_MS;
+    long timeout_ms = c->timeout_ms;
+    if (c->tr.deadline_ms > 0) {
+        /* No request outlives the run's deadline; one past it times out at
+         * once (1 ms: libcurl reads 0 as "no timeout"). */
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        double left = c->tr.deadline_ms - ((double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6);
+        if (left < (double)timeout_ms)
+            timeout_ms = left < 1.0 ? 1 : (long)left;
+    }
+    long connect_ms = timeout_ms < CONNECT_TIMEOUT_CAP_MS ? timeout_ms : CONNECT_TIMEOUT_CAP_MS;
     int ok =
         curl_easy_setopt(e, CURLOPT_URL, url) == CURLE_OK &&
         curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
         curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf) == CURLE_OK &&
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->timeout_ms) == CURLE_OK &&
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms) == CURLE_OK &&
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) == CURLE_OK &&
         /* The AWS SDKs speak HTTP/1.1 to ECR; so do we, on TLS too. */
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1) == CURLE_OK &&

@@ -1,6 +1,5 @@
 #include "compare.h"
 
-#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,8 @@
 
 #include "ecr/buf.h"
 #include "ecr/json.h"
+#include "ecr/regex.h"
+#include "golden.h"
 
 /* Values in a diff are for people: a whole ListImages page would drown the
  * report, so each side is cut to about this many bytes. */
@@ -16,7 +17,7 @@
 /* $set matching builds an expected x actual table of pairwise comparisons.
  * ECR pages hold at most 1000 items, so this bounds the work (10^6 pairs) for
  * every real response; larger sets are reported instead of compared. */
-#define SET_MAX 1000
+#define SET_MAX GOLDEN_SET_MAX
 
 /* Paths grow one segment per nesting level; json-c limits nesting, this
  * limits pathological keys. */
@@ -445,22 +446,37 @@ done:
     return n;
 }
 
-static size_t cmp_regex(json_object *exp, const char *re, json_object *act, const char *path,
+static void free_regex(json_object *jso, void *userdata)
+{
+    (void)jso;
+    ecr_regex_free(userdata);
+}
+
+/* The compiled pattern rides on the expanded golden's pattern string (a fresh
+ * copy per step), so a $set or $anyOf that tries it against many values
+ * compiles it once. */
+static size_t cmp_regex(json_object *exp, json_object *arg, json_object *act, const char *path,
                         diff_list *out)
 {
     if (json_object_get_type(act) != json_type_string)
         return report_values(out, path, exp, 1, act, 1);
-    regex_t rx;
-    int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
-    if (rc != 0) {
-        char err[128], msg[256];
-        regerror(rc, &rx, err, sizeof err);
-        snprintf(msg, sizeof msg, "a valid $regex (%s)", err);
+    char err[200], msg[300];
+    ecr_regex *rx = json_object_get_userdata(arg);
+    if (!rx) {
+        rx = ecr_regex_compile(json_object_get_string(arg), err, sizeof err);
+        if (!rx) {
+            snprintf(msg, sizeof msg, "a valid $regex (%s)", err);
+            return report_expected_text(out, path, msg, act, 1);
+        }
+        json_object_set_userdata(arg, rx, free_regex);
+    }
+    int m = ecr_regex_match(rx, json_object_get_string(act),
+                            (size_t)json_object_get_string_len(act), err, sizeof err);
+    if (m < 0) {
+        snprintf(msg, sizeof msg, "a $regex that can be matched (%s)", err);
         return report_expected_text(out, path, msg, act, 1);
     }
-    int m = regexec(&rx, json_object_get_string(act), 0, NULL, 0);
-    regfree(&rx);
-    return m == 0 ? 0 : report_values(out, path, exp, 1, act, 1);
+    return m == 1 ? 0 : report_values(out, path, exp, 1, act, 1);
 }
 
 static size_t cmp_anyof(json_object *exp, json_object *alts, json_object *act, int act_present,
@@ -489,7 +505,7 @@ static size_t cmp(json_object *exp, json_object *act, int act_present, const cha
 
     switch (m) {
     case M_REGEX:
-        return cmp_regex(exp, json_object_get_string(arg), act, path, out);
+        return cmp_regex(exp, arg, act, path, out);
     case M_TYPE: {
         const char *want = json_object_get_string(arg);
         static const char *const known[] = {"string", "number", "boolean",

@@ -409,6 +409,14 @@ ecr_result ecrc_fixture_build(fixture *fx, aws_client *cl, char *err, size_t err
         }
         json_object *in = json_object_new_object();
         json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[i]));
+        if (fx->before_create) {
+            ecr_result hrc =
+                fx->before_create(fx->before_create_user, fx->names[i], in, err, errsz);
+            if (hrc) {
+                json_object_put(in);
+                return hrc;
+            }
+        }
         char *what = ecr_asprintf("'%s'", r->name);
         ecr_result rc =
             what ? call_ok(cl, "CreateRepository", in, what, NULL, err, errsz) : ECR_ENOMEM;

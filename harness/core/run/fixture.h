@@ -26,6 +26,12 @@ typedef struct fixture {
     char (*digests)[DIGEST_STR_SIZE]; /* per image, repositories' images in order */
     int faults_set;                   /* 1 once any fault was sent */
     unsigned char *created;           /* per repository: 1 once CreateRepository succeeded */
+    /* Called with each CreateRepository input before it is sent (live
+     * rules: tag and journal it); non-zero refuses the creation, with err
+     * set. NULL: none. */
+    ecr_result (*before_create)(void *user, const char *name, struct json_object *in, char *err,
+                                size_t errsz);
+    void *before_create_user;
 } fixture;
 
 /* Prepares fx for case c (borrowed, as are t and run_id's content is

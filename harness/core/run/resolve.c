@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "awsconfig.h"
+#include "ecr/redact.h"
 #include "ecr/util.h"
 
 /* An environment variable, or NULL when unset or empty (the AWS CLI treats
@@ -320,6 +321,11 @@ ecr_result ecrc_aws_resolve(const aws_resolve_input *in, aws_resolved *out, diag
                          out->endpoint, cred ? cred : "~/.aws/credentials");
             rc = ECR_EINVAL;
         }
+    }
+    if (!rc) {
+        /* From now on no output can hold them (ecr/redact.h). */
+        ecr_redact_add(out->creds.secret_key);
+        ecr_redact_add(out->creds.session_token);
     }
     ecrc_aws_profile_free(&p);
     free(cfg);

@@ -18,6 +18,7 @@
 #include "ecr/digest.h"
 #include "ecr/util.h"
 #include "fixture.h"
+#include "liverules.h"
 #include "ratelimit.h"
 #include "vars.h"
 
@@ -33,6 +34,9 @@ typedef struct run_ctx {
     size_t next;
     runner_progress progress;
     ecrc_ratelimit *limiter; /* --max-rps, shared by the workers; NULL: none */
+    double deadline_at;      /* CLOCK_MONOTONIC ms (--deadline); 0: none */
+    int consecutive;         /* cases in a row that could not reach the target */
+    char stop[512];          /* why the remaining cases are not run; "" while they are */
 } run_ctx;
 
 static double now_ms(void)
@@ -209,10 +213,15 @@ static json_object *parse_body(const aws_response *r, diff_list *d)
     size_t rest2 = r->body_len;
     json_object *checked =
         ecr_json_parse(r->body, r->body_len, ECR_JSON_CHECKED, &rest2, NULL, &dups);
-    if (!checked && dups.n && strstr(dups.items[0].message, "duplicate key")) {
+    int dup = !checked && dups.n && strstr(dups.items[0].message, "duplicate key");
+    int big = !checked && dups.n && strstr(dups.items[0].message, "64-bit range");
+    if (dup || big) {
         char a[512];
         snprintf(a, sizeof a, "%.480s", dups.items[0].message);
-        ecrc_diff_add(d, "$.body", "a JSON body without duplicate keys", a);
+        ecrc_diff_add(d, "$.body",
+                      dup ? "a JSON body without duplicate keys"
+                          : "a JSON body whose integers fit in 64 bits",
+                      a);
     }
     json_object_put(checked);
     ecr_diag_free(&dups);
@@ -505,6 +514,8 @@ static void record_answers(step_report *sr, const answer_list *given, answer_lis
     }
 }
 
+static int is_transport(ecr_result rc);
+
 /* At most this many pages of one listing are fetched and merged: 100000
  * items at ECR's default page size of 100, far beyond any case; a target
  * whose listing never ends is reported, not followed forever. */
@@ -578,7 +589,7 @@ static int follow_pages(run_ctx *ctx, aws_client *cl, const case_step *s, const 
             add_reason(cr, ecr_asprintf("step %s: page %zu (nextToken): %s %s: %s", s->name, page,
                                         ctx->opt->target->endpoint, ecr_strerror(rc),
                                         pg.transport_error));
-            cr->transport_error = 1;
+            cr->transport_error = is_transport(rc);
             ecrc_aws_response_free(&pg);
             result = -1;
             break;
@@ -683,12 +694,18 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, s
     sr->request = describe_request(&req, target ? target : default_target ? default_target : "");
     free(default_target);
 
+    char refused[512];
+    if (ctx->opt->live &&
+        ecrc_live_check_request(body, strlen(body), ctx->run_id, refused, sizeof refused)) {
+        add_reason(cr, term_safe_owned(ecr_asprintf("step %s: %s", s->name, refused)));
+        goto out; /* nothing was sent */
+    }
     aws_response r;
     rc = ecrc_aws_client_call(cl, &req, &r);
     if (rc) {
         add_reason(cr, ecr_asprintf("step %s: %s %s: %s", s->name, ctx->opt->target->endpoint,
                                     ecr_strerror(rc), r.transport_error));
-        cr->transport_error = 1;
+        cr->transport_error = is_transport(rc);
         ecrc_aws_response_free(&r);
         goto out;
     }
@@ -774,6 +791,20 @@ static int is_transport(ecr_result rc)
     return rc == ECR_ECONNECT || rc == ECR_ETIMEOUT || rc == ECR_EHTTP;
 }
 
+/* 1 once a signal asked the run to stop (runner_options.stop). */
+static int stopped(const run_ctx *ctx)
+{
+    return ctx->opt->stop && *ctx->opt->stop;
+}
+
+/* fixture.before_create under live rules: tag and journal. */
+static ecr_result live_before_create(void *user, const char *name, json_object *in, char *err,
+                                     size_t errsz)
+{
+    const run_ctx *ctx = user;
+    return ecrc_live_before_create(ctx->opt->live, ctx->run_id, name, in, err, errsz);
+}
+
 static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_report *cr)
 {
     double t0 = now_ms();
@@ -790,6 +821,11 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     }
     fill_case_header(cr, c);
 
+    if (ctx->opt->live && (cr->reason = ecrc_live_case_refusal(c, ctx->run_id)) != NULL) {
+        cr->status = ECRC_CASE_SKIP;
+        return;
+    }
+
     for (size_t i = 0; i < c->nrequires; i++) {
         if (!ecrc_target_has(ctx->opt->target, c->requires[i])) {
             cr->status = ECRC_CASE_SKIP;
@@ -805,6 +841,10 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     vars *v = ecrc_vars_new();
     fixture fx;
     ecrc_fixture_init(&fx, c, ctx->run_id, ctx->opt->target);
+    if (ctx->opt->live) {
+        fx.before_create = live_before_create;
+        fx.before_create_user = ctx;
+    }
     char err[1024] = "";
     ecr_result frc;
     if (!v || ecrc_fixture_vars(&fx, v, err, sizeof err)) {
@@ -819,6 +859,12 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
         answer_list answers; /* open questions answered by earlier steps of this case */
         ecrc_answers_init(&answers);
         for (size_t i = 0; i < c->nsteps; i++) {
+            if (stopped(ctx)) {
+                cr->status = ECRC_CASE_ERROR;
+                add_reason(
+                    cr, ecr_asprintf("interrupted by a signal before step %s", c->steps[i].name));
+                break;
+            }
             int r = run_step(ctx, cl, &c->steps[i], v, &cr->steps[i], cr, &answers);
             if (r < 0) {
                 cr->status = ECRC_CASE_ERROR;
@@ -843,6 +889,42 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
     cr->duration_ms = now_ms() - t0;
 }
 
+/* Whether the cases not yet started must not run (deadline passed, breaker
+ * tripped): then cr is that case as `error`, "not run", with the cause. A
+ * breaker's not-run cases count as transport failures (the target stopped
+ * answering); a deadline's do not. Called without ctx->mu. */
+static int not_run(run_ctx *ctx, const run_entry *e, case_report *cr)
+{
+    pthread_mutex_lock(&ctx->mu);
+    if (!ctx->stop[0] && ctx->deadline_at > 0 && now_ms() >= ctx->deadline_at)
+        snprintf(ctx->stop, sizeof ctx->stop,
+                 "not run: the run's deadline (--deadline %ld s) had passed",
+                 ctx->opt->deadline_ms / 1000);
+    int stop = ctx->stop[0] != '\0' && e->c;
+    if (stop) {
+        cr->id = ecr_strdup(e->c->id);
+        cr->status = ECRC_CASE_ERROR;
+        cr->reason = ecr_strdup(ctx->stop);
+        cr->transport_error = ctx->opt->breaker > 0 && ctx->consecutive >= ctx->opt->breaker;
+    }
+    pthread_mutex_unlock(&ctx->mu);
+    return stop;
+}
+
+/* The breaker: counts cases in a row that could not reach the target. Called
+ * with ctx->mu held, after case cr finished (not for cases not run). */
+static void count_transport(run_ctx *ctx, const case_report *cr)
+{
+    ctx->consecutive = cr->transport_error ? ctx->consecutive + 1 : 0;
+    if (ctx->opt->breaker > 0 && ctx->consecutive == ctx->opt->breaker && !ctx->stop[0]) {
+        char *safe = ecr_term_safe(cr->reason ? cr->reason : "");
+        snprintf(ctx->stop, sizeof ctx->stop,
+                 "not run: %d cases in a row could not reach the target (last: %.300s)",
+                 ctx->consecutive, safe ? safe : "");
+        free(safe);
+    }
+}
+
 static void *worker(void *arg)
 {
     run_ctx *ctx = arg;
@@ -851,6 +933,7 @@ static void *worker(void *arg)
     if (cl) {
         aws_transport tr = ctx->opt->transport;
         tr.limiter = ctx->limiter; /* one for the whole run */
+        tr.deadline_ms = ctx->deadline_at;
         ecrc_aws_client_set_transport(cl, &tr);
     }
     for (;;) {
@@ -860,14 +943,22 @@ static void *worker(void *arg)
         if (i >= ctx->n)
             break;
         case_report *cr = &ctx->rep->cases[i];
-        if (cl) {
-            run_case(ctx, cl, &ctx->entries[i], cr);
+        int ran = 0;
+        if (stopped(ctx) && ctx->entries[i].c) {
+            fill_case_header(cr, ctx->entries[i].c);
+            cr->status = ECRC_CASE_SKIP;
+            cr->reason = ecr_strdup("not run: the run was interrupted by a signal");
+        } else if (cl) {
+            if ((ran = !not_run(ctx, &ctx->entries[i], cr)))
+                run_case(ctx, cl, &ctx->entries[i], cr);
         } else {
             cr->id = ecr_strdup(ctx->entries[i].c ? ctx->entries[i].c->id : ctx->entries[i].path);
             cr->status = ECRC_CASE_ERROR;
             cr->reason = ecr_strdup("cannot create an HTTP client (libcurl)");
         }
         pthread_mutex_lock(&ctx->mu);
+        if (ran)
+            count_transport(ctx, cr);
         ctx->progress.done++;
         ctx->progress.counts[cr->status]++;
         if (ctx->opt->on_case_done)
@@ -926,6 +1017,8 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     pthread_mutex_init(&ctx.mu, NULL);
 
     double t0 = now_ms();
+    if (opt->deadline_ms > 0)
+        ctx.deadline_at = t0 + (double)opt->deadline_ms;
     int jobs = opt->jobs < 1 ? 1 : opt->jobs;
     if ((size_t)jobs > n)
         jobs = n ? (int)n : 1;

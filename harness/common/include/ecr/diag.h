@@ -34,7 +34,8 @@ void ecr_diag_add(diag_list *d, const char *file, const char *field, const char 
     __attribute__((format(printf, 4, 5)));
 
 /* Writes every item as "file: field: message\n" (or "file: message" when the
- * field is empty) to f. */
+ * field is empty) to f, each part through ecr_term_safe with newlines shown
+ * as '?': names and values from case files never drive the terminal. */
 void ecr_diag_print(const diag_list *d, void *file_ptr /* FILE * */);
 
 /* Frees every item; d may be NULL. */

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "ecr/result.h"
 
 /* strdup that accepts NULL (returns NULL). A NULL return for a non-NULL s
@@ -53,7 +54,28 @@ char *ecr_utf8_sanitize(const char *s);
  * every control character other than newline and tab (C0, DEL, and the C1
  * range U+0080..U+009F) shown as '?', so text that came from a file or a
  * peer cannot drive the user's terminal (escape sequences, title changes,
- * screen clears). Returns NULL when s is NULL or memory runs out. */
+ * screen clears). Redacted first (ecr_redact): the terminal is output too.
+ * Returns NULL when s is NULL or memory runs out. */
 char *ecr_term_safe(const char *s);
+
+/* A file written in place of path atomically: the text goes to a new
+ * temporary file beside path (O_CREAT | O_EXCL | O_NOFOLLOW, so a link
+ * planted in the directory is never written through), which ecr_atomic_commit
+ * renames over path (rename replaces a link at path, it does not follow it). */
+typedef struct ecr_atomic_file {
+    FILE *f; /* write here between open and commit */
+    char *tmp;
+    char *path;
+} ecr_atomic_file;
+
+/* Creates the temporary file for path. Returns ECR_OK with a->f open,
+ * ECR_ENOMEM, or ECR_EIO when it cannot be created. On failure *a holds
+ * nothing to release. */
+ecr_result ecr_atomic_open(ecr_atomic_file *a, const char *path);
+
+/* Flushes, syncs and closes a->f and renames the temporary file to the path.
+ * Returns ECR_OK, or ECR_EIO when any write failed (the temporary file is
+ * then removed and path is untouched). Releases everything in a either way. */
+ecr_result ecr_atomic_commit(ecr_atomic_file *a);
 
 #endif
