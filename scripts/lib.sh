@@ -62,20 +62,23 @@ ecrc_fuzz_build() {
 }
 
 # ecrc_fuzz_run TARGET [libFuzzer options...]: runs one target in
-# build-fuzz/work on its corpus (build-fuzz/corpus/TARGET, new inputs) and
-# seeds; the log is build-fuzz/logs/TARGET.log, crashes go to
+# build-fuzz/work on its corpus (build-fuzz/corpus/TARGET, new inputs), its
+# seeds and tests/fuzz/regressions/TARGET (past findings, kept in git); the log is build-fuzz/logs/TARGET.log, crashes go to
 # build-fuzz/crashes/TARGET/. Returns non-zero on a finding.
 ecrc_fuzz_run() {
     local t=$1 d
     shift
     d=$(cd "$ECRC_FUZZ_DIR" && pwd)
     mkdir -p "$d/corpus/$t" "$d/crashes/$t" "$d/work/$t"
+    # inputs that once crashed a target replay first, every run
+    local regress=
+    [ -d "tests/fuzz/regressions/$t" ] && regress="$PWD/tests/fuzz/regressions/$t"
     echo "== fuzz $t $* =="
     (cd "$d/work/$t" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         "$d/fuzz_$t" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
         -artifact_prefix="$d/crashes/$t/" -print_final_stats=1 "$@" \
-        "$d/corpus/$t" "$d/seeds/$t") >"$d/logs/$t.log" 2>&1
+        "$d/corpus/$t" "$d/seeds/$t" $regress) >"$d/logs/$t.log" 2>&1
     local rc=$?
     grep -h 'stat::number_of_executed_units\|^Done\|ERROR' "$d/logs/$t.log" | head -5
     [ $rc -eq 0 ] || echo "fuzz $t: FAILED (log: $ECRC_FUZZ_DIR/logs/$t.log)" >&2
