@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -394,8 +395,72 @@ static ecr_result hmac_sha256(const void *key, size_t keylen, const char *msg,
     return ECR_OK;
 }
 
+/* The signing key depends only on the secret, the date, the region and the
+ * service, so each thread keeps the last few it derived (issue 12: four
+ * one-shot HMACs per request were most of SigV4's cost). An entry is found
+ * by a SHA-256 fingerprint of those inputs, so the secret itself is not kept;
+ * the derived key is, as long as the thread lives (it is what signs and
+ * verifies requests of that day). */
+#define KEY_CACHE 4
+typedef struct key_cache_ent {
+    unsigned char fp[32];
+    unsigned char key[32];
+    int used;
+} key_cache_ent;
+static _Thread_local key_cache_ent key_cache[KEY_CACHE];
+static _Thread_local unsigned key_cache_next;
+
 /* kSigning = HMAC chain over "AWS4"+secret, yyyymmdd, region, service,
- * "aws4_request"; then the hex HMAC of the string to sign. */
+ * "aws4_request". */
+static ecr_result signing_key(const char *secret, const char *date, const sigv4_scope *scope,
+                              unsigned char key[32])
+{
+    buf k;
+    ecr_buf_init(&k, 4096);
+    /* The fingerprint's input: the four parts, each NUL-terminated. */
+    const char *parts[] = {secret, date, scope->region, scope->service};
+    ecr_result rc = ECR_OK;
+    for (size_t i = 0; i < 4 && !rc; i++)
+        rc = ecr_buf_append(&k, parts[i], strlen(parts[i]) + 1);
+    unsigned char fp[32];
+    if (!rc && !SHA256((const unsigned char *)k.data, k.len, fp))
+        rc = ECR_ECRYPTO;
+    for (int i = 0; !rc && i < KEY_CACHE; i++) {
+        if (key_cache[i].used && CRYPTO_memcmp(key_cache[i].fp, fp, sizeof fp) == 0) {
+            memcpy(key, key_cache[i].key, 32);
+            OPENSSL_cleanse(k.data, k.len);
+            ecr_buf_free(&k);
+            return ECR_OK;
+        }
+    }
+    if (!rc) {
+        ecr_buf_reset(&k);
+        rc = ecr_buf_printf(&k, "AWS4%s", secret);
+    }
+    unsigned char a[32];
+    if (!rc)
+        rc = hmac_sha256(k.data, k.len, date, a);
+    if (!rc)
+        rc = hmac_sha256(a, sizeof a, scope->region, key);
+    if (!rc)
+        rc = hmac_sha256(key, 32, scope->service, a);
+    if (!rc)
+        rc = hmac_sha256(a, sizeof a, TERMINATOR, key);
+    if (!rc) {
+        key_cache_ent *e = &key_cache[key_cache_next++ % KEY_CACHE];
+        memcpy(e->fp, fp, sizeof fp);
+        memcpy(e->key, key, 32);
+        e->used = 1;
+    }
+    /* The secret's copies and the intermediate keys do not stay. */
+    if (k.data)
+        OPENSSL_cleanse(k.data, k.len);
+    ecr_buf_free(&k);
+    OPENSSL_cleanse(a, sizeof a);
+    return rc;
+}
+
+/* The hex HMAC of the string to sign under the signing key. */
 static ecr_result sign_string(const char *sts, const char *secret, const sigv4_scope *scope,
                               char sig_hex[65])
 {
@@ -404,20 +469,10 @@ static ecr_result sign_string(const char *sts, const char *secret, const sigv4_s
     memcpy(date, scope->amz_date, 8);
     date[8] = '\0';
 
-    buf k;
-    ecr_buf_init(&k, 4096);
-    ecr_result rc = ecr_buf_printf(&k, "AWS4%s", secret);
-    unsigned char a[32], b[32];
+    unsigned char key[32], a[32];
+    ecr_result rc = signing_key(secret, date, scope, key);
     if (!rc)
-        rc = hmac_sha256(k.data, k.len, date, a);
-    if (!rc)
-        rc = hmac_sha256(a, sizeof a, scope->region, b);
-    if (!rc)
-        rc = hmac_sha256(b, sizeof b, scope->service, a);
-    if (!rc)
-        rc = hmac_sha256(a, sizeof a, TERMINATOR, b);
-    if (!rc)
-        rc = hmac_sha256(b, sizeof b, sts, a);
+        rc = hmac_sha256(key, sizeof key, sts, a);
     if (!rc) {
         for (int i = 0; i < 32; i++) {
             sig_hex[2 * i] = hex[a[i] >> 4];
@@ -425,12 +480,8 @@ static ecr_result sign_string(const char *sts, const char *secret, const sigv4_s
         }
         sig_hex[64] = '\0';
     }
-    /* Derived keys are as good as the secret for a day: do not leave them. */
-    if (k.data)
-        OPENSSL_cleanse(k.data, k.len);
-    ecr_buf_free(&k);
+    OPENSSL_cleanse(key, sizeof key);
     OPENSSL_cleanse(a, sizeof a);
-    OPENSSL_cleanse(b, sizeof b);
     return rc;
 }
 

@@ -15,34 +15,42 @@
 
 typedef void (*op_fn)(op_call *c);
 
+/* reads: the operation only reads the store, so it takes the store's lock
+ * shared and runs beside other readers (faults live in control.c, under
+ * their own lock). */
 static const struct {
     const char *name;
     op_fn run;
+    int reads;
 } operations[] = {
-    {"BatchDeleteImage", ecremu_batchdel_run},
-    {"BatchGetImage", ecremu_images_batch_get},
-    {"CreateRepository", ecremu_repos_create},
-    {"DeleteRepository", ecremu_repos_delete},
-    {"DescribeImages", ecremu_images_describe},
-    {"DescribeRepositories", ecremu_repos_describe},
-    {"ListImages", ecremu_images_list},
-    {"PutImage", ecremu_images_put},
-    {"InitiateLayerUpload", ecremu_layers_initiate},
-    {"UploadLayerPart", ecremu_layers_upload_part},
-    {"CompleteLayerUpload", ecremu_layers_complete},
-    {"BatchCheckLayerAvailability", ecremu_layers_check},
-    {"GetAuthorizationToken", ecremu_registry_auth_token},
-    {"DescribeRegistry", ecremu_registry_describe},
-    {"ListTagsForResource", ecremu_repos_list_tags},
+    {"BatchDeleteImage", ecremu_batchdel_run, 0},
+    {"BatchGetImage", ecremu_images_batch_get, 1},
+    {"CreateRepository", ecremu_repos_create, 0},
+    {"DeleteRepository", ecremu_repos_delete, 0},
+    {"DescribeImages", ecremu_images_describe, 1},
+    {"DescribeRepositories", ecremu_repos_describe, 1},
+    {"ListImages", ecremu_images_list, 1},
+    {"PutImage", ecremu_images_put, 0},
+    {"InitiateLayerUpload", ecremu_layers_initiate, 0},
+    {"UploadLayerPart", ecremu_layers_upload_part, 0},
+    {"CompleteLayerUpload", ecremu_layers_complete, 0},
+    {"BatchCheckLayerAvailability", ecremu_layers_check, 0},
+    {"GetAuthorizationToken", ecremu_registry_auth_token, 1},
+    {"DescribeRegistry", ecremu_registry_describe, 1},
+    {"ListTagsForResource", ecremu_repos_list_tags, 1},
 };
 
 #define NOPS (sizeof operations / sizeof operations[0])
 
-static op_fn find_op(const char *name)
+static op_fn find_op(const char *name, int *reads)
 {
-    for (size_t i = 0; name && i < NOPS; i++)
-        if (strcmp(operations[i].name, name) == 0)
+    for (size_t i = 0; name && i < NOPS; i++) {
+        if (strcmp(operations[i].name, name) == 0) {
+            if (reads)
+                *reads = operations[i].reads;
             return operations[i].run;
+        }
+    }
     return NULL;
 }
 
@@ -79,7 +87,7 @@ int ecremu_api_front_end(const char *target, const char *body, size_t len, json_
     *out = NULL;
     if (target && strncmp(target, prefix, sizeof prefix - 1) == 0)
         op = target + sizeof prefix - 1;
-    if (!find_op(op)) {
+    if (!find_op(op, NULL)) {
         *out = ecremu_wire_error("UnknownOperationException",
                                  target ? "Unknown operation" : "Missing X-Amz-Target header");
         return 400;
@@ -169,13 +177,18 @@ int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, 
     const char *op = NULL;
     if (target && strncmp(target, prefix, sizeof prefix - 1) == 0)
         op = target + sizeof prefix - 1;
-    op_fn run = find_op(op);
+    int reads = 0;
+    op_fn run = find_op(op, &reads);
 
+    /* Parsed before the lock: nobody waits for it. */
     op_call c = {ctx, op ? op : "", ecremu_wire_parse(body, len), 0, NULL};
     size_t nuls = 0;
     int nul_oom = c.in && replace_nuls(c.in, &nuls);
     int nul_name = c.in && !nul_oom && nul_escapes(body, len) > nuls;
-    ecremu_store_lock(ctx->st);
+    if (reads)
+        ecremu_store_rdlock(ctx->st);
+    else
+        ecremu_store_lock(ctx->st);
     if (nul_oom) {
         ecremu_op_oom(&c);
     } else if (run && !nul_name && throttled(&c)) {

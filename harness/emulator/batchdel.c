@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ecr/buf.h"
+#include "ecr/util.h"
 
 /* The processing model (docs/EMULATOR.md, "Several items in one request"):
  * items are processed in order against the repository as the earlier items
@@ -18,10 +19,24 @@
 
 /* What the request removed so far: (digest, tag) pairs, tag NULL for an
  * image removed whole. */
+/* A manifest list the request removed: its digest, push order and
+ * references (copies). */
+typedef struct gone_index {
+    char digest[DIGEST_STR_SIZE];
+    unsigned long long seq;
+    char **refs;
+    size_t nrefs;
+} gone_index;
+
 typedef struct removal_log {
     char **digest;
     char **tag;
     size_t n, cap;
+    /* The manifest lists removed so far (copies): under
+     * oq-index-then-children=before-request they still protect their
+     * children for the rest of the request. */
+    struct gone_index *gone;
+    size_t ngone, capgone;
 } removal_log;
 
 static void log_free(removal_log *l)
@@ -32,7 +47,42 @@ static void log_free(removal_log *l)
     }
     free(l->digest);
     free(l->tag);
+    for (size_t i = 0; i < l->ngone; i++) {
+        for (size_t k = 0; k < l->gone[i].nrefs; k++)
+            free(l->gone[i].refs[k]);
+        free(l->gone[i].refs);
+    }
+    free(l->gone);
     memset(l, 0, sizeof *l);
+}
+
+/* Remembers manifest list img (its digest, seq and references) before it is
+ * removed. Returns 0, or -1 when out of memory. */
+static int log_gone(removal_log *l, const store_image *img)
+{
+    if (!img->nrefs)
+        return 0;
+    if (l->ngone == l->capgone) {
+        size_t cap = l->capgone ? l->capgone * 2 : 4;
+        gone_index *v = realloc(l->gone, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->gone = v;
+        l->capgone = cap;
+    }
+    gone_index *copy = &l->gone[l->ngone];
+    memset(copy, 0, sizeof *copy);
+    if (ecr_copy_str(copy->digest, sizeof copy->digest, img->digest) != ECR_OK ||
+        !(copy->refs = calloc(img->nrefs, sizeof *copy->refs)))
+        return -1;
+    copy->seq = img->seq;
+    l->ngone++;
+    for (size_t k = 0; k < img->nrefs; k++) {
+        if (!(copy->refs[k] = strdup(img->refs[k])))
+            return -1; /* freed with the log */
+        copy->nrefs = k + 1;
+    }
+    return 0;
 }
 
 static int log_add(removal_log *l, const char *digest, const char *tag)
@@ -83,25 +133,62 @@ static int answer(const op_call *c, emu_question q)
     return c->ctx->answers ? c->ctx->answers->v[q] : 0;
 }
 
-/* Writes "<p1>, <p2>" (the parents of child in refs, each once) into out.
- * Returns the number of parents, or -1 when out of memory. */
-static int parents_of(const store_refs *refs, const char *child, buf *out)
+/* A manifest list naming a child: held now, or removed by the request. */
+typedef struct parent_ref {
+    unsigned long long seq;
+    const char *digest;
+} parent_ref;
+
+static int by_seq(const void *a, const void *b)
 {
-    int n = 0;
-    for (size_t i = 0; i < refs->n; i++) {
-        if (strcmp(refs->v[i].child, child) != 0)
-            continue;
-        int seen = 0;
-        for (size_t k = 0; k < i; k++)
-            seen |= strcmp(refs->v[k].child, child) == 0 &&
-                    strcmp(refs->v[k].parent, refs->v[i].parent) == 0;
-        if (seen)
-            continue;
-        if ((n && ecr_buf_puts(out, ", ")) || ecr_buf_puts(out, refs->v[i].parent))
-            return -1;
-        n++;
+    unsigned long long x = ((const parent_ref *)a)->seq, y = ((const parent_ref *)b)->seq;
+    return x < y ? -1 : x > y;
+}
+
+/* The manifest lists of r that reference child, in push order, each once:
+ * those r holds now, and (with_gone) those the request removed before.
+ * Returns their number and *out (free it), or -1 when out of memory. */
+static long parents_of(const store_repo *r, const removal_log *log, int with_gone,
+                       const char *child, parent_ref **out)
+{
+    size_t nlive;
+    store_image *const *live = ecremu_store_parents(r, child, &nlive);
+    size_t n = 0, cap = nlive + (with_gone ? log->ngone : 0);
+    parent_ref *v = malloc((cap ? cap : 1) * sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < nlive; i++)
+        v[n++] = (parent_ref){live[i]->seq, live[i]->digest};
+    for (size_t i = 0; with_gone && i < log->ngone; i++) {
+        const gone_index *g = &log->gone[i];
+        for (size_t k = 0; k < g->nrefs; k++) {
+            if (strcmp(g->refs[k], child) == 0) {
+                v[n++] = (parent_ref){g->seq, g->digest};
+                break;
+            }
+        }
     }
-    return n;
+    if (n > nlive) /* the removed ones go back to their place in push order */
+        qsort(v, n, sizeof *v, by_seq);
+    *out = v;
+    return (long)n;
+}
+
+/* "Requested image referenced by manifest list: [<p1>, <p2>]" for parents
+ * v[0..n): sized to fit them all (no fixed cap: an image can be referenced
+ * by any number of manifest lists). Returns NULL when out of memory. */
+static char *referenced_message(const parent_ref *v, long n)
+{
+    static const char head[] = "Requested image referenced by manifest list: [";
+    buf msg;
+    ecr_buf_init(&msg, sizeof head + (size_t)n * (DIGEST_STR_SIZE + 2) + 2);
+    int bad = ecr_buf_puts(&msg, head) != ECR_OK;
+    for (long i = 0; i < n && !bad; i++)
+        bad = (i && ecr_buf_puts(&msg, ", ")) || ecr_buf_puts(&msg, v[i].digest);
+    bad = bad || ecr_buf_puts(&msg, "]");
+    char *text = bad ? NULL : ecr_buf_steal(&msg);
+    ecr_buf_free(&msg);
+    return text;
 }
 
 static int add_deleted(json_object *deleted, const char *digest, const char *tag)
@@ -121,10 +208,10 @@ static int delete_image(store_repo *r, store_image *img, json_object *deleted, r
     if (!img->ntags && add_deleted(deleted, img->digest, NULL))
         return -1;
     for (size_t t = 0; t < img->ntags; t++)
-        if (add_deleted(deleted, img->digest, img->tags[t]) ||
-            log_add(log, img->digest, img->tags[t]))
+        if (add_deleted(deleted, img->digest, img->tags[t].name) ||
+            log_add(log, img->digest, img->tags[t].name))
             return -1;
-    if (log_add(log, img->digest, NULL))
+    if (log_add(log, img->digest, NULL) || log_gone(log, img))
         return -1;
     ecremu_store_image_delete(r, img);
     return 0;
@@ -138,7 +225,7 @@ static int delete_tag(store_repo *r, store_image *img, const char *tag, json_obj
         return -1;
     ecremu_store_tag_remove(img, tag);
     if (!img->ntags) {
-        if (log_add(log, img->digest, NULL))
+        if (log_add(log, img->digest, NULL) || log_gone(log, img))
             return -1;
         ecremu_store_image_delete(r, img);
     }
@@ -179,8 +266,8 @@ static op_id_status resolve(const op_call *c, const store_repo *r, const char *d
 }
 
 /* One item. Returns 0, or -1 when out of memory. */
-static int one_item(op_call *c, store_repo *r, const store_refs *before, json_object *item,
-                    json_object *deleted, json_object *failures, removal_log *log)
+static int one_item(op_call *c, store_repo *r, json_object *item, json_object *deleted,
+                    json_object *failures, removal_log *log)
 {
     const char *digest, *tag, *code, *reason;
     store_image *img;
@@ -207,41 +294,31 @@ static int one_item(op_call *c, store_repo *r, const store_refs *before, json_ob
     if (ecremu_control_item_fault(c->ctx->ctl, r->name, img->digest, &code, &reason))
         return ecremu_op_add_failure(failures, digest, tag, code, reason);
 
-    /* References: on the state before the request, or (in-order) on the
-     * state the earlier items left. */
-    store_refs now = {0};
-    const store_refs *refs = before;
-    if (answer(c, Q_INDEX_THEN_CHILDREN) == A_INDEX_IN_ORDER) {
-        if (ecremu_store_refs_snapshot(r, &now))
-            return -1;
-        refs = &now;
-    }
+    /* References: on the state before the request (what the repository
+     * holds plus what earlier items removed), or (in-order) on the state the
+     * earlier items left. */
+    int with_gone = answer(c, Q_INDEX_THEN_CHILDREN) != A_INDEX_IN_ORDER;
     /* A tag with its matching digest removes the tag (oq-tag-and-digest=tag)
      * or the whole image (=image). */
     int whole = !tag || (d && answer(c, Q_TAG_AND_DIGEST) == A_WHOLE_IMAGE);
-    buf parents;
-    ecr_buf_init(&parents, 64 * 1024);
-    int np = parents_of(refs, img->digest, &parents);
+    parent_ref *parents = NULL;
+    long np = parents_of(r, log, with_gone, img->digest, &parents);
     int rc;
     if (np < 0) {
         rc = -1;
     } else if (np > 0 && (whole || img->ntags == 1)) {
         /* by digest, or its only remaining tag: the index would dangle */
-        buf msg;
-        ecr_buf_init(&msg, 80 * 1024);
-        rc = ecr_buf_printf(&msg, "Requested image referenced by manifest list: [%s]", parents.data)
-                 ? -1
-                 : ecremu_op_add_failure(failures, digest, tag, "ImageReferencedByManifestList",
-                                         msg.data);
-        ecr_buf_free(&msg);
+        char *msg = referenced_message(parents, np);
+        rc =
+            msg ? ecremu_op_add_failure(failures, digest, tag, "ImageReferencedByManifestList", msg)
+                : -1;
+        free(msg);
     } else if (!whole) {
         rc = delete_tag(r, img, tag, deleted, log);
     } else {
         rc = delete_image(r, img, deleted, log);
     }
-    ecr_buf_free(&parents);
-    if (refs == &now)
-        ecremu_store_refs_free(&now);
+    free(parents);
     return rc;
 }
 
@@ -291,10 +368,9 @@ void ecremu_batchdel_run(op_call *c)
     if (!r)
         return;
 
-    store_refs before;
     json_object *deleted, *failures;
     json_object *o = ecremu_op_batch_reply("imageIds", &deleted, &failures);
-    if (!o || ecremu_store_refs_snapshot(r, &before)) {
+    if (!o) {
         json_object_put(o);
         ecremu_op_oom(c);
         return;
@@ -304,9 +380,8 @@ void ecremu_batchdel_run(op_call *c)
     size_t n = json_object_array_length(ids);
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++)
-        rc = one_item(c, r, &before, json_object_array_get_idx(ids, i), deleted, failures, &log);
+        rc = one_item(c, r, json_object_array_get_idx(ids, i), deleted, failures, &log);
     log_free(&log);
-    ecremu_store_refs_free(&before);
     if (rc) {
         json_object_put(o);
         ecremu_op_oom(c);

@@ -161,8 +161,8 @@ static void put_existing(op_call *c, store_repo *r, const char *reg, store_image
 }
 
 static void put_new(op_call *c, store_repo *r, const char *reg, const char *manifest, size_t len,
-                    const char *media_type, json_object *parsed, const manifest_info *mi,
-                    const char *tag)
+                    const char *computed, const char *media_type, json_object *parsed,
+                    const manifest_info *mi, const char *tag)
 {
     for (size_t i = 0; i < mi->nrefs; i++) {
         if (!ecremu_store_image_by_digest(r, mi->refs[i])) {
@@ -184,7 +184,8 @@ static void put_new(op_call *c, store_repo *r, const char *reg, const char *mani
                              image_size(r, mi),
                              ecremu_op_now(),
                              mi->refs,
-                             mi->nrefs};
+                             mi->nrefs,
+                             computed};
     store_image *img = NULL;
     if (ecremu_store_image_add(r, &spec, &img) || (tag && ecremu_store_tag_set(r, img, tag))) {
         if (img)
@@ -243,7 +244,7 @@ void ecremu_images_put(op_call *c)
         if (img)
             put_existing(c, r, reg, img, tag);
         else
-            put_new(c, r, reg, manifest, len, media_type, parsed, &mi, tag);
+            put_new(c, r, reg, manifest, len, computed, media_type, parsed, &mi, tag);
     }
     json_object_put(parsed); /* mi.refs borrowed from it until here */
 }
@@ -307,15 +308,19 @@ void ecremu_images_list(op_call *c)
     /* Keys: (image seq, 0) for an untagged image, (image seq, tag seq) per
      * tag; images are in push order and tags in the order they were put, so
      * keys increase along the loops. */
-    for (size_t i = 0; i < a.repo->nimages && !a.pg.more; i++) {
-        const store_image *img = a.repo->images[i];
-        if (!status_wants(a.tag_status, img))
+    /* A page after a token starts where the token's image is (binary
+     * search), not at the first image. */
+    const store_repo *r = a.repo;
+    for (size_t i = a.pg.resume ? ecremu_store_slot_from(r, a.pg.k1) : 0;
+         i < r->nslots && !a.pg.more; i++) {
+        const store_image *img = r->slots[i];
+        if (!img || !status_wants(a.tag_status, img))
             continue;
         if (!img->ntags && ecremu_page_take(&a.pg, img->seq, 0))
             json_object_array_add(list, ecremu_op_image_id(img->digest, NULL));
         for (size_t t = 0; t < img->ntags; t++)
-            if (ecremu_page_take(&a.pg, img->seq, img->tag_seq[t]))
-                json_object_array_add(list, ecremu_op_image_id(img->digest, img->tags[t]));
+            if (ecremu_page_take(&a.pg, img->seq, img->tags[t].seq))
+                json_object_array_add(list, ecremu_op_image_id(img->digest, img->tags[t].name));
     }
     if (ecremu_page_finish(c, a.name, &a.pg, o)) {
         json_object_put(o);
@@ -325,24 +330,65 @@ void ecremu_images_list(op_call *c)
     ecremu_op_ok(c, o);
 }
 
+/* Adds a member whose name is a string literal: json-c neither copies the
+ * name nor looks for an existing one (a page of 1000 details adds 8000). */
+static void add_new(json_object *o, const char *literal, json_object *v)
+{
+    json_object_object_add_ex(o, literal, v,
+                              JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_ADD_CONSTANT_KEY);
+}
+
 static json_object *detail_json(const op_call *c, const list_args *a, const store_image *img)
 {
     json_object *o = json_object_new_object();
     if (!o)
         return NULL;
-    json_object_object_add(o, "registryId", json_object_new_string(ecremu_op_registry(c, a->reg)));
-    json_object_object_add(o, "repositoryName", json_object_new_string(a->repo->name));
-    json_object_object_add(o, "imageDigest", json_object_new_string(img->digest));
+    add_new(o, "registryId", json_object_new_string(ecremu_op_registry(c, a->reg)));
+    add_new(o, "repositoryName", json_object_new_string(a->repo->name));
+    add_new(o, "imageDigest", json_object_new_string(img->digest));
     if (img->ntags) {
-        json_object *tags = json_object_new_array();
+        json_object *tags = json_object_new_array_ext((int)img->ntags);
         for (size_t t = 0; tags && t < img->ntags; t++)
-            json_object_array_add(tags, json_object_new_string(img->tags[t]));
-        json_object_object_add(o, "imageTags", tags);
+            json_object_array_add(tags, json_object_new_string(img->tags[t].name));
+        add_new(o, "imageTags", tags);
     }
-    json_object_object_add(o, "imageSizeInBytes", json_object_new_int64(img->size));
-    json_object_object_add(o, "imagePushedAt", ecremu_wire_time(img->pushed_at));
-    json_object_object_add(o, "imageManifestMediaType", json_object_new_string(img->media_type));
+    add_new(o, "imageSizeInBytes", json_object_new_int64(img->size));
+    add_new(o, "imagePushedAt", ecremu_wire_time(img->pushed_at));
+    add_new(o, "imageManifestMediaType", json_object_new_string(img->media_type));
     return o;
+}
+
+/* DescribeImages with imageIds: each image once, in the order first named. */
+static int describe_ids(op_call *c, const list_args *a, json_object *ids, json_object *list)
+{
+    size_t n = json_object_array_length(ids); /* at most 100: checked */
+    const store_image *found[100];
+    size_t nfound = 0;
+    for (size_t i = 0; i < n && i < 100; i++) {
+        const char *d, *t;
+        store_image *img;
+        ecremu_op_id_fields(json_object_array_get_idx(ids, i), &d, &t);
+        op_id_status st = ecremu_op_resolve(a->repo, d, t, &img);
+        if (st == OP_ID_NOT_FOUND || st == OP_ID_TAG_MISMATCH)
+            return ecremu_op_fail(
+                c, 400, "ImageNotFoundException",
+                "The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist "
+                "within the repository with name '%s' in the registry with id '%s'",
+                d ? d : "null", t ? t : "null", a->repo->name, ecremu_op_registry(c, a->reg));
+        if (st != OP_ID_FOUND) {
+            char mem[64];
+            snprintf(mem, sizeof mem, "imageIds.%zu.member", i + 1);
+            return ecremu_op_invalid(c, mem, ecremu_op_id_reason(st));
+        }
+        int dup = 0;
+        for (size_t k = 0; k < nfound; k++)
+            dup |= found[k] == img;
+        if (!dup)
+            found[nfound++] = img;
+    }
+    for (size_t k = 0; k < nfound; k++)
+        json_object_array_add(list, detail_json(c, a, found[k]));
+    return 0;
 }
 
 void ecremu_images_describe(op_call *c)
@@ -351,60 +397,34 @@ void ecremu_images_describe(op_call *c)
     json_object *ids = NULL;
     if (list_common(c, &a, &ids))
         return;
-    size_t n = ids ? json_object_array_length(ids) : a.repo->nimages;
-    const store_image **found = calloc(n ? n : 1, sizeof *found);
-    size_t nfound = 0;
-    if (!found) {
-        ecremu_op_oom(c);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        store_image *img = ids ? NULL : a.repo->images[i];
-        if (ids) {
-            const char *d, *t;
-            ecremu_op_id_fields(json_object_array_get_idx(ids, i), &d, &t);
-            op_id_status st = ecremu_op_resolve(a.repo, d, t, &img);
-            if (st == OP_ID_NOT_FOUND || st == OP_ID_TAG_MISMATCH) {
-                ecremu_op_fail(
-                    c, 400, "ImageNotFoundException",
-                    "The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist "
-                    "within the repository with name '%s' in the registry with id '%s'",
-                    d ? d : "null", t ? t : "null", a.repo->name, ecremu_op_registry(c, a.reg));
-                goto out;
-            }
-            if (st != OP_ID_FOUND) {
-                char mem[64];
-                snprintf(mem, sizeof mem, "imageIds.%zu.member", i + 1);
-                ecremu_op_invalid(c, mem, ecremu_op_id_reason(st));
-                goto out;
-            }
-        } else if (!status_wants(a.tag_status, img) || !ecremu_page_take(&a.pg, img->seq, 0)) {
-            if (a.pg.more)
-                break;
-            continue;
-        }
-        int dup = 0;
-        for (size_t k = 0; k < nfound; k++)
-            dup |= found[k] == img;
-        if (!dup)
-            found[nfound++] = img;
-    }
     json_object *list = json_object_new_array();
     json_object *o = ecremu_op_wrap("imageDetails", list);
     if (!o) {
         ecremu_op_oom(c);
-        goto out;
+        return;
     }
-    for (size_t k = 0; k < nfound; k++)
-        json_object_array_add(list, detail_json(c, &a, found[k]));
-    if (!ids && ecremu_page_finish(c, a.name, &a.pg, o)) {
-        json_object_put(o);
-        ecremu_op_oom(c);
-        goto out;
+    if (ids) {
+        if (describe_ids(c, &a, ids, list)) {
+            json_object_put(o);
+            return;
+        }
+    } else {
+        /* One page: from where the token left off (binary search), no
+         * more than the page's items plus the one that says more follow. */
+        const store_repo *r = a.repo;
+        for (size_t i = a.pg.resume ? ecremu_store_slot_from(r, a.pg.k1) : 0;
+             i < r->nslots && !a.pg.more; i++) {
+            const store_image *img = r->slots[i];
+            if (img && status_wants(a.tag_status, img) && ecremu_page_take(&a.pg, img->seq, 0))
+                json_object_array_add(list, detail_json(c, &a, img));
+        }
+        if (ecremu_page_finish(c, a.name, &a.pg, o)) {
+            json_object_put(o);
+            ecremu_op_oom(c);
+            return;
+        }
     }
     ecremu_op_ok(c, o);
-out:
-    free(found);
 }
 
 void ecremu_images_batch_get(op_call *c)

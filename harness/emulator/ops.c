@@ -1,25 +1,18 @@
 #include "ops.h"
 
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "names.h"
 #include "wire.h"
 
-/* The botocore model's RepositoryName pattern, anchored. ERE needs no
- * backslash before '/'. */
-#define REPO_NAME_ERE "^[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$"
 /* ECR's messages quote the Java form of the pattern
  * (docs/ECR-BEHAVIOUR.md#invalid-parameter-repository-name). */
 #define REPO_NAME_RULE                                                                             \
     "must satisfy regular expression "                                                             \
     "'(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'"
-/* [a-zA-Z0-9-_+.]+:[a-fA-F0-9]+ rewritten for POSIX brackets ('-' last). */
-#define DIGEST_ERE "^[a-zA-Z0-9_+.-]+:[a-fA-F0-9]+$"
-#define TAG_ERE "^[a-zA-Z0-9_.-]+$"
-
 int ecremu_op_ok(op_call *c, json_object *out)
 {
     if (!out) {
@@ -175,19 +168,9 @@ int ecremu_op_image_ids(op_call *c, const char *key, json_object **out)
     return 0;
 }
 
-static int matches(const char *ere, const char *s)
-{
-    regex_t re;
-    if (regcomp(&re, ere, REG_EXTENDED | REG_NOSUB) != 0)
-        return 0;
-    int ok = regexec(&re, s, 0, NULL, 0) == 0;
-    regfree(&re);
-    return ok;
-}
-
 int ecremu_op_check_registry(op_call *c, const char *registry_id)
 {
-    if (registry_id && !matches("^[0-9]{12}$", registry_id))
+    if (registry_id && !ecremu_names_registry_ok(registry_id))
         return ecremu_op_invalid(c, "registryId", "must satisfy regular expression [0-9]{12}");
     return 0;
 }
@@ -201,7 +184,7 @@ int ecremu_op_check_repo_name(op_call *c, const char *mem, const char *name)
         return ecremu_op_invalid(c, mem, "must have length greater than or equal to 2");
     if (len > 256)
         return ecremu_op_invalid(c, mem, "must have length less than or equal to 256");
-    if (!matches(REPO_NAME_ERE, name))
+    if (!ecremu_names_repo_ok(name))
         return ecremu_op_invalid(c, mem, REPO_NAME_RULE);
     return 0;
 }
@@ -313,7 +296,7 @@ store_repo *ecremu_op_find_repo(op_call *c, const char *registry_id, const char 
 
 int ecremu_op_valid_digest(const char *s)
 {
-    return s && matches(DIGEST_ERE, s);
+    return s && ecremu_names_digest_ok(s);
 }
 
 op_id_status ecremu_op_resolve(const store_repo *r, const char *digest, const char *tag,
@@ -322,9 +305,9 @@ op_id_status ecremu_op_resolve(const store_repo *r, const char *digest, const ch
     *img = NULL;
     if (!digest && !tag)
         return OP_ID_MISSING;
-    if (digest && !matches(DIGEST_ERE, digest))
+    if (digest && !ecremu_names_digest_ok(digest))
         return OP_ID_BAD_DIGEST;
-    if (tag && !matches(TAG_ERE, tag))
+    if (tag && !ecremu_names_tag_ok(tag))
         return OP_ID_BAD_TAG;
     store_image *by_tag = tag ? ecremu_store_image_by_tag(r, tag) : NULL;
     store_image *by_digest = digest ? ecremu_store_image_by_digest(r, digest) : NULL;
@@ -342,7 +325,7 @@ op_id_status ecremu_op_resolve(const store_repo *r, const char *digest, const ch
 
 int ecremu_op_tag_well_formed(const char *tag)
 {
-    return tag && matches(TAG_ERE, tag);
+    return tag && ecremu_names_tag_ok(tag);
 }
 
 const char *ecremu_op_id_code(op_id_status s)

@@ -2,8 +2,10 @@
 #include "ecr/json.h"
 
 #include <openssl/rand.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 json_object *ecremu_wire_parse(const char *body, size_t len)
 {
@@ -42,14 +44,59 @@ json_object *ecremu_wire_time(double epoch_seconds)
     return json_object_new_double_s(epoch_seconds, text);
 }
 
+/* Request ids need to be unique, not secret: a per-thread xoshiro256**
+ * generator, seeded once per thread from RAND_bytes (or, should that fail,
+ * from the clock and the thread), replaces a RAND_bytes call per request. */
+static _Thread_local uint64_t rng[4];
+static _Thread_local int rng_seeded;
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t next_random(void)
+{
+    if (!rng_seeded) {
+        if (RAND_bytes((unsigned char *)rng, sizeof rng) != 1) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            rng[0] = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32);
+            rng[1] = (uint64_t)(uintptr_t)&rng_seeded;
+            rng[2] = 0x9e3779b97f4a7c15ULL;
+            rng[3] = 0xbf58476d1ce4e5b9ULL;
+        }
+        if (!(rng[0] | rng[1] | rng[2] | rng[3]))
+            rng[0] = 1; /* the one state xoshiro cannot leave */
+        rng_seeded = 1;
+    }
+    uint64_t result = rotl(rng[1] * 5, 7) * 9, t = rng[1] << 17;
+    rng[2] ^= rng[0];
+    rng[3] ^= rng[1];
+    rng[1] ^= rng[2];
+    rng[0] ^= rng[3];
+    rng[2] ^= t;
+    rng[3] = rotl(rng[3], 45);
+    return result;
+}
+
 void ecremu_wire_uuid(char out[37])
 {
+    static const char hexd[] = "0123456789abcdef";
     unsigned char b[16];
-    if (RAND_bytes(b, sizeof b) != 1)
-        memset(b, 0, sizeof b);
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-             b[14], b[15]);
+    uint64_t x = next_random(), y = next_random();
+    for (int i = 0; i < 8; i++) {
+        b[i] = (unsigned char)(x >> (8 * i));
+        b[8 + i] = (unsigned char)(y >> (8 * i));
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    char *p = out;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        *p++ = hexd[b[i] >> 4];
+        *p++ = hexd[b[i] & 15];
+    }
+    *p = '\0';
 }

@@ -5,6 +5,8 @@
  * (canonical request, string to sign, signature, Authorization). */
 #include <CUnit/CUnit.h>
 #include <json-c/json.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -480,6 +482,63 @@ static void test_invalid_inputs(void)
 }
 
 /* Header order in the request does not matter; only canonical order does. */
+/* The signature computed here from first principles (the key chain of the
+ * SigV4 documentation), to check the signer's cached signing keys. */
+static void reference_signature(const sigv4_request *req, const sigv4_credentials *creds,
+                                const sigv4_scope *scope, char out[65])
+{
+    buf canon, sts;
+    ecr_buf_init(&canon, 1 << 20);
+    ecr_buf_init(&sts, 1 << 20);
+    CU_ASSERT_EQUAL_FATAL(ecr_sigv4_canonical_request(req, &canon), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecr_sigv4_string_to_sign(canon.data, scope, &sts), ECR_OK);
+    char secret[256], date[9];
+    snprintf(secret, sizeof secret, "AWS4%s", creds->secret_key);
+    snprintf(date, sizeof date, "%.8s", scope->amz_date);
+    const char *chain[] = {date, scope->region, scope->service, "aws4_request", sts.data};
+    unsigned char k[32];
+    unsigned int n = 0;
+    HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)chain[0],
+         strlen(chain[0]), k, &n);
+    for (int i = 1; i < 5; i++)
+        HMAC(EVP_sha256(), k, 32, (const unsigned char *)chain[i], strlen(chain[i]), k, &n);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", k[i]);
+    ecr_buf_free(&canon);
+    ecr_buf_free(&sts);
+}
+
+/* Signing keys are cached per (secret, date, region, service): every
+ * combination signs as if its key were derived afresh, also right after
+ * one that differs in a single part: no part of the key is left out. */
+static void test_signing_key_cache(void)
+{
+    static const char *secrets[] = {"secret-one", "secret-two"};
+    static const char *dates[] = {"20260101T000000Z", "20260102T000000Z"};
+    static const char *regions[] = {"us-east-1", "eu-west-1"};
+    static const char *services[] = {"ecr", "sts"};
+    sigv4_header h[] = {{"Host", "127.0.0.1:1"}, {"X-Amz-Date", NULL}};
+    int checked = 0, equal = 0;
+    /* Each combination, then straight after it (while it is cached) each
+     * combination that differs from it in one part only. */
+    for (int base = 0; base < 16; base++) {
+        for (int flip = -1; flip < 4; flip++) {
+            int x = flip < 0 ? base : base ^ (1 << flip);
+            sigv4_credentials creds = {"AKID", secrets[x & 1], NULL};
+            sigv4_scope scope = {dates[(x >> 1) & 1], regions[(x >> 2) & 1], services[x >> 3]};
+            h[1].value = scope.amz_date;
+            sigv4_request req = {"POST", "/", "", h, 2, "{}", 2};
+            char got[65], want[65];
+            CU_ASSERT_EQUAL(ecr_sigv4_signature(&req, &creds, &scope, got), ECR_OK);
+            reference_signature(&req, &creds, &scope, want);
+            equal += strcmp(got, want) == 0;
+            checked++;
+        }
+    }
+    CU_ASSERT_EQUAL(checked, 80);
+    CU_ASSERT_EQUAL(equal, checked);
+}
+
 static void test_header_order_independent(void)
 {
     sigv4_header a[] = {{"X-Amz-Date", "20150830T123600Z"}, {"Host", "example.amazonaws.com"}};
@@ -509,7 +568,8 @@ int register_sigv4_suite(void)
         !CU_add_test(s, "parse_rejects_malformed", test_parse_rejects_malformed) ||
         !CU_add_test(s, "canonical_path_and_query", test_canonical_path_and_query) ||
         !CU_add_test(s, "invalid_inputs", test_invalid_inputs) ||
-        !CU_add_test(s, "header_order_independent", test_header_order_independent))
+        !CU_add_test(s, "header_order_independent", test_header_order_independent) ||
+        !CU_add_test(s, "signing_key_cache", test_signing_key_cache))
         return 1;
     return 0;
 }

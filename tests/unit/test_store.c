@@ -3,6 +3,7 @@
  * the control interface (control.c), wire.c. Every test gets a fresh store. */
 #include <CUnit/CUnit.h>
 #include <json-c/json.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "ecr/protocol.h"
 #include "ecr/buf.h"
 #include "control.h"
+#include "names.h"
 #include "ecr/digest.h"
 #include "store.h"
 #include "suites.h"
@@ -181,13 +183,13 @@ static void test_store_model(void)
     CU_ASSERT_EQUAL(ecremu_store_repo_create(g_st, "a/b", 1.0, 0, 0, NULL, NULL, NULL), ECR_EINVAL);
     CU_ASSERT_STRING_EQUAL(r->encryption_type, "AES256");
     const char *refs[] = {"sha256:child"};
-    store_image_spec spec = {"{}", 2, "x", 5, 2.0, NULL, 0};
+    store_image_spec spec = {"{}", 2, "x", 5, 2.0, NULL, 0, NULL};
     store_image *a = NULL, *b = NULL;
     CU_ASSERT_EQUAL(ecremu_store_image_add(r, &spec, &a), ECR_OK);
     CU_ASSERT_EQUAL(ecremu_store_image_add(r, &spec, &b), ECR_EINVAL); /* same bytes, same digest */
     CU_ASSERT_STRING_EQUAL(
         a->digest, "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
-    spec = (store_image_spec){"{} ", 3, "x", 5, 2.0, refs, 1};
+    spec = (store_image_spec){"{} ", 3, "x", 5, 2.0, refs, 1, NULL};
     CU_ASSERT_EQUAL(ecremu_store_image_add(r, &spec, &b), ECR_OK);
     CU_ASSERT_EQUAL(ecremu_store_tag_set(r, a, "t"), ECR_OK);
     CU_ASSERT_EQUAL(ecremu_store_tag_set(r, b, "t"), ECR_OK); /* the tag moves */
@@ -205,6 +207,115 @@ static void test_store_model(void)
     CU_ASSERT_EQUAL(ecremu_store_tag_remove(a, "nope"), 0);
     ecremu_store_repo_delete(g_st, r);
     CU_ASSERT_PTR_NULL(ecremu_store_repo_find(g_st, "a/b"));
+}
+
+/* The indexes agree with a scan of the repository: every image found by its
+ * digest and each of its tags, the tag index holding nothing else, the
+ * parents of each referenced digest exactly the images listing it (in push
+ * order, once), the slots in seq order, slot_from a lower bound. */
+static void check_indexes(const store_repo *r)
+{
+    size_t live = 0, tags = 0, bad = 0;
+    for (size_t i = 0; i < r->nslots; i++) {
+        const store_image *img = r->slots[i];
+        bad += i && r->slot_seq[i - 1] >= r->slot_seq[i];
+        bad += ecremu_store_slot_from(r, r->slot_seq[i]) != i;
+        if (!img)
+            continue;
+        live++;
+        bad += img->slot != i || r->slot_seq[i] != img->seq;
+        bad += ecremu_store_image_by_digest(r, img->digest) != img;
+        for (size_t t = 0; t < img->ntags; t++, tags++)
+            bad += ecremu_store_image_by_tag(r, img->tags[t].name) != img;
+        for (size_t k = 0; k < img->nrefs; k++) {
+            size_t np, want = 0;
+            store_image *const *p = ecremu_store_parents(r, img->refs[k], &np);
+            for (size_t j = 0; j < r->nslots; j++) {
+                const store_image *q = r->slots[j];
+                int lists = 0;
+                for (size_t m = 0; q && m < q->nrefs; m++)
+                    lists |= strcmp(q->refs[m], img->refs[k]) == 0;
+                if (lists)
+                    bad += want >= np || p[want++] != q;
+            }
+            bad += want != np;
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(live, r->nimages);
+    CU_ASSERT_EQUAL(tags, r->by_tag.n);
+    CU_ASSERT_EQUAL(live, r->by_digest.n);
+}
+
+/* Random pushes (indexes over earlier images too), tag moves and removals
+ * and deletions, the indexes checked against a scan after each round; the
+ * slots are compacted on the way; manifests shared across repositories. */
+static void test_store_indexes(void)
+{
+    store_repo *r, *other;
+    CU_ASSERT_EQUAL_FATAL(ecremu_store_repo_create(g_st, "idx", 1.0, 0, 0, NULL, NULL, &r), ECR_OK);
+    CU_ASSERT_EQUAL_FATAL(ecremu_store_repo_create(g_st, "idx2", 1.0, 0, 0, NULL, NULL, &other),
+                          ECR_OK);
+    unsigned seed = 7;
+    char bytes[4096], tag[32];
+    size_t compactions = 0, pushed = 0;
+    for (int round = 0; round < 40; round++) {
+        for (int n = 0; n < 60; n++) {
+            /* an index over up to three images held now, or a plain image */
+            const char *refs[3];
+            size_t nrefs = 0;
+            int len = snprintf(bytes, sizeof bytes, "{\"n\":%zu", pushed);
+            for (int k = 0; r->nimages && k < 3 && rand_r(&seed) % 3 == 0; k++) {
+                const store_image *c = r->slots[(size_t)rand_r(&seed) % r->nslots];
+                if (c)
+                    refs[nrefs++] = c->digest;
+            }
+            snprintf(bytes + len, sizeof bytes - (size_t)len, "}");
+            store_image_spec spec = {bytes, strlen(bytes), "x", 1, 1.0, refs, nrefs, NULL};
+            store_image *img;
+            CU_ASSERT_EQUAL_FATAL(ecremu_store_image_add(r, &spec, &img), ECR_OK);
+            pushed++;
+            snprintf(tag, sizeof tag, "t%u", (unsigned)(rand_r(&seed) % 200));
+            CU_ASSERT_EQUAL(ecremu_store_tag_set(r, img, tag), ECR_OK);
+        }
+        size_t before = r->nslots;
+        /* rounds 30 to 33 delete most of what is there: the slots compact */
+        for (int n = 0; n < (round >= 30 && round < 34 ? 400 : 50) && r->nimages; n++) {
+            store_image *img = r->slots[(size_t)rand_r(&seed) % r->nslots];
+            if (!img)
+                continue;
+            if (img->ntags && rand_r(&seed) % 2)
+                ecremu_store_tag_remove(img, img->tags[0].name);
+            else
+                ecremu_store_image_delete(r, img);
+        }
+        compactions += r->nslots < before;
+        check_indexes(r);
+    }
+    CU_ASSERT(compactions > 0);
+    CU_ASSERT(r->nimages > 20);
+
+    /* the same bytes in another repository: one copy, refcounted */
+    const store_image *a = NULL;
+    for (size_t i = 0; !a && i < r->nslots; i++)
+        a = r->slots[i];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    char *saved = strdup(a->manifest);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(saved);
+    store_image_spec spec = {saved, a->manifest_len, "y", 1, 1.0, NULL, 0, NULL};
+    store_image *b;
+    CU_ASSERT_EQUAL_FATAL(ecremu_store_image_add(other, &spec, &b), ECR_OK);
+    CU_ASSERT_PTR_EQUAL(b->manifest, a->manifest);
+    CU_ASSERT_STRING_EQUAL(b->digest, a->digest);
+    size_t held = g_st->manifests.n;
+    ecremu_store_repo_delete(g_st, r);
+    CU_ASSERT_EQUAL(g_st->manifests.n, other->nimages); /* only b's copy is left */
+    CU_ASSERT(held > g_st->manifests.n);
+    CU_ASSERT_STRING_EQUAL(b->manifest, saved); /* survives a's repository */
+    free(saved);
+    CU_ASSERT_PTR_EQUAL(ecremu_store_image_by_digest(other, b->digest), b);
+    CU_ASSERT_PTR_NULL(ecremu_store_repo_find(g_st, "idx"));
+    CU_ASSERT_PTR_EQUAL(ecremu_store_repo_find(g_st, "idx2"), other);
 }
 
 static void test_repositories(void)
@@ -496,6 +607,117 @@ static void test_manifest_list(void)
          b);
     CU_ASSERT_EQUAL(len_at("imageIds"), 1);
     CU_ASSERT_EQUAL(len_at("failures"), 0);
+}
+
+/* Issue 11 item 15: an image referenced by ~900+ manifest lists got a 500
+ * (the parents' names outgrew a fixed 64 KiB buffer). Every parent is named,
+ * in push order; parents removed earlier in the same request still count
+ * (oq-index-then-children=before-request) and keep their place. */
+static void test_many_parents(void)
+{
+    enum { NPARENTS = 1000 };
+    static char first[DIGEST_STR_SIZE], second[DIGEST_STR_SIZE], last[DIGEST_STR_SIZE];
+    create(REPO);
+    char child[DIGEST_STR_SIZE];
+    snprintf(child, sizeof child, "%s", put(REPO, manifest(0), "c"));
+    for (int i = 0; i < NPARENTS; i++) {
+        char m[512];
+        snprintf(m, sizeof m,
+                 "{\"schemaVersion\":2,\"mediaType\":\"" MT_LIST "\",\"manifests\":["
+                 "{\"mediaType\":\"" MT_DOCKER "\",\"size\":1,\"digest\":\"%s\"}],"
+                 "\"annotations\":{\"n\":\"%d\"}}",
+                 child, i);
+        const char *d = put(REPO, m, NULL);
+        snprintf(i == 0 ? first : i == 1 ? second : last, DIGEST_STR_SIZE, "%s", d);
+    }
+    CU_ASSERT_EQUAL_FATAL(call("BatchDeleteImage",
+                               "{\"repositoryName\":\"" REPO "\",\"imageIds\":["
+                               "{\"imageDigest\":\"%s\"},{\"imageDigest\":\"%s\"}]}",
+                               second, child),
+                          200);
+    CU_ASSERT_EQUAL(len_at("imageIds"), 1); /* the second parent */
+    CU_ASSERT_STRING_EQUAL(str_at("imageIds.0.imageDigest"), second);
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "ImageReferencedByManifestList");
+    const char *why = str_at("failures.0.failureReason");
+    char head[256];
+    snprintf(head, sizeof head, "Requested image referenced by manifest list: [%s, %s, ", first,
+             second);
+    CU_ASSERT_EQUAL(strncmp(why, head, strlen(head)), 0);
+    size_t commas = 0;
+    for (const char *p = why; (p = strstr(p, ", ")) != NULL; p += 2)
+        commas++;
+    CU_ASSERT_EQUAL(commas, NPARENTS - 1);
+    char tail[DIGEST_STR_SIZE + 1];
+    snprintf(tail, sizeof tail, "%s]", last);
+    size_t n = strlen(why);
+    CU_ASSERT(n > strlen(tail) && strcmp(why + n - strlen(tail), tail) == 0);
+    CU_ASSERT_EQUAL(listed(child, "c"), 1);
+}
+
+/* The hand-written matchers of names.h against the regexes they replace:
+ * every string up to length 6 over a small alphabet that holds each
+ * pattern's interesting characters, then random longer strings over a wider
+ * one. Any disagreement is reported with the string. */
+static void test_name_matchers(void)
+{
+    static const struct {
+        const char *ere;
+        int (*fn)(const char *);
+    } m[] = {{NAMES_REPO_ERE, ecremu_names_repo_ok},
+             {NAMES_DIGEST_ERE, ecremu_names_digest_ok},
+             {NAMES_TAG_ERE, ecremu_names_tag_ok},
+             {NAMES_REGISTRY_ERE, ecremu_names_registry_ok}};
+    static const char small[] = "a0._-/:F";
+    static const char wide[] = "az09AZfF._-/:+ \x80\t";
+    regex_t re[4];
+    for (size_t k = 0; k < 4; k++)
+        CU_ASSERT_EQUAL_FATAL(regcomp(&re[k], m[k].ere, REG_EXTENDED | REG_NOSUB), 0);
+    size_t tried = 0, accepted[4] = {0}, bad = 0;
+    char s[32];
+    for (size_t len = 0; len <= 6; len++) {
+        size_t total = 1;
+        for (size_t i = 0; i < len; i++)
+            total *= sizeof small - 1;
+        for (size_t n = 0; n < total; n++) {
+            size_t x = n;
+            for (size_t i = 0; i < len; i++, x /= sizeof small - 1)
+                s[i] = small[x % (sizeof small - 1)];
+            s[len] = '\0';
+            for (size_t k = 0; k < 4; k++) {
+                int want = regexec(&re[k], s, 0, NULL, 0) == 0;
+                accepted[k] += (size_t)want;
+                if (m[k].fn(s) != want && bad++ < 5)
+                    fprintf(stderr, "\n  pattern %zu disagrees on '%s' (regex %d)", k, s, want);
+            }
+            tried++;
+        }
+    }
+    unsigned seed = 12345;
+    for (int n = 0; n < 200000; n++) {
+        size_t len = (size_t)(rand_r(&seed) % 20);
+        for (size_t i = 0; i < len; i++)
+            s[i] = n % 2 ? wide[rand_r(&seed) % (sizeof wide - 1)]
+                         : "0123456789"[rand_r(&seed) % 10]; /* registry ids too */
+        s[len] = '\0';
+        for (size_t k = 0; k < 4; k++) {
+            int want = regexec(&re[k], s, 0, NULL, 0) == 0;
+            accepted[k] += (size_t)want;
+            if (m[k].fn(s) != want && bad++ < 5)
+                fprintf(stderr, "\n  pattern %zu disagrees on '%s' (regex %d)", k, s, want);
+        }
+        tried++;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(tried > 300000);
+    for (size_t k = 0; k < 4; k++) {
+        CU_ASSERT(accepted[k] > 100); /* each pattern saw both answers */
+        CU_ASSERT(accepted[k] < tried);
+        regfree(&re[k]);
+    }
+    CU_ASSERT(ecremu_names_repo_ok("a/b__c-d--e.f"));
+    CU_ASSERT(!ecremu_names_repo_ok("a___b"));
+    CU_ASSERT(ecremu_names_digest_ok("sha256:ABCdef0"));
+    CU_ASSERT(!ecremu_names_digest_ok("sha256:"));
 }
 
 static void test_request_errors(void)
@@ -806,6 +1028,11 @@ static void test_control_interface(void)
     CU_ASSERT_STRING_EQUAL(ecr_fault_kind_name(ECR_FAULT_ACCESS_DENIED), "access-denied");
 }
 
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
 static void test_wire(void)
 {
     json_object *o = ecremu_wire_parse("", 0);
@@ -820,6 +1047,28 @@ static void test_wire(void)
     o = ecremu_wire_time(1700000000.5);
     CU_ASSERT_STRING_EQUAL(ecremu_wire_text(o), "1700000000.500");
     json_object_put(o);
+
+    /* Request ids: version-4 UUIDs, all different. */
+    enum { NIDS = 4000 };
+    static char ids[NIDS][37];
+    regex_t re;
+    CU_ASSERT_EQUAL_FATAL(regcomp(&re,
+                                  "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                                  "[0-9a-f]{12}$",
+                                  REG_EXTENDED | REG_NOSUB),
+                          0);
+    int well_formed = 0;
+    for (int i = 0; i < NIDS; i++) {
+        ecremu_wire_uuid(ids[i]);
+        well_formed += regexec(&re, ids[i], 0, NULL, 0) == 0;
+    }
+    regfree(&re);
+    CU_ASSERT_EQUAL(well_formed, NIDS);
+    qsort(ids, NIDS, sizeof ids[0], cmp_text);
+    int dups = 0;
+    for (int i = 1; i < NIDS; i++)
+        dups += strcmp(ids[i - 1], ids[i]) == 0;
+    CU_ASSERT_EQUAL(dups, 0);
 }
 
 int register_store_suite(void)
@@ -828,6 +1077,7 @@ int register_store_suite(void)
     if (!s)
         return 1;
     if (!CU_add_test(s, "store_model", test_store_model) ||
+        !CU_add_test(s, "store_indexes", test_store_indexes) ||
         !CU_add_test(s, "repositories", test_repositories) ||
         !CU_add_test(s, "put_image", test_put_image) ||
         !CU_add_test(s, "immutable", test_immutable) ||
@@ -836,6 +1086,8 @@ int register_store_suite(void)
         !CU_add_test(s, "delete_by_digest", test_delete_by_digest) ||
         !CU_add_test(s, "delete_failures", test_delete_failures) ||
         !CU_add_test(s, "manifest_list", test_manifest_list) ||
+        !CU_add_test(s, "many_parents", test_many_parents) ||
+        !CU_add_test(s, "name_matchers", test_name_matchers) ||
         !CU_add_test(s, "request_errors", test_request_errors) ||
         !CU_add_test(s, "faults", test_faults) ||
         !CU_add_test(s, "control_interface", test_control_interface) ||

@@ -67,7 +67,9 @@ ecr_result ecr_sigv4_string_to_sign(const char *canonical_request, const sigv4_s
 
 /* Computes the lowercase hex signature (65 bytes incl. NUL) of req. Fails like
  * the functions above (ECR_ETOOBIG when the canonical request exceeds
- * 256 KiB); sig_hex is then "". */
+ * 256 KiB); sig_hex is then "". Thread-safe: each thread keeps its last few
+ * signing keys (by a fingerprint of secret, date, region, service), which
+ * ecr_sigv4_verify shares. */
 ecr_result ecr_sigv4_signature(const sigv4_request *req, const sigv4_credentials *creds,
                                const sigv4_scope *scope, char sig_hex[65]);
 
