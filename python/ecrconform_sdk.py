@@ -118,7 +118,9 @@ def image_key(i):
 def control(url, method, path, body=None):
     req = urllib.request.Request(url + path, method=method,
                                  data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"Content-Type": "application/json"})
+                                 # the control interface refuses requests without it
+                                 headers={"Content-Type": "application/json",
+                                          "X-Ecrconform-Control": "1"})
     with urllib.request.urlopen(req, timeout=10) as r:
         r.read()
 

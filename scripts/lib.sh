@@ -13,9 +13,11 @@ ECRC_PYTHON=/usr/bin/python3
 
 ecrc_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
+# ecrc_install_deps [PACKAGES]: installs what is missing of PACKAGES
+# (default: ECRC_PACKAGES).
 ecrc_install_deps() {
     local missing=() p
-    for p in $ECRC_PACKAGES; do
+    for p in ${1:-$ECRC_PACKAGES}; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -42,4 +44,43 @@ ecrc_build() {
         echo "ecrconform: build failed ($dir)" >&2
         return 1
     }
+}
+
+# The libFuzzer build (scripts/fuzz, scripts/fuzz-long, CI=true scripts/test):
+# clang only here, never for the normal build. ECRC_FUZZ_DIR picks another
+# build directory (default build-fuzz).
+ECRC_FUZZ_DIR=${ECRC_FUZZ_DIR:-build-fuzz}
+
+# ecrc_fuzz_build: builds the fuzz targets into build-fuzz with clang and
+# writes the seed corpora (scripts/fuzz-seeds) into build-fuzz/seeds.
+ecrc_fuzz_build() {
+    ecrc_install_deps "clang" || return 1
+    CC=clang ecrc_build "$ECRC_FUZZ_DIR" -DECRC_FUZZ=ON -DECRC_WERROR=OFF -DBUILD_TESTING=OFF \
+        || return 1
+    ./scripts/fuzz-seeds "$ECRC_FUZZ_DIR/seeds" || return 1
+    mkdir -p "$ECRC_FUZZ_DIR/logs" "$ECRC_FUZZ_DIR/work"
+}
+
+# ecrc_fuzz_run TARGET [libFuzzer options...]: runs one target in
+# build-fuzz/work on its corpus (build-fuzz/corpus/TARGET, new inputs), its
+# seeds and tests/fuzz/regressions/TARGET (past findings, kept in git); the log is build-fuzz/logs/TARGET.log, crashes go to
+# build-fuzz/crashes/TARGET/. Returns non-zero on a finding.
+ecrc_fuzz_run() {
+    local t=$1 d
+    shift
+    d=$(cd "$ECRC_FUZZ_DIR" && pwd)
+    mkdir -p "$d/corpus/$t" "$d/crashes/$t" "$d/work/$t"
+    # inputs that once crashed a target replay first, every run
+    local regress=
+    [ -d "tests/fuzz/regressions/$t" ] && regress="$PWD/tests/fuzz/regressions/$t"
+    echo "== fuzz $t $* =="
+    (cd "$d/work/$t" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        "$d/fuzz_$t" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
+        -artifact_prefix="$d/crashes/$t/" -print_final_stats=1 "$@" \
+        "$d/corpus/$t" "$d/seeds/$t" $regress) >"$d/logs/$t.log" 2>&1
+    local rc=$?
+    grep -h 'stat::number_of_executed_units\|^Done\|ERROR' "$d/logs/$t.log" | head -5
+    [ $rc -eq 0 ] || echo "fuzz $t: FAILED (log: $ECRC_FUZZ_DIR/logs/$t.log)" >&2
+    return $rc
 }

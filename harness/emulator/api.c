@@ -1,6 +1,7 @@
 #include "api.h"
 #include "ecr/protocol.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "batchdel.h"
@@ -100,6 +101,75 @@ int ecremu_api_front_end(const char *target, const char *body, size_t len, json_
     return 400;
 }
 
+/* A NUL inside a request string (JSON \u0000) would cut the name every
+ * C-string check and lookup sees. ECR matches the whole value against its
+ * patterns, which no NUL satisfies, so each NUL becomes DEL (0x7f): a byte
+ * that no name, tag, digest, id or enum pattern allows either, with the
+ * length unchanged. The value then fails its own rule as ECR's would,
+ * and nothing ever acts on the cut name (docs/EMULATOR.md, decisions).
+ * Adds the number of NULs replaced to *n. Returns -1 when out of memory (a
+ * NUL may remain), else 0. */
+static int replace_nuls(json_object *o, size_t *n)
+{
+    switch (json_object_get_type(o)) {
+    case json_type_string: {
+        size_t len = (size_t)json_object_get_string_len(o);
+        const char *s = json_object_get_string(o);
+        if (strlen(s) == len)
+            return 0;
+        char *copy = malloc(len + 1);
+        if (!copy)
+            return -1;
+        memcpy(copy, s, len + 1);
+        for (size_t i = 0; i < len; i++)
+            if (!copy[i]) {
+                copy[i] = 0x7f;
+                (*n)++;
+            }
+        int rc = json_object_set_string_len(o, copy, (int)len) ? 0 : -1;
+        free(copy);
+        return rc;
+    }
+    case json_type_array:
+        for (size_t i = 0, len = json_object_array_length(o); i < len; i++)
+            if (replace_nuls(json_object_array_get_idx(o, i), n))
+                return -1;
+        return 0;
+    case json_type_object: {
+        json_object_object_foreach (o, key, val) {
+            (void)key;
+            if (replace_nuls(val, n))
+                return -1;
+        }
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* The number of \u0000 escapes in a JSON text (an escape is a backslash
+ * preceded by an even run of backslashes). json-c keeps member names as C
+ * strings, so a NUL in a name cuts it silently: when the text holds more
+ * NUL escapes than the values do, a member name had one. */
+static size_t nul_escapes(const char *b, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        const char *bs = memchr(b + i, '\\', len - i);
+        if (!bs)
+            break;
+        i = (size_t)(bs - b);
+        size_t j = i;
+        while (j < len && b[j] == '\\')
+            j++;
+        if ((j - i) % 2 == 1 && len - j >= 5 && memcmp(b + j, "u0000", 5) == 0)
+            n++;
+        i = j;
+    }
+    return n;
+}
+
 int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, size_t len,
                       json_object **out)
 {
@@ -112,11 +182,16 @@ int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, 
 
     /* Parsed before the lock: nobody waits for it. */
     op_call c = {ctx, op ? op : "", ecremu_wire_parse(body, len), 0, NULL};
+    size_t nuls = 0;
+    int nul_oom = c.in && replace_nuls(c.in, &nuls);
+    int nul_name = c.in && !nul_oom && nul_escapes(body, len) > nuls;
     if (reads)
         ecremu_store_rdlock(ctx->st);
     else
         ecremu_store_lock(ctx->st);
-    if (run && throttled(&c)) {
+    if (nul_oom) {
+        ecremu_op_oom(&c);
+    } else if (run && !nul_name && throttled(&c)) {
         ecremu_op_fail(&c, 400, "ThrottlingException", "Rate exceeded");
     } else if (!run && ecremu_ecr_ops_known(op)) {
         /* A real ECR operation: say that the emulator lacks it rather than
@@ -136,6 +211,10 @@ int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, 
     } else if (!json_object_is_type(c.in, json_type_object)) {
         ecremu_op_fail(&c, 400, "SerializationException",
                        "The request body must be a JSON object (a structure)");
+    } else if (nul_name) {
+        /* the cut name could stand for a real member: refuse, never guess */
+        ecremu_op_fail(&c, 400, "SerializationException",
+                       "A member name in the request body contains \\u0000 (NUL)");
     } else {
         run(&c);
         if (!c.status)

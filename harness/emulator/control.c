@@ -2,14 +2,19 @@
 #include "ecr/protocol.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wire.h"
 
 #define DEFAULT_FAULT_OP "BatchDeleteImage"
-/* A runaway client must not grow the table without bound. */
-#define MAX_FAULTS 4096
+/* A runaway client must not grow the table without bound: at most this
+ * many faults, each with bounded strings (docs/EMULATOR.md). */
+#define MAX_FAULTS 1024
+#define MAX_REPO_LEN 256   /* ECR's own limit on repository names */
+#define MAX_DIGEST_LEN 256 /* "sha256:" and 64 hex digits, with room for other algorithms */
+#define MAX_OP_LEN 64      /* the longest ECR operation name is 43 */
 
 typedef struct fault {
     ecr_fault_kind kind;
@@ -215,8 +220,9 @@ static int capabilities(control *c, json_object **out)
     return 200;
 }
 
-/* Reads an optional string member; -1 when present but not a string. */
-static int opt_string(json_object *obj, const char *key, const char **out)
+/* Reads an optional string member; -1 when present but not a string, -2
+ * when longer than max bytes or holding a NUL (which would cut it). */
+static int opt_string(json_object *obj, const char *key, size_t max, const char **out)
 {
     json_object *v = NULL;
     *out = NULL;
@@ -224,7 +230,42 @@ static int opt_string(json_object *obj, const char *key, const char **out)
         return 0;
     if (!json_object_is_type(v, json_type_string))
         return -1;
+    size_t len = (size_t)json_object_get_string_len(v);
+    if (len > max || strlen(json_object_get_string(v)) != len)
+        return -2;
     *out = json_object_get_string(v);
+    return 0;
+}
+
+/* The four members of a fault, each read by opt_string; a refusal in *out
+ * and non-zero on failure. */
+static int fault_members(json_object *in, const char **kind, const char **repo, const char **digest,
+                         const char **op, json_object **out, int *status)
+{
+    static const struct {
+        const char *key;
+        size_t max;
+    } m[] = {{ECR_CTL_FAULT, MAX_OP_LEN},
+             {ECR_CTL_REPOSITORY, MAX_REPO_LEN},
+             {ECR_CTL_IMAGE_DIGEST, MAX_DIGEST_LEN},
+             {ECR_CTL_OPERATION, MAX_OP_LEN}};
+    const char **dst[] = {kind, repo, digest, op};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        int rc = opt_string(in, m[i].key, m[i].max, dst[i]);
+        if (rc == -1) {
+            *status = reply_message(out, 400,
+                                    ECR_CTL_FAULT ", " ECR_CTL_REPOSITORY ", " ECR_CTL_IMAGE_DIGEST
+                                                  " and " ECR_CTL_OPERATION " must be strings");
+            return -1;
+        }
+        if (rc == -2) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "%s must be at most %zu bytes long, without NUL", m[i].key,
+                     m[i].max);
+            *status = reply_message(out, 400, msg);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -249,13 +290,8 @@ static int add_fault(control *c, const char *body, size_t len, json_object **out
 
     if (!in || !json_object_is_type(in, json_type_object)) {
         status = reply_message(out, 400, "the body must be a JSON object");
-    } else if (opt_string(in, ECR_CTL_FAULT, &kind_name) ||
-               opt_string(in, ECR_CTL_REPOSITORY, &repo) ||
-               opt_string(in, ECR_CTL_IMAGE_DIGEST, &digest) ||
-               opt_string(in, ECR_CTL_OPERATION, &op)) {
-        status = reply_message(out, 400,
-                               ECR_CTL_FAULT ", " ECR_CTL_REPOSITORY ", " ECR_CTL_IMAGE_DIGEST
-                                             " and " ECR_CTL_OPERATION " must be strings");
+    } else if (fault_members(in, &kind_name, &repo, &digest, &op, out, &status)) {
+        /* status and *out set */
     } else if (!kind_name || ecr_fault_kind_parse(kind_name, &kind)) {
         status = reply_message(out, 400,
                                "unknown or missing fault kind (GET " ECR_CONTROL_CAPABILITIES
@@ -269,7 +305,10 @@ static int add_fault(control *c, const char *body, size_t len, json_object **out
     } else {
         ecr_result rc = ecremu_control_add_fault(c, kind, repo, digest, op);
         if (rc == ECR_ETOOBIG)
-            status = reply_message(out, 400, "too many faults are set");
+            status =
+                reply_message(out, 400,
+                              "too many faults are set (at most 1024; DELETE " ECR_CONTROL_FAULTS
+                              " clears a repository's)");
         else if (rc)
             status = reply_message(out, 500, "out of memory");
         else

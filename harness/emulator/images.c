@@ -1,5 +1,6 @@
 #include "images.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,10 @@ static void read_manifest(json_object *m, manifest_info *mi)
             json_object *sz;
             if (json_object_object_get_ex(json_object_array_get_idx(list, i), "size", &sz) &&
                 json_object_is_type(sz, json_type_int) && json_object_get_int64(sz) > 0)
-                mi->layers_size += json_object_get_int64(sz);
+                /* saturates: sizes come from the client (fuzz_emulator found the overflow) */
+                mi->layers_size = json_object_get_int64(sz) > LLONG_MAX - mi->layers_size
+                                      ? LLONG_MAX
+                                      : mi->layers_size + json_object_get_int64(sz);
         }
     }
     if (!mi->media_type)

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -30,7 +32,19 @@
  * 28 MiB leaves room for the other members. Only that operation gets it. */
 #define MAX_PART_BODY (28u * 1024u * 1024u)
 #define PART_TARGET ECR_TARGET_PREFIX "UploadLayerPart"
+/* A fault document is a few short strings (control.c bounds each). */
+#define MAX_CONTROL_BODY (64u * 1024u)
 #define MAX_HEADERS 128
+/* Connections: an epoll event loop per pool thread, so idle connections cost
+ * a descriptor and a little memory, not a thread. */
+#define THREADS 4
+#define MAX_CONNECTIONS 8192u
+#define FD_RESERVE 256
+/* A connection that has not sent a complete request head is dropped after
+ * this many idle seconds (slowloris); once a request's headers are in, the
+ * connection gets BODY_TIMEOUT_S (a large body on a slow link, keep-alive). */
+#define HEADER_TIMEOUT_S 5
+#define BODY_TIMEOUT_S 30
 #define SERVER_ERROR_BODY                                                                          \
     "{\"__type\":\"ServerException\",\"message\":\"An internal server error has occured\"}"
 
@@ -58,6 +72,7 @@ typedef struct request {
 typedef struct header_list {
     sigv4_header v[MAX_HEADERS];
     size_t n;
+    size_t authz; /* Authorization headers seen, those past MAX_HEADERS too */
 } header_list;
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -65,6 +80,8 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 {
     header_list *h = cls;
     (void)kind;
+    if (strcasecmp(key, "Authorization") == 0)
+        h->authz++;
     if (h->n < MAX_HEADERS) {
         h->v[h->n].name = key;
         h->v[h->n].value = value ? value : "";
@@ -151,7 +168,7 @@ static enum MHD_Result serve_ecr(ecremu *e, const request *rq, struct MHD_Connec
                                  const char *url, const char *method, const char *body, size_t len)
 {
     header_list h;
-    h.n = 0;
+    h.n = h.authz = 0;
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &h);
 
     auth_failure why;
@@ -160,6 +177,11 @@ static enum MHD_Result serve_ecr(ecremu *e, const request *rq, struct MHD_Connec
      * ECR serves) that is the raw path; any other path is rejected below
      * after authentication, so a mis-verified odd path changes nothing. */
     int status = ecremu_auth_check(&e->auth, method, url, NULL, h.v, h.n, body, len, &why);
+    if (h.authz > 1) { /* auth.c's own check, also when one is past the headers kept */
+        status = 400;
+        why.type = "IncompleteSignatureException";
+        why.message = AUTH_DUPLICATE;
+    }
     const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
     if (status && e->answers.v[Q_AUTH_ORDER] == A_FRONT_END_FIRST) {
         /* oq-auth-order=front-end-first: the operation and the body are
@@ -180,6 +202,18 @@ static enum MHD_Result serve_ecr(ecremu *e, const request *rq, struct MHD_Connec
     return send_json(e, rq, conn, status, out);
 }
 
+/* The control interface's error document, {"message": text}; NULL when out
+ * of memory (send_json turns that into a 500). */
+static json_object *control_refusal(const char *text)
+{
+    json_object *o = json_object_new_object();
+    if (o && json_object_object_add(o, "message", json_object_new_string(text))) {
+        json_object_put(o);
+        o = NULL;
+    }
+    return o;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **req_cls)
@@ -193,11 +227,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         if (!rq)
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &rq->start);
+        /* the head is complete: the long timeout from now on */
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                  (unsigned int)BODY_TIMEOUT_S);
         rq->method = method;
         rq->url = url;
         const char *target = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target");
-        ecr_buf_init(&rq->body,
-                     target && strcmp(target, PART_TARGET) == 0 ? MAX_PART_BODY : MAX_BODY);
+        int ctl = e->ctl && strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0;
+        ecr_buf_init(&rq->body, ctl                                          ? MAX_CONTROL_BODY
+                                : target && strcmp(target, PART_TARGET) == 0 ? MAX_PART_BODY
+                                                                             : MAX_BODY);
         *req_cls = rq;
         return MHD_YES;
     }
@@ -217,11 +256,24 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                           rq->body.toobig == MAX_PART_BODY
                               ? "The request body exceeds the emulator's limit of 28 MiB for "
                                 "UploadLayerPart"
+                          : rq->body.toobig == MAX_CONTROL_BODY
+                              ? "The request body exceeds the control interface's limit of 64 KiB"
                               : "The request body exceeds the emulator's limit of 10 MiB");
     if (e->ctl && strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0) {
         const char *repo =
             MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, ECR_CTL_REPOSITORY);
         json_object *out = NULL;
+        const char *mark = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, ECR_CONTROL_HEADER);
+        if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"))
+            return send_json(
+                e, rq, conn, 403,
+                control_refusal("The control interface refuses requests with an Origin "
+                                "header (a web page's)"));
+        if (!mark || strcmp(mark, ECR_CONTROL_HEADER_VALUE) != 0)
+            return send_json(
+                e, rq, conn, 403,
+                control_refusal("The control interface requires the header " ECR_CONTROL_HEADER
+                                ": " ECR_CONTROL_HEADER_VALUE));
         int status = ecremu_control_handle(e->ctl, method, url, repo, body, len, &out);
         return send_json(e, rq, conn, status, out);
     }
@@ -240,6 +292,24 @@ static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         free(rq);
         *req_cls = NULL;
     }
+}
+
+/* How many connections the daemon holds: thousands (idle clients and
+ * slowloris peers must not lock others out), within the descriptors the
+ * process may open after raising its soft limit to the hard one. */
+static unsigned int connection_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 64;
+    if (rl.rlim_cur < rl.rlim_max) {
+        struct rlimit want = {rl.rlim_max, rl.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+            rl.rlim_cur = rl.rlim_max;
+    }
+    /* leave room for the rest of the process (files, the runner's sockets) */
+    rlim_t room = rl.rlim_cur > FD_RESERVE + 64 ? rl.rlim_cur - FD_RESERVE : 64;
+    return room < MAX_CONNECTIONS ? (unsigned int)room : MAX_CONNECTIONS;
 }
 
 static int valid_account(const char *s)
@@ -293,20 +363,20 @@ ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
         e->st, e->ctl, e->account, e->region, cfg->layers == ECREMU_LAYERS_ENFORCE, &e->answers};
     ecremu_blobs_set_max_bytes(e->st->blobs, cfg->blob_bytes_max);
     e->log = cfg->request_log;
-    e->auth = (auth_config){cfg->auth, e->access_key, e->secret_key};
+    e->auth = (auth_config){cfg->auth, e->access_key, e->secret_key, e->region};
 
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
     sa.sin_port = htons(cfg->port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | (cfg->quiet ? 0 : MHD_USE_ERROR_LOG);
-    e->daemon = MHD_start_daemon(flags, cfg->port, NULL, NULL, handle, e, MHD_OPTION_SOCK_ADDR,
-                                 (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED, completed,
-                                 NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
-                                 MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4, MHD_OPTION_END);
+    unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | (cfg->quiet ? 0 : MHD_USE_ERROR_LOG);
+    e->daemon = MHD_start_daemon(
+        flags, cfg->port, NULL, NULL, handle, e, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)HEADER_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit(), MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned int)THREADS, MHD_OPTION_END);
     if (!e->daemon) {
         ecremu_stop(e);
         return ECR_EBUSY;

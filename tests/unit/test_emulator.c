@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "ecr/buf.h"
 #include "ecr/protocol.h"
@@ -33,7 +34,19 @@ typedef struct reply {
     json_object *json; /* parsed body, or NULL */
 } reply;
 
-typedef enum signer { SIGN_OK, SIGN_NONE, SIGN_WRONG_SECRET, SIGN_UNKNOWN_KEY } signer;
+typedef enum signer {
+    SIGN_OK,
+    SIGN_NONE,
+    SIGN_WRONG_SECRET,
+    SIGN_UNKNOWN_KEY,
+    SIGN_OTHER_REGION,
+    SIGN_OTHER_SERVICE
+} signer;
+
+/* Extra request headers for the next http() calls (NULL-terminated), and
+ * whether control requests carry the control interface's own header. */
+static const char *g_extra[160];
+static int g_no_control_header;
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
@@ -88,6 +101,10 @@ static int http(const ecremu *e, const char *method, const char *path, const cha
         snprintf(target, sizeof target, TARGET "%s", op);
         h = curl_slist_append(h, target);
     }
+    if (!g_no_control_header && strncmp(path, ECR_CONTROL_PREFIX, strlen(ECR_CONTROL_PREFIX)) == 0)
+        h = curl_slist_append(h, ECR_CONTROL_HEADER ": " ECR_CONTROL_HEADER_VALUE);
+    for (size_t i = 0; g_extra[i]; i++)
+        h = curl_slist_append(h, g_extra[i]);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
@@ -105,7 +122,10 @@ static int http(const ecremu *e, const char *method, const char *path, const cha
     if (how != SIGN_NONE) {
         const char *ak = how == SIGN_UNKNOWN_KEY ? "AKIDNOSUCHKEY0000000" : ECR_TEST_ACCESS_KEY;
         const char *sk = how == SIGN_WRONG_SECRET ? "not-the-secret" : ECR_TEST_SECRET_KEY;
-        curl_easy_setopt(c, CURLOPT_AWS_SIGV4, "aws:amz:us-east-1:ecr");
+        curl_easy_setopt(c, CURLOPT_AWS_SIGV4,
+                         how == SIGN_OTHER_REGION    ? "aws:amz:eu-west-1:ecr"
+                         : how == SIGN_OTHER_SERVICE ? "aws:amz:us-east-1:s3"
+                                                     : "aws:amz:us-east-1:ecr");
         curl_easy_setopt(c, CURLOPT_USERNAME, ak);
         curl_easy_setopt(c, CURLOPT_PASSWORD, sk);
     }
@@ -306,6 +326,13 @@ static void test_lenient(void)
     CU_ASSERT_EQUAL(r.status, 400);
     CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "MissingAuthenticationTokenException");
     reply_free(&r);
+    /* nor does the control interface's 64 KiB body cap apply there */
+    static char big[100 * 1024];
+    memset(big, ' ', sizeof big);
+    CU_ASSERT_EQUAL(http(e, "POST", ECR_CONTROL_FAULTS, NULL, big, sizeof big, SIGN_NONE, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "MissingAuthenticationTokenException");
+    reply_free(&r);
     ecremu_stop(e);
 }
 
@@ -348,6 +375,109 @@ static void test_control_over_http(void)
     CU_ASSERT_EQUAL(ecr(g_strict, "BatchDeleteImage", bdi, SIGN_OK, &r), 0);
     CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "RepositoryNotFoundException");
     reply_free(&r);
+}
+
+/* Issue 11, item 17: a web page can send a "simple" cross-origin POST; the
+ * control interface refuses anything with an Origin header and anything
+ * without its own header (which a page cannot add without a preflight). */
+static void test_control_refuses_web_pages(void)
+{
+    reply r;
+    const char *fault = "{\"fault\":\"throttling\",\"repositoryName\":\"ecremu/web\"}";
+    g_extra[0] = "Origin: http://evil.example";
+    g_extra[1] = "Content-Type: text/plain";
+    CU_ASSERT_EQUAL_FATAL(
+        http(g_strict, "POST", ECR_CONTROL_FAULTS, NULL, fault, strlen(fault), SIGN_NONE, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    CU_ASSERT_PTR_NOT_NULL(strstr(member(&r, "message"), "Origin"));
+    reply_free(&r);
+    g_extra[0] = g_extra[1] = NULL;
+    g_no_control_header = 1;
+    CU_ASSERT_EQUAL_FATAL(
+        http(g_strict, "POST", ECR_CONTROL_FAULTS, NULL, fault, strlen(fault), SIGN_NONE, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    CU_ASSERT_PTR_NOT_NULL(strstr(member(&r, "message"), ECR_CONTROL_HEADER));
+    reply_free(&r);
+    CU_ASSERT_EQUAL_FATAL(
+        http(g_strict, NULL, ECR_CONTROL_CAPABILITIES, NULL, NULL, 0, SIGN_NONE, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 403);
+    reply_free(&r);
+    g_no_control_header = 0;
+    /* nothing was set: the repository is not throttled */
+    const char *list = "{\"repositoryName\":\"ecremu/web\"}";
+    CU_ASSERT_EQUAL(ecr(g_strict, "ListImages", list, SIGN_OK, &r), 0);
+    CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "RepositoryNotFoundException");
+    reply_free(&r);
+}
+
+/* Issue 11, item 18: two Authorization headers are ambiguous: refused, even
+ * when each is well-formed (lenient mode would pass either). */
+static void test_two_authorization_headers(void)
+{
+    ecremu *e = start(ECREMU_AUTH_LENIENT, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    static const char a[] =
+        "Authorization: AWS4-HMAC-SHA256 Credential=AKIDECRCONFORMTEST01/20240101/us-east-1/ecr/"
+        "aws4_request, SignedHeaders=host;x-amz-date, Signature="
+        "0000000000000000000000000000000000000000000000000000000000000000";
+    reply r;
+    g_extra[0] = a;
+    g_extra[1] = "X-Amz-Date: 20240101T000000Z";
+    CU_ASSERT_EQUAL(ecr(e, "DescribeRepositories", "{}", SIGN_NONE, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 200); /* one header: lenient passes it */
+    reply_free(&r);
+    g_extra[2] = a;
+    CU_ASSERT_EQUAL(ecr(e, "DescribeRepositories", "{}", SIGN_NONE, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "IncompleteSignatureException");
+    CU_ASSERT_PTR_NOT_NULL(strstr(member(&r, "message"), "more than one Authorization"));
+    reply_free(&r);
+    /* the second one behind 130 other headers (past those the server keeps) */
+    static char filler[130][32];
+    for (size_t i = 0; i < 130; i++) {
+        snprintf(filler[i], sizeof filler[i], "X-Filler-%zu: x", i);
+        g_extra[2 + i] = filler[i];
+    }
+    g_extra[132] = a;
+    CU_ASSERT_EQUAL(ecr(e, "DescribeRepositories", "{}", SIGN_NONE, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "IncompleteSignatureException");
+    reply_free(&r);
+    memset(g_extra, 0, sizeof g_extra);
+    ecremu_stop(e);
+}
+
+/* Issue 11, item 19: strict auth refuses a signature more than 5 minutes old
+ * (or ahead), and one scoped to another region or service. */
+static void test_strict_scope_and_clock(void)
+{
+    reply r;
+    CU_ASSERT_EQUAL(ecr(g_strict, "DescribeRepositories", "{}", SIGN_OTHER_REGION, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "InvalidSignatureException");
+    CU_ASSERT_STRING_EQUAL(member(&r, "message"), "Credential should be scoped to a valid region.");
+    reply_free(&r);
+    CU_ASSERT_EQUAL(ecr(g_strict, "DescribeRepositories", "{}", SIGN_OTHER_SERVICE, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "InvalidSignatureException");
+    CU_ASSERT_STRING_EQUAL(member(&r, "message"),
+                           "Credential should be scoped to correct service: 'ecr'.");
+    reply_free(&r);
+    /* curl signs with the X-Amz-Date it is given: a replay from 2024 */
+    g_extra[0] = "X-Amz-Date: 20240101T000000Z";
+    CU_ASSERT_EQUAL(ecr(g_strict, "DescribeRepositories", "{}", SIGN_OK, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_STRING_EQUAL(member(&r, "__type"), "InvalidSignatureException");
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(member(&r, "message"), "Signature expired: 20240101T000000Z is now earlier than "));
+    reply_free(&r);
+    g_extra[0] = "X-Amz-Date: 29990101T000000Z";
+    CU_ASSERT_EQUAL(ecr(g_strict, "DescribeRepositories", "{}", SIGN_OK, &r), 0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(member(&r, "message"), "Signature not yet current: 29990101T000000Z"));
+    reply_free(&r);
+    g_extra[0] = NULL;
 }
 
 static void test_wire_errors(void)
@@ -512,6 +642,9 @@ int register_emulator_suite(void)
         !CU_add_test(s, "lenient", test_lenient) ||
         !CU_add_test(s, "control_over_http", test_control_over_http) ||
         !CU_add_test(s, "wire_errors", test_wire_errors) ||
+        !CU_add_test(s, "control_refuses_web_pages", test_control_refuses_web_pages) ||
+        !CU_add_test(s, "two_authorization_headers", test_two_authorization_headers) ||
+        !CU_add_test(s, "strict_scope_and_clock", test_strict_scope_and_clock) ||
         !CU_add_test(s, "port_busy", test_port_busy) ||
         !CU_add_test(s, "parallel_clients", test_parallel_clients) ||
         !CU_add_test(s, "request_log_and_layers", test_request_log_and_layers))

@@ -77,6 +77,34 @@ static void dump(const diag_list *d)
 #define PROV_C "\"provenance\": {\"level\": \"C\", \"sources\": [\"aws/aws-cli#6424\"]}"
 #define PROV_I "\"provenance\": {\"level\": \"I\", \"sources\": [\"x\"], \"notes\": \"why\"}"
 
+/* Found by fuzz_loader (tests/fuzz/regressions/loader/oom-regex-explosion):
+ * a golden whose $regex has a long run of '+' made glibc's regcomp take
+ * gigabytes. It must load (and be refused) in bounded time and memory, with
+ * the regex named. */
+static void test_fuzz_regex_explosion(void)
+{
+    char path[1024], text[4096];
+    snprintf(path, sizeof path, "%s/tests/fuzz/regressions/loader/oom-regex-explosion",
+             ECRC_SOURCE_DIR);
+    FILE *f = fopen(path, "rb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    CU_ASSERT_FATAL(n > 1 && text[0] == 1); /* fuzz_loader's "this is a golden" byte */
+    diag_list d;
+    golden *g = load(text + 1, &d);
+    CU_ASSERT_PTR_NULL(g);
+    int named = 0;
+    for (size_t i = 0; i < d.n; i++)
+        named |= strstr(d.items[i].field, "failureReason") != NULL;
+    CU_ASSERT_TRUE(named);
+    if (!named)
+        dump(&d);
+    ecrc_golden_free(g);
+    ecr_diag_free(&d);
+}
+
 static void test_valid_body_golden(void)
 {
     diag_list d;
@@ -428,7 +456,8 @@ int register_golden_suite(void)
         !CU_add_test(s, "matcher_unknown_and_shape", test_matcher_unknown_and_shape) ||
         !CU_add_test(s, "check_matchers_count", test_check_matchers_count) ||
         !CU_add_test(s, "inferred_exact_text", test_inferred_exact_text) ||
-        !CU_add_test(s, "collects_all", test_collects_all))
+        !CU_add_test(s, "collects_all", test_collects_all) ||
+        !CU_add_test(s, "fuzz_regex_explosion", test_fuzz_regex_explosion))
         return 1;
     return 0;
 }

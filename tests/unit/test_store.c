@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "api.h"
@@ -885,6 +886,108 @@ static int ctl(const char *method, const char *path, const char *repo, const cha
     return g_status;
 }
 
+/* Issue 11, item 14: a NUL inside a request string (JSON \u0000) must not
+ * let the emulator act on the name cut at the NUL. The whole value fails its
+ * pattern, as on ECR. */
+static void test_nul_in_strings(void)
+{
+    call("CreateRepository", "{\"repositoryName\":\"ab\\u0000UPPER CASE!\"}");
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_at("message"), "regular expression"));
+    CU_ASSERT_EQUAL(call("DescribeRepositories", "{\"repositoryNames\":[\"ab\"]}"), 400);
+    ASSERT_ERROR(400, "RepositoryNotFoundException");
+
+    create("nul-victim");
+    call("DeleteRepository", "{\"repositoryName\":\"nul-victim\\u0000/../other\"}");
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_EQUAL(call("DescribeRepositories", "{\"repositoryNames\":[\"nul-victim\"]}"), 200);
+    /* json-c cuts a member name at a NUL: "repositoryName\u0000x" must not
+     * read as repositoryName */
+    call("DeleteRepository", "{\"repositoryName\\u0000x\":\"nul-victim\"}");
+    ASSERT_ERROR(400, "SerializationException");
+    CU_ASSERT_EQUAL(call("DescribeRepositories", "{\"repositoryNames\":[\"nul-victim\"]}"), 200);
+    /* an escaped backslash before u0000 is text, not a NUL: the name fails
+     * its pattern as usual */
+    call("CreateRepository", "{\"repositoryName\":\"ab\\\\u0000\"}");
+    ASSERT_ERROR(400, "InvalidParameterException");
+
+    create(REPO);
+    const char *d = put(REPO, manifest(0), "latest");
+    CU_ASSERT_EQUAL(BDI("[{\"imageTag\":\"latest\\u0000-not-this\"}]"), 200);
+    CU_ASSERT_EQUAL(len_at("imageIds"), 0);
+    CU_ASSERT_EQUAL(len_at("failures"), 1);
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "InvalidImageTag");
+    CU_ASSERT_EQUAL(listed(d, "latest"), 1);
+    /* a digest with a NUL after a real digest fails the digest rule */
+    char body[256];
+    snprintf(body, sizeof body, "[{\"imageDigest\":\"%s\\u0000x\"}]", d);
+    CU_ASSERT_EQUAL(
+        call("BatchDeleteImage", "{\"repositoryName\":\"" REPO "\",\"imageIds\":%s}", body), 200);
+    CU_ASSERT_STRING_EQUAL(str_at("failures.0.failureCode"), "InvalidImageDigest");
+    CU_ASSERT_EQUAL(listed(d, "latest"), 1);
+    /* PutImage with a tag cut by a NUL does not tag the image "v1" */
+    json_object *req = json_object_new_object();
+    json_object_object_add(req, "repositoryName", json_object_new_string(REPO));
+    json_object_object_add(req, "imageManifest", json_object_new_string(manifest(0)));
+    json_object_object_add(req, "imageTag", json_object_new_string_len("v1\0x", 4));
+    call("PutImage", "%s", ecremu_wire_text(req));
+    json_object_put(req);
+    CU_ASSERT_EQUAL(listed(d, "v1"), 0);
+}
+
+/* Found by fuzz_emulator: layer sizes whose sum passes INT64_MAX made the
+ * image size a signed overflow (UBSan); the size saturates instead. */
+static void test_huge_layer_sizes(void)
+{
+    create(REPO);
+    const char *m =
+        "{\"schemaVersion\":2,\"mediaType\":\"" MT_DOCKER "\",\"config\":{\"mediaType\":"
+        "\"application/vnd.docker.container.image.v1+json\",\"size\":7,\"digest\":"
+        "\"sha256:0000000000000000000000000000000000000000000000000000000000000001\"},"
+        "\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\","
+        "\"size\":9223372036854775807,\"digest\":\"sha256:"
+        "0000000000000000000000000000000000000000000000000000000000000002\"},"
+        "{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\","
+        "\"size\":9223372036854775807,\"digest\":\"sha256:"
+        "0000000000000000000000000000000000000000000000000000000000000003\"}]}";
+    CU_ASSERT_EQUAL(put_status(REPO, m, "huge"), 200);
+    CU_ASSERT_EQUAL(call("DescribeImages", "{\"repositoryName\":\"" REPO "\"}"), 200);
+    json_object *size = at("imageDetails.0.imageSizeInBytes");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(size);
+    CU_ASSERT_EQUAL(json_object_get_int64(size), INT64_MAX);
+}
+
+/* Issue 11, item 16: the fault table is bounded in count and in the size of
+ * each member, with errors that say so. */
+static void test_fault_bounds(void)
+{
+    char body[2048], name[600];
+    memset(name, 'a', 300);
+    name[300] = '\0';
+    snprintf(body, sizeof body, "{\"fault\":\"kms-error\",\"repositoryName\":\"%s\"}", name);
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL, body), 400);
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_at("message"), "repositoryName must be at most 256 bytes"));
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL,
+                        "{\"fault\":\"kms-error\",\"repositoryName\":\"r\\u0000x\"}"),
+                    400);
+    snprintf(body, sizeof body,
+             "{\"fault\":\"image-inaccessible\",\"repositoryName\":\"r\",\"imageDigest\":"
+             "\"sha256:%0300d\"}",
+             1);
+    CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL, body), 400);
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_at("message"), "imageDigest must be at most"));
+    int ok = 0;
+    for (int i = 0; i < 1100; i++) {
+        snprintf(body, sizeof body, "{\"fault\":\"kms-error\",\"repositoryName\":\"r%d\"}", i);
+        if (ctl("POST", ECR_CONTROL_FAULTS, NULL, body) != 200)
+            break;
+        ok++;
+    }
+    CU_ASSERT_EQUAL(ok, 1024);
+    CU_ASSERT_EQUAL(g_status, 400);
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_at("message"), "too many faults"));
+}
+
 static void test_control_interface(void)
 {
     CU_ASSERT_EQUAL(ctl("GET", ECR_CONTROL_CAPABILITIES, NULL, ""), 200);
@@ -988,6 +1091,9 @@ int register_store_suite(void)
         !CU_add_test(s, "request_errors", test_request_errors) ||
         !CU_add_test(s, "faults", test_faults) ||
         !CU_add_test(s, "control_interface", test_control_interface) ||
+        !CU_add_test(s, "nul_in_strings", test_nul_in_strings) ||
+        !CU_add_test(s, "fault_bounds", test_fault_bounds) ||
+        !CU_add_test(s, "huge_layer_sizes", test_huge_layer_sizes) ||
         !CU_add_test(s, "wire", test_wire))
         return 1;
     return 0;

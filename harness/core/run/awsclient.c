@@ -786,6 +786,8 @@ ecr_result ecrc_aws_client_plain(aws_client *c, const char *method, const char *
     ecr_result rc = ECR_OK;
     if (body)
         rc = slist_add(&list, "Content-Type", "application/json");
+    if (!rc) /* the control interface refuses requests without it */
+        rc = slist_add(&list, ECR_CONTROL_HEADER, ECR_CONTROL_HEADER_VALUE);
     if (!rc)
         rc = add_suppressions(&list, NULL, 0);
     if (!rc)

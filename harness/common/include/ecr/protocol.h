@@ -28,6 +28,11 @@
 #define ECR_CONTROL_PREFIX "/__ecrconform/"
 #define ECR_CONTROL_CAPABILITIES ECR_CONTROL_PREFIX "capabilities"
 #define ECR_CONTROL_FAULTS ECR_CONTROL_PREFIX "faults"
+/* Every control request carries this header with this value, and none may
+ * carry an Origin header: a web page can send neither without a CORS
+ * preflight the emulator never answers, so it cannot inject faults. */
+#define ECR_CONTROL_HEADER "X-Ecrconform-Control"
+#define ECR_CONTROL_HEADER_VALUE "1"
 
 /* Capabilities a target may have and a case may require (`requires`). */
 #define ECR_CAP_FAULT_INJECTION "fault-injection"
