@@ -188,13 +188,22 @@ def test_sigkilled_runs_then_cleanup_leave_bystanders_and_no_harness_repository(
     out = tmp_path / "r"
     rng = random.Random()
     want = int(os.environ.get("ECRC_LIVE_KILLS", "10"))  # scripts/live-kill-bench: 50
+    # Kill points are drawn within the time a whole run takes on this machine (a release
+    # build can finish the corpus faster than any fixed range, and then no kill would leave
+    # anything behind): one unkilled run measures it.
+    t0 = time.monotonic()
+    full = subprocess.run([str(BIN), *_live_args(s.url, tmp_path / "full", "cases")],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env(),
+                          cwd=ROOT, stdin=subprocess.DEVNULL, timeout=300)
+    span = time.monotonic() - t0
+    assert full.returncode == 0 and _snapshot(ecr) == before
     kills, created_any = 0, False
     deadline = time.monotonic() + 12 * want
     while kills < want and time.monotonic() < deadline:
         proc = subprocess.Popen([str(BIN), *_live_args(s.url, out, "cases")],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 env=clean_env(), cwd=ROOT, stdin=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.02, 0.6))
+        time.sleep(rng.uniform(0.05 * span, 0.8 * span))
         proc.kill()
         proc.wait(timeout=30)
         kills += 1
