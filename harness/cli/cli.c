@@ -1,8 +1,8 @@
 #include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <stdio.h>
 
 #include "cli.h"
 #include "ecr/protocol.h"
@@ -51,4 +51,34 @@ int cli_parse_int(const char *s, long min, long max, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+int cli_parse_reports_args(int argc, char **argv, const char *cmd, void (*usage)(FILE *),
+                           const char **dir)
+{
+    enum { O_HELP = 256 };
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, O_HELP},
+                                         {NULL, 0, NULL, 0}};
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        switch (o) {
+        case 'o':
+            *dir = optarg;
+            break;
+        case O_HELP:
+            usage(stdout);
+            return -1;
+        default:
+            usage(stderr);
+            return ECRC_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "ecrconform %s: expected at least one REPORT.json\n", cmd);
+        usage(stderr);
+        return ECRC_EXIT_USAGE;
+    }
+    return ECRC_EXIT_OK;
 }

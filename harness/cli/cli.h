@@ -9,6 +9,8 @@
 #ifndef ECR_CLI_H
 #define ECR_CLI_H
 
+#include <stdio.h>
+
 #include "ecrc.h"
 
 #define CLI_EXIT_CODES_HELP                                                                        \
@@ -48,5 +50,13 @@ int cli_open_answers_add(char *spec, const char *arg, const char *cmd);
 
 /* Parses a decimal integer in [min, max]; returns 0 and sets *out, or -1. */
 int cli_parse_int(const char *s, long min, long max, long *out);
+
+/* The arguments of the commands that read reports (`compare`, `merge`):
+ * `[-o DIR] REPORT.json...`. Sets *dir when -o is given (leave a default in
+ * it). Returns ECRC_EXIT_OK with optind at the first report, -1 when --help
+ * was printed (the command exits 0), or ECRC_EXIT_USAGE after printing the
+ * usage and what was wrong. */
+int cli_parse_reports_args(int argc, char **argv, const char *cmd, void (*usage)(FILE *),
+                           const char **dir);
 
 #endif

@@ -1,5 +1,4 @@
 /* ecrconform compare: several targets' reports side by side. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -22,31 +21,10 @@ static void usage(FILE *f)
 
 int cmd_compare(int argc, char **argv)
 {
-    enum { O_HELP = 256 };
-    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                         {"help", no_argument, NULL, O_HELP},
-                                         {NULL, 0, NULL, 0}};
     const char *dir = "reports";
-    int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-        switch (o) {
-        case 'o':
-            dir = optarg;
-            break;
-        case O_HELP:
-            usage(stdout);
-            return ECRC_EXIT_OK;
-        default:
-            usage(stderr);
-            return ECRC_EXIT_USAGE;
-        }
-    }
-    if (optind >= argc) {
-        fprintf(stderr, "ecrconform compare: expected at least one REPORT.json\n");
-        usage(stderr);
-        return ECRC_EXIT_USAGE;
-    }
+    int rc0 = cli_parse_reports_args(argc, argv, "compare", usage, &dir);
+    if (rc0 != ECRC_EXIT_OK)
+        return rc0 < 0 ? ECRC_EXIT_OK : rc0;
     diag_list diags;
     ecr_diag_init(&diags);
     ecr_result rc = ecrc_matrix_compare_files((const char *const *)argv + optind,

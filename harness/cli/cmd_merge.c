@@ -1,5 +1,4 @@
 /* ecrconform merge: the reports of a run's shards (run --shard K/N) as one. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -27,31 +26,10 @@ static void usage(FILE *f)
 
 int cmd_merge(int argc, char **argv)
 {
-    enum { O_HELP = 256 };
-    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                         {"help", no_argument, NULL, O_HELP},
-                                         {NULL, 0, NULL, 0}};
     const char *dir = "reports";
-    int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-        switch (o) {
-        case 'o':
-            dir = optarg;
-            break;
-        case O_HELP:
-            usage(stdout);
-            return ECRC_EXIT_OK;
-        default:
-            usage(stderr);
-            return ECRC_EXIT_USAGE;
-        }
-    }
-    if (optind >= argc) {
-        fprintf(stderr, "ecrconform merge: expected at least one REPORT.json\n");
-        usage(stderr);
-        return ECRC_EXIT_USAGE;
-    }
+    int rc0 = cli_parse_reports_args(argc, argv, "merge", usage, &dir);
+    if (rc0 != ECRC_EXIT_OK)
+        return rc0 < 0 ? ECRC_EXIT_OK : rc0;
     size_t n = (size_t)(argc - optind);
     const char *const *paths = (const char *const *)argv + optind;
     run_report **in = calloc(n, sizeof *in);

@@ -143,7 +143,7 @@ def edit(path, fn):
      "nested $anyOf"),
 ])
 def test_lint_refuses_bad_open_goldens(ecrconform_bin, tmp_path, mutate, needle):
-    gdir = corpus_copy(tmp_path, "index-and-children-index-first")
+    gdir = corpus_copy(tmp_path, "invalid-tag-colon")
     assert lint(tmp_path).returncode == 0
     edit(gdir / "delete.json", mutate)
     proc = lint(tmp_path)
@@ -172,3 +172,23 @@ def test_every_citation_of_the_corpus_resolves():
                 bad.append((f.name, a))
         assert "ecr-reference.md" not in f.read_text(), f
     assert not bad, bad
+
+
+def test_index_before_children_is_decided_not_open(ecrconform_bin, tmp_path):
+    """The reference states the rule for an index and its children in one request (references
+    judged on the state before the request: I) and does not call it unknown, so no golden asks
+    oq-index-then-children any more; the emulator switched to in-order processing (moto's way)
+    fails the index-first cases on that I expectation."""
+    assert "oq-index-then-children" not in questions_of_goldens()
+    cases = ["index-and-children-index-first", "index-and-children-oci"]
+    paths = [ROOT / "cases" / "batch-delete-image" / f"{c}.json" for c in cases]
+    for answer, code in (("before-request", 0), ("in-order", 1)):
+        out = tmp_path / answer
+        proc = run_cli("run", "--no-progress", "--report-dir", out, "--open-answer",
+                       f"oq-index-then-children={answer}", *paths)
+        assert proc.returncode == code, proc.stdout[-3000:] + proc.stderr[-2000:]
+    report = json.loads((tmp_path / "in-order" / "report.json").read_text())
+    for c in report["cases"]:
+        assert c["status"] == "fail" and c["level"] == "I", c["id"]
+        diffs = " ".join(d for st in c["steps"] for d in st.get("diff", []))
+        assert "ImageReferencedByManifestList" in diffs, c["id"]
