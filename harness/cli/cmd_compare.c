@@ -1,4 +1,5 @@
 /* ecrconform compare: several targets' reports side by side. */
+#include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"

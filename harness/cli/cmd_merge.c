@@ -1,4 +1,5 @@
 /* ecrconform merge: the reports of a run's shards (run --shard K/N) as one. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
