@@ -12,6 +12,7 @@
 #include "ecr/util.h"
 #include "ecrc.h"
 #include "livecli.h"
+#include "targetopts.h"
 
 static void usage(FILE *f)
 {
@@ -43,16 +44,17 @@ typedef struct side {
 } side;
 
 /* Runs the set against one side under live rules. Returns an exit code. */
-static int run_side(side *s, const loaded_set *set, const char *report_dir, long jobs,
-                    long timeout_s, long max_rps, int no_strict_auth, volatile sig_atomic_t *stop)
+static int run_side(side *s, const loaded_set *set, const char *report_dir,
+                    const cli_target_opts *to, volatile sig_atomic_t *stop)
 {
+    long timeout_s = to->timeout_s;
     aws_client *cl = ecrc_aws_client_new(s->t.endpoint, &s->res.creds, timeout_s * 1000, 0);
     if (!cl)
         return ECRC_EXIT_INTERNAL;
     aws_transport tr = {.ca_bundle = s->res.ca_bundle};
     ecrc_aws_client_set_transport(cl, &tr);
     char why[512] = "";
-    s->t.strict_auth = !no_strict_auth;
+    s->t.strict_auth = !to->no_strict_auth;
     ecr_result arc = ecrc_live_learn_account(cl, &s->t, why, sizeof why);
     ecrc_aws_client_free(cl);
     if (arc && arc != ECR_ENOTFOUND) {
@@ -74,10 +76,10 @@ static int run_side(side *s, const loaded_set *set, const char *report_dir, long
     }
     runner_options ro = {.target = &s->t,
                          .creds = s->res.creds,
-                         .jobs = (int)jobs,
+                         .jobs = to->jobs ? (int)to->jobs : 4,
                          .timeout_ms = timeout_s * 1000,
                          .transport = tr,
-                         .max_rps = (double)max_rps,
+                         .max_rps = to->max_rps,
                          .live = lv,
                          .stop = stop};
     s->rep = ecrc_runner_run(&ro, set->entries, set->n);
@@ -88,45 +90,41 @@ static int run_side(side *s, const loaded_set *set, const char *report_dir, long
 
 int cmd_diff(int argc, char **argv)
 {
-    enum {
-        O_ENDPOINT = 256,
-        O_ALLOW_LIVE,
-        O_REPORT,
-        O_GOLDEN,
-        O_FILTER,
-        O_JOBS,
-        O_TIMEOUT,
-        O_NOSTRICT,
-        O_REGION,
-        O_MAX_RPS,
-        O_HELP
-    };
-    static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
-                                         {"allow-live", no_argument, NULL, O_ALLOW_LIVE},
-                                         {"report-dir", required_argument, NULL, O_REPORT},
-                                         {"golden-dir", required_argument, NULL, O_GOLDEN},
-                                         {"filter", required_argument, NULL, O_FILTER},
-                                         {"jobs", required_argument, NULL, O_JOBS},
-                                         {"timeout", required_argument, NULL, O_TIMEOUT},
-                                         {"no-strict-auth", no_argument, NULL, O_NOSTRICT},
-                                         {"region", required_argument, NULL, O_REGION},
-                                         {"max-rps", required_argument, NULL, O_MAX_RPS},
-                                         {"help", no_argument, NULL, O_HELP},
-                                         {NULL, 0, NULL, 0}};
+    enum { O_ALLOW_LIVE = 256, O_REPORT, O_GOLDEN, O_FILTER, O_HELP };
+    static const struct option own[] = {{"allow-live", no_argument, NULL, O_ALLOW_LIVE},
+                                        {"report-dir", required_argument, NULL, O_REPORT},
+                                        {"golden-dir", required_argument, NULL, O_GOLDEN},
+                                        {"filter", required_argument, NULL, O_FILTER},
+                                        {"help", no_argument, NULL, O_HELP},
+                                        {NULL, 0, NULL, 0}};
+    struct option opts[32];
+    if (cli_targetopts_table(CLI_TOPT_BIT(CLI_TOPT_ENDPOINT) | CLI_TOPT_BIT(CLI_TOPT_JOBS) |
+                                 CLI_TOPT_BIT(CLI_TOPT_TIMEOUT) |
+                                 CLI_TOPT_BIT(CLI_TOPT_NO_STRICT_AUTH) |
+                                 CLI_TOPT_BIT(CLI_TOPT_REGION) | CLI_TOPT_BIT(CLI_TOPT_MAX_RPS),
+                             own, opts, sizeof opts / sizeof opts[0]))
+        return ECRC_EXIT_INTERNAL;
     const char *endpoints[2] = {NULL, NULL}, *report_dir = "reports", *golden_dir = NULL,
-               *filter = NULL, *region = NULL;
-    int nend = 0, allow_live = 0, no_strict = 0, o;
-    long jobs = 4, timeout_s = 30, max_rps = 0;
+               *filter = NULL;
+    int nend = 0, allow_live = 0, o;
+    cli_target_opts to;
+    cli_targetopts_init(&to);
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (o) {
-        case O_ENDPOINT:
+        int took = cli_targetopts_parse(&to, o, optarg, "ecrconform diff");
+        if (took < 0)
+            return ECRC_EXIT_USAGE;
+        if (took && o == CLI_TOPT_VAL(CLI_TOPT_ENDPOINT)) {
+            /* Given twice: A, then B (the shared option keeps the last). */
             if (nend == 2) {
                 fprintf(stderr, "ecrconform diff: --endpoint: exactly two\n");
                 return ECRC_EXIT_USAGE;
             }
             endpoints[nend++] = optarg;
-            break;
+        }
+        if (took)
+            continue;
+        switch (o) {
         case O_ALLOW_LIVE:
             allow_live = 1;
             break;
@@ -138,30 +136,6 @@ int cmd_diff(int argc, char **argv)
             break;
         case O_FILTER:
             filter = optarg;
-            break;
-        case O_JOBS:
-            if (cli_parse_int(optarg, 1, 64, &jobs)) {
-                fprintf(stderr, "ecrconform diff: --jobs: expected 1..64\n");
-                return ECRC_EXIT_USAGE;
-            }
-            break;
-        case O_TIMEOUT:
-            if (cli_parse_int(optarg, 1, 3600, &timeout_s)) {
-                fprintf(stderr, "ecrconform diff: --timeout: expected 1..3600\n");
-                return ECRC_EXIT_USAGE;
-            }
-            break;
-        case O_NOSTRICT:
-            no_strict = 1;
-            break;
-        case O_REGION:
-            region = optarg;
-            break;
-        case O_MAX_RPS:
-            if (cli_parse_int(optarg, 1, 10000, &max_rps)) {
-                fprintf(stderr, "ecrconform diff: --max-rps: expected 1..10000\n");
-                return ECRC_EXIT_USAGE;
-            }
             break;
         case O_HELP:
             usage(stdout);
@@ -185,7 +159,7 @@ int cmd_diff(int argc, char **argv)
     /* Both endpoints pass the gate before anything is sent to either. */
     for (int i = 0; i < 2 && !exit_code; i++) {
         side *s = &sides[i];
-        aws_resolve_input rin = {.endpoint = endpoints[i], .region = region};
+        aws_resolve_input rin = {.endpoint = endpoints[i], .region = to.region};
         ecr_result rrc = ecrc_aws_resolve(&rin, &s->res, &diags);
         s->resolved = 1;
         if (rrc) {
@@ -213,8 +187,7 @@ int cmd_diff(int argc, char **argv)
     }
     volatile sig_atomic_t *stop = exit_code ? NULL : livecli_signals_install();
     for (int i = 0; i < 2 && !exit_code; i++)
-        exit_code =
-            run_side(&sides[i], &set, report_dir, jobs, timeout_s, max_rps, no_strict, stop);
+        exit_code = run_side(&sides[i], &set, report_dir, &to, stop);
     if (!exit_code) {
         char date[16];
         time_t now = time(NULL);

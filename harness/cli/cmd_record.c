@@ -11,6 +11,7 @@
 #include "ecr/util.h"
 #include "ecrc.h"
 #include "livecli.h"
+#include "targetopts.h"
 
 static void usage(FILE *f)
 {
@@ -40,56 +41,33 @@ static void usage(FILE *f)
 }
 
 typedef struct record_config {
-    aws_resolve_input rin;
-    const char *golden_dir, *report_dir, *filter, *account;
-    int allow_live, force, insecure, no_strict_auth;
-    long jobs, timeout_s, max_rps; /* max_rps 0: no cap */
+    cli_target_opts to; /* targetopts.h */
+    const char *golden_dir, *report_dir, *filter;
+    int allow_live, force;
 } record_config;
 
 static int parse(int argc, char **argv, record_config *cfg)
 {
-    enum {
-        O_ENDPOINT = 256,
-        O_ALLOW_LIVE,
-        O_FORCE,
-        O_GOLDEN,
-        O_REPORT,
-        O_FILTER,
-        O_ACCOUNT,
-        O_JOBS,
-        O_TIMEOUT,
-        O_NOSTRICT,
-        O_PROFILE,
-        O_REGION,
-        O_CA_BUNDLE,
-        O_INSECURE,
-        O_MAX_RPS,
-        O_HELP
-    };
-    static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
-                                         {"allow-live", no_argument, NULL, O_ALLOW_LIVE},
-                                         {"force", no_argument, NULL, O_FORCE},
-                                         {"golden-dir", required_argument, NULL, O_GOLDEN},
-                                         {"report-dir", required_argument, NULL, O_REPORT},
-                                         {"filter", required_argument, NULL, O_FILTER},
-                                         {"account", required_argument, NULL, O_ACCOUNT},
-                                         {"jobs", required_argument, NULL, O_JOBS},
-                                         {"timeout", required_argument, NULL, O_TIMEOUT},
-                                         {"no-strict-auth", no_argument, NULL, O_NOSTRICT},
-                                         {"profile", required_argument, NULL, O_PROFILE},
-                                         {"region", required_argument, NULL, O_REGION},
-                                         {"ca-bundle", required_argument, NULL, O_CA_BUNDLE},
-                                         {"insecure", no_argument, NULL, O_INSECURE},
-                                         {"max-rps", required_argument, NULL, O_MAX_RPS},
-                                         {"help", no_argument, NULL, O_HELP},
-                                         {NULL, 0, NULL, 0}};
+    enum { O_ALLOW_LIVE = 256, O_FORCE, O_GOLDEN, O_REPORT, O_FILTER, O_HELP };
+    static const struct option own[] = {{"allow-live", no_argument, NULL, O_ALLOW_LIVE},
+                                        {"force", no_argument, NULL, O_FORCE},
+                                        {"golden-dir", required_argument, NULL, O_GOLDEN},
+                                        {"report-dir", required_argument, NULL, O_REPORT},
+                                        {"filter", required_argument, NULL, O_FILTER},
+                                        {"help", no_argument, NULL, O_HELP},
+                                        {NULL, 0, NULL, 0}};
+    struct option opts[32];
+    if (cli_targetopts_table(CLI_TOPT_ALL, own, opts, sizeof opts / sizeof opts[0]))
+        return ECRC_EXIT_INTERNAL;
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        int took = cli_targetopts_parse(&cfg->to, o, optarg, "ecrconform record");
+        if (took < 0)
+            return ECRC_EXIT_USAGE;
+        if (took)
+            continue;
         switch (o) {
-        case O_ENDPOINT:
-            cfg->rin.endpoint = optarg;
-            break;
         case O_ALLOW_LIVE:
             cfg->allow_live = 1;
             break;
@@ -105,46 +83,6 @@ static int parse(int argc, char **argv, record_config *cfg)
         case O_FILTER:
             cfg->filter = optarg;
             break;
-        case O_ACCOUNT:
-            if (!ecr_is_account_id(optarg)) {
-                fprintf(stderr, "ecrconform record: --account: expected 12 digits\n");
-                return ECRC_EXIT_USAGE;
-            }
-            cfg->account = optarg;
-            break;
-        case O_JOBS:
-            if (cli_parse_int(optarg, 1, 64, &cfg->jobs)) {
-                fprintf(stderr, "ecrconform record: --jobs: expected 1..64\n");
-                return ECRC_EXIT_USAGE;
-            }
-            break;
-        case O_TIMEOUT:
-            if (cli_parse_int(optarg, 1, 3600, &cfg->timeout_s)) {
-                fprintf(stderr, "ecrconform record: --timeout: expected 1..3600\n");
-                return ECRC_EXIT_USAGE;
-            }
-            break;
-        case O_NOSTRICT:
-            cfg->no_strict_auth = 1;
-            break;
-        case O_PROFILE:
-            cfg->rin.profile = optarg;
-            break;
-        case O_REGION:
-            cfg->rin.region = optarg;
-            break;
-        case O_CA_BUNDLE:
-            cfg->rin.ca_bundle = optarg;
-            break;
-        case O_INSECURE:
-            cfg->insecure = 1;
-            break;
-        case O_MAX_RPS:
-            if (cli_parse_int(optarg, 1, 10000, &cfg->max_rps)) {
-                fprintf(stderr, "ecrconform record: --max-rps: expected 1..10000\n");
-                return ECRC_EXIT_USAGE;
-            }
-            break;
         case O_HELP:
             usage(stdout);
             return -1;
@@ -158,14 +96,19 @@ static int parse(int argc, char **argv, record_config *cfg)
 
 int cmd_record(int argc, char **argv)
 {
-    record_config cfg = {.report_dir = "reports", .jobs = 4, .timeout_s = 30};
+    record_config cfg = {.report_dir = "reports"};
+    cli_targetopts_init(&cfg.to);
     int rc = parse(argc, argv, &cfg);
     if (rc)
         return rc < 0 ? ECRC_EXIT_OK : rc;
     diag_list diags;
     ecr_diag_init(&diags);
     aws_resolved res;
-    ecr_result rrc = ecrc_aws_resolve(&cfg.rin, &res, &diags);
+    aws_resolve_input rin = {.profile = cfg.to.profile,
+                             .region = cfg.to.region,
+                             .endpoint = cfg.to.endpoint,
+                             .ca_bundle = cfg.to.ca_bundle};
+    ecr_result rrc = ecrc_aws_resolve(&rin, &res, &diags);
     int live = 0;
     if (rrc || res.builtin) {
         if (rrc)
@@ -192,10 +135,10 @@ int cmd_record(int argc, char **argv)
     }
     ecr_copy_str(t.name, sizeof t.name, "record");
     ecr_copy_str(t.region, sizeof t.region, res.creds.region);
-    t.strict_auth = !cfg.no_strict_auth;
+    t.strict_auth = !cfg.to.no_strict_auth;
 
-    aws_client *cl = ecrc_aws_client_new(t.endpoint, &res.creds, cfg.timeout_s * 1000, 0);
-    aws_transport tr = {.ca_bundle = res.ca_bundle, .insecure = cfg.insecure};
+    aws_client *cl = ecrc_aws_client_new(t.endpoint, &res.creds, cfg.to.timeout_s * 1000, 0);
+    aws_transport tr = {.ca_bundle = res.ca_bundle, .insecure = cfg.to.insecure};
     if (!cl) {
         ecr_diag_free(&diags);
         ecrc_aws_resolved_free(&res);
@@ -221,8 +164,8 @@ int cmd_record(int argc, char **argv)
         exit_code = ECRC_EXIT_USAGE;
         goto out;
     }
-    if (cfg.account)
-        ecr_copy_str(t.account, sizeof t.account, cfg.account);
+    if (cfg.to.account)
+        ecr_copy_str(t.account, sizeof t.account, cfg.to.account);
     else if (ecrc_live_learn_account(cl, &t, what, sizeof what)) {
         fprintf(stderr, "ecrconform record: cannot learn the account id (%s): give --account\n",
                 what);
@@ -258,10 +201,10 @@ int cmd_record(int argc, char **argv)
            tell ? what : "no emulator tell", tell ? ": --force, level E" : "");
     runner_options ro = {.target = &t,
                          .creds = res.creds,
-                         .jobs = (int)cfg.jobs,
-                         .timeout_ms = cfg.timeout_s * 1000,
+                         .jobs = cfg.to.jobs ? (int)cfg.to.jobs : 4,
+                         .timeout_ms = cfg.to.timeout_s * 1000,
                          .transport = tr,
-                         .max_rps = (double)cfg.max_rps,
+                         .max_rps = cfg.to.max_rps,
                          .live = lv,
                          .stop = livecli_signals_install()};
     run_report *rep = ecrc_runner_run(&ro, set.entries, set.n);

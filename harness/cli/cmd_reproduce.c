@@ -10,6 +10,7 @@
 #include "corpus.h"
 #include "ecr/util.h"
 #include "ecrc.h"
+#include "targetopts.h"
 
 static void usage(FILE *f)
 {
@@ -36,8 +37,8 @@ static void usage(FILE *f)
 }
 
 typedef struct repro_config {
-    const char *endpoint, *profile, *region, *account, *corpus, *golden_dir, *cleanup;
-    long timeout_s;
+    cli_target_opts to; /* --endpoint, --profile, --region, --account, --timeout */
+    const char *corpus, *golden_dir, *cleanup;
     int keep;
 } repro_config;
 
@@ -97,57 +98,28 @@ static const run_entry *find_case(const repro_config *cfg, const char *arg, load
 
 static int parse(int argc, char **argv, repro_config *cfg)
 {
-    enum {
-        O_ENDPOINT = 256,
-        O_PROFILE,
-        O_REGION,
-        O_ACCOUNT,
-        O_TIMEOUT,
-        O_CORPUS,
-        O_GOLDEN,
-        O_KEEP,
-        O_CLEANUP,
-        O_HELP
-    };
-    static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
-                                         {"profile", required_argument, NULL, O_PROFILE},
-                                         {"region", required_argument, NULL, O_REGION},
-                                         {"account", required_argument, NULL, O_ACCOUNT},
-                                         {"timeout", required_argument, NULL, O_TIMEOUT},
-                                         {"corpus", required_argument, NULL, O_CORPUS},
-                                         {"golden-dir", required_argument, NULL, O_GOLDEN},
-                                         {"keep", no_argument, NULL, O_KEEP},
-                                         {"cleanup", required_argument, NULL, O_CLEANUP},
-                                         {"help", no_argument, NULL, O_HELP},
-                                         {NULL, 0, NULL, 0}};
+    enum { O_CORPUS = 256, O_GOLDEN, O_KEEP, O_CLEANUP, O_HELP };
+    static const struct option own[] = {{"corpus", required_argument, NULL, O_CORPUS},
+                                        {"golden-dir", required_argument, NULL, O_GOLDEN},
+                                        {"keep", no_argument, NULL, O_KEEP},
+                                        {"cleanup", required_argument, NULL, O_CLEANUP},
+                                        {"help", no_argument, NULL, O_HELP},
+                                        {NULL, 0, NULL, 0}};
+    struct option opts[32];
+    if (cli_targetopts_table(CLI_TOPT_BIT(CLI_TOPT_ENDPOINT) | CLI_TOPT_BIT(CLI_TOPT_PROFILE) |
+                                 CLI_TOPT_BIT(CLI_TOPT_REGION) | CLI_TOPT_BIT(CLI_TOPT_ACCOUNT) |
+                                 CLI_TOPT_BIT(CLI_TOPT_TIMEOUT),
+                             own, opts, sizeof opts / sizeof opts[0]))
+        return ECRC_EXIT_INTERNAL;
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        int took = cli_targetopts_parse(&cfg->to, o, optarg, "ecrconform reproduce");
+        if (took < 0)
+            return ECRC_EXIT_USAGE;
+        if (took)
+            continue;
         switch (o) {
-        case O_ENDPOINT:
-            cfg->endpoint = optarg;
-            break;
-        case O_PROFILE:
-            cfg->profile = optarg;
-            break;
-        case O_REGION:
-            cfg->region = optarg;
-            break;
-        case O_ACCOUNT:
-            if (!ecr_is_account_id(optarg)) {
-                fprintf(stderr, "ecrconform reproduce: --account: expected 12 digits, got '%s'\n",
-                        optarg);
-                return ECRC_EXIT_USAGE;
-            }
-            cfg->account = optarg;
-            break;
-        case O_TIMEOUT:
-            if (cli_parse_int(optarg, 1, 3600, &cfg->timeout_s)) {
-                fprintf(stderr, "ecrconform reproduce: --timeout: expected 1..3600, got '%s'\n",
-                        optarg);
-                return ECRC_EXIT_USAGE;
-            }
-            break;
         case O_CORPUS:
             cfg->corpus = optarg;
             break;
@@ -191,7 +163,7 @@ static int reproduce(const repro_config *cfg, const char *case_arg)
     ecr_diag_init(&diags);
     aws_resolved res;
     aws_resolve_input rin = {
-        .profile = cfg->profile, .region = cfg->region, .endpoint = cfg->endpoint};
+        .profile = cfg->to.profile, .region = cfg->to.region, .endpoint = cfg->to.endpoint};
     ecr_result rrc = ecrc_aws_resolve(&rin, &res, &diags);
     if (rrc || res.builtin) {
         if (rrc)
@@ -225,13 +197,13 @@ static int reproduce(const repro_config *cfg, const char *case_arg)
     ecr_copy_str(t.region, sizeof t.region, res.creds.region);
     ecr_copy_str(t.name, sizeof t.name, "reproduce");
     aws_transport tr = {.ca_bundle = res.ca_bundle};
-    long timeout_ms = (cfg->timeout_s ? cfg->timeout_s : 30) * 1000;
+    long timeout_ms = cfg->to.timeout_s * 1000;
     aws_client *probe = ecrc_aws_client_new(t.endpoint, &res.creds, timeout_ms, 0);
     char err[1024] = "";
     ecrc_aws_client_set_transport(probe, &tr);
     ecr_result prc = probe ? ecrc_target_probe(probe, &t, 0, err, sizeof err) : ECR_ENOMEM;
-    if (!prc && cfg->account)
-        ecr_copy_str(t.account, sizeof t.account, cfg->account);
+    if (!prc && cfg->to.account)
+        ecr_copy_str(t.account, sizeof t.account, cfg->to.account);
     else if (!prc && !t.account[0] &&
              ecrc_target_learn_account(probe, &t, "ecrconform-probe-repro", err, sizeof err))
         ecr_copy_str(t.account, sizeof t.account, "123456789012");
@@ -323,6 +295,7 @@ done:
 int cmd_reproduce(int argc, char **argv)
 {
     repro_config cfg = {0};
+    cli_targetopts_init(&cfg.to);
     int rc = parse(argc, argv, &cfg);
     if (rc)
         return rc < 0 ? ECRC_EXIT_OK : rc;

@@ -11,18 +11,14 @@
 #include "console.h"
 #include "corpus.h"
 #include "selection.h"
+#include "targetopts.h"
 #include "livecli.h"
 #include "ecr/protocol.h"
 #include "ecr/util.h"
 #include "ecremu.h"
 
 typedef struct run_config {
-    const char *endpoint; /* --endpoint; NULL: resolved (env, profile, else built-in) */
-    const char *profile;
-    const char *region;
-    const char *ca_bundle;
-    int insecure;
-    double max_rps; /* 0: no cap */
+    cli_target_opts to; /* --endpoint, --profile, --region, --jobs, ... (targetopts.h) */
     const char *target_name;
     const char *report_dir;
     const char *golden_dir;
@@ -30,12 +26,8 @@ typedef struct run_config {
     cli_selection select; /* --filter, --covers, --level, --rerun-failed, --shard */
     const char *baseline;
     const char *stream; /* --stream-jsonl FILE|-; NULL: none */
-    const char *account;
-    long jobs;
-    long timeout_s;
-    long deadline_s; /* 0: none */
-    long breaker;    /* 0: never */
-    int no_strict_auth;
+    long deadline_s;    /* 0: none */
+    long breaker;       /* 0: never */
     int verbose;
     int quiet;       /* expected failures only as a count */
     int record_hint; /* the `cp` accept hint even on a third-party target */
@@ -67,16 +59,13 @@ static void usage(FILE *f)
         "  --account ID       the caller's account id, ${account} in cases (default: learned\n"
         "                     from the target: control interface, DescribeRegistry, else a\n"
         "                     throw-away CreateRepository's registryId)\n"
-        "  --no-strict-auth   the target does not verify signatures: skip cases that need it\n"
-        "  --timeout SECONDS  per request (default 30)\n"
+        "  --no-strict-auth   the target does not verify signatures: skip cases that need "
+        "it\n" CLI_TOPT_HELP_TIMEOUT
         "  --deadline SECONDS the whole run ends after this long: cases not started by then are\n"
         "                     errors, \"not run\" (default: none)\n"
         "  --breaker N        after N cases in a row could not reach the target, the remaining\n"
-        "                     ones are errors, \"not run\", with the cause (default 5; 0: never)\n"
-        "  --max-rps N        at most N requests per second for the whole run, across --jobs\n"
-        "                     (real ECR's per-operation limits are low). Set-up and teardown\n"
-        "                     calls retry throttling and 5xx answers (5 tries, jittered\n"
-        "                     backoff); the step under test never does.\n"
+        "                     ones are errors, \"not run\", with the cause (default 5; 0: "
+        "never)\n" CLI_TOPT_HELP_MAX_RPS
         "  --allow-live       the endpoint is a live registry (any host but loopback): run\n"
         "                     anyway, under live rules (docs/LIVE.md). Without it such a run\n"
         "                     refuses before sending anything.\n"
@@ -88,15 +77,7 @@ static void usage(FILE *f)
         "                     'ecrconform serve --help' lists them). Without --endpoint only.\n"
         "\n"
         "Credentials, region, TLS (as the AWS CLI resolves them; the header says which were\n"
-        "used and where they came from):\n"
-        "  --profile NAME     keys (and region, endpoint_url, ca_bundle) from this profile of\n"
-        "                     ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE,\n"
-        "                     AWS_CONFIG_FILE); the environment's keys are then ignored\n"
-        "  --region NAME      else AWS_REGION, AWS_DEFAULT_REGION, the profile's region,\n"
-        "                     else us-east-1 (real AWS needs one)\n"
-        "  --ca-bundle FILE   CA certificates for an https:// endpoint (else AWS_CA_BUNDLE, the\n"
-        "                     profile's ca_bundle, SSL_CERT_FILE, the system store)\n"
-        "  --insecure         do not verify TLS certificates (said in the header and reports)\n"
+        "used and where they came from):\n" CLI_TOPT_HELP_CREDENTIALS
         "  Without --profile: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY [+ AWS_SESSION_TOKEN]\n"
         "  (a partial set is an error), else profile AWS_PROFILE or 'default'. The documented\n"
         "  test keys (" ECR_TEST_ACCESS_KEY ") are used only with the built-in emulator;\n"
@@ -111,8 +92,7 @@ static void usage(FILE *f)
         "  --golden-dir DIR   goldens (default: golden/ beside the cases/ directory)\n"
         "  --report-dir DIR   where reports go (default: reports)\n"
         "  --baseline FILE    cases expected to fail on this target; exit 0 unless a failure is "
-        "new\n"
-        "  --jobs N           cases run in parallel (default 4; cases are isolated)\n"
+        "new\n" CLI_TOPT_HELP_JOBS
         "  --retries N        run a failing or erroring case again, from a fresh fixture, up\n"
         "                     to N times (0..10, default 0); one that then passes is 'flaky':\n"
         "                     counted apart, never a pass, and failing the gate unless\n"
@@ -150,24 +130,14 @@ static int label_from_endpoint(const char *url, char *out, size_t outsz)
 static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
 {
     enum {
-        O_ENDPOINT = 256,
-        O_TARGET,
+        O_TARGET = 256,
         O_REPORT,
         O_GOLDEN,
         O_SELECT,
         O_BASELINE,
-        O_ACCOUNT,
-        O_JOBS,
-        O_TIMEOUT,
-        O_NOSTRICT,
         O_VERBOSE,
         O_PROGRESS,
         O_NOPROGRESS,
-        O_PROFILE,
-        O_REGION,
-        O_CA_BUNDLE,
-        O_INSECURE,
-        O_MAX_RPS,
         O_ANSWER,
         O_QUIET,
         O_CORPUS,
@@ -181,51 +151,47 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         O_STREAM,
         O_HELP
     };
-    static const struct option opts[] = {{"endpoint", required_argument, NULL, O_ENDPOINT},
-                                         {"target", required_argument, NULL, O_TARGET},
-                                         {"report-dir", required_argument, NULL, O_REPORT},
-                                         {"golden-dir", required_argument, NULL, O_GOLDEN},
-                                         {"filter", required_argument, NULL, O_SELECT},
-                                         {"covers", required_argument, NULL, O_SELECT},
-                                         {"level", required_argument, NULL, O_SELECT},
-                                         {"rerun-failed", required_argument, NULL, O_SELECT},
-                                         {"shard", required_argument, NULL, O_SELECT},
-                                         {"baseline", required_argument, NULL, O_BASELINE},
-                                         {"account", required_argument, NULL, O_ACCOUNT},
-                                         {"jobs", required_argument, NULL, O_JOBS},
-                                         {"timeout", required_argument, NULL, O_TIMEOUT},
-                                         {"no-strict-auth", no_argument, NULL, O_NOSTRICT},
-                                         {"verbose", no_argument, NULL, O_VERBOSE},
-                                         {"progress", no_argument, NULL, O_PROGRESS},
-                                         {"no-progress", no_argument, NULL, O_NOPROGRESS},
-                                         {"profile", required_argument, NULL, O_PROFILE},
-                                         {"region", required_argument, NULL, O_REGION},
-                                         {"ca-bundle", required_argument, NULL, O_CA_BUNDLE},
-                                         {"insecure", no_argument, NULL, O_INSECURE},
-                                         {"max-rps", required_argument, NULL, O_MAX_RPS},
-                                         {"open-answer", required_argument, NULL, O_ANSWER},
-                                         {"quiet", no_argument, NULL, O_QUIET},
-                                         {"corpus", required_argument, NULL, O_CORPUS},
-                                         {"retries", required_argument, NULL, O_RETRIES},
-                                         {"allow-flaky", no_argument, NULL, O_ALLOW_FLAKY},
-                                         {"record-hint", no_argument, NULL, O_RECORD_HINT},
-                                         {"deadline", required_argument, NULL, O_DEADLINE},
-                                         {"breaker", required_argument, NULL, O_BREAKER},
-                                         {"allow-live", no_argument, NULL, O_ALLOW_LIVE},
-                                         {"live-rules", no_argument, NULL, O_LIVE_RULES},
-                                         {"stream-jsonl", required_argument, NULL, O_STREAM},
-                                         {"help", no_argument, NULL, O_HELP},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option own[] = {{"target", required_argument, NULL, O_TARGET},
+                                        {"report-dir", required_argument, NULL, O_REPORT},
+                                        {"golden-dir", required_argument, NULL, O_GOLDEN},
+                                        {"filter", required_argument, NULL, O_SELECT},
+                                        {"covers", required_argument, NULL, O_SELECT},
+                                        {"level", required_argument, NULL, O_SELECT},
+                                        {"rerun-failed", required_argument, NULL, O_SELECT},
+                                        {"shard", required_argument, NULL, O_SELECT},
+                                        {"baseline", required_argument, NULL, O_BASELINE},
+                                        {"verbose", no_argument, NULL, O_VERBOSE},
+                                        {"progress", no_argument, NULL, O_PROGRESS},
+                                        {"no-progress", no_argument, NULL, O_NOPROGRESS},
+                                        {"open-answer", required_argument, NULL, O_ANSWER},
+                                        {"quiet", no_argument, NULL, O_QUIET},
+                                        {"corpus", required_argument, NULL, O_CORPUS},
+                                        {"retries", required_argument, NULL, O_RETRIES},
+                                        {"allow-flaky", no_argument, NULL, O_ALLOW_FLAKY},
+                                        {"record-hint", no_argument, NULL, O_RECORD_HINT},
+                                        {"deadline", required_argument, NULL, O_DEADLINE},
+                                        {"breaker", required_argument, NULL, O_BREAKER},
+                                        {"allow-live", no_argument, NULL, O_ALLOW_LIVE},
+                                        {"live-rules", no_argument, NULL, O_LIVE_RULES},
+                                        {"stream-jsonl", required_argument, NULL, O_STREAM},
+                                        {"help", no_argument, NULL, O_HELP},
+                                        {NULL, 0, NULL, 0}};
+    struct option opts[64];
+    if (cli_targetopts_table(CLI_TOPT_ALL, own, opts, sizeof opts / sizeof opts[0]))
+        return ECRC_EXIT_INTERNAL;
     int o, li = 0;
     int answers_given = 0;
     if (cli_open_answers_init(cfg->open_answers, "ecrconform run"))
         return ECRC_EXIT_USAGE;
     optind = 1;
     while ((o = getopt_long(argc, argv, "j:", opts, &li)) != -1) {
+        int took = cli_targetopts_parse(&cfg->to, o == 'j' ? CLI_TOPT_VAL(CLI_TOPT_JOBS) : o,
+                                        optarg, "ecrconform run");
+        if (took < 0)
+            return ECRC_EXIT_USAGE;
+        if (took)
+            continue;
         switch (o) {
-        case O_ENDPOINT:
-            cfg->endpoint = optarg;
-            break;
         case O_TARGET:
             cfg->target_name = optarg;
             break;
@@ -242,28 +208,6 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         case O_BASELINE:
             cfg->baseline = optarg;
             break;
-        case O_ACCOUNT:
-            if (!ecr_is_account_id(optarg)) {
-                fprintf(stderr, "ecrconform run: --account: expected 12 digits, got '%s'\n",
-                        optarg);
-                return ECRC_EXIT_USAGE;
-            }
-            cfg->account = optarg;
-            break;
-        case 'j':
-        case O_JOBS:
-            if (cli_parse_int(optarg, 1, 64, &cfg->jobs)) {
-                fprintf(stderr, "ecrconform run: --jobs: expected 1..64, got '%s'\n", optarg);
-                return ECRC_EXIT_USAGE;
-            }
-            break;
-        case O_TIMEOUT:
-            if (cli_parse_int(optarg, 1, 3600, &cfg->timeout_s)) {
-                fprintf(stderr, "ecrconform run: --timeout: expected 1..3600 seconds, got '%s'\n",
-                        optarg);
-                return ECRC_EXIT_USAGE;
-            }
-            break;
         case O_DEADLINE:
             if (cli_parse_int(optarg, 1, 7 * 24 * 3600, &cfg->deadline_s)) {
                 fprintf(stderr,
@@ -279,9 +223,6 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                 return ECRC_EXIT_USAGE;
             }
             break;
-        case O_NOSTRICT:
-            cfg->no_strict_auth = 1;
-            break;
         case O_VERBOSE:
             cfg->verbose = 1;
             break;
@@ -291,27 +232,6 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
         case O_NOPROGRESS:
             cfg->progress = 0;
             break;
-        case O_PROFILE:
-            cfg->profile = optarg;
-            break;
-        case O_REGION:
-            cfg->region = optarg;
-            break;
-        case O_CA_BUNDLE:
-            cfg->ca_bundle = optarg;
-            break;
-        case O_INSECURE:
-            cfg->insecure = 1;
-            break;
-        case O_MAX_RPS: {
-            long rps;
-            if (cli_parse_int(optarg, 1, 10000, &rps)) {
-                fprintf(stderr, "ecrconform run: --max-rps: expected 1..10000, got '%s'\n", optarg);
-                return ECRC_EXIT_USAGE;
-            }
-            cfg->max_rps = (double)rps;
-            break;
-        }
         case O_ANSWER:
             if (cli_open_answers_add(cfg->open_answers, optarg, "ecrconform run"))
                 return ECRC_EXIT_USAGE;
@@ -359,12 +279,12 @@ static int parse_args(int argc, char **argv, run_config *cfg, int *first_path)
                 sizeof sizes.name - 1);
         return ECRC_EXIT_USAGE;
     }
-    if (cfg->endpoint && strlen(cfg->endpoint) >= sizeof sizes.endpoint) {
+    if (cfg->to.endpoint && strlen(cfg->to.endpoint) >= sizeof sizes.endpoint) {
         fprintf(stderr, "ecrconform run: --endpoint: the URL is longer than %zu bytes\n",
                 sizeof sizes.endpoint - 1);
         return ECRC_EXIT_USAGE;
     }
-    if (cfg->endpoint && answers_given) {
+    if (cfg->to.endpoint && answers_given) {
         fprintf(stderr, "ecrconform run: --open-answer configures the built-in emulator; it "
                         "cannot be used with --endpoint\n");
         return ECRC_EXIT_USAGE;
@@ -468,8 +388,8 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg);
 
 int cmd_run(int argc, char **argv)
 {
-    run_config cfg = {
-        .report_dir = "reports", .jobs = 4, .timeout_s = 30, .breaker = 5, .progress = -1};
+    run_config cfg = {.report_dir = "reports", .breaker = 5, .progress = -1};
+    cli_targetopts_init(&cfg.to);
     int first;
     cli_selection_init(&cfg.select);
     int rc = parse_args(argc, argv, &cfg, &first);
@@ -510,10 +430,10 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
     /* Credentials, region and endpoint first: a wrong set-up is a usage
      * error before anything runs. */
     aws_resolved res;
-    aws_resolve_input rin = {.profile = cfg.profile,
-                             .region = cfg.region,
-                             .endpoint = cfg.endpoint,
-                             .ca_bundle = cfg.ca_bundle};
+    aws_resolve_input rin = {.profile = cfg.to.profile,
+                             .region = cfg.to.region,
+                             .endpoint = cfg.to.endpoint,
+                             .ca_bundle = cfg.to.ca_bundle};
     ecr_result rrc = ecrc_aws_resolve(&rin, &res, &diags);
     if (rrc) {
         fprintf(stderr, "ecrconform run: %s\n",
@@ -577,13 +497,13 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
 
     aws_credentials creds = res.creds;
     aws_transport tr = {
-        .ca_bundle = res.ca_bundle, .insecure = cfg.insecure, .no_proxy = res.builtin};
+        .ca_bundle = res.ca_bundle, .insecure = cfg.to.insecure, .no_proxy = res.builtin};
     target_info t;
     memset(&t, 0, sizeof t);
     /* Unknown until the target says (control interface, DescribeRegistry,
      * CreateRepository) unless --account. 12 digits (checked) and a region the
      * resolver bounded to its field: both fit. */
-    ecr_copy_str(t.account, sizeof t.account, cfg.account ? cfg.account : "");
+    ecr_copy_str(t.account, sizeof t.account, cfg.to.account ? cfg.to.account : "");
     ecr_copy_str(t.region, sizeof t.region, creds.region);
 
     ecremu *builtin = NULL;
@@ -591,7 +511,7 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
         /* The emulator knows exactly the credentials the client signs with. */
         ecremu_config ec = {.port = 0,
                             .auth = ECREMU_AUTH_STRICT,
-                            .account_id = cfg.account ? cfg.account : ECR_TEST_ACCOUNT,
+                            .account_id = cfg.to.account ? cfg.to.account : ECR_TEST_ACCOUNT,
                             .region = creds.region,
                             .access_key = creds.access_key,
                             .secret_key = creds.secret_key,
@@ -643,20 +563,20 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
     }
 
     int exit_code = ECRC_EXIT_OK;
-    aws_client *probe = ecrc_aws_client_new(t.endpoint, &creds, cfg.timeout_s * 1000, 0);
+    aws_client *probe = ecrc_aws_client_new(t.endpoint, &creds, cfg.to.timeout_s * 1000, 0);
     ecrc_aws_client_set_transport(probe, &tr);
     char err[1024] = "", acct_err[1024] = "";
-    ecr_result prc =
-        !probe ? ECR_ENOMEM
-        : live ? live_probe(probe, &t, cfg.no_strict_auth, cfg.account, acct_err, sizeof acct_err)
-               : ecrc_target_probe(probe, &t, cfg.no_strict_auth, err, sizeof err);
+    ecr_result prc = !probe ? ECR_ENOMEM
+                     : live ? live_probe(probe, &t, cfg.to.no_strict_auth, cfg.to.account, acct_err,
+                                         sizeof acct_err)
+                            : ecrc_target_probe(probe, &t, cfg.to.no_strict_auth, err, sizeof err);
     char probe_repo[64]; /* unique per process: parallel runs may share a registry */
     snprintf(probe_repo, sizeof probe_repo, "ecrconform-probe-%ld", (long)getpid());
     if (live) /* inside the harness's prefix (IAM scoped to ecrc-*): never anybody's */
         snprintf(probe_repo, sizeof probe_repo, "ecrc-probe-%ld-%lx/probe", (long)getpid(),
                  (unsigned long)time(NULL));
-    if (cfg.account) /* an explicit --account wins over the probe */
-        ecr_copy_str(t.account, sizeof t.account, cfg.account);
+    if (cfg.to.account) /* an explicit --account wins over the probe */
+        ecr_copy_str(t.account, sizeof t.account, cfg.to.account);
     else if (!prc && !t.account[0] &&
              (live || ecrc_target_learn_account(probe, &t, probe_repo, acct_err, sizeof acct_err)))
         ecr_copy_str(t.account, sizeof t.account, ECR_TEST_ACCOUNT);
@@ -669,12 +589,12 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
 
     runner_options ro = {.target = &t,
                          .creds = creds,
-                         .jobs = (int)cfg.jobs,
-                         .timeout_ms = cfg.timeout_s * 1000,
+                         .jobs = cfg.to.jobs ? (int)cfg.to.jobs : 4,
+                         .timeout_ms = cfg.to.timeout_s * 1000,
                          .on_case_done = on_case_done,
                          .user = &view,
                          .transport = tr,
-                         .max_rps = cfg.max_rps,
+                         .max_rps = cfg.to.max_rps,
                          .deadline_ms = cfg.deadline_s * 1000,
                          .breaker = (int)cfg.breaker,
                          .retries = (int)cfg.retries};
@@ -686,7 +606,7 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
                 : prc == ECR_EPROTO ? "answered with malformed HTTP"
                                     : "unreachable",
                 cause ? cause : "?");
-        ecrc_aws_resolved_print(&res, t.endpoint, cfg.insecure, stderr);
+        ecrc_aws_resolved_print(&res, t.endpoint, cfg.to.insecure, stderr);
         exit_code = ECRC_EXIT_UNREACHABLE;
         /* Reports even so: CI publishers look for junit.xml and report.json. */
         run_report *urep =
@@ -714,15 +634,15 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
                           .bl = bl};
     console_init(&view.con, stdout, stderr, &co);
     console_header(&view.con, &t, set.n);
-    ecrc_aws_resolved_print(&res, t.endpoint, cfg.insecure, stdout);
+    ecrc_aws_resolved_print(&res, t.endpoint, cfg.to.insecure, stdout);
     console_header_baseline(&view.con);
     printf("  account    %s  [%s]%s", t.account,
-           cfg.account   ? "--account"
-           : acct_err[0] ? "NOT learned from the target"
-                         : "the target",
-           cfg.max_rps > 0 ? "" : "\n");
-    if (cfg.max_rps > 0)
-        printf("; at most %.0f requests/s\n", cfg.max_rps);
+           cfg.to.account ? "--account"
+           : acct_err[0]  ? "NOT learned from the target"
+                          : "the target",
+           cfg.to.max_rps > 0 ? "" : "\n");
+    if (cfg.to.max_rps > 0)
+        printf("; at most %.0f requests/s\n", cfg.to.max_rps);
     if (acct_err[0]) {
         char *why = ecr_term_safe(acct_err); /* quotes the target's answers */
         printf("  note: account id unknown (%s): using %s; pass --account\n", why ? why : "?",

@@ -12,6 +12,7 @@
 #include "ecr/json.h"
 #include "ecr/util.h"
 #include "fixture.h"
+#include "stepreq.h"
 #include "vars.h"
 
 struct ecrc_repro {
@@ -102,8 +103,7 @@ ecr_result ecrc_repro_build(ecrc_repro *r, char *err, size_t errsz)
     return rc ? rc : ecrc_fixture_build(&r->fx, r->cl, err, errsz);
 }
 
-/* The request as the runner sends it (runner.c run_step): body (raw or the
- * expanded input), X-Amz-Target, extra headers, sign mode. */
+/* The request as the runner sends it (stepreq.h). */
 char *ecrc_repro_command(ecrc_repro *r, size_t i, const char **name, char *err, size_t errsz)
 {
     const case_step *s = &r->c->steps[i];
@@ -113,46 +113,17 @@ char *ecrc_repro_command(ecrc_repro *r, size_t i, const char **name, char *err, 
     if (rc)
         return NULL;
     char bad[128] = "";
-    char *body = NULL, *target = NULL, *out = NULL;
-    aws_header *hdrs = NULL;
-    json_object *in = NULL;
-    if (s->raw_body) {
-        body = ecrc_vars_expand(r->v, s->raw_body, 0, &rc, bad, sizeof bad);
-    } else {
-        in = ecrc_vars_expand_json(r->v, s->input, &rc, bad, sizeof bad);
-        body = in ? ecr_strdup(json_object_to_json_string_ext(in, ECR_JSON_COMPACT)) : NULL;
-    }
-    if (s->target)
-        target = ecrc_vars_expand(r->v, s->target, 0, &rc, bad, sizeof bad);
-    if (s->nheaders)
-        hdrs = calloc(s->nheaders, sizeof *hdrs);
-    int ok = body && (!s->target || target) && (!s->nheaders || hdrs);
-    for (size_t k = 0; ok && k < s->nheaders; k++) {
-        hdrs[k].name = s->header_names[k];
-        hdrs[k].value = ecrc_vars_expand(r->v, s->header_values[k], 0, &rc, bad, sizeof bad);
-        ok = hdrs[k].value != NULL;
-    }
-    if (ok) {
-        aws_request req = {.operation = s->operation,
-                           .target = target,
-                           .body = body,
-                           .body_len = strlen(body),
-                           .auth = s->auth,
-                           .headers = hdrs,
-                           .nheaders = s->nheaders};
+    char *out = NULL;
+    step_request sq;
+    if (ecrc_step_request_build(s, r->v, &sq, bad, sizeof bad) == ECR_OK) {
         out = ecrc_curl_command(r->t->endpoint, r->creds->region,
-                                r->creds->session_token[0] != '\0', &req);
+                                r->creds->session_token[0] != '\0', &sq.req);
         if (!out)
             snprintf(err, errsz, "step %s: out of memory", s->name);
     } else {
         snprintf(err, errsz, "step %s: cannot build the request (variable '%s')", s->name, bad);
     }
-    for (size_t k = 0; hdrs && k < s->nheaders; k++)
-        free(hdrs[k].value);
-    free(hdrs);
-    free(target);
-    free(body);
-    json_object_put(in);
+    ecrc_step_request_free(&sq);
     return out;
 }
 

@@ -21,6 +21,7 @@
 #include "fixture.h"
 #include "liverules.h"
 #include "ratelimit.h"
+#include "stepreq.h"
 #include "vars.h"
 
 /* Shared by the worker threads; `mu` guards next, progress and the calls
@@ -656,42 +657,19 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, s
 {
     ecr_result rc = ECR_OK;
     char bad[128] = "";
-    char *body = NULL, *target = NULL;
-    aws_header *hdrs = NULL;
     int result = -1;
-
-    json_object *in = NULL; /* the expanded input, for further pages */
-    if (s->raw_body) {
-        body = ecrc_vars_expand(v, s->raw_body, 0, &rc, bad, sizeof bad);
-    } else {
-        in = ecrc_vars_expand_json(v, s->input, &rc, bad, sizeof bad);
-        body = in ? strdup(json_object_to_json_string_ext(in, ECR_JSON_COMPACT)) : NULL;
-    }
-    if (s->target)
-        target = ecrc_vars_expand(v, s->target, 0, &rc, bad, sizeof bad);
-    if (s->nheaders)
-        hdrs = calloc(s->nheaders, sizeof *hdrs);
-    for (size_t i = 0; hdrs && i < s->nheaders; i++) {
-        hdrs[i].name = s->header_names[i];
-        hdrs[i].value = ecrc_vars_expand(v, s->header_values[i], 0, &rc, bad, sizeof bad);
-        if (!hdrs[i].value)
-            body = (free(body), NULL);
-    }
-    if (!body || (s->target && !target) || (s->nheaders && !hdrs)) {
+    step_request sq;
+    if (ecrc_step_request_build(s, v, &sq, bad, sizeof bad)) {
         add_reason(cr,
                    ecr_asprintf("step %s: cannot build the request (variable '%s')", s->name, bad));
         goto out;
     }
+    const aws_request req = sq.req;
+    const char *body = sq.body, *target = sq.target;
+    json_object *in = sq.in; /* the expanded input, for further pages */
 
     /* The operation name comes from the case file: no length limit. */
     char *default_target = ecr_asprintf(ECR_TARGET_PREFIX "%s", s->operation);
-    aws_request req = {.operation = s->operation,
-                       .target = target,
-                       .body = body,
-                       .body_len = strlen(body),
-                       .auth = s->auth,
-                       .headers = hdrs,
-                       .nheaders = s->nheaders};
     sr->request = describe_request(&req, target ? target : default_target ? default_target : "");
     sr->reproduce = ecrc_curl_command(ctx->opt->target->endpoint, ctx->opt->creds.region,
                                       ctx->opt->creds.session_token[0] != '\0', &req);
@@ -745,12 +723,7 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, s
     ecrc_diff_free(&d);
     ecrc_aws_response_free(&r);
 out:
-    for (size_t i = 0; hdrs && i < s->nheaders; i++)
-        free(hdrs[i].value);
-    free(hdrs);
-    free(body);
-    free(target);
-    json_object_put(in);
+    ecrc_step_request_free(&sq);
     return result;
 }
 

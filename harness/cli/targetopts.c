@@ -1,0 +1,129 @@
+/* targetopts.c: the target options shared by run, record, reproduce and diff
+ * (targetopts.h). */
+#include "targetopts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ecr/protocol.h"
+#include "ecrc.h"
+
+/* Indexed by cli_topt. lo..hi bound the numeric ones (what: the range as
+ * the message says it); the others take a string or nothing. */
+static const struct {
+    const char *name;
+    int has_arg;
+    long lo, hi;
+    const char *what;
+} topts[CLI_TOPT_COUNT] = {
+    [CLI_TOPT_ENDPOINT] = {"endpoint", required_argument, 0, 0, NULL},
+    [CLI_TOPT_PROFILE] = {"profile", required_argument, 0, 0, NULL},
+    [CLI_TOPT_REGION] = {"region", required_argument, 0, 0, NULL},
+    [CLI_TOPT_CA_BUNDLE] = {"ca-bundle", required_argument, 0, 0, NULL},
+    [CLI_TOPT_INSECURE] = {"insecure", no_argument, 0, 0, NULL},
+    [CLI_TOPT_MAX_RPS] = {"max-rps", required_argument, 1, 10000, "1..10000"},
+    [CLI_TOPT_JOBS] = {"jobs", required_argument, 1, CLI_JOBS_MAX, "1..64"},
+    [CLI_TOPT_TIMEOUT] = {"timeout", required_argument, 1, 3600, "1..3600 seconds"},
+    [CLI_TOPT_ACCOUNT] = {"account", required_argument, 0, 0, NULL},
+    [CLI_TOPT_NO_STRICT_AUTH] = {"no-strict-auth", no_argument, 0, 0, NULL},
+};
+
+void cli_targetopts_init(cli_target_opts *t)
+{
+    memset(t, 0, sizeof *t);
+    t->timeout_s = 30;
+}
+
+int cli_targetopts_table(unsigned which, const struct option *own, struct option *out, size_t cap)
+{
+    size_t n = 0;
+    for (int i = 0; i < CLI_TOPT_COUNT; i++) {
+        if (!(which & CLI_TOPT_BIT(i)))
+            continue;
+        if (n + 1 >= cap)
+            return -1;
+        out[n++] = (struct option){topts[i].name, topts[i].has_arg, NULL, CLI_TOPT_VAL(i)};
+    }
+    for (; own && own->name; own++) {
+        if (n + 1 >= cap)
+            return -1;
+        out[n++] = *own;
+    }
+    out[n] = (struct option){NULL, 0, NULL, 0};
+    return 0;
+}
+
+int cli_targetopts_parse(cli_target_opts *t, int o, const char *arg, const char *cmd)
+{
+    if (o < CLI_TOPT_VAL(0) || o >= CLI_TOPT_VAL(CLI_TOPT_COUNT))
+        return 0;
+    cli_topt which = (cli_topt)(o - CLI_TOPT_VAL(0));
+    long v = 0;
+    if (topts[which].what && cli_parse_int(arg, topts[which].lo, topts[which].hi, &v)) {
+        fprintf(stderr, "%s: --%s: expected %s, got '%s'\n", cmd, topts[which].name,
+                topts[which].what, arg);
+        return -1;
+    }
+    switch (which) {
+    case CLI_TOPT_ENDPOINT:
+        t->endpoint = arg;
+        break;
+    case CLI_TOPT_PROFILE:
+        t->profile = arg;
+        break;
+    case CLI_TOPT_REGION:
+        t->region = arg;
+        break;
+    case CLI_TOPT_CA_BUNDLE:
+        t->ca_bundle = arg;
+        break;
+    case CLI_TOPT_INSECURE:
+        t->insecure = 1;
+        break;
+    case CLI_TOPT_MAX_RPS:
+        t->max_rps = (double)v;
+        break;
+    case CLI_TOPT_JOBS:
+        t->jobs = v;
+        break;
+    case CLI_TOPT_TIMEOUT:
+        t->timeout_s = v;
+        break;
+    case CLI_TOPT_ACCOUNT:
+        if (!ecr_is_account_id(arg)) {
+            fprintf(stderr, "%s: --account: expected 12 digits, got '%s'\n", cmd, arg);
+            return -1;
+        }
+        t->account = arg;
+        break;
+    case CLI_TOPT_NO_STRICT_AUTH:
+        t->no_strict_auth = 1;
+        break;
+    case CLI_TOPT_COUNT:
+        return 0;
+    }
+    return 1;
+}
+
+long cli_targetopts_jobs(const cli_target_opts *t, const char *endpoint, int builtin,
+                         const char **why)
+{
+    if (t->jobs > 0) {
+        *why = "--jobs";
+        return t->jobs;
+    }
+    /* Loopback answers as fast as the CPUs allow: more connections than
+     * cores keep it busy while the runner compares. A remote registry is
+     * someone's production service with low limits: stay conservative. */
+    if (builtin) {
+        *why = "default for the built-in emulator";
+        return CLI_JOBS_LOOPBACK;
+    }
+    if (endpoint && ecrc_live_endpoint_is_loopback(endpoint)) {
+        *why = "default for a loopback endpoint";
+        return CLI_JOBS_LOOPBACK;
+    }
+    *why = "default for a remote endpoint";
+    return CLI_JOBS_REMOTE;
+}
