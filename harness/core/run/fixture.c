@@ -6,6 +6,7 @@
 #include "retry.h"
 
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,10 +240,22 @@ static ecr_result upload_blob(fixture *fx, aws_client *cl, size_t repo, const ca
     return rc;
 }
 
+/* 1 when an image listed before im in repository r has blob digest d: that
+ * image uploads it (serially it is there by the time im is checked; at once
+ * the two would race to upload the same bytes). */
+static int earlier_has_blob(const case_repo *r, const case_image *im, const char *d)
+{
+    for (const case_image *e = r->images; e < im; e++)
+        for (size_t i = 0; i < e->nblobs; i++)
+            if (!strcmp(e->blobs[i].digest, d))
+                return 1;
+    return 0;
+}
+
 /* Makes every blob of image im available in repository `repo` before its
  * PutImage: BatchCheckLayerAvailability (at most 100 digests a call, the
  * model's limit), then an upload of each one the target does not report
- * AVAILABLE. */
+ * AVAILABLE and no earlier image of the repository has. */
 static ecr_result push_blobs(fixture *fx, aws_client *cl, size_t repo, const case_image *im,
                              char *err, size_t errsz)
 {
@@ -280,7 +293,7 @@ static ecr_result push_blobs(fixture *fx, aws_client *cl, size_t repo, const cas
                 if (d && a && !strcmp(d, im->blobs[i].digest) && !strcmp(a, "AVAILABLE"))
                     available = 1;
             }
-            if (available)
+            if (available || earlier_has_blob(&fx->c->repos[repo], im, im->blobs[i].digest))
                 continue;
             what = ecr_asprintf("blob %s (%zu bytes) of image '%s' in '%s'", im->blobs[i].digest,
                                 im->blobs[i].len, im->id, rname);
@@ -397,56 +410,249 @@ static ecr_result set_faults(fixture *fx, aws_client *cl, char *err, size_t errs
     return ECR_OK;
 }
 
+/* ---- independent requests at once ------------------------------------- */
+
+/* One image of the case: its repository and its place among all images
+ * (the index into fx->digests). */
+typedef struct fx_image {
+    size_t repo, k;
+    const case_image *im;
+} fx_image;
+
+/* One task of a fan_out: arg[i] is the task's own (an fx_image, a
+ * repository index). */
+typedef ecr_result (*fx_task)(fixture *fx, aws_client *cl, const void *arg, char *err,
+                              size_t errsz);
+
+/* What the threads of one fan_out share; mu guards next, rc, failed_at, err. */
+typedef struct fan {
+    fixture *fx;
+    fx_task fn;
+    const void *const *tasks;
+    size_t n;
+    pthread_mutex_t mu;
+    size_t next, failed_at;
+    ecr_result rc;
+    char err[1024];
+} fan;
+
+typedef struct fan_thread {
+    fan *f;
+    aws_client *cl;
+    pthread_t th;
+} fan_thread;
+
+/* Runs tasks until none is left or one has failed (then nothing new
+ * starts); the failure of the earliest task is the one reported. */
+static void fan_loop(fan *f, aws_client *cl)
+{
+    char e[1024];
+    for (;;) {
+        pthread_mutex_lock(&f->mu);
+        size_t i = !f->rc && f->next < f->n ? f->next++ : f->n;
+        pthread_mutex_unlock(&f->mu);
+        if (i >= f->n)
+            return;
+        e[0] = '\0';
+        ecr_result rc = f->fn(f->fx, cl, f->tasks[i], e, sizeof e);
+        if (!rc)
+            continue;
+        pthread_mutex_lock(&f->mu);
+        if (!f->rc || i < f->failed_at) {
+            f->rc = rc;
+            f->failed_at = i;
+            snprintf(f->err, sizeof f->err, "%s", e);
+        }
+        pthread_mutex_unlock(&f->mu);
+    }
+}
+
+static void *fan_main(void *arg)
+{
+    fan_thread *t = arg;
+    fan_loop(t->f, t->cl);
+    return NULL;
+}
+
+/* Runs fn on each of the n tasks: one at a time on cl without fx->pool (or
+ * when the pool has no connection to spare), else at once on cl and up to
+ * FIXTURE_FANOUT - 1 connections borrowed from the pool, each task whole on
+ * one connection (its own requests stay in order). Returns ECR_OK, or the
+ * first failure with its message in err. */
+static ecr_result fan_out(fixture *fx, aws_client *cl, fx_task fn, const void *const *tasks,
+                          size_t n, char *err, size_t errsz)
+{
+    if (!n)
+        return ECR_OK;
+    aws_client *extra[FIXTURE_FANOUT - 1];
+    size_t want = n - 1 < FIXTURE_FANOUT - 1 ? n - 1 : FIXTURE_FANOUT - 1;
+    size_t k = n > 1 ? ecrc_client_pool_take(fx->pool, extra, want) : 0;
+    if (!k) {
+        for (size_t i = 0; i < n; i++) {
+            ecr_result rc = fn(fx, cl, tasks[i], err, errsz);
+            if (rc)
+                return rc;
+        }
+        return ECR_OK;
+    }
+    fan f = {.fx = fx, .fn = fn, .tasks = tasks, .n = n};
+    pthread_mutex_init(&f.mu, NULL);
+    fan_thread th[FIXTURE_FANOUT - 1];
+    size_t started = 0;
+    for (size_t i = 0; i < k; i++) {
+        th[started] = (fan_thread){.f = &f, .cl = extra[i]};
+        if (pthread_create(&th[started].th, NULL, fan_main, &th[started]) == 0)
+            started++;
+    }
+    fan_loop(&f, cl); /* this thread works too */
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i].th, NULL);
+    ecrc_client_pool_give(fx->pool, extra, k);
+    pthread_mutex_destroy(&f.mu);
+    if (f.rc)
+        snprintf(err, errsz, "%s", f.err);
+    return f.rc;
+}
+
+static ecr_result blobs_task(fixture *fx, aws_client *cl, const void *arg, char *err, size_t errsz)
+{
+    const fx_image *img = arg;
+    return push_blobs(fx, cl, img->repo, img->im, err, errsz);
+}
+
+/* A repository's PutImages: its images in the case's order (an index after
+ * its children; the registry lists images in push order, and the reports
+ * show those listings), each once per tag in order, or once untagged. img is
+ * the repository's first image. */
+static ecr_result put_task(fixture *fx, aws_client *cl, const void *arg, char *err, size_t errsz)
+{
+    const fx_image *img = arg;
+    const case_repo *r = &fx->c->repos[img->repo];
+    for (size_t j = 0; j < r->nimages; j++) {
+        const case_image *im = &r->images[j];
+        const char *digest = fx->digests[img->k + j];
+        ecr_result rc = ECR_OK;
+        for (size_t t = 0; !rc && t < (im->ntags ? im->ntags : 1); t++)
+            rc = put_image(fx, cl, img->repo, im, digest, im->ntags ? im->tags[t] : NULL, err,
+                           errsz);
+        if (rc)
+            return rc;
+    }
+    return ECR_OK;
+}
+
 ecr_result ecrc_fixture_build(fixture *fx, aws_client *cl, char *err, size_t errsz)
 {
     const case_def *c = fx->c;
+    size_t n = image_count(c);
+    fx_image *imgs = calloc(n ? n : 1, sizeof *imgs);
+    const void **tasks = calloc(n ? n : 1, sizeof *tasks);
+    if (!imgs || !tasks) {
+        free(imgs);
+        free(tasks);
+        snprintf(err, errsz, "out of memory");
+        return ECR_ENOMEM;
+    }
+    ecr_result rc = ECR_OK;
     size_t k = 0;
-    for (size_t i = 0; i < c->nrepos; i++) {
+    for (size_t i = 0; !rc && i < c->nrepos; i++) {
         const case_repo *r = &c->repos[i];
-        if (!r->create) {
-            k += r->nimages;
+        for (size_t j = 0; j < r->nimages; j++, k++)
+            imgs[k] = (fx_image){.repo = i, .k = k, .im = &r->images[j]};
+        if (!r->create)
             continue;
-        }
         json_object *in = json_object_new_object();
         json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[i]));
-        if (fx->before_create) {
-            ecr_result hrc =
-                fx->before_create(fx->before_create_user, fx->names[i], in, err, errsz);
-            if (hrc) {
-                json_object_put(in);
-                return hrc;
-            }
-        }
-        char *what = ecr_asprintf("'%s'", r->name);
-        ecr_result rc =
-            what ? call_ok(cl, "CreateRepository", in, what, NULL, err, errsz) : ECR_ENOMEM;
-        if (!what)
+        if (fx->before_create)
+            rc = fx->before_create(fx->before_create_user, fx->names[i], in, err, errsz);
+        char *what = rc ? NULL : ecr_asprintf("'%s'", r->name);
+        if (!rc)
+            rc = what ? call_ok(cl, "CreateRepository", in, what, NULL, err, errsz) : ECR_ENOMEM;
+        if (rc == ECR_ENOMEM && !what)
             snprintf(err, errsz, "out of memory");
         free(what);
         json_object_put(in);
-        if (rc)
-            return rc;
-        fx->created[i] = 1;
-        for (size_t j = 0; j < r->nimages; j++, k++) {
+        if (!rc)
+            fx->created[i] = 1;
+    }
+    /* Images only live in created repositories (the loader checks): every
+     * one is pushed. Every image's blobs first, at once (a target without
+     * the layer API gets the manifests alone), then each repository's
+     * PutImages in order, the repositories at once. */
+    size_t nt = 0;
+    for (size_t i = 0; fx->t->layer_api && i < n; i++)
+        if (imgs[i].im->nblobs)
+            tasks[nt++] = &imgs[i];
+    if (!rc && nt)
+        rc = fan_out(fx, cl, blobs_task, (const void *const *)tasks, nt, err, errsz);
+    nt = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || imgs[i].repo != imgs[i - 1].repo)
+            tasks[nt++] = &imgs[i];
+    if (!rc)
+        rc = fan_out(fx, cl, put_task, (const void *const *)tasks, nt, err, errsz);
+    free(imgs);
+    free(tasks);
+    return rc ? rc : set_faults(fx, cl, err, errsz);
+}
+
+size_t ecrc_fixture_requests(const case_def *c, int layer_api)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->nrepos; i++) {
+        const case_repo *r = &c->repos[i];
+        n += r->create ? 2 : 1; /* CreateRepository; DeleteRepository in any case */
+        for (size_t j = 0; j < r->nimages; j++) {
             const case_image *im = &r->images[j];
-            /* A complete image, as ECR requires: its blobs first (the case
-             * lists an index after its children, lint checks that). A target
-             * without the layer API gets the manifest alone. */
-            if (fx->t->layer_api && im->nblobs && (rc = push_blobs(fx, cl, i, im, err, errsz)))
-                return rc;
-            if (!im->ntags) {
-                rc = put_image(fx, cl, i, im, fx->digests[k], NULL, err, errsz);
-                if (rc)
-                    return rc;
-            }
-            for (size_t t = 0; t < im->ntags; t++) {
-                rc = put_image(fx, cl, i, im, fx->digests[k], im->tags[t], err, errsz);
-                if (rc)
-                    return rc;
-            }
+            n += im->ntags ? im->ntags : 1;
+            if (!layer_api || !im->nblobs)
+                continue;
+            n += (im->nblobs + 99) / 100;
+            for (size_t b = 0; b < im->nblobs; b++)
+                if (!earlier_has_blob(r, im, im->blobs[b].digest))
+                    n += 3; /* Initiate, one part (blobs are small), Complete */
         }
     }
-    return set_faults(fx, cl, err, errsz);
+    if (c->nfaults)
+        n += c->nfaults + c->nrepos; /* set, then cleared per repository */
+    return n;
+}
+
+/* One repository's DeleteRepository in teardown, and how it went. */
+typedef struct del_slot {
+    size_t repo;
+    ecr_result rc;
+    char err[1024];
+} del_slot;
+
+/* DeleteRepository (force) of the slot's repository. Not under test either:
+ * retried. RepositoryNotFound is fine: never created, or a step deleted it.
+ * The outcome goes into the slot; always ECR_OK, so that one failure does not
+ * stop the other deletions (fan_out starts nothing after a failure). */
+static ecr_result delete_task(fixture *fx, aws_client *cl, const void *arg, char *err, size_t errsz)
+{
+    (void)err;
+    (void)errsz;
+    del_slot *d = (del_slot *)arg; /* this task's own: written by this thread alone */
+    const char *name = fx->c->repos[d->repo].name;
+    json_object *in = json_object_new_object();
+    json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[d->repo]));
+    json_object_object_add(in, "force", json_object_new_boolean(1));
+    const char *text = json_object_to_json_string_ext(in, ECR_JSON_COMPACT);
+    aws_request req = {.operation = "DeleteRepository", .body = text, .body_len = strlen(text)};
+    aws_response r;
+    d->rc = ecrc_retry_call(cl, &req, &r);
+    if (!d->rc && r.status != 200 && strcmp(r.error_type, "RepositoryNotFoundException")) {
+        d->rc = ECR_EINVAL;
+        snprintf(d->err, sizeof d->err, "DeleteRepository '%s': HTTP %ld %s", name, r.status,
+                 ecrc_aws_response_error_type(&r));
+    } else if (d->rc) {
+        snprintf(d->err, sizeof d->err, "DeleteRepository '%s': %s %s", name, ecr_strerror(d->rc),
+                 r.transport_error);
+    }
+    ecrc_aws_response_free(&r);
+    json_object_put(in);
+    return ECR_OK;
 }
 
 ecr_result ecrc_fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t errsz)
@@ -464,34 +670,37 @@ ecr_result ecrc_fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t 
         }
     }
     /* Every repository the case may have created, including one a step
-     * created itself: deleting one that does not exist is fine. */
+     * created itself: deleting one that does not exist is fine. With
+     * fx->pool the repositories at once; the first failure in the case's
+     * order is the one reported. */
+    del_slot *slots = calloc(c->nrepos ? c->nrepos : 1, sizeof *slots);
+    const void **tasks = calloc(c->nrepos ? c->nrepos : 1, sizeof *tasks);
+    if (!slots || !tasks) {
+        free(slots);
+        free(tasks);
+        if (!first)
+            snprintf(err, errsz, "out of memory");
+        return first ? first : ECR_ENOMEM;
+    }
+    size_t nt = 0;
     for (size_t i = 0; i < c->nrepos; i++) {
         /* A short name is not run-unique for sure: if this fixture did not
          * create it, the repository may be someone else's. */
         if (strncmp(fx->names[i], "ecrc-", 5) && !(fx->created && fx->created[i]))
             continue;
-        json_object *in = json_object_new_object();
-        json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[i]));
-        json_object_object_add(in, "force", json_object_new_boolean(1));
-        const char *text = json_object_to_json_string_ext(in, ECR_JSON_COMPACT);
-        aws_request req = {.operation = "DeleteRepository", .body = text, .body_len = strlen(text)};
-        aws_response r;
-        ecr_result rc = ecrc_retry_call(cl, &req, &r); /* not under test either */
-        /* RepositoryNotFound is fine: never created, or a step deleted it. */
-        if (!rc && r.status != 200 && strcmp(r.error_type, "RepositoryNotFoundException")) {
-            rc = ECR_EINVAL;
-            if (!first)
-                snprintf(err, errsz, "DeleteRepository '%s': HTTP %ld %s", c->repos[i].name,
-                         r.status, ecrc_aws_response_error_type(&r));
-        } else if (rc && !first) {
-            snprintf(err, errsz, "DeleteRepository '%s': %s %s", c->repos[i].name, ecr_strerror(rc),
-                     r.transport_error);
-        }
-        if (rc && !first)
-            first = rc;
-        ecrc_aws_response_free(&r);
-        json_object_put(in);
+        slots[nt].repo = i;
+        tasks[nt] = &slots[nt];
+        nt++;
     }
+    char e[8];
+    fan_out(fx, cl, delete_task, (const void *const *)tasks, nt, e, sizeof e);
+    for (size_t i = 0; i < nt && !first; i++)
+        if (slots[i].rc) {
+            first = slots[i].rc;
+            snprintf(err, errsz, "%s", slots[i].err);
+        }
+    free(slots);
+    free(tasks);
     return first;
 }
 

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include "awsclient.h"
+#include "clientpool.h"
 #include "casefile.h"
 #include "ecr/digest.h"
 #include "target.h"
@@ -32,7 +33,14 @@ typedef struct fixture {
     ecr_result (*before_create)(void *user, const char *name, struct json_object *in, char *err,
                                 size_t errsz);
     void *before_create_user;
+    /* Spare connections (borrowed): independent set-up requests of the case
+     * (each image's blobs; each repository's PutImages) go out at once.
+     * NULL: one at a time. */
+    client_pool *pool;
 } fixture;
+
+/* At most this many fixture requests of one case are in flight at once. */
+#define FIXTURE_FANOUT 8
 
 /* Prepares fx for case c (borrowed, as are t and run_id's content is
  * copied). Allocation failure shows up in ecrc_fixture_vars. Cannot fail. */
@@ -42,16 +50,28 @@ void ecrc_fixture_init(fixture *fx, const case_def *c, const char *run_id, const
  * Returns ECR_OK, or an error with a message in err. */
 ecr_result ecrc_fixture_vars(fixture *fx, vars *v, char *err, size_t errsz);
 
-/* Creates the repositories, pushes the images (one PutImage per tag, with
- * imageDigest) and sets the faults. Stops at the first failing step and
- * returns ECR_EINVAL (or the transport error) with "<Operation> <what>: ..."
- * in err. ecrc_fixture_teardown cleans up whatever was created. */
+/* Creates the repositories (in order), pushes the images and sets the
+ * faults. Every image's blobs first (with fx->pool: all images' at once; a
+ * blob two images of a repository share is uploaded by the first of them
+ * only), then each repository's PutImages: its images in the case's order
+ * (children before their index; the registry lists images in push order),
+ * one per tag in order, with imageDigest; with fx->pool the repositories at
+ * once. Stops at the first failing step (with fx->pool: starts nothing after
+ * it) and returns ECR_EINVAL (or the transport error) with
+ * "<Operation> <what>: ..." in err. ecrc_fixture_teardown cleans up whatever
+ * was created. */
 ecr_result ecrc_fixture_build(fixture *fx, aws_client *cl, char *err, size_t errsz);
 
 /* Clears faults and force-deletes every repository the case could have
  * created, whatever happened before. Returns ECR_OK, or the first failure with
  * a message in err (it still tries every repository). */
 ecr_result ecrc_fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t errsz);
+
+/* How many requests the fixture of c sends, set-up and teardown (blobs
+ * counted as missing and of one part; a target with the layer API when
+ * layer_api): what the runner schedules the longest cases first by. Cannot
+ * fail. */
+size_t ecrc_fixture_requests(const case_def *c, int layer_api);
 
 /* Frees what fx owns; fx may be NULL. */
 void ecrc_fixture_free(fixture *fx);

@@ -20,6 +20,7 @@
 #include "ecr/util.h"
 #include "fixture.h"
 #include "liverules.h"
+#include "clientpool.h"
 #include "ratelimit.h"
 #include "stepreq.h"
 #include "vars.h"
@@ -33,7 +34,9 @@ typedef struct run_ctx {
     run_report *rep;
     char run_id[16];
     pthread_mutex_t mu;
-    size_t next;
+    size_t next;         /* into order */
+    const size_t *order; /* entries, longest first (NULL: entry order) */
+    client_pool *pool;   /* spare connections for fixtures; NULL: none */
     runner_progress progress;
     ecrc_ratelimit *limiter; /* --max-rps, shared by the workers; NULL: none */
     double deadline_at;      /* CLOCK_MONOTONIC ms (--deadline); 0: none */
@@ -821,6 +824,7 @@ static void run_case(run_ctx *ctx, aws_client *cl, const run_entry *e, case_repo
         fx.before_create = live_before_create;
         fx.before_create_user = ctx;
     }
+    fx.pool = ctx->pool;
     char err[1024] = "";
     ecr_result frc;
     if (!v || ecrc_fixture_vars(&fx, v, err, sizeof err)) {
@@ -946,6 +950,8 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&ctx->mu);
         if (i >= ctx->n)
             break;
+        if (ctx->order)
+            i = ctx->order[i];
         case_report *cr = &ctx->rep->cases[i];
         int ran = 0;
         if (stopped(ctx) && ctx->entries[i].c) {
@@ -974,6 +980,49 @@ static void *worker(void *arg)
     }
     ecrc_aws_client_free(cl);
     return NULL;
+}
+
+/* How many requests case e sends (its fixture, set-up and teardown, and its
+ * steps, one page each): the length the schedule goes by. */
+static size_t case_requests(const run_entry *e, const target_info *t)
+{
+    if (!e->c)
+        return 0;
+    return ecrc_fixture_requests(e->c, t->layer_api) + e->c->nsteps;
+}
+
+typedef struct order_key {
+    size_t cost, index;
+} order_key;
+
+static int by_cost_desc(const void *a, const void *b)
+{
+    const order_key *x = a, *y = b;
+    if (x->cost != y->cost)
+        return x->cost < y->cost ? 1 : -1;
+    return x->index < y->index ? -1 : x->index > y->index; /* stable: corpus order */
+}
+
+/* The order the cases start in: longest first (most requests; ties in entry
+ * order), so that the run's makespan is bounded by its longest case rather
+ * than by a long case started last. A new array of n indexes (caller frees),
+ * or NULL when memory ran out (entry order then). */
+static size_t *longest_first(const run_entry *entries, size_t n, const target_info *t)
+{
+    order_key *keys = calloc(n ? n : 1, sizeof *keys);
+    size_t *order = calloc(n ? n : 1, sizeof *order);
+    if (!keys || !order) {
+        free(keys);
+        free(order);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (order_key){case_requests(&entries[i], t), i};
+    qsort(keys, n, sizeof *keys, by_cost_desc);
+    for (size_t i = 0; i < n; i++)
+        order[i] = keys[i].index;
+    free(keys);
+    return order;
 }
 
 /* A new report for n cases (all zero) with the run's header filled in: target,
@@ -1027,8 +1076,20 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
     if (opt->deadline_ms > 0)
         ctx.deadline_at = t0 + (double)opt->deadline_ms;
     int jobs = opt->jobs < 1 ? 1 : opt->jobs;
+    /* As many spare connections as --jobs asks for, at most 16 (before
+     * fewer cases than that lower the number of workers): a fixture's
+     * independent requests go out at once, and the run never holds more
+     * than 2 x --jobs (or --jobs + 16) connections to the target. */
+    size_t spare = jobs < 16 ? (size_t)jobs : 16;
     if ((size_t)jobs > n)
         jobs = n ? (int)n : 1;
+    size_t *order = longest_first(entries, n, opt->target);
+    ctx.order = order;
+    aws_transport ptr = opt->transport;
+    ptr.limiter = ctx.limiter;
+    ptr.deadline_ms = ctx.deadline_at;
+    ctx.pool =
+        ecrc_client_pool_new(spare, opt->target->endpoint, &opt->creds, opt->timeout_ms, &ptr);
     pthread_t *th = calloc((size_t)jobs, sizeof *th);
     int started = 0; /* th[0..started) are running: failures are not stored */
     for (int i = 0; th && i < jobs; i++)
@@ -1040,6 +1101,8 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
         pthread_join(th[i], NULL);
     free(th);
     rep->duration_ms = now_ms() - t0;
+    ecrc_client_pool_free(ctx.pool);
+    free(order);
     pthread_mutex_destroy(&ctx.mu);
     ecrc_ratelimit_free(ctx.limiter);
     return rep;
