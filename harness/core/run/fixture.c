@@ -252,12 +252,13 @@ static int earlier_has_blob(const case_repo *r, const case_image *im, const char
     return 0;
 }
 
-/* Makes every blob of image im available in repository `repo` before its
- * PutImage: BatchCheckLayerAvailability (at most 100 digests a call, the
- * model's limit), then an upload of each one the target does not report
- * AVAILABLE and no earlier image of the repository has. */
-static ecr_result push_blobs(fixture *fx, aws_client *cl, size_t repo, const case_image *im,
-                             char *err, size_t errsz)
+/* Which blobs of image im repository `repo` needs before its PutImage:
+ * BatchCheckLayerAvailability (at most 100 digests a call, the model's
+ * limit) sets missing[i] for each blob the target does not report AVAILABLE
+ * and no earlier image of the repository has (im->nblobs entries, zeroed by
+ * the caller). */
+static ecr_result check_blobs(fixture *fx, aws_client *cl, size_t repo, const case_image *im,
+                              unsigned char *missing, char *err, size_t errsz)
 {
     const char *rname = fx->c->repos[repo].name;
     for (size_t start = 0; start < im->nblobs; start += 100) {
@@ -282,7 +283,7 @@ static ecr_result push_blobs(fixture *fx, aws_client *cl, size_t repo, const cas
         json_object *layers = NULL;
         if (out)
             json_object_object_get_ex(out, "layers", &layers);
-        for (size_t i = start; !rc && i < end; i++) {
+        for (size_t i = start; i < end; i++) {
             int available = 0;
             for (size_t k = 0; json_object_is_type(layers, json_type_array) &&
                                k < json_object_array_length(layers);
@@ -293,20 +294,27 @@ static ecr_result push_blobs(fixture *fx, aws_client *cl, size_t repo, const cas
                 if (d && a && !strcmp(d, im->blobs[i].digest) && !strcmp(a, "AVAILABLE"))
                     available = 1;
             }
-            if (available || earlier_has_blob(&fx->c->repos[repo], im, im->blobs[i].digest))
-                continue;
-            what = ecr_asprintf("blob %s (%zu bytes) of image '%s' in '%s'", im->blobs[i].digest,
-                                im->blobs[i].len, im->id, rname);
-            rc = what ? upload_blob(fx, cl, repo, &im->blobs[i], what, err, errsz) : ECR_ENOMEM;
-            if (!what)
-                snprintf(err, errsz, "out of memory");
-            free(what);
+            missing[i] =
+                !available && !earlier_has_blob(&fx->c->repos[repo], im, im->blobs[i].digest);
         }
         json_object_put(out);
-        if (rc)
-            return rc;
     }
     return ECR_OK;
+}
+
+/* Uploads blob b of image im into repository `repo`. */
+static ecr_result push_blob(fixture *fx, aws_client *cl, size_t repo, const case_image *im,
+                            size_t b, char *err, size_t errsz)
+{
+    char *what = ecr_asprintf("blob %s (%zu bytes) of image '%s' in '%s'", im->blobs[b].digest,
+                              im->blobs[b].len, im->id, fx->c->repos[repo].name);
+    if (!what) {
+        snprintf(err, errsz, "out of memory");
+        return ECR_ENOMEM;
+    }
+    ecr_result rc = upload_blob(fx, cl, repo, &im->blobs[b], what, err, errsz);
+    free(what);
+    return rc;
 }
 
 static const char *manifest_media_type(const case_image *im, json_object **holder)
@@ -412,12 +420,20 @@ static ecr_result set_faults(fixture *fx, aws_client *cl, char *err, size_t errs
 
 /* ---- independent requests at once ------------------------------------- */
 
-/* One image of the case: its repository and its place among all images
- * (the index into fx->digests). */
+/* One image of the case: its repository, its place among all images (the
+ * index into fx->digests) and, once checked, which of its blobs to upload
+ * (im->nblobs flags; NULL when it has none to check). */
 typedef struct fx_image {
     size_t repo, k;
     const case_image *im;
+    unsigned char *missing;
 } fx_image;
+
+/* One blob to upload: blob `blob` of image img. */
+typedef struct fx_upload {
+    const fx_image *img;
+    size_t blob;
+} fx_upload;
 
 /* One task of a fan_out: arg[i] is the task's own (an fx_image, a
  * repository index). */
@@ -514,12 +530,17 @@ static ecr_result fan_out(fixture *fx, aws_client *cl, fx_task fn, const void *c
     return f.rc;
 }
 
-static ecr_result blobs_task(fixture *fx, aws_client *cl, const void *arg, char *err, size_t errsz)
+static ecr_result check_task(fixture *fx, aws_client *cl, const void *arg, char *err, size_t errsz)
 {
     const fx_image *img = arg;
-    return push_blobs(fx, cl, img->repo, img->im, err, errsz);
+    return check_blobs(fx, cl, img->repo, img->im, img->missing, err, errsz);
 }
 
+static ecr_result upload_task(fixture *fx, aws_client *cl, const void *arg, char *err, size_t errsz)
+{
+    const fx_upload *u = arg;
+    return push_blob(fx, cl, u->img->repo, u->img->im, u->blob, err, errsz);
+}
 /* A repository's PutImages: its images in the case's order (an index after
  * its children; the registry lists images in push order, and the reports
  * show those listings), each once per tag in order, or once untagged. img is
@@ -539,6 +560,48 @@ static ecr_result put_task(fixture *fx, aws_client *cl, const void *arg, char *e
             return rc;
     }
     return ECR_OK;
+}
+
+/* Checks every image's blobs, then uploads the missing ones (each on one
+ * connection, the blobs at once with fx->pool). */
+static ecr_result push_all_blobs(fixture *fx, aws_client *cl, fx_image *imgs, size_t n, char *err,
+                                 size_t errsz)
+{
+    size_t nblobs = 0;
+    for (size_t i = 0; i < n; i++)
+        nblobs += imgs[i].im->nblobs;
+    if (!nblobs)
+        return ECR_OK;
+    unsigned char *missing = calloc(nblobs, 1);
+    fx_upload *ups = calloc(nblobs, sizeof *ups);
+    const void **tasks = calloc(nblobs > n ? nblobs : n, sizeof *tasks);
+    ecr_result rc = missing && ups && tasks ? ECR_OK : ECR_ENOMEM;
+    if (rc)
+        snprintf(err, errsz, "out of memory");
+    size_t nt = 0, off = 0;
+    for (size_t i = 0; !rc && i < n; off += imgs[i].im->nblobs, i++) {
+        imgs[i].missing = missing + off;
+        if (imgs[i].im->nblobs)
+            tasks[nt++] = &imgs[i];
+    }
+    if (!rc)
+        rc = fan_out(fx, cl, check_task, (const void *const *)tasks, nt, err, errsz);
+    size_t nu = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        for (size_t b = 0; b < imgs[i].im->nblobs; b++)
+            if (imgs[i].missing[b]) {
+                ups[nu] = (fx_upload){&imgs[i], b};
+                tasks[nu] = &ups[nu];
+                nu++;
+            }
+    if (!rc)
+        rc = fan_out(fx, cl, upload_task, (const void *const *)tasks, nu, err, errsz);
+    for (size_t i = 0; i < n; i++)
+        imgs[i].missing = NULL;
+    free(missing);
+    free(ups);
+    free(tasks);
+    return rc;
 }
 
 ecr_result ecrc_fixture_build(fixture *fx, aws_client *cl, char *err, size_t errsz)
@@ -576,16 +639,13 @@ ecr_result ecrc_fixture_build(fixture *fx, aws_client *cl, char *err, size_t err
             fx->created[i] = 1;
     }
     /* Images only live in created repositories (the loader checks): every
-     * one is pushed. Every image's blobs first, at once (a target without
-     * the layer API gets the manifests alone), then each repository's
-     * PutImages in order, the repositories at once. */
+     * one is pushed. The blobs first (a target without the layer API gets
+     * the manifests alone): every image's check at once, then every missing
+     * blob's upload at once; then each repository's PutImages in order, the
+     * repositories at once. */
+    if (!rc && fx->t->layer_api)
+        rc = push_all_blobs(fx, cl, imgs, n, err, errsz);
     size_t nt = 0;
-    for (size_t i = 0; fx->t->layer_api && i < n; i++)
-        if (imgs[i].im->nblobs)
-            tasks[nt++] = &imgs[i];
-    if (!rc && nt)
-        rc = fan_out(fx, cl, blobs_task, (const void *const *)tasks, nt, err, errsz);
-    nt = 0;
     for (size_t i = 0; i < n; i++)
         if (i == 0 || imgs[i].repo != imgs[i - 1].repo)
             tasks[nt++] = &imgs[i];
