@@ -74,9 +74,10 @@ static int run_side(side *s, const loaded_set *set, const char *report_dir,
         ecrc_journal_close(j);
         return ECRC_EXIT_INTERNAL;
     }
+    const char *jobs_why;
     runner_options ro = {.target = &s->t,
                          .creds = s->res.creds,
-                         .jobs = to->jobs ? (int)to->jobs : 4,
+                         .jobs = (int)cli_targetopts_jobs(to, s->t.endpoint, 0, &jobs_why),
                          .timeout_ms = timeout_s * 1000,
                          .transport = tr,
                          .max_rps = to->max_rps,

@@ -199,9 +199,10 @@ int cmd_record(int argc, char **argv)
     }
     printf("ecrconform record: %zu cases from %s (%s)%s\n", set.n, t.endpoint,
            tell ? what : "no emulator tell", tell ? ": --force, level E" : "");
+    const char *jobs_why;
     runner_options ro = {.target = &t,
                          .creds = res.creds,
-                         .jobs = cfg.to.jobs ? (int)cfg.to.jobs : 4,
+                         .jobs = (int)cli_targetopts_jobs(&cfg.to, t.endpoint, 0, &jobs_why),
                          .timeout_ms = cfg.to.timeout_s * 1000,
                          .transport = tr,
                          .max_rps = cfg.to.max_rps,

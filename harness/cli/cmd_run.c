@@ -562,6 +562,9 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
             ecr_copy_str(t.name, sizeof t.name, cfg.target_name);
     }
 
+    /* What the target takes: decided once the endpoint is known. */
+    const char *jobs_why = NULL;
+    long jobs = cli_targetopts_jobs(&cfg.to, t.endpoint, res.builtin, &jobs_why);
     int exit_code = ECRC_EXIT_OK;
     aws_client *probe = ecrc_aws_client_new(t.endpoint, &creds, cfg.to.timeout_s * 1000, 0);
     ecrc_aws_client_set_transport(probe, &tr);
@@ -589,7 +592,7 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
 
     runner_options ro = {.target = &t,
                          .creds = creds,
-                         .jobs = cfg.to.jobs ? (int)cfg.to.jobs : 4,
+                         .jobs = (int)jobs,
                          .timeout_ms = cfg.to.timeout_s * 1000,
                          .on_case_done = on_case_done,
                          .user = &view,
@@ -643,6 +646,7 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
            cfg.to.max_rps > 0 ? "" : "\n");
     if (cfg.to.max_rps > 0)
         printf("; at most %.0f requests/s\n", cfg.to.max_rps);
+    printf("  jobs       %ld  [%s]\n", jobs, jobs_why);
     if (acct_err[0]) {
         char *why = ecr_term_safe(acct_err); /* quotes the target's answers */
         printf("  note: account id unknown (%s): using %s; pass --account\n", why ? why : "?",

@@ -69,7 +69,10 @@ typedef struct cli_target_opts {
     "                     profile's ca_bundle, SSL_CERT_FILE, the system store)\n"                 \
     "  --insecure         do not verify TLS certificates (said in the header and reports)\n"
 #define CLI_TOPT_HELP_JOBS                                                                         \
-    "  --jobs N           cases run in parallel (default 4; cases are isolated)\n"
+    "  --jobs N           cases run in parallel (cases are isolated; 1..64). Default: 16\n"        \
+    "                     against the built-in emulator or a loopback endpoint (enough to\n"       \
+    "                     keep it busy), else 4 (a live registry's limits are low; --max-rps\n"    \
+    "                     caps the rate either way); the header says which\n"
 
 /* Sets the defaults: everything unset, --timeout 30, --jobs undecided.
  * Cannot fail. */

@@ -1,6 +1,7 @@
 """A small TCP relay for the end-to-end tests: listens on 127.0.0.1 port 0,
 optionally terminates TLS (a test-made certificate), forwards every
-connection to an upstream port and records what the client sent. With
+connection to an upstream port and records what the client sent (with `delay`,
+each chunk the client sends waits that many seconds first: a slow network). With
 `reply`, it answers every connection itself instead (a stand-in proxy that
 only has to prove it was, or was not, used).
 
@@ -10,14 +11,16 @@ joins with a timeout.
 import socket
 import ssl
 import threading
+import time
 
 
 class Relay:
-    def __init__(self, upstream_port=None, tls_context=None, reply=None):
+    def __init__(self, upstream_port=None, tls_context=None, reply=None, delay=0.0):
         self.upstream_port, self.tls, self.reply = upstream_port, tls_context, reply
+        self.delay = delay
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
+        self.sock.listen(64)
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
         self.url = f"{'https' if tls_context else 'http'}://127.0.0.1:{self.port}"
@@ -93,6 +96,8 @@ class Relay:
                     break
                 if record:
                     self._record(data)
+                    if self.delay:
+                        time.sleep(self.delay)
                 dst.sendall(data)
         except OSError:
             pass

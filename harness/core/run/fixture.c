@@ -562,6 +562,28 @@ static ecr_result put_task(fixture *fx, aws_client *cl, const void *arg, char *e
     return ECR_OK;
 }
 
+/* CreateRepository of repository *(const size_t *)arg, after the
+ * before_create hook; marks it created. */
+static ecr_result create_task(fixture *fx, aws_client *cl, const void *arg, char *err, size_t errsz)
+{
+    size_t i = *(const size_t *)arg;
+    ecr_result rc = ECR_OK;
+    json_object *in = json_object_new_object();
+    json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[i]));
+    if (fx->before_create)
+        rc = fx->before_create(fx->before_create_user, fx->names[i], in, err, errsz);
+    char *what = rc ? NULL : ecr_asprintf("'%s'", fx->c->repos[i].name);
+    if (!rc)
+        rc = what ? call_ok(cl, "CreateRepository", in, what, NULL, err, errsz) : ECR_ENOMEM;
+    if (rc == ECR_ENOMEM && !what)
+        snprintf(err, errsz, "out of memory");
+    free(what);
+    json_object_put(in);
+    if (!rc)
+        fx->created[i] = 1; /* this repository's own byte: no other task writes it */
+    return rc;
+}
+
 /* Checks every image's blobs, then uploads the missing ones (each on one
  * connection, the blobs at once with fx->pool). */
 static ecr_result push_all_blobs(fixture *fx, aws_client *cl, fx_image *imgs, size_t n, char *err,
@@ -618,26 +640,31 @@ ecr_result ecrc_fixture_build(fixture *fx, aws_client *cl, char *err, size_t err
     }
     ecr_result rc = ECR_OK;
     size_t k = 0;
-    for (size_t i = 0; !rc && i < c->nrepos; i++) {
-        const case_repo *r = &c->repos[i];
-        for (size_t j = 0; j < r->nimages; j++, k++)
-            imgs[k] = (fx_image){.repo = i, .k = k, .im = &r->images[j]};
-        if (!r->create)
-            continue;
-        json_object *in = json_object_new_object();
-        json_object_object_add(in, "repositoryName", json_object_new_string(fx->names[i]));
-        if (fx->before_create)
-            rc = fx->before_create(fx->before_create_user, fx->names[i], in, err, errsz);
-        char *what = rc ? NULL : ecr_asprintf("'%s'", r->name);
-        if (!rc)
-            rc = what ? call_ok(cl, "CreateRepository", in, what, NULL, err, errsz) : ECR_ENOMEM;
-        if (rc == ECR_ENOMEM && !what)
-            snprintf(err, errsz, "out of memory");
-        free(what);
-        json_object_put(in);
-        if (!rc)
-            fx->created[i] = 1;
+    for (size_t i = 0; i < c->nrepos; i++)
+        for (size_t j = 0; j < c->repos[i].nimages; j++, k++)
+            imgs[k] = (fx_image){.repo = i, .k = k, .im = &c->repos[i].images[j]};
+    /* The repositories: at once, unless a hook must see each creation
+     * before it is sent (live rules journal them one by one). */
+    size_t *idx = calloc(c->nrepos ? c->nrepos : 1, sizeof *idx);
+    const void **rtasks = calloc(c->nrepos ? c->nrepos : 1, sizeof *rtasks);
+    size_t nr = 0;
+    for (size_t i = 0; idx && rtasks && i < c->nrepos; i++)
+        if (c->repos[i].create) {
+            idx[nr] = i;
+            rtasks[nr] = &idx[nr];
+            nr++;
+        }
+    if (!idx || !rtasks) {
+        snprintf(err, errsz, "out of memory");
+        rc = ECR_ENOMEM;
+    } else if (fx->before_create) {
+        for (size_t i = 0; !rc && i < nr; i++)
+            rc = create_task(fx, cl, rtasks[i], err, errsz);
+    } else {
+        rc = fan_out(fx, cl, create_task, (const void *const *)rtasks, nr, err, errsz);
     }
+    free(idx);
+    free(rtasks);
     /* Images only live in created repositories (the loader checks): every
      * one is pushed. The blobs first (a target without the layer API gets
      * the manifests alone): every image's check at once, then every missing

@@ -34,8 +34,8 @@ typedef struct fixture {
                                 size_t errsz);
     void *before_create_user;
     /* Spare connections (borrowed): independent set-up requests of the case
-     * (each image's blobs; each repository's PutImages) go out at once.
-     * NULL: one at a time. */
+     * (the repositories, each image's blobs, each repository's PutImages,
+     * the deletions) go out at once. NULL: one at a time. */
     client_pool *pool;
 } fixture;
 
@@ -50,14 +50,13 @@ void ecrc_fixture_init(fixture *fx, const case_def *c, const char *run_id, const
  * Returns ECR_OK, or an error with a message in err. */
 ecr_result ecrc_fixture_vars(fixture *fx, vars *v, char *err, size_t errsz);
 
-/* Creates the repositories (in order), pushes the images and sets the
- * faults. Every image's blobs first (with fx->pool: all images' at once; a
- * blob two images of a repository share is uploaded by the first of them
- * only), then each repository's PutImages: its images in the case's order
- * (children before their index; the registry lists images in push order),
- * one per tag in order, with imageDigest; with fx->pool the repositories at
- * once. Stops at the first failing step (with fx->pool: starts nothing after
- * it) and returns ECR_EINVAL (or the transport error) with
+/* Creates the repositories (with fx->pool at once, unless before_create is
+ * set: then in order), pushes the images and sets the faults. Every image's blobs first (with
+ * fx->pool: all images' at once; a blob two images of a repository share is uploaded by the first
+ * of them only), then each repository's PutImages: its images in the case's order (children before
+ * their index; the registry lists images in push order), one per tag in order, with imageDigest;
+ * with fx->pool the repositories at once. Stops at the first failing step (with fx->pool: starts
+ * nothing after it) and returns ECR_EINVAL (or the transport error) with
  * "<Operation> <what>: ..." in err. ecrc_fixture_teardown cleans up whatever
  * was created. */
 ecr_result ecrc_fixture_build(fixture *fx, aws_client *cl, char *err, size_t errsz);
