@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,23 @@
 #include "report_junit.h"
 #include "report_markdown.h"
 
+/* One report file: its writer and, once written, how it went. */
+typedef struct report_job {
+    const run_report *r;
+    char path[PATH_MAX];
+    ecr_result (*write)(const run_report *, const char *);
+    ecr_result rc;
+    pthread_t th;
+    int started;
+} report_job;
+
+static void *write_job(void *arg)
+{
+    report_job *j = arg;
+    j->rc = j->write(j->r, j->path);
+    return NULL;
+}
+
 ecr_result ecrc_report_write_all(const run_report *r, const char *dir)
 {
     static const struct {
@@ -29,16 +47,35 @@ ecr_result ecrc_report_write_all(const run_report *r, const char *dir)
         {"report.html", ecrc_report_write_html},
         {"summary.md", ecrc_report_write_markdown},
     };
+    enum { NW = sizeof writers / sizeof writers[0] };
     ecr_result rc = ecr_mkdir_p(dir);
     if (rc)
         return rc;
+    /* The writers only read the report and each writes its own file: they
+     * run at once (the reports are on the way to the verdict; a run that
+     * finished should not wait for four serialisations one after another).
+     * A writer whose thread cannot start runs here. */
+    report_job jobs[NW];
+    for (size_t i = 0; i < NW; i++) {
+        report_job *j = &jobs[i];
+        memset(j, 0, sizeof *j);
+        j->r = r;
+        j->write = writers[i].write;
+        int n = snprintf(j->path, sizeof j->path, "%s/%s", dir, writers[i].name);
+        if (n < 0 || (size_t)n >= sizeof j->path) {
+            j->rc = ECR_EIO;
+            continue;
+        }
+        j->started = i + 1 < NW && pthread_create(&j->th, NULL, write_job, j) == 0;
+        if (!j->started)
+            write_job(j);
+    }
     ecr_result first = ECR_OK;
-    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {
-        char path[PATH_MAX];
-        int n = snprintf(path, sizeof path, "%s/%s", dir, writers[i].name);
-        rc = (n < 0 || (size_t)n >= sizeof path) ? ECR_EIO : writers[i].write(r, path);
-        if (rc && !first)
-            first = rc;
+    for (size_t i = 0; i < NW; i++) {
+        if (jobs[i].started)
+            pthread_join(jobs[i].th, NULL);
+        if (jobs[i].rc && !first)
+            first = jobs[i].rc;
     }
     return first;
 }
