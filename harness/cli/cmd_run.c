@@ -1,5 +1,6 @@
 /* ecrconform run: load cases, start or probe the target, run, report. */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,6 +385,96 @@ static int live_start(const run_config *cfg, const target_info *t, runner_option
     return 0;
 }
 
+/* The target's capabilities, account and layer API, asked once before the
+ * run: on its own thread while the cases load when the target is the
+ * built-in emulator (nothing leaves the machine before the cases are known
+ * to be good), else inline. */
+typedef struct probe_job {
+    target_info *t; /* the probe's own until it is joined */
+    aws_credentials creds;
+    aws_transport tr;
+    long timeout_ms;
+    int live, no_strict_auth;
+    const char *account; /* --account; NULL: learned */
+    ecr_result prc;      /* ECR_OK: the target answered */
+    char err[1024], acct_err[1024];
+    pthread_t th;
+    int threaded; /* th runs */
+} probe_job;
+
+static void probe_target(probe_job *pj)
+{
+    target_info *t = pj->t;
+    aws_client *probe = ecrc_aws_client_new(t->endpoint, &pj->creds, pj->timeout_ms, 0);
+    ecrc_aws_client_set_transport(probe, &pj->tr);
+    pj->prc = !probe     ? ECR_ENOMEM
+              : pj->live ? live_probe(probe, t, pj->no_strict_auth, pj->account, pj->acct_err,
+                                      sizeof pj->acct_err)
+                         : ecrc_target_probe(probe, t, pj->no_strict_auth, pj->err, sizeof pj->err);
+    char probe_repo[64]; /* unique per process: parallel runs may share a registry */
+    snprintf(probe_repo, sizeof probe_repo, "ecrconform-probe-%ld", (long)getpid());
+    if (pj->live) /* inside the harness's prefix (IAM scoped to ecrc-*): never anybody's */
+        snprintf(probe_repo, sizeof probe_repo, "ecrc-probe-%ld-%lx/probe", (long)getpid(),
+                 (unsigned long)time(NULL));
+    if (pj->account) /* an explicit --account wins over the probe */
+        ecr_copy_str(t->account, sizeof t->account, pj->account);
+    else if (!pj->prc && !t->account[0] &&
+             (pj->live ||
+              ecrc_target_learn_account(probe, t, probe_repo, pj->acct_err, sizeof pj->acct_err)))
+        ecr_copy_str(t->account, sizeof t->account, ECR_TEST_ACCOUNT);
+    if (!pj->prc) { /* once per run; a name that is never created */
+        char layer_repo[80];
+        snprintf(layer_repo, sizeof layer_repo, "%s-layers", probe_repo);
+        ecrc_target_probe_layers(probe, t, layer_repo);
+    }
+    ecrc_aws_client_free(probe);
+}
+
+static void *probe_main(void *arg)
+{
+    probe_target(arg);
+    return NULL;
+}
+
+/* Waits for a probe started on its own thread; runs it here when none was.
+ * Cannot fail. */
+static void probe_finish(probe_job *pj)
+{
+    if (pj->threaded)
+        pthread_join(pj->th, NULL);
+    else
+        probe_target(pj);
+    pj->threaded = 0;
+}
+
+/* Starts the built-in emulator for cfg and creds, its endpoint and label in
+ * t. Returns 0, or ECRC_EXIT_INTERNAL after printing why. */
+static int start_builtin(const run_config *cfg, const aws_credentials *creds, target_info *t,
+                         ecremu **builtin)
+{
+    /* The emulator knows exactly the credentials the client signs with. */
+    ecremu_config ec = {.port = 0,
+                        .auth = ECREMU_AUTH_STRICT,
+                        .account_id = cfg->to.account ? cfg->to.account : ECR_TEST_ACCOUNT,
+                        .region = creds->region,
+                        .access_key = creds->access_key,
+                        .secret_key = creds->secret_key,
+                        .control = 1,
+                        .quiet = 1,
+                        .open_answers = cfg->open_answers,
+                        /* PutImage needs the blobs, as on ECR */
+                        .layers = ECREMU_LAYERS_ENFORCE};
+    ecr_result erc = ecremu_start(&ec, builtin);
+    if (erc) {
+        fprintf(stderr, "ecrconform run: cannot start the built-in emulator: %s\n",
+                ecr_strerror(erc));
+        return ECRC_EXIT_INTERNAL;
+    }
+    snprintf(t->endpoint, sizeof t->endpoint, "http://127.0.0.1:%u", ecremu_port(*builtin));
+    ecr_copy_str(t->name, sizeof t->name, cfg->target_name ? cfg->target_name : "built-in");
+    return 0;
+}
+
 static int run_with(const char *const *paths, size_t npaths, run_config cfg);
 
 int cmd_run(int argc, char **argv)
@@ -462,10 +553,42 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
         }
     }
 
+    aws_credentials creds = res.creds;
+    aws_transport tr = {
+        .ca_bundle = res.ca_bundle, .insecure = cfg.to.insecure, .no_proxy = res.builtin};
+    target_info t;
+    memset(&t, 0, sizeof t);
+    /* Unknown until the target says (control interface, DescribeRegistry,
+     * CreateRepository) unless --account. 12 digits (checked) and a region the
+     * resolver bounded to its field: both fit. */
+    ecr_copy_str(t.account, sizeof t.account, cfg.to.account ? cfg.to.account : "");
+    ecr_copy_str(t.region, sizeof t.region, creds.region);
+    probe_job pj = {.t = &t,
+                    .creds = creds,
+                    .tr = tr,
+                    .timeout_ms = cfg.to.timeout_s * 1000,
+                    .live = live,
+                    .no_strict_auth = cfg.to.no_strict_auth,
+                    .account = cfg.to.account};
+    ecremu *builtin = NULL;
+    /* The built-in emulator starts, and is probed, while the cases load. */
+    if (res.builtin && !live) {
+        if (start_builtin(&cfg, &creds, &t, &builtin)) {
+            ecrc_baseline_free(bl);
+            ecrc_aws_resolved_free(&res);
+            ecr_diag_free(&diags);
+            return ECRC_EXIT_INTERNAL;
+        }
+        pj.threaded = pthread_create(&pj.th, NULL, probe_main, &pj) == 0;
+    }
+
     loaded_set set;
     if (ecrc_load_cases_filtered(paths, npaths, cfg.select.filters, cfg.select.nfilters,
                                  cfg.golden_dir, &set, &diags)) {
         fprintf(stderr, "ecrconform run: out of memory\n");
+        if (builtin)
+            probe_finish(&pj);
+        ecremu_stop(builtin);
         ecrc_baseline_free(bl);
         ecrc_aws_resolved_free(&res);
         return ECRC_EXIT_INTERNAL;
@@ -479,6 +602,9 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
                         cfg.select.rerun_file || cfg.select.sel.nshards > 1
                     ? " match the selection"
                     : "");
+        if (builtin)
+            probe_finish(&pj);
+        ecremu_stop(builtin);
         ecrc_loaded_set_free(&set);
         ecr_diag_free(&diags);
         ecrc_baseline_free(bl);
@@ -488,6 +614,9 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
     run_view view;
     memset(&view, 0, sizeof view);
     if (cfg.stream && !(view.stream = open_stream(cfg.stream, bl))) {
+        if (builtin)
+            probe_finish(&pj);
+        ecremu_stop(builtin);
         ecrc_loaded_set_free(&set);
         ecr_diag_free(&diags);
         ecrc_baseline_free(bl);
@@ -495,35 +624,8 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
         return ECRC_EXIT_USAGE;
     }
 
-    aws_credentials creds = res.creds;
-    aws_transport tr = {
-        .ca_bundle = res.ca_bundle, .insecure = cfg.to.insecure, .no_proxy = res.builtin};
-    target_info t;
-    memset(&t, 0, sizeof t);
-    /* Unknown until the target says (control interface, DescribeRegistry,
-     * CreateRepository) unless --account. 12 digits (checked) and a region the
-     * resolver bounded to its field: both fit. */
-    ecr_copy_str(t.account, sizeof t.account, cfg.to.account ? cfg.to.account : "");
-    ecr_copy_str(t.region, sizeof t.region, creds.region);
-
-    ecremu *builtin = NULL;
-    if (res.builtin) {
-        /* The emulator knows exactly the credentials the client signs with. */
-        ecremu_config ec = {.port = 0,
-                            .auth = ECREMU_AUTH_STRICT,
-                            .account_id = cfg.to.account ? cfg.to.account : ECR_TEST_ACCOUNT,
-                            .region = creds.region,
-                            .access_key = creds.access_key,
-                            .secret_key = creds.secret_key,
-                            .control = 1,
-                            .quiet = 1,
-                            .open_answers = cfg.open_answers,
-                            /* PutImage needs the blobs, as on ECR */
-                            .layers = ECREMU_LAYERS_ENFORCE};
-        ecr_result erc = ecremu_start(&ec, &builtin);
-        if (erc) {
-            fprintf(stderr, "ecrconform run: cannot start the built-in emulator: %s\n",
-                    ecr_strerror(erc));
+    if (res.builtin) { /* under live rules: started here, probed inline */
+        if (!builtin && start_builtin(&cfg, &creds, &t, &builtin)) {
             ecrc_loaded_set_free(&set);
             ecr_diag_free(&diags);
             ecrc_baseline_free(bl);
@@ -531,8 +633,6 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
             ecrc_stream_close(view.stream);
             return ECRC_EXIT_INTERNAL;
         }
-        snprintf(t.endpoint, sizeof t.endpoint, "http://127.0.0.1:%u", ecremu_port(builtin));
-        ecr_copy_str(t.name, sizeof t.name, cfg.target_name ? cfg.target_name : "built-in");
     } else {
         if (ecr_copy_str(t.endpoint, sizeof t.endpoint, res.endpoint)) {
             fprintf(stderr, "ecrconform run: %s: the endpoint URL is longer than %zu bytes\n",
@@ -566,30 +666,9 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
     const char *jobs_why = NULL;
     long jobs = cli_targetopts_jobs(&cfg.to, t.endpoint, res.builtin, &jobs_why);
     int exit_code = ECRC_EXIT_OK;
-    aws_client *probe = ecrc_aws_client_new(t.endpoint, &creds, cfg.to.timeout_s * 1000, 0);
-    ecrc_aws_client_set_transport(probe, &tr);
-    char err[1024] = "", acct_err[1024] = "";
-    ecr_result prc = !probe ? ECR_ENOMEM
-                     : live ? live_probe(probe, &t, cfg.to.no_strict_auth, cfg.to.account, acct_err,
-                                         sizeof acct_err)
-                            : ecrc_target_probe(probe, &t, cfg.to.no_strict_auth, err, sizeof err);
-    char probe_repo[64]; /* unique per process: parallel runs may share a registry */
-    snprintf(probe_repo, sizeof probe_repo, "ecrconform-probe-%ld", (long)getpid());
-    if (live) /* inside the harness's prefix (IAM scoped to ecrc-*): never anybody's */
-        snprintf(probe_repo, sizeof probe_repo, "ecrc-probe-%ld-%lx/probe", (long)getpid(),
-                 (unsigned long)time(NULL));
-    if (cfg.to.account) /* an explicit --account wins over the probe */
-        ecr_copy_str(t.account, sizeof t.account, cfg.to.account);
-    else if (!prc && !t.account[0] &&
-             (live || ecrc_target_learn_account(probe, &t, probe_repo, acct_err, sizeof acct_err)))
-        ecr_copy_str(t.account, sizeof t.account, ECR_TEST_ACCOUNT);
-    if (!prc) { /* once per run; a name that is never created */
-        char layer_repo[80];
-        snprintf(layer_repo, sizeof layer_repo, "%s-layers", probe_repo);
-        ecrc_target_probe_layers(probe, &t, layer_repo);
-    }
-    ecrc_aws_client_free(probe);
-
+    probe_finish(&pj);
+    ecr_result prc = pj.prc;
+    const char *err = pj.err, *acct_err = pj.acct_err;
     runner_options ro = {.target = &t,
                          .creds = creds,
                          .jobs = (int)jobs,

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ecr/protocol.h"
@@ -113,16 +114,22 @@ long cli_targetopts_jobs(const cli_target_opts *t, const char *endpoint, int bui
         *why = "--jobs";
         return t->jobs;
     }
-    /* Loopback answers as fast as the CPUs allow: more connections than
-     * cores keep it busy while the runner compares. A remote registry is
-     * someone's production service with low limits: stay conservative. */
+    /* Loopback answers as fast as the CPUs allow: runner and target share
+     * them, and a job waiting on an answer leaves its CPU to the target. A
+     * remote registry is someone's production service with low limits:
+     * stay conservative. */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long local = cpus > 0 ? 2 * cpus : CLI_JOBS_LOCAL_MIN;
+    local = local < CLI_JOBS_LOCAL_MIN   ? CLI_JOBS_LOCAL_MIN
+            : local > CLI_JOBS_LOCAL_MAX ? CLI_JOBS_LOCAL_MAX
+                                         : local;
     if (builtin) {
-        *why = "default for the built-in emulator";
-        return CLI_JOBS_LOOPBACK;
+        *why = "default for the built-in emulator: twice the CPUs, 4..16";
+        return local;
     }
     if (endpoint && ecrc_live_endpoint_is_loopback(endpoint)) {
-        *why = "default for a loopback endpoint";
-        return CLI_JOBS_LOOPBACK;
+        *why = "default for a loopback endpoint: twice the CPUs, 4..16";
+        return local;
     }
     *why = "default for a remote endpoint";
     return CLI_JOBS_REMOTE;

@@ -32,10 +32,14 @@ typedef enum cli_topt {
  * (256 + a few dozen) and any short option. */
 #define CLI_TOPT_VAL(o) (0x1000 + (int)(o))
 
-/* --jobs when not given: the built-in emulator or a loopback endpoint takes
- * as many connections as keep it busy; anything else (a live registry with
- * low per-operation limits) keeps the conservative default. */
-#define CLI_JOBS_LOOPBACK 16
+/* --jobs when not given: against the built-in emulator or a loopback
+ * endpoint the target shares the machine's CPUs with the runner, and twice
+ * as many jobs as CPUs keep both busy (more only queue: measured in
+ * docs/PERFORMANCE.md), within CLI_JOBS_LOCAL_MIN..CLI_JOBS_LOCAL_MAX;
+ * anything else (a live registry with low per-operation limits) keeps the
+ * conservative CLI_JOBS_REMOTE. */
+#define CLI_JOBS_LOCAL_MIN 4
+#define CLI_JOBS_LOCAL_MAX 16
 #define CLI_JOBS_REMOTE 4
 #define CLI_JOBS_MAX 64
 
@@ -69,10 +73,11 @@ typedef struct cli_target_opts {
     "                     profile's ca_bundle, SSL_CERT_FILE, the system store)\n"                 \
     "  --insecure         do not verify TLS certificates (said in the header and reports)\n"
 #define CLI_TOPT_HELP_JOBS                                                                         \
-    "  --jobs N           cases run in parallel (cases are isolated; 1..64). Default: 16\n"        \
-    "                     against the built-in emulator or a loopback endpoint (enough to\n"       \
-    "                     keep it busy), else 4 (a live registry's limits are low; --max-rps\n"    \
-    "                     caps the rate either way); the header says which\n"
+    "  --jobs N           cases run in parallel (cases are isolated; 1..64). Default: twice\n"     \
+    "                     the CPUs (4..16) against the built-in emulator or a loopback\n"          \
+    "                     endpoint (it shares the CPUs: enough to keep it busy), else 4 (a\n"      \
+    "                     live registry's limits are low; --max-rps caps the rate either\n"        \
+    "                     way); the header says which\n"
 
 /* Sets the defaults: everything unset, --timeout 30, --jobs undecided.
  * Cannot fail. */
@@ -90,9 +95,10 @@ int cli_targetopts_table(unsigned which, const struct option *own, struct option
  * "<cmd>: --<name>: expected <range>, got '<arg>'" (a usage error). */
 int cli_targetopts_parse(cli_target_opts *t, int o, const char *arg, const char *cmd);
 
-/* The --jobs of the run: the one given, else CLI_JOBS_LOOPBACK for the
- * built-in emulator or an endpoint on loopback, else CLI_JOBS_REMOTE. Sets
- * *why (static text) to where the number came from. Cannot fail. */
+/* The --jobs of the run: the one given, else twice the online CPUs
+ * (CLI_JOBS_LOCAL_MIN..CLI_JOBS_LOCAL_MAX) for the built-in emulator or an
+ * endpoint on loopback, else CLI_JOBS_REMOTE. Sets *why (static text) to
+ * where the number came from. Cannot fail. */
 long cli_targetopts_jobs(const cli_target_opts *t, const char *endpoint, int builtin,
                          const char **why);
 

@@ -2,13 +2,15 @@
 default the header and --help state, cases started longest first, and fixtures that send
 their independent requests at once."""
 import json
+import os
 import shutil
-import time
 
 from conftest import ROOT, run_cli, start_serve, stop
 from relay import Relay
 
 LATENCY = 0.05  # seconds, each chunk the runner sends
+# --jobs against the built-in emulator or loopback: twice the CPUs, 4..16
+LOCAL_JOBS = min(16, max(4, 2 * os.sysconf("SC_NPROCESSORS_ONLN")))
 
 
 def doc_example():
@@ -55,8 +57,8 @@ def test_jobs_default_is_stated_in_help(ecrconform_bin):
     p = run_cli("run", "--help")
     assert p.returncode == 0
     help_text = " ".join(p.stdout.split())
-    assert "--jobs N cases run in parallel (cases are isolated; 1..64). Default: 16 against " \
-           "the built-in emulator or a loopback endpoint" in help_text
+    assert "--jobs N cases run in parallel (cases are isolated; 1..64). Default: twice the " \
+           "CPUs (4..16) against the built-in emulator or a loopback endpoint" in help_text
     assert "else 4 (a live registry's limits are low" in help_text
 
 
@@ -65,7 +67,8 @@ def test_jobs_default_is_stated_in_the_header(ecrconform_bin, tmp_path):
     p = run_cli("run", "--no-progress", "--report-dir", tmp_path / "r1", tmp_path / "cases",
                 cwd=tmp_path)
     assert p.returncode == 0, p.stdout + p.stderr
-    assert header_jobs(p.stdout) == ["jobs       16  [default for the built-in emulator]"]
+    assert header_jobs(p.stdout) == [
+        f"jobs       {LOCAL_JOBS}  [default for the built-in emulator: twice the CPUs, 4..16]"]
     p = run_cli("run", "--no-progress", "-j", "3", "--report-dir", tmp_path / "r2",
                 tmp_path / "cases", cwd=tmp_path)
     assert p.returncode == 0, p.stdout + p.stderr
@@ -77,7 +80,8 @@ def test_jobs_default_is_stated_in_the_header(ecrconform_bin, tmp_path):
     finally:
         stop(s.proc)
     assert p.returncode == 0, p.stdout + p.stderr
-    assert header_jobs(p.stdout) == ["jobs       16  [default for a loopback endpoint]"]
+    assert header_jobs(p.stdout) == [
+        f"jobs       {LOCAL_JOBS}  [default for a loopback endpoint: twice the CPUs, 4..16]"]
 
 
 def test_longest_case_starts_first(ecrconform_bin, tmp_path):

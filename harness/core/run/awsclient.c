@@ -48,6 +48,7 @@ struct aws_client {
     char errbuf[CURL_ERROR_SIZE];
     aws_transport tr;
     char *upper_http_proxy; /* HTTP_PROXY when libcurl would not read a proxy for us */
+    double rtt_ms;          /* moving average of the requests' durations; 0: none yet */
 };
 
 /* ---- sign modes, credentials and small helpers ---- */
@@ -549,6 +550,9 @@ static ecr_result perform(aws_client *c, const char *method, const char *url,
         curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total_us);
         resp->status = status;
         resp->elapsed_ms = (double)total_us / 1000.0;
+        if (cc == CURLE_OK) /* a quarter of the newest: a few requests adapt it */
+            c->rtt_ms =
+                c->rtt_ms > 0 ? 0.75 * c->rtt_ms + 0.25 * resp->elapsed_ms : resp->elapsed_ms;
         rc = map_curl_error(cc, &x);
         if (cc != CURLE_OK) {
             if (x.fail == ECR_ETOOBIG)
@@ -575,6 +579,11 @@ static ecr_result perform(aws_client *c, const char *method, const char *url,
     if (rc == ECR_OK && resp->status >= 300)
         parse_error(resp);
     return rc;
+}
+
+double ecrc_aws_client_rtt_ms(const aws_client *c)
+{
+    return c ? c->rtt_ms : 0;
 }
 
 /* ---- requests ---- */

@@ -71,6 +71,10 @@ typedef struct aws_response {
  * ECR_EHTTP for other transport failures (resp->transport_error says which). */
 ecr_result ecrc_aws_client_call(aws_client *c, const aws_request *req, aws_response *resp);
 
+/* How long c's requests take, request to last byte: a moving average over
+ * the answered ones, in ms (0 before the first). Cannot fail. */
+double ecrc_aws_client_rtt_ms(const aws_client *c);
+
 /* Sends a plain unsigned HTTP request (the emulator control interface).
  * method "GET"/"POST"/"DELETE", path beginning with '/', body may be NULL.
  * Same results as ecrc_aws_client_call. */

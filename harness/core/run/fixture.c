@@ -490,8 +490,9 @@ static void *fan_main(void *arg)
     return NULL;
 }
 
-/* Runs fn on each of the n tasks: one at a time on cl without fx->pool (or
- * when the pool has no connection to spare), else at once on cl and up to
+/* Runs fn on each of the n tasks: one at a time on cl without fx->pool
+ * (when the pool has no connection to spare, or the target answers fast),
+ * else at once on cl and up to
  * FIXTURE_FANOUT - 1 connections borrowed from the pool, each task whole on
  * one connection (its own requests stay in order). Returns ECR_OK, or the
  * first failure with its message in err. */
@@ -502,7 +503,12 @@ static ecr_result fan_out(fixture *fx, aws_client *cl, fx_task fn, const void *c
         return ECR_OK;
     aws_client *extra[FIXTURE_FANOUT - 1];
     size_t want = n - 1 < FIXTURE_FANOUT - 1 ? n - 1 : FIXTURE_FANOUT - 1;
-    size_t k = n > 1 ? ecrc_client_pool_take(fx->pool, extra, want) : 0;
+    /* Requests at once save round trips, but each handoff to another
+     * thread costs a scheduling delay: against a target that answers
+     * within FIXTURE_FANOUT_MIN_RTT_MS (the built-in emulator, a local
+     * server; the CPUs are the limit then) one at a time is faster. */
+    int slow = ecrc_aws_client_rtt_ms(cl) >= FIXTURE_FANOUT_MIN_RTT_MS;
+    size_t k = n > 1 && slow ? ecrc_client_pool_take(fx->pool, extra, want) : 0;
     if (!k) {
         for (size_t i = 0; i < n; i++) {
             ecr_result rc = fn(fx, cl, tasks[i], err, errsz);

@@ -39,8 +39,11 @@ typedef struct fixture {
     client_pool *pool;
 } fixture;
 
-/* At most this many fixture requests of one case are in flight at once. */
+/* At most this many fixture requests of one case are in flight at once, and
+ * only once the case's connection has seen requests take this long on
+ * average (ms): below it the round trips cost less than the handoffs. */
 #define FIXTURE_FANOUT 8
+#define FIXTURE_FANOUT_MIN_RTT_MS 2.0
 
 /* Prepares fx for case c (borrowed, as are t and run_id's content is
  * copied). Allocation failure shows up in ecrc_fixture_vars. Cannot fail. */
