@@ -785,7 +785,7 @@ ecr_result ecrc_fixture_teardown(fixture *fx, aws_client *cl, char *err, size_t 
         tasks[nt] = &slots[nt];
         nt++;
     }
-    char e[8];
+    char e[1024]; /* delete_task keeps its outcome in its slot: never written */
     fan_out(fx, cl, delete_task, (const void *const *)tasks, nt, e, sizeof e);
     for (size_t i = 0; i < nt && !first; i++)
         if (slots[i].rc) {
