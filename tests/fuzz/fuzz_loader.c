@@ -46,9 +46,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    char up[64] = ".";
+    /* ".", "..", "../..", ...: i levels up is i times "../" (its last "/" cut). */
+    static const char ups[] = "../../../../../../../../";
     for (int i = 0; i < UP_MAX; i++) {
-        char c[128], g[128];
+        char up[32], c[64], g[64];
+        if (i == 0)
+            snprintf(up, sizeof up, ".");
+        else
+            snprintf(up, sizeof up, "%.*s", 3 * i - 1, ups);
         snprintf(c, sizeof c, "%s/cases", up);
         snprintf(g, sizeof g, "%s/golden", up);
         if (is_dir(c) && is_dir(g)) {
@@ -56,10 +61,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             snprintf(g_golden, sizeof g_golden, "%s", g);
             break;
         }
-        snprintf(up, sizeof up, "..");
-        for (int k = 0; k < i; k++)
-            strcat(up, "/.."); /* at most UP_MAX * 3 + 2 bytes: fits */
     }
+    fprintf(stderr, "fuzz_loader: manifests and goldens from %s and %s\n", g_cases, g_golden);
     return 0;
 }
 
