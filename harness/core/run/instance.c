@@ -601,7 +601,7 @@ static ecr_result plain_reply(const golden *g, int status, const vars *v, answer
         return rc ? rc : ECR_EINVAL;
     out->status = status;
     if (body) {
-        char *text = ecr_json_to_string(body, JSON_C_TO_STRING_PLAIN);
+        char *text = ecr_json_to_string(body, ECR_JSON_COMPACT);
         json_object_put(body);
         if (!text)
             return ECR_ENOMEM;

@@ -356,7 +356,7 @@ static cursor *cursor_for(ecrc_replay *R, const char *key)
 static int reply_json(ecr_http_reply *out, int status, json_object *body, const char *note)
 {
     out->status = status;
-    out->body = body ? ecr_json_to_string(body, JSON_C_TO_STRING_PLAIN) : NULL;
+    out->body = body ? ecr_json_to_string(body, ECR_JSON_COMPACT) : NULL;
     json_object_put(body);
     if (!out->body) {
         out->status = 500;
