@@ -317,8 +317,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     if (e->intercept && intercepted(e, conn, url, method, body, len, &hooked))
         return send_reply(e, rq, conn, &hooked);
     if (e->ctl && strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0) {
-        const char *repo =
-            MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, ECR_CTL_REPOSITORY);
+        /* The _n form gives the decoded length, so a %00 inside the value is seen. */
+        const char *repo = NULL;
+        size_t repo_len = 0;
+        if (MHD_lookup_connection_value_n(conn, MHD_GET_ARGUMENT_KIND, ECR_CTL_REPOSITORY,
+                                          sizeof ECR_CTL_REPOSITORY - 1, &repo,
+                                          &repo_len) != MHD_YES)
+            repo = NULL;
         json_object *out = NULL;
         const char *mark = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, ECR_CONTROL_HEADER);
         if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"))
@@ -331,7 +336,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 e, rq, conn, 403,
                 control_refusal("The control interface requires the header " ECR_CONTROL_HEADER
                                 ": " ECR_CONTROL_HEADER_VALUE));
-        int status = ecremu_control_handle(e->ctl, method, url, repo, body, len, &out);
+        int status = ecremu_control_handle(e->ctl, method, url, repo, repo_len, body, len, &out);
         return send_json(e, rq, conn, status, out);
     }
     return serve_ecr(e, rq, conn, url, method, body, len);
