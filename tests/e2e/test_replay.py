@@ -61,6 +61,7 @@ def test_unknown_request_names_the_closest_case(replayed):
     msg = e.value.response["Error"]["Message"]
     assert "names case 'no-such-case', which is not loaded" in msg, msg
     assert "closest is case '" in msg and "(ListImages, " in msg, msg
+    assert "which the request matches but for the case its repository name names" in msg, msg
     # An operation no case uses: the closest is named with the operation that differs.
     with pytest.raises(ClientError) as e:
         ecr.describe_images(repositoryName="sdk-x1/delete-last-tag/app")

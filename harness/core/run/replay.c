@@ -500,6 +500,9 @@ static int no_match(ecrc_replay *R, const req_view *q, ecr_http_reply *out)
             ecr_buf_puts(&msg, line ? line : "");
             free(line);
         }
+        if (!best_d.n)
+            ecr_buf_puts(&msg, ", which the request matches but for the case its repository "
+                               "name names");
         if (best_d.n > 3) {
             line = ecr_asprintf(" (and %zu more)", best_d.n - 3);
             ecr_buf_puts(&msg, line ? line : "");
