@@ -27,7 +27,8 @@
     X(verdict)                                                                                     \
     X(awsconfig)                                                                                   \
     X(throttle)                                                                                    \
-    X(liverules)
+    X(liverules)                                                                                   \
+    X(replay)
 
 #define ECRC_DECLARE(name) int register_##name##_suite(void);
 ECRC_SUITES(ECRC_DECLARE)
