@@ -124,14 +124,14 @@ int cmd_replay(int argc, char **argv)
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
     if (!npaths) {
-        found = cli_corpus_cases(NULL);
+        found = cli_corpus_cases("replay", NULL);
         if (!found)
             return ECRC_EXIT_USAGE;
         paths = (const char *const *)&found;
         npaths = 1;
     }
-    if (cli_paths_exist("", paths, npaths) ||
-        (golden_dir && cli_paths_exist("--golden-dir", &golden_dir, 1))) {
+    if (cli_paths_exist("replay", "", paths, npaths) ||
+        (golden_dir && cli_paths_exist("replay", "--golden-dir", &golden_dir, 1))) {
         free(found);
         return ECRC_EXIT_USAGE;
     }
