@@ -15,17 +15,23 @@
 #include "ecrc.h"
 #include "ecremu.h"
 
+/* --open-answer options one command line may give (there are 11 open
+ * questions today). */
+#define REPLAY_ANSWERS_MAX 64
+
 static void usage(FILE *f)
 {
     fputs("usage: ecrconform replay [PATH...] [--port N] [--host 127.0.0.1] [--golden-dir DIR]\n"
           "                         [--account ID] [--region NAME] [--quiet]\n"
+          "                         [--open-answer QUESTION=ANSWER]...\n"
           "\n"
           "Serves the cases under PATH (default: the corpus, as for run) on 127.0.0.1 until\n"
           "SIGINT or SIGTERM: each request a case's step sends (its operation and input, the\n"
           "fixture's repository names and digests bound for that run) is answered with the\n"
           "response the step's golden describes: exact where the golden is exact; where it\n"
           "has matchers, one instance it accepts ($set and $partial their content, $anyOf\n"
-          "its first alternative, $regex a string the pattern matches). Fixture traffic\n"
+          "its first alternative unless --open-answer picks another, $regex a string the\n"
+          "pattern matches). Fixture traffic\n"
           "(CreateRepository, PutImage, the layer upload operations, DeleteRepository,\n"
           "DescribeRegistry, the /__ecrconform/ control interface) is answered by the\n"
           "built-in emulator's model, so a client sees the sequence it would see live. Any\n"
@@ -40,6 +46,12 @@ static void usage(FILE *f)
           "  --account ID      ${account} in answers (default " ECR_TEST_ACCOUNT ")\n"
           "  --region NAME     ${region} when a request's signature names none (default:\n"
           "                    AWS_REGION, AWS_DEFAULT_REGION, else " ECR_TEST_REGION ")\n"
+          "  --open-answer QUESTION=ANSWER\n"
+          "                    answer an open question (docs/OPEN-QUESTIONS.md) with the\n"
+          "                    alternative ANSWER wherever a golden asks it, as serve's\n"
+          "                    option of the same name does (repeatable; a question no\n"
+          "                    loaded golden asks, or an answer it does not list, is a\n"
+          "                    usage error)\n"
           "  --quiet           no request log (by default one line per request on stderr,\n"
           "                    naming the case and step a golden answer came from)\n"
           "\n"
@@ -54,18 +66,21 @@ static void usage(FILE *f)
 
 int cmd_replay(int argc, char **argv)
 {
-    enum { O_PORT = 256, O_HOST, O_GOLDEN, O_ACCOUNT, O_REGION, O_QUIET, O_HELP };
+    enum { O_PORT = 256, O_HOST, O_GOLDEN, O_ACCOUNT, O_REGION, O_QUIET, O_ANSWER, O_HELP };
     static const struct option opts[] = {{"port", required_argument, NULL, O_PORT},
                                          {"host", required_argument, NULL, O_HOST},
                                          {"golden-dir", required_argument, NULL, O_GOLDEN},
                                          {"account", required_argument, NULL, O_ACCOUNT},
                                          {"region", required_argument, NULL, O_REGION},
                                          {"quiet", no_argument, NULL, O_QUIET},
+                                         {"open-answer", required_argument, NULL, O_ANSWER},
                                          {"help", no_argument, NULL, O_HELP},
                                          {NULL, 0, NULL, 0}};
     long port = 0;
     const char *golden_dir = NULL, *account = ECR_TEST_ACCOUNT, *region = NULL;
     int quiet = 0, o;
+    const char *answers[REPLAY_ANSWERS_MAX];
+    size_t nanswers = 0;
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
@@ -102,6 +117,14 @@ int cmd_replay(int argc, char **argv)
             break;
         case O_QUIET:
             quiet = 1;
+            break;
+        case O_ANSWER:
+            if (nanswers == REPLAY_ANSWERS_MAX) {
+                fprintf(stderr, "ecrconform replay: --open-answer: at most %d\n",
+                        REPLAY_ANSWERS_MAX);
+                return ECRC_EXIT_USAGE;
+            }
+            answers[nanswers++] = optarg;
             break;
         case O_HELP:
             usage(stdout);
@@ -144,7 +167,14 @@ int cmd_replay(int argc, char **argv)
         free(found);
         return ECRC_EXIT_INTERNAL;
     }
-    ecrc_replay *rp = ecrc_replay_new(&set, account, region, &diags);
+    if (ecrc_replay_check_answers(&set, answers, nanswers, &diags)) {
+        ecr_diag_print(&diags, stderr);
+        ecrc_loaded_set_free(&set);
+        ecr_diag_free(&diags);
+        free(found);
+        return ECRC_EXIT_USAGE;
+    }
+    ecrc_replay *rp = ecrc_replay_new(&set, account, region, answers, nanswers, &diags);
     int rc = ECRC_EXIT_OK;
     if (!rp) {
         fprintf(stderr, "ecrconform replay: out of memory\n");

@@ -139,3 +139,36 @@ def test_help_and_usage(ecrconform_bin):
     assert p.returncode == 2 and "only 127.0.0.1 is served" in p.stderr
     p = run_cli("replay", "--port", "70000")
     assert p.returncode == 2
+
+
+def _answers(report_dir, question):
+    rep = json.loads((report_dir / "report.json").read_text())
+    return {a["answer"] for c in rep["cases"] for s in c.get("steps", [])
+            for a in s.get("answers", []) if a["question"] == question}
+
+
+@pytest.mark.parametrize("answer,other", [("in-order", "merged"), ("merged", "in-order")])
+def test_open_answer_picks_the_alternative(ecrconform_bin, tmp_path, answer, other):
+    """`replay --open-answer Q=A` answers open question Q with alternative A wherever a golden
+    asks it (the default is the first listed): `run` against it passes and records A, never
+    the other one."""
+    s = start_replay("--open-answer", f"oq-same-image-twice={answer}")
+    try:
+        p = run_cli("run", "--endpoint", s.url, "--report-dir", tmp_path / "r", "--no-progress",
+                    "--filter", "duplicate-tag")
+        assert p.returncode == 0, p.stdout[-2000:]
+        got = _answers(tmp_path / "r", "oq-same-image-twice")
+        assert answer in got and other not in got, got
+    finally:
+        stop(s.proc)
+
+
+def test_open_answer_refuses_unknown_questions_and_answers(ecrconform_bin):
+    p = run_cli("replay", "--port", "0", "--open-answer", "oq-same-image-twice=bogus")
+    assert p.returncode == 2
+    assert "'bogus' is not an answer the goldens list for oq-same-image-twice (they list: " \
+           "in-order, merged)" in p.stderr
+    p = run_cli("replay", "--port", "0", "--open-answer", "oq-no-such-question=x")
+    assert p.returncode == 2 and "no loaded golden asks the question 'oq-no-such-question'" in p.stderr
+    p = run_cli("replay", "--port", "0", "--open-answer", "no-equals-sign")
+    assert p.returncode == 2 and "expected QUESTION=ANSWER" in p.stderr

@@ -472,10 +472,22 @@ struct loaded_set; /* below (load/loadset.c) */
  * placeholder repository names: a case whose golden cannot be answered (a
  * $regex the instance generator does not model, an instance the golden
  * would not accept) is added to diags as `golden: field: message` and left
- * out; the other cases are served. Returns NULL only when memory runs out.
- * Free with ecrc_replay_free. */
+ * out; the other cases are served. answers[0..nanswers) are
+ * "QUESTION=ANSWER" strings (`replay --open-answer`, checked first with
+ * ecrc_replay_check_answers): an open question they name is answered with
+ * that alternative instead of the first listed. Returns NULL only when
+ * memory runs out. Free with ecrc_replay_free. */
 ecrc_replay *ecrc_replay_new(const struct loaded_set *set, const char *account, const char *region,
-                             diag_list *diags);
+                             const char *const *answers, size_t nanswers, diag_list *diags);
+
+/* Checks each "QUESTION=ANSWER" of answers[0..n) against the open questions
+ * ($anyOf with a question, at the top of a golden or inside its body or
+ * message) of the valid cases of set: the question must be asked by a
+ * loaded golden and ANSWER be one of its alternatives. Each problem is added
+ * to diags (file "--open-answer") naming the question and the alternatives
+ * there are. Returns the number of problems (0: all usable). */
+size_t ecrc_replay_check_answers(const struct loaded_set *set, const char *const *answers, size_t n,
+                                 diag_list *diags);
 
 /* How many cases r serves. Cannot fail. */
 size_t ecrc_replay_ncases(const ecrc_replay *r);

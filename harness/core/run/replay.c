@@ -703,8 +703,110 @@ static int verify_case(ecrc_replay *R, rp_case *rc, diag_list *diags)
     return bad;
 }
 
+/* Appends name to alts, a '\0'-separated list holding each name once. */
+static void add_name(buf *alts, const char *name)
+{
+    for (size_t o = 0; name && o < alts->len; o += strlen(alts->data + o) + 1)
+        if (!strcmp(alts->data + o, name))
+            return;
+    if (name)
+        ecr_buf_append(alts, name, strlen(name) + 1);
+}
+
+/* Adds to alts (a '\0'-separated list, each entry once) the answers of
+ * every open question `question` asks in j (a golden value, walked whole). */
+static void answers_in(json_object *j, const char *question, buf *alts, int *asked)
+{
+    if (json_object_is_type(j, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(j); i++)
+            answers_in(json_object_array_get_idx(j, i), question, alts, asked);
+        return;
+    }
+    if (!json_object_is_type(j, json_type_object))
+        return;
+    json_object *q = NULL, *list = NULL;
+    if (json_object_object_get_ex(j, "question", &q) &&
+        json_object_object_get_ex(j, "$anyOf", &list) &&
+        !strcmp(json_object_get_string(q), question) &&
+        json_object_is_type(list, json_type_array)) {
+        *asked = 1;
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+            json_object *a = NULL;
+            json_object_object_get_ex(json_object_array_get_idx(list, i), "answer", &a);
+            add_name(alts, a ? json_object_get_string(a) : NULL);
+        }
+    }
+    json_object_object_foreach (j, k, v) {
+        (void)k;
+        answers_in(v, question, alts, asked);
+    }
+}
+
+/* The same for a golden: its top-level question and alternatives, and the
+ * values of it and of each alternative. */
+static void golden_answers(const golden *g, const char *question, buf *alts, int *asked)
+{
+    if (g->question && !strcmp(g->question, question)) {
+        *asked = 1;
+        for (size_t k = 0; k < g->nalts; k++) {
+            add_name(alts, g->alts[k].answer);
+        }
+    }
+    answers_in(g->body, question, alts, asked);
+    answers_in(g->error_message, question, alts, asked);
+    for (size_t k = 0; k < g->nalts; k++)
+        golden_answers(&g->alts[k], question, alts, asked);
+}
+
+size_t ecrc_replay_check_answers(const struct loaded_set *set, const char *const *answers, size_t n,
+                                 diag_list *diags)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(answers[i], '=');
+        if (!eq || eq == answers[i] || !eq[1]) {
+            ecr_diag_add(diags, "--open-answer", "", "'%s': expected QUESTION=ANSWER", answers[i]);
+            bad++;
+            continue;
+        }
+        char question[256];
+        snprintf(question, sizeof question, "%.*s", (int)(eq - answers[i]), answers[i]);
+        buf alts;
+        ecr_buf_init(&alts, 1u << 16);
+        int asked = 0;
+        for (size_t c = 0; c < set->n; c++)
+            for (size_t s = 0; set->cases[c] && s < set->cases[c]->nsteps; s++)
+                if (set->cases[c]->steps[s].golden)
+                    golden_answers(set->cases[c]->steps[s].golden, question, &alts, &asked);
+        int listed = 0;
+        buf names;
+        ecr_buf_init(&names, 1u << 16);
+        for (size_t o = 0; o < alts.len; o += strlen(alts.data + o) + 1) {
+            if (!strcmp(alts.data + o, eq + 1))
+                listed = 1;
+            if (o)
+                ecr_buf_puts(&names, ", ");
+            ecr_buf_puts(&names, alts.data + o);
+        }
+        if (!asked) {
+            ecr_diag_add(diags, "--open-answer", "",
+                         "'%s': no loaded golden asks the question '%s' (docs/OPEN-QUESTIONS.md)",
+                         answers[i], question);
+            bad++;
+        } else if (!listed) {
+            ecr_diag_add(diags, "--open-answer", "",
+                         "'%s': '%s' is not an answer the goldens list for %s (they list: %s)",
+                         answers[i], eq + 1, question, names.data ? names.data : "");
+            bad++;
+        }
+        ecr_buf_free(&names);
+        ecr_buf_free(&alts);
+    }
+    return bad;
+}
+
 ecrc_replay *ecrc_replay_new(const struct loaded_set *set, const char *account, const char *region,
-                             diag_list *diags)
+                             const char *const *answers, size_t nanswers, diag_list *diags)
 {
     ecrc_replay *R = calloc(1, sizeof *R);
     if (!R)
@@ -724,6 +826,15 @@ ecrc_replay *ecrc_replay_new(const struct loaded_set *set, const char *account, 
         rp_case *rc = &R->cases[R->n];
         rc->c = set->cases[i];
         ecrc_answers_init(&rc->chosen);
+        /* --open-answer: fixed before the first step chooses for itself */
+        for (size_t a = 0; a < nanswers; a++) {
+            const char *eq = strchr(answers[a], '=');
+            if (!eq)
+                continue;
+            char question[256];
+            snprintf(question, sizeof question, "%.*s", (int)(eq - answers[a]), answers[a]);
+            ecrc_answers_set(&rc->chosen, question, eq + 1, 1);
+        }
         int bad = verify_case(R, rc, diags);
         if (bad < 0) {
             ecrc_answers_free(&rc->chosen);
