@@ -64,11 +64,11 @@ static const run_entry *find_case(const repro_config *cfg, const char *arg, load
     diag_list diags;
     ecr_diag_init(&diags);
     int is_file = strchr(arg, '/') || (strlen(arg) > 5 && !strcmp(arg + strlen(arg) - 5, ".json"));
-    char *cases = is_file ? NULL : cli_corpus_cases(cfg->corpus);
+    char *cases = is_file ? NULL : cli_corpus_cases("reproduce", cfg->corpus);
     const char *path = is_file ? arg : cases;
     const run_entry *found = NULL;
     *code = ECRC_EXIT_USAGE;
-    if (path && !cli_paths_exist("", &path, 1)) {
+    if (path && !cli_paths_exist("reproduce", "", &path, 1)) {
         char id[256];
         stem(arg, id, sizeof id);
         const char *filter = id;

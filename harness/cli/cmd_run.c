@@ -492,16 +492,16 @@ int cmd_run(int argc, char **argv)
                         "given; give one or the other\n");
         rc = ECRC_EXIT_USAGE;
     } else if (!rc && !npaths) {
-        found = cli_corpus_cases(cfg.corpus);
+        found = cli_corpus_cases("run", cfg.corpus);
         paths = (const char *const *)&found;
         npaths = 1;
         rc = found ? 0 : ECRC_EXIT_USAGE;
     }
     /* Paths that do not exist are a usage error naming them, not invalid
      * files: nothing was there to be invalid. */
-    if (!rc && (cli_paths_exist("", paths, npaths) ||
-                (cfg.golden_dir && cli_paths_exist("--golden-dir", &cfg.golden_dir, 1)) ||
-                (cfg.baseline && cli_paths_exist("--baseline", &cfg.baseline, 1))))
+    if (!rc && (cli_paths_exist("run", "", paths, npaths) ||
+                (cfg.golden_dir && cli_paths_exist("run", "--golden-dir", &cfg.golden_dir, 1)) ||
+                (cfg.baseline && cli_paths_exist("run", "--baseline", &cfg.baseline, 1))))
         rc = ECRC_EXIT_USAGE;
     if (!rc)
         rc = run_with(paths, npaths, cfg);

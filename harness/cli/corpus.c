@@ -44,14 +44,14 @@ static void exe_dir(char *out, size_t outsz)
     ecr_copy_str(out, outsz, exe[0] ? exe : "/");
 }
 
-char *cli_corpus_cases(const char *corpus_opt)
+char *cli_corpus_cases(const char *cmd, const char *corpus_opt)
 {
     if (corpus_opt) {
         char *p = cases_in(corpus_opt);
         if (!p) {
             int dir = is_dir(corpus_opt);
             const char *why = dir ? "no cases/ directory in it" : strerror(errno);
-            fprintf(stderr, "ecrconform run: --corpus %s: %s\n", corpus_opt, why);
+            fprintf(stderr, "ecrconform %s: --corpus %s: %s\n", cmd, corpus_opt, why);
         }
         return p;
     }
@@ -72,18 +72,18 @@ char *cli_corpus_cases(const char *corpus_opt)
             return p;
     }
     fprintf(stderr,
-            "ecrconform run: no cases/ here, none installed with the binary (%s/../share/"
+            "ecrconform %s: no cases/ here, none installed with the binary (%s/../share/"
             "ecrconform/cases): give PATH or --corpus DIR\n",
-            bin[0] ? bin : "(unknown directory)");
+            cmd, bin[0] ? bin : "(unknown directory)");
     return NULL;
 }
 
-int cli_paths_exist(const char *what, const char *const *paths, size_t n)
+int cli_paths_exist(const char *cmd, const char *what, const char *const *paths, size_t n)
 {
     struct stat st;
     for (size_t i = 0; i < n; i++)
         if (stat(paths[i], &st) != 0) {
-            fprintf(stderr, "ecrconform run: %s%s%s: %s\n", what, what[0] ? " " : "", paths[i],
+            fprintf(stderr, "ecrconform %s: %s%s%s: %s\n", cmd, what, what[0] ? " " : "", paths[i],
                     strerror(errno));
             return -1;
         }

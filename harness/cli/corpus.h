@@ -18,11 +18,11 @@
  * is the current directory (paths in reports stay relative), else
  * "<corpus>/cases". corpus_opt is --corpus (NULL: search as above). Returns
  * a new string (the caller frees it), or NULL after printing to stderr
- * "ecrconform run: ..." naming what is missing (a usage error). */
-char *cli_corpus_cases(const char *corpus_opt);
+ * "ecrconform <cmd>: ..." naming what is missing (a usage error). */
+char *cli_corpus_cases(const char *cmd, const char *corpus_opt);
 
 /* 0 when every path exists, else -1 after printing
- * "ecrconform run: <what> <path>: <strerror>" for the first one missing. */
-int cli_paths_exist(const char *what, const char *const *paths, size_t n);
+ * "ecrconform <cmd>: <what> <path>: <strerror>" for the first one missing. */
+int cli_paths_exist(const char *cmd, const char *what, const char *const *paths, size_t n);
 
 #endif

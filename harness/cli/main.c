@@ -16,6 +16,7 @@ static void usage(FILE *f)
         "Commands:\n"
         "  run [PATH...]          run cases against an endpoint or the built-in emulator\n"
         "  serve [--port N]       run the built-in ECR emulator for any client\n"
+        "  replay [PATH...]       answer the cases' requests from their goldens (for SDK tests)\n"
         "  lint [PATH...]         validate case and golden files without running them\n"
         "  baseline REPORT.json   write a baseline of expected failures from a report\n"
         "  compare REPORT.json... write a side-by-side matrix of several targets' reports\n"
@@ -57,6 +58,8 @@ int main(int argc, char **argv)
         rc = cmd_run(argc - 1, argv + 1);
     else if (!strcmp(cmd, "serve"))
         rc = cmd_serve(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "replay"))
+        rc = cmd_replay(argc - 1, argv + 1);
     else if (!strcmp(cmd, "lint"))
         rc = cmd_lint(argc - 1, argv + 1);
     else if (!strcmp(cmd, "baseline"))

@@ -319,7 +319,7 @@ static int add_fault(control *c, const char *body, size_t len, json_object **out
 }
 
 int ecremu_control_handle(control *c, const char *method, const char *path, const char *repo_query,
-                          const char *body, size_t len, json_object **out)
+                          size_t repo_query_len, const char *body, size_t len, json_object **out)
 {
     *out = NULL;
     if (strcmp(path, ECR_CONTROL_CAPABILITIES) == 0) {
@@ -333,6 +333,10 @@ int ecremu_control_handle(control *c, const char *method, const char *path, cons
         if (strcmp(method, "DELETE") == 0) {
             if (!repo_query || !*repo_query)
                 return reply_message(out, 400, "missing " ECR_CTL_REPOSITORY " query argument");
+            /* Clearing the name cut at a NUL would clear another repository's faults. */
+            if (strlen(repo_query) != repo_query_len)
+                return reply_message(out, 400,
+                                     ECR_CTL_REPOSITORY " query argument contains a NUL byte");
             ecremu_control_clear(c, repo_query);
             return (*out = json_object_new_object()) ? 200 : 500;
         }

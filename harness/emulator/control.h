@@ -65,11 +65,13 @@ int ecremu_control_item_fault(control *c, const char *repo, const char *digest, 
 
 /* Serves one control request. method is the HTTP method, path the URL path
  * (starting with "/__ecrconform/"), repo_query the repositoryName query
- * argument or NULL, body/len the request body. Sets *out to the JSON reply
+ * argument or NULL and repo_query_len its decoded length (a %00 in the query
+ * decodes to a NUL inside it: such a name is refused with 400, never cut),
+ * body/len the request body. Sets *out to the JSON reply
  * (caller owns it; NULL only when out of memory) and returns the HTTP status:
  * 200 on success, 400 for a bad fault request, 404 for an unknown path,
  * 405 for a wrong method, 500 when out of memory. */
 int ecremu_control_handle(control *c, const char *method, const char *path, const char *repo_query,
-                          const char *body, size_t len, json_object **out);
+                          size_t repo_query_len, const char *body, size_t len, json_object **out);
 
 #endif

@@ -58,6 +58,8 @@ struct ecremu {
     auth_config auth;
     emu_answers answers;
     FILE *log; /* one line per request, or NULL */
+    ecremu_intercept_fn intercept;
+    void *intercept_user;
 };
 
 /* Per-request state held in *req_cls: the bounded body, and what the
@@ -102,7 +104,7 @@ static double ms_since(const struct timespec *t0)
  * of an error reply, and the time taken. Peer text goes through
  * ecr_term_safe so a request cannot drive the operator's terminal. */
 static void log_request(const ecremu *e, struct MHD_Connection *conn, const request *rq, int status,
-                        json_object *body)
+                        json_object *body, const char *note)
 {
     if (!e->log || !rq)
         return;
@@ -125,9 +127,12 @@ static void log_request(const ecremu *e, struct MHD_Connection *conn, const requ
     char *safe_type = type ? ecr_term_safe(json_object_get_string(type)) : NULL;
     /* one fprintf per line: stdio locks the stream per call, so lines of
      * parallel requests do not interleave */
-    fprintf(e->log, "ecremu: %.200s%s %d%s%s %.1f ms\n", safe_what ? safe_what : "?",
+    char *safe_note = note && *note ? ecr_term_safe(note) : NULL;
+    fprintf(e->log, "ecremu: %.200s%s %d%s%s %.1f ms%s%.256s\n", safe_what ? safe_what : "?",
             safe_what && strlen(safe_what) > 200 ? "..." : "", status, safe_type ? " " : "",
-            safe_type ? safe_type : "", ms_since(&rq->start));
+            safe_type ? safe_type : "", ms_since(&rq->start), safe_note ? " " : "",
+            safe_note ? safe_note : "");
+    free(safe_note);
     fflush(e->log);
     free(safe_what);
     free(safe_type);
@@ -143,7 +148,7 @@ static enum MHD_Result send_json(const ecremu *e, const request *rq, struct MHD_
         text = SERVER_ERROR_BODY;
         status = 500;
     }
-    log_request(e, conn, rq, status, body);
+    log_request(e, conn, rq, status, body, NULL);
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
     json_object_put(body);
@@ -214,6 +219,55 @@ static json_object *control_refusal(const char *text)
     return o;
 }
 
+/* Sends a hook's reply (ecremu_intercept_fn) and frees it. The error type
+ * for the request log is read from the body when it is JSON. */
+static enum MHD_Result send_reply(const ecremu *e, const request *rq, struct MHD_Connection *conn,
+                                  ecr_http_reply *out)
+{
+    const char *text = out->body ? out->body : "";
+    json_object *parsed =
+        out->status != 200 && *text ? ecremu_wire_parse(text, strlen(text)) : NULL;
+    log_request(e, conn, rq, out->status, parsed, out->note);
+    json_object_put(parsed);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+    if (!resp) {
+        ecr_http_reply_free(out);
+        return MHD_NO;
+    }
+    for (size_t i = 0; i < out->nheaders; i++)
+        MHD_add_response_header(resp, out->header_names[i], out->header_values[i]);
+    if (!ecr_http_reply_get(out, "Content-Type"))
+        MHD_add_response_header(resp, "Content-Type", ECR_CONTENT_TYPE);
+    if (!ecr_http_reply_get(out, "x-amzn-RequestId")) {
+        char id[37];
+        ecremu_wire_uuid(id);
+        MHD_add_response_header(resp, "x-amzn-RequestId", id);
+    }
+    enum MHD_Result rc = MHD_queue_response(conn, (unsigned int)out->status, resp);
+    MHD_destroy_response(resp);
+    ecr_http_reply_free(out);
+    return rc;
+}
+
+/* Offers the request to the hook; 1 when it answered (out is then filled). */
+static int intercepted(ecremu *e, struct MHD_Connection *conn, const char *url, const char *method,
+                       const char *body, size_t len, ecr_http_reply *out)
+{
+    header_list h;
+    h.n = h.authz = 0;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &h);
+    ecr_http_header hv[MAX_HEADERS];
+    for (size_t i = 0; i < h.n; i++)
+        hv[i] = (ecr_http_header){h.v[i].name, h.v[i].value};
+    ecr_http_request hr = {method, url, hv, h.n, body, len};
+    ecr_http_reply_init(out);
+    if (e->intercept(e->intercept_user, &hr, out) == 1)
+        return 1;
+    ecr_http_reply_free(out);
+    return 0;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **req_cls)
@@ -259,9 +313,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                           : rq->body.toobig == MAX_CONTROL_BODY
                               ? "The request body exceeds the control interface's limit of 64 KiB"
                               : "The request body exceeds the emulator's limit of 10 MiB");
+    ecr_http_reply hooked;
+    if (e->intercept && intercepted(e, conn, url, method, body, len, &hooked))
+        return send_reply(e, rq, conn, &hooked);
     if (e->ctl && strncmp(url, ECR_CONTROL_PREFIX, sizeof ECR_CONTROL_PREFIX - 1) == 0) {
-        const char *repo =
-            MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, ECR_CTL_REPOSITORY);
+        /* The _n form gives the decoded length, so a %00 inside the value is seen. */
+        const char *repo = NULL;
+        size_t repo_len = 0;
+        if (MHD_lookup_connection_value_n(conn, MHD_GET_ARGUMENT_KIND, ECR_CTL_REPOSITORY,
+                                          sizeof ECR_CTL_REPOSITORY - 1, &repo,
+                                          &repo_len) != MHD_YES)
+            repo = NULL;
         json_object *out = NULL;
         const char *mark = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, ECR_CONTROL_HEADER);
         if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"))
@@ -274,7 +336,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 e, rq, conn, 403,
                 control_refusal("The control interface requires the header " ECR_CONTROL_HEADER
                                 ": " ECR_CONTROL_HEADER_VALUE));
-        int status = ecremu_control_handle(e->ctl, method, url, repo, body, len, &out);
+        int status = ecremu_control_handle(e->ctl, method, url, repo, repo_len, body, len, &out);
         return send_json(e, rq, conn, status, out);
     }
     return serve_ecr(e, rq, conn, url, method, body, len);
@@ -363,6 +425,8 @@ ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
         e->st, e->ctl, e->account, e->region, cfg->layers == ECREMU_LAYERS_ENFORCE, &e->answers};
     ecremu_blobs_set_max_bytes(e->st->blobs, cfg->blob_bytes_max);
     e->log = cfg->request_log;
+    e->intercept = cfg->intercept;
+    e->intercept_user = cfg->intercept_user;
     e->auth = (auth_config){cfg->auth, e->access_key, e->secret_key, e->region};
 
     struct sockaddr_in sa;

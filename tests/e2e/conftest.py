@@ -123,15 +123,50 @@ class Served:
         return list(self.log)
 
 
-def start_serve(*args, env=None):
-    proc = subprocess.Popen([str(BIN), "serve", "--port", "0", *args], stdout=subprocess.PIPE,
+def start_serve(*args, env=None, command="serve"):
+    proc = subprocess.Popen([str(BIN), command, "--port", "0", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env or clean_env(),
                             stdin=subprocess.DEVNULL)
     line = proc.stdout.readline()  # the first line names the port
     if not line.startswith("listening on http://127.0.0.1:"):
         proc.kill()
-        raise RuntimeError(f"serve did not start: {line!r} {proc.stderr.read()!r}")
+        proc.wait(timeout=10)
+        raise RuntimeError(f"{command} did not start: {line!r} {proc.stderr.read()!r}")
     return Served(proc, line.split()[-1])
+
+
+def start_replay(*args, env=None):
+    """`ecrconform replay --port 0 ARGS...` (PATHs among ARGS); its second line of output
+    (what it serves) is in .summary."""
+    s = start_serve(*args, env=env, command="replay")
+    s.summary = s.proc.stdout.readline().strip()
+    return s
+
+
+@pytest.fixture(scope="session")
+def js_sdk(tmp_path_factory):
+    """The AWS SDK for JavaScript v3 installed with npm into a temporary directory of its own,
+    and python/ecrconform_sdk.py's node driver on it: (driver, package version). Skips, saying
+    why, without node, npm or the package. Shared by every module that drives the JS SDK."""
+    import sys
+    sys.path.insert(0, str(ROOT / "python"))
+    import ecrconform_sdk as sdk
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.skip("node and npm are needed for the AWS SDK for JavaScript v3")
+    d = tmp_path_factory.mktemp("js-sdk")
+    try:
+        p = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent",
+                            "--cache", str(d / "npm-cache"), "@aws-sdk/client-ecr"],
+                           cwd=d, capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        pytest.skip("npm install @aws-sdk/client-ecr took more than 240 s")
+    pkg = d / "node_modules" / "@aws-sdk" / "client-ecr" / "package.json"
+    if p.returncode != 0 or not pkg.exists():
+        pytest.skip(f"npm install @aws-sdk/client-ecr failed: {p.stderr.strip()[-300:]}")
+    driver = sdk.JsDriver(d, node)
+    yield driver, json.loads(pkg.read_text())["version"]
+    driver.close()
 
 
 def stop(proc, timeout=10):

@@ -62,3 +62,30 @@ def test_two_authorization_headers_are_refused(serve):
     c.close()
     assert r.status == 400
     assert reply["__type"] == "IncompleteSignatureException"
+
+
+def test_fault_clear_refuses_a_nul_in_the_name(serve):
+    """DELETE ?repositoryName=nulq%00x once cleared the faults of `nulq` (the
+    decoded query cut at the NUL): now it is refused and nulq's fault stays."""
+    c = _conn(serve.url)
+    ctl = {"X-Ecrconform-Control": "1", "Content-Type": "application/json"}
+    c.request("POST", "/__ecrconform/faults",
+              json.dumps({"fault": "throttling", "repositoryName": "nulq",
+                          "operation": "ListImages"}), ctl)
+    r = c.getresponse()
+    assert r.status == 200, r.read()
+    r.read()
+    c.request("DELETE", "/__ecrconform/faults?repositoryName=nulq%00x", headers=ctl)
+    r = c.getresponse()
+    assert r.status == 400
+    assert "NUL" in json.loads(r.read())["message"]
+    c.close()
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+    ecr = boto3.client("ecr", endpoint_url=serve.url, region_name="us-east-1",
+                       aws_access_key_id=TEST_KEY, aws_secret_access_key=TEST_SECRET,
+                       config=Config(retries={"max_attempts": 1}))
+    with pytest.raises(ClientError) as e:
+        ecr.list_images(repositoryName="nulq")
+    assert e.value.response["Error"]["Code"] == "ThrottlingException"

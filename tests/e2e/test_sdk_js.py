@@ -1,9 +1,8 @@
 """The AWS SDK for JavaScript v3 (@aws-sdk/client-ecr) through the corpus against `ecrconform
-serve` (python/sdk_js_driver.mjs, docs/SDK.md). The package is installed with npm into this
-module's own temporary directory; without node, npm or the package the module skips, saying why."""
+serve` (python/sdk_js_driver.mjs, docs/SDK.md). The package is installed with npm into a
+temporary directory of the session (conftest.js_sdk, shared with test_replay_sdk.py); without node,
+npm or the package the module skips, saying why."""
 import json
-import shutil
-import subprocess
 import sys
 
 import pytest
@@ -15,26 +14,6 @@ import ecrconform_sdk as sdk  # noqa: E402
 
 CASE_FILES = sdk.case_files([ROOT / "cases"])
 RUN = "j" + __import__("uuid").uuid4().hex[:7]
-
-
-@pytest.fixture(scope="module")
-def js_sdk(tmp_path_factory):
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.skip("node and npm are needed for the AWS SDK for JavaScript v3")
-    d = tmp_path_factory.mktemp("js-sdk")
-    try:
-        p = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent",
-                            "--cache", str(d / "npm-cache"), "@aws-sdk/client-ecr"],
-                           cwd=d, capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        pytest.skip("npm install @aws-sdk/client-ecr took more than 240 s")
-    pkg = d / "node_modules" / "@aws-sdk" / "client-ecr" / "package.json"
-    if p.returncode != 0 or not pkg.exists():
-        pytest.skip(f"npm install @aws-sdk/client-ecr failed: {p.stderr.strip()[-300:]}")
-    driver = sdk.JsDriver(d, node)
-    yield driver, json.loads(pkg.read_text())["version"]
-    driver.close()
 
 
 @pytest.fixture(scope="module")

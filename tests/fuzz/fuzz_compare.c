@@ -15,7 +15,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *text = (const char *)data;
-    const char *sep = memmem(text, size, "\n%%\n", 4);
+    /* memchr to each newline and one comparison there. (memmem, which
+     * _POSIX_C_SOURCE does not declare, was once called undeclared here: its
+     * result cut to an int, every input was dropped, and the target covered
+     * 9 edges for 10 million executions. scripts/lib.sh now refuses a target
+     * whose seeds cover too little, and the fuzz build uses -Werror.) */
+    const char *sep = NULL;
+    for (const char *nl = memchr(text, '\n', size); nl && !sep;
+         nl = memchr(nl + 1, '\n', size - (size_t)(nl + 1 - text)))
+        if ((size_t)(nl - text) + 4 <= size && memcmp(nl, "\n%%\n", 4) == 0)
+            sep = nl;
     if (!sep)
         return 0;
     size_t elen = (size_t)(sep - text);

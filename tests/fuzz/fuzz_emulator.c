@@ -34,11 +34,18 @@ static int next_call(const char *text, size_t len, size_t *pos, const char **op,
     const char *start = text + *pos;
     size_t rest = len - *pos;
     size_t n = rest;
-    for (size_t i = 0; i + sizeof SEP - 1 <= rest; i++)
-        if (memcmp(start + i, SEP, sizeof SEP - 1) == 0) {
+    /* memchr to each newline, then one comparison: a memcmp at every byte
+     * made the instrumented comparisons 14% of the time. */
+    for (const char *nl = memchr(start, '\n', rest); nl;
+         nl = memchr(nl + 1, '\n', rest - (size_t)(nl + 1 - start))) {
+        size_t i = (size_t)(nl - start);
+        if (i + sizeof SEP - 1 <= rest && memcmp(nl, SEP, sizeof SEP - 1) == 0) {
             n = i;
             break;
         }
+        if (i + 1 >= rest)
+            break;
+    }
     *pos += n + sizeof SEP - 1;
     const char *nl = memchr(start, '\n', n);
     *op = start;
@@ -72,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_object_put(out);
     }
     json_object *out = NULL;
-    (void)ecremu_control_handle(ctl, "POST", ECR_CONTROL_FAULTS, NULL, body, blen, &out);
+    (void)ecremu_control_handle(ctl, "POST", ECR_CONTROL_FAULTS, NULL, 0, body, blen, &out);
     json_object_put(out);
     ecremu_control_free(ctl);
     ecremu_store_free(st);

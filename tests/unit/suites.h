@@ -28,6 +28,7 @@
     X(awsconfig)                                                                                   \
     X(throttle)                                                                                    \
     X(liverules)                                                                                   \
+    X(replay)                                                                                      \
     X(wire)
 
 #define ECRC_DECLARE(name) int register_##name##_suite(void);

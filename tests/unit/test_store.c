@@ -882,7 +882,8 @@ static int ctl(const char *method, const char *path, const char *repo, const cha
 {
     json_object_put(g_out);
     g_out = NULL;
-    g_status = ecremu_control_handle(g_ctl, method, path, repo, body, strlen(body), &g_out);
+    g_status = ecremu_control_handle(g_ctl, method, path, repo, repo ? strlen(repo) : 0, body,
+                                     strlen(body), &g_out);
     return g_status;
 }
 
@@ -1016,6 +1017,16 @@ static void test_control_interface(void)
                     400);
     CU_ASSERT_EQUAL(ctl("POST", ECR_CONTROL_FAULTS, NULL, "not json"), 400);
     CU_ASSERT_EQUAL(ctl("DELETE", ECR_CONTROL_FAULTS, NULL, ""), 400);
+    /* Issue 11: "?repositoryName=r1%00x" decodes to "r1\0x" (4 bytes); it
+     * must not clear r1's faults. */
+    json_object_put(g_out);
+    g_out = NULL;
+    g_status =
+        ecremu_control_handle(g_ctl, "DELETE", ECR_CONTROL_FAULTS, "r1\0x", 4, "", 0, &g_out);
+    CU_ASSERT_EQUAL(g_status, 400);
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_at("message"), "NUL"));
+    const char *kcode, *kreason;
+    CU_ASSERT_TRUE(ecremu_control_item_fault(g_ctl, "r1", "sha256:x", &kcode, &kreason));
     CU_ASSERT_EQUAL(ctl("DELETE", ECR_CONTROL_FAULTS, "r1", ""), 200);
     CU_ASSERT_FALSE(ecremu_control_request_fault(g_ctl, ECR_FAULT_THROTTLING, "ListImages", "r1"));
     const char *code, *reason;

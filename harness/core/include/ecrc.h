@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "ecr/diag.h"
+#include "ecr/http.h"
 #include "ecr/protocol.h"
 #include "ecr/result.h"
 
@@ -456,6 +457,59 @@ ecr_result ecrc_repro_teardown(ecrc_repro *r, char *err, size_t errsz);
 
 /* Frees r (not the fixture on the target); r may be NULL. */
 void ecrc_repro_free(ecrc_repro *r);
+
+/* ---- Replaying the goldens (run/replay.c, docs/REPLAY.md) ---- */
+
+/* The cases of a loaded set, ready to answer their steps' requests from
+ * their goldens (`ecrconform replay`). */
+typedef struct ecrc_replay ecrc_replay;
+struct loaded_set; /* below (load/loadset.c) */
+
+/* A replay of the valid cases of set (borrowed: it must outlive the
+ * replay). account (12 digits; NULL: ECR_TEST_ACCOUNT) and region (NULL:
+ * ECR_TEST_REGION; a request's SigV4 credential scope names its own) bind
+ * ${account} and ${region}. Every step's answer is made once here, with
+ * placeholder repository names: a case whose golden cannot be answered (a
+ * $regex the instance generator does not model, an instance the golden
+ * would not accept) is added to diags as `golden: field: message` and left
+ * out; the other cases are served. answers[0..nanswers) are
+ * "QUESTION=ANSWER" strings (`replay --open-answer`, checked first with
+ * ecrc_replay_check_answers): an open question they name is answered with
+ * that alternative instead of the first listed. Returns NULL only when
+ * memory runs out. Free with ecrc_replay_free. */
+ecrc_replay *ecrc_replay_new(const struct loaded_set *set, const char *account, const char *region,
+                             const char *const *answers, size_t nanswers, diag_list *diags);
+
+/* Checks each "QUESTION=ANSWER" of answers[0..n) against the open questions
+ * ($anyOf with a question, at the top of a golden or inside its body or
+ * message) of the valid cases of set: the question must be asked by a
+ * loaded golden and ANSWER be one of its alternatives. Each problem is added
+ * to diags (file "--open-answer") naming the question and the alternatives
+ * there are. Returns the number of problems (0: all usable). */
+size_t ecrc_replay_check_answers(const struct loaded_set *set, const char *const *answers, size_t n,
+                                 diag_list *diags);
+
+/* How many cases r serves. Cannot fail. */
+size_t ecrc_replay_ncases(const ecrc_replay *r);
+
+/* Answers one request (the signature of ecremu_intercept_fn, so the CLI
+ * can hand it to the emulator's server; user is the ecrc_replay). A POST /
+ * whose operation, body, auth and raw headers are those of a loaded case's
+ * step (variables bound from the request's repository name) gets the step's
+ * golden: returns 1 with out filled. The fixture, teardown and probe
+ * operations (CreateRepository, DeleteRepository, PutImage, the layer
+ * upload operations, DescribeRegistry) that match no step, every other path
+ * and the control interface (but its capabilities, which replay answers)
+ * return 0: the emulator's model answers them. Any other request gets HTTP
+ * 400 EcrconformReplayNoMatch naming the closest case and step and what
+ * differs (returns 1). Thread-safe (one lock). */
+int ecrc_replay_answer(void *user, const ecr_http_request *rq, ecr_http_reply *out);
+
+/* Requests answered so far: from goldens, refused as unmatched. */
+void ecrc_replay_counts(ecrc_replay *r, unsigned long *answered, unsigned long *nomatch);
+
+/* Frees r; r may be NULL. */
+void ecrc_replay_free(ecrc_replay *r);
 
 /* ---- Merging shards (report/merge.c) ---- */
 

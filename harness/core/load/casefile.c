@@ -836,6 +836,13 @@ static void check_covers(loader *L, case_def *c, json_object *root)
 case_def *ecrc_case_load(const char *path, const char *cases_root, const char *golden_root,
                          diag_list *diags)
 {
+    json_object *root = ecr_json_read_file(path, GOLDEN_FILE_MAX, ECR_JSON_FILE, NULL, NULL, diags);
+    return root ? ecrc_case_from_json(path, root, cases_root, golden_root, diags) : NULL;
+}
+
+case_def *ecrc_case_from_json(const char *path, json_object *root, const char *cases_root,
+                              const char *golden_root, diag_list *diags)
+{
     static const char *const allowed[] = {"id",      "summary", "covers", "requires",
                                           "fixture", "steps",   NULL};
     loader L = {.file = path,
@@ -844,9 +851,6 @@ case_def *ecrc_case_load(const char *path, const char *cases_root, const char *g
                 .diags = diags,
                 .src = {path, diags, 0}};
     ecr_buf_init(&L.known_list, 4096);
-    json_object *root = ecr_json_read_file(path, GOLDEN_FILE_MAX, ECR_JSON_FILE, NULL, NULL, diags);
-    if (!root)
-        return NULL;
     case_def *c = calloc(1, sizeof *c);
     L.known = ecrc_vars_new();
     if (!c || !L.known || !(c->path = strdup(path))) {

@@ -117,6 +117,13 @@ typedef struct case_def {
 case_def *ecrc_case_load(const char *path, const char *cases_root, const char *golden_root,
                          diag_list *diags);
 
+/* ecrc_case_load on a document already parsed (ECR_JSON_FILE): path only
+ * names the case in diagnostics; goldens and manifests are still read below
+ * the roots. Takes ownership of root (always released). The fuzz target
+ * uses it to keep file I/O out of the loop. */
+case_def *ecrc_case_from_json(const char *path, json_object *root, const char *cases_root,
+                              const char *golden_root, diag_list *diags);
+
 /* Frees everything c owns; c may be NULL. */
 void ecrc_case_free(case_def *c);
 

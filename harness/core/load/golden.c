@@ -892,12 +892,15 @@ static size_t load_alternatives(golden *g, json_object *root, const char *file, 
 
 golden *ecrc_golden_load(const char *path, diag_list *diags)
 {
+    json_object *root = ecr_json_read_file(path, GOLDEN_FILE_MAX, ECR_JSON_FILE, NULL, NULL, diags);
+    return root ? ecrc_golden_from_json(path, root, diags) : NULL;
+}
+
+golden *ecrc_golden_from_json(const char *path, json_object *root, diag_list *diags)
+{
     static const char *const allowed[] = {"provenance", "status",  "body",
                                           "error",      "headers", "skip_default_headers",
                                           "question",   "$anyOf",  NULL};
-    json_object *root = ecr_json_read_file(path, GOLDEN_FILE_MAX, ECR_JSON_FILE, NULL, NULL, diags);
-    if (!root)
-        return NULL;
     if (json_object_get_type(root) != json_type_object) {
         ecr_diag_add(diags, path, "", "a golden must be a JSON object");
         json_object_put(root);

@@ -58,6 +58,13 @@ typedef struct golden {
  * the case knows its fixture (casefile.c does). */
 golden *ecrc_golden_load(const char *path, diag_list *diags);
 
+/* ecrc_golden_load on a document already parsed (ECR_JSON_FILE): path only
+ * names the golden in diagnostics and locates docs/ECR-BEHAVIOUR.md. Takes
+ * ownership of root (always released). Same result and diagnostics as
+ * ecrc_golden_load; the fuzz target uses it to keep file I/O out of the
+ * loop. */
+golden *ecrc_golden_from_json(const char *path, json_object *root, diag_list *diags);
+
 /* Validates matcher syntax inside j (used for body, messages and headers):
  * a "$" key must be the only member of its object and one of $any (true),
  * $absent (true; only as an object member or at the top), $regex (a string

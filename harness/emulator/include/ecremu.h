@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include "ecr/http.h"
 #include "ecr/protocol.h"
 #include "ecr/result.h"
 
@@ -41,6 +42,17 @@ typedef enum ecremu_layers_mode {
  * repositories): 256 MiB. */
 #define ECREMU_DEFAULT_BLOB_BYTES ((size_t)256 * 1024 * 1024)
 
+/* A hook that may answer a request before the emulator does (the request
+ * body read in full and within the emulator's caps, before authentication,
+ * the control interface and the ECR operations). It returns 1 after filling
+ * out (status, body; the server adds Content-Type: application/x-amz-json-1.1
+ * and a fresh x-amzn-RequestId unless out sets them, logs the request with
+ * out->note, and frees out), or 0 to let the emulator answer as usual (out
+ * must then be left empty). Called from the server's threads, concurrently:
+ * it must be thread-safe. `ecrconform replay` answers a case's steps from
+ * their goldens through it (docs/REPLAY.md). */
+typedef int (*ecremu_intercept_fn)(void *user, const ecr_http_request *rq, ecr_http_reply *out);
+
 typedef struct ecremu_config {
     unsigned short port; /* 0: a random free port (read it back with ecremu_port) */
     ecremu_auth_mode auth;
@@ -60,6 +72,8 @@ typedef struct ecremu_config {
      * "": every default. An unknown question or answer makes ecremu_start
      * fail with ECR_EINVAL: check it first with ecremu_open_answers_check. */
     const char *open_answers;
+    ecremu_intercept_fn intercept; /* NULL: none */
+    void *intercept_user;          /* passed to intercept; borrowed until ecremu_stop */
 } ecremu_config;
 
 typedef struct ecremu ecremu;
