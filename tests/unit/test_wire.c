@@ -4,6 +4,7 @@
  * (ecrc_fixture_requests). No server: clients are made, never used. */
 #include <CUnit/CUnit.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,9 +17,9 @@ static aws_credentials test_creds(void)
 {
     aws_credentials c;
     memset(&c, 0, sizeof c);
-    strcpy(c.access_key, "AKIDECRCONFORMTEST01");
-    strcpy(c.secret_key, "secret");
-    strcpy(c.region, "us-east-1");
+    snprintf(c.access_key, sizeof c.access_key, "%s", "AKIDECRCONFORMTEST01");
+    snprintf(c.secret_key, sizeof c.secret_key, "%s", "secret");
+    snprintf(c.region, sizeof c.region, "%s", "us-east-1");
     return c;
 }
 
@@ -102,10 +103,10 @@ static void test_fixture_requests(void)
     case_blob blobs_a[2], blobs_b[2];
     memset(blobs_a, 0, sizeof blobs_a);
     memset(blobs_b, 0, sizeof blobs_b);
-    strcpy(blobs_a[0].digest, "sha256:c0");
-    strcpy(blobs_a[1].digest, "sha256:a1");
-    strcpy(blobs_b[0].digest, "sha256:c0");
-    strcpy(blobs_b[1].digest, "sha256:b1");
+    snprintf(blobs_a[0].digest, sizeof blobs_a[0].digest, "%s", "sha256:c0");
+    snprintf(blobs_a[1].digest, sizeof blobs_a[1].digest, "%s", "sha256:a1");
+    snprintf(blobs_b[0].digest, sizeof blobs_b[0].digest, "%s", "sha256:c0");
+    snprintf(blobs_b[1].digest, sizeof blobs_b[1].digest, "%s", "sha256:b1");
     char *tags[] = {"v1", "latest"};
     case_image imgs[2];
     memset(imgs, 0, sizeof imgs);
