@@ -1,10 +1,6 @@
 #include "ecr/sigv4.h"
 
-#include <limits.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -387,12 +383,7 @@ ecr_result ecr_sigv4_string_to_sign(const char *canonical_request, const sigv4_s
 static ecr_result hmac_sha256(const void *key, size_t keylen, const char *msg,
                               unsigned char out[32])
 {
-    unsigned int n = 0;
-    if (keylen > INT_MAX ||
-        !HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)msg, strlen(msg), out, &n) ||
-        n != 32)
-        return ECR_ECRYPTO;
-    return ECR_OK;
+    return ecr_hmac_sha256(key, keylen, msg, strlen(msg), out);
 }
 
 /* The signing key depends only on the secret, the date, the region and the
@@ -423,8 +414,8 @@ static ecr_result signing_key(const char *secret, const char *date, const sigv4_
     for (size_t i = 0; i < 4 && !rc; i++)
         rc = ecr_buf_append(&k, parts[i], strlen(parts[i]) + 1);
     unsigned char fp[32];
-    if (!rc && !SHA256((const unsigned char *)k.data, k.len, fp))
-        rc = ECR_ECRYPTO;
+    if (!rc)
+        rc = ecr_sha256(k.data, k.len, fp);
     for (int i = 0; !rc && i < KEY_CACHE; i++) {
         if (key_cache[i].used && CRYPTO_memcmp(key_cache[i].fp, fp, sizeof fp) == 0) {
             memcpy(key, key_cache[i].key, 32);

@@ -438,7 +438,7 @@ ecr_result ecremu_start(const ecremu_config *cfg, ecremu **out)
     e->daemon = MHD_start_daemon(
         flags, cfg->port, NULL, NULL, handle, e, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)HEADER_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+        (unsigned int)HEADER_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
         MHD_OPTION_CONNECTION_LIMIT, connection_limit(), MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned int)THREADS, MHD_OPTION_END);
     if (!e->daemon) {

@@ -1,7 +1,7 @@
 /* ceiling.c: the benchmark's ceiling (scripts/bench, docs/PERFORMANCE.md).
  *
  * A minimal libmicrohttpd responder with the emulator's daemon settings
- * (thread pool of 4, 64 connections, 128 KiB per connection): it reads each
+ * (thread pool of 4, 64 connections, 32 KiB per connection): it reads each
  * request body and answers 200 with a fixed small JSON body. Whatever the
  * emulator does beyond this is its own cost. Built only by scripts/bench
  * (-DECRC_BENCH=ON). Listens on 127.0.0.1, port 0; prints
@@ -59,7 +59,7 @@ int main(void)
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_CONNECTION_LIMIT,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)64, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "ceiling: cannot start the daemon\n");

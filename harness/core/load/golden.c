@@ -669,40 +669,44 @@ static size_t load_response(golden *g, json_object *obj, const char *file, const
 #define BEHAVIOUR_DOC "docs/ECR-BEHAVIOUR.md"
 #define BEHAVIOUR_CITE "ECR-BEHAVIOUR.md#"
 #define BEHAVIOUR_MAX (1024u * 1024)
-#define BEHAVIOUR_UP 8 /* directories searched above a golden */
+/* The text of doc when it is a regular file under BEHAVIOUR_MAX (caller
+ * frees), else NULL. */
+static char *read_doc(const char *doc)
+{
+    struct stat st;
+    if (stat(doc, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size >= BEHAVIOUR_MAX)
+        return NULL;
+    FILE *fp = fopen(doc, "r");
+    if (!fp)
+        return NULL;
+    char *text = calloc(1, (size_t)st.st_size + 1);
+    if (text && fread(text, 1, (size_t)st.st_size, fp) != (size_t)st.st_size) {
+        free(text);
+        text = NULL;
+    }
+    fclose(fp);
+    return text;
+}
 
 /* The text of the docs/ECR-BEHAVIOUR.md in the nearest directory above path
- * that has one (caller frees), or NULL. */
+ * that has one, up to the root, else the one in the current directory (a
+ * corpus copied elsewhere, linted from the checkout); the caller frees it;
+ * NULL when there is none. (This once stopped 8 directories up, and found
+ * the current directory's only when the root came sooner: a corpus one level
+ * deeper lost its citations.) */
 static char *behaviour_doc(const char *path)
 {
-    char dir[4096];
+    char dir[4096], doc[4200];
     snprintf(dir, sizeof dir, "%s", path);
-    for (int up = 0; up < BEHAVIOUR_UP; up++) {
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            *slash = '\0';
-        else
-            snprintf(dir, sizeof dir, ".");
-        char doc[4200];
-        snprintf(doc, sizeof doc, "%s/%s", dir[0] ? dir : "/", BEHAVIOUR_DOC);
-        char *text = NULL;
-        struct stat st;
-        if (stat(doc, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size < BEHAVIOUR_MAX) {
-            FILE *fp = fopen(doc, "r");
-            if (fp) {
-                text = calloc(1, (size_t)st.st_size + 1);
-                if (text && fread(text, 1, (size_t)st.st_size, fp) != (size_t)st.st_size) {
-                    free(text);
-                    text = NULL;
-                }
-                fclose(fp);
-            }
+    char *slash;
+    while ((slash = strrchr(dir, '/')) != NULL) {
+        *slash = '\0';
+        snprintf(doc, sizeof doc, "%s/%s", dir[0] ? dir : "", BEHAVIOUR_DOC);
+        char *text = read_doc(doc);
+        if (text)
             return text;
-        }
-        if (!slash || !strcmp(dir, "."))
-            break;
     }
-    return NULL;
+    return read_doc(BEHAVIOUR_DOC);
 }
 
 static int has_anchor(const char *doc, const char *anchor)

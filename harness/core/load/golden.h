@@ -52,7 +52,8 @@ typedef struct golden {
  * sources, no nested $anyOf, and a provenance level no stronger than the
  * weakest alternative. Every source "ECR-BEHAVIOUR.md#<anchor>" must name an
  * anchor (<a id="...">) of the docs/ECR-BEHAVIOUR.md found in the nearest
- * directory above the golden that has one. Every problem is added to diags (file = path, field =
+ * directory above the golden that has one (up to the root), else in the
+ * current directory. Every problem is added to diags (file = path, field =
  * e.g. "provenance.level" or "body.failures[0].failureReason"). Returns NULL when anything was
  * wrong; the caller frees the golden with ecrc_golden_free. Variables are not checked here: only
  * the case knows its fixture (casefile.c does). */
