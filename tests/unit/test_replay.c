@@ -134,6 +134,11 @@ static void test_json_matchers(void)
                      "\"p\":{\"e\":[1,null]},\"t\":[],\"n\":0}");
     /* a top-level $partial */
     json_instance_is("{\"$partial\": {\"imageIds\": []}}", NULL, "{\"imageIds\":[]}");
+    /* fuzz_instance's finding: $partial's keys are member names, also one
+     * spelled "$set" (the comparator and the loader read them so); the
+     * instance was built as if it were a $set matcher. */
+    json_instance_is("{\"$partial\": {\"$set\": {\"$set\": [{\"imagg\": \"two\"}]}}}", NULL,
+                     "{\"$set\":[{\"imagg\":\"two\"}]}");
 }
 
 static void test_json_any_of(void)

@@ -321,6 +321,8 @@ char *ecrc_regex_instance(const char *pattern, char *err, size_t errsz)
 /* ---- a golden value's canonical instance ---------------------------------- */
 
 static json_object *inst(json_object *e, answer_list *chosen, buf *path, char *err, size_t errsz);
+static json_object *inst_members(json_object *e, answer_list *chosen, buf *path, char *err,
+                                 size_t errsz);
 
 static int failed(const char *err)
 {
@@ -408,8 +410,8 @@ static json_object *matcher(json_object *e, const char *key, json_object *arg, a
     }
     if (!strcmp(key, "$set"))
         return inst(arg, chosen, path, err, errsz);
-    if (!strcmp(key, "$partial"))
-        return inst(arg, chosen, path, err, errsz);
+    if (!strcmp(key, "$partial")) /* its keys are member names, "$set" included */
+        return inst_members(arg, chosen, path, err, errsz);
     if (!strcmp(key, "$any"))
         return json_object_new_string("ecrconform-replay");
     if (!strcmp(key, "$type"))
@@ -420,20 +422,11 @@ static json_object *matcher(json_object *e, const char *key, json_object *arg, a
     return NULL;
 }
 
-static json_object *inst_object(json_object *e, answer_list *chosen, buf *path, char *err,
-                                size_t errsz)
+/* An object whose keys are member names (never matchers): each value's
+ * instance, $absent members left out. */
+static json_object *inst_members(json_object *e, answer_list *chosen, buf *path, char *err,
+                                 size_t errsz)
 {
-    if (json_object_object_length(e) >= 1) {
-        json_object_object_foreach (e, k0, v0) {
-            if (k0[0] == '$' || !strcmp(k0, "question")) {
-                int handled = 0;
-                json_object *o = matcher(e, k0, v0, chosen, path, err, errsz, &handled);
-                if (handled)
-                    return o;
-            }
-            break;
-        }
-    }
     json_object *out = json_object_new_object();
     if (!out) {
         path_err(path, err, errsz, "out of memory");
@@ -459,6 +452,23 @@ static json_object *inst_object(json_object *e, answer_list *chosen, buf *path, 
         json_object_object_add(out, k, o);
     }
     return out;
+}
+
+static json_object *inst_object(json_object *e, answer_list *chosen, buf *path, char *err,
+                                size_t errsz)
+{
+    if (json_object_object_length(e) >= 1) {
+        json_object_object_foreach (e, k0, v0) {
+            if (k0[0] == '$' || !strcmp(k0, "question")) {
+                int handled = 0;
+                json_object *o = matcher(e, k0, v0, chosen, path, err, errsz, &handled);
+                if (handled)
+                    return o;
+            }
+            break;
+        }
+    }
+    return inst_members(e, chosen, path, err, errsz);
 }
 
 static json_object *inst(json_object *e, answer_list *chosen, buf *path, char *err, size_t errsz)
