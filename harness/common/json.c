@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ecr/buf.h"
+#include "ecr/util.h"
 
 /* ---- positions ---------------------------------------------------------- */
 
@@ -417,62 +418,15 @@ json_object *ecr_json_read_file(const char *path, size_t maxsize, unsigned flags
         *text = NULL;
     if (len)
         *len = 0;
-    /* O_NONBLOCK: opening a FIFO for reading must not wait for a writer. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        ecr_diag_add(diags, path, "", "cannot open: %s", strerror(errno));
+    char *data, why[160];
+    size_t n;
+    if (ecr_read_file(path, maxsize, &data, &n, why, sizeof why) != ECR_OK) {
+        ecr_diag_add(diags, path, "", "%s", why);
         return NULL;
     }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ecr_diag_add(diags, path, "", "cannot read: not a regular file");
-        close(fd);
-        return NULL;
-    }
-    if ((unsigned long long)st.st_size > maxsize) {
-        ecr_diag_add(diags, path, "", "file too large (%lld bytes, limit %zu)",
-                     (long long)st.st_size, maxsize);
-        close(fd);
-        return NULL;
-    }
-    /* The file may grow between fstat and read: the buffer cap still holds. */
-    buf b;
-    ecr_buf_init(&b, maxsize + 1);
-    char chunk[8192];
-    ecr_result rc = ECR_OK;
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            ecr_diag_add(diags, path, "", "cannot read: %s", strerror(errno));
-            rc = ECR_EIO;
-            break;
-        }
-        if (n == 0)
-            break;
-        if ((rc = ecr_buf_append(&b, chunk, (size_t)n)) != ECR_OK) {
-            if (rc == ECR_ETOOBIG)
-                ecr_diag_add(diags, path, "", "file too large (limit %zu bytes)", maxsize);
-            else
-                ecr_diag_add(diags, path, "", "out of memory");
-            break;
-        }
-    }
-    close(fd);
-    if (rc != ECR_OK) {
-        ecr_buf_free(&b);
-        return NULL;
-    }
-    size_t n = b.len;
     if (n == 0) {
-        ecr_buf_free(&b);
+        free(data);
         ecr_diag_add(diags, path, "", "invalid JSON: the file is empty");
-        return NULL;
-    }
-    char *data = ecr_buf_steal(&b);
-    if (!data) {
-        ecr_diag_add(diags, path, "", "out of memory");
         return NULL;
     }
     json_object *j = ecr_json_parse(data, n, flags, NULL, path, diags);

@@ -216,3 +216,69 @@ ecr_result ecr_atomic_commit(ecr_atomic_file *a)
     memset(a, 0, sizeof *a);
     return bad ? ECR_EIO : ECR_OK;
 }
+
+ecr_result ecr_read_file(const char *path, size_t max, char **data, size_t *len, char *why,
+                         size_t whysz)
+{
+    *data = NULL;
+    *len = 0;
+    if (whysz)
+        why[0] = '\0';
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        snprintf(why, whysz, "cannot open: %s", strerror(errno));
+        return ECR_ENOTFOUND;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(why, whysz, "cannot read: not a regular file");
+        close(fd);
+        return ECR_EIO;
+    }
+    if ((unsigned long long)st.st_size > max) {
+        snprintf(why, whysz, "file too large (%lld bytes, limit %zu)", (long long)st.st_size, max);
+        close(fd);
+        return ECR_ETOOBIG;
+    }
+    buf b;
+    ecr_buf_init(&b, max + 1); /* the file may grow after fstat: the cap holds */
+    char chunk[8192];
+    ecr_result rc = ECR_OK;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(why, whysz, "cannot read: %s", strerror(errno));
+            rc = ECR_EIO;
+            break;
+        }
+        if (n == 0)
+            break;
+        if ((rc = ecr_buf_append(&b, chunk, (size_t)n)) != ECR_OK) {
+            if (rc == ECR_ETOOBIG)
+                snprintf(why, whysz, "file too large (limit %zu bytes)", max);
+            else
+                snprintf(why, whysz, "out of memory");
+            break;
+        }
+    }
+    close(fd);
+    if (rc == ECR_OK && b.len > max) {
+        rc = ECR_ETOOBIG;
+        snprintf(why, whysz, "file too large (limit %zu bytes)", max);
+    }
+    if (rc != ECR_OK) {
+        ecr_buf_free(&b);
+        return rc;
+    }
+    size_t n = b.len;
+    char *p = ecr_buf_steal(&b); /* "" for an empty file */
+    if (!p) {
+        snprintf(why, whysz, "out of memory");
+        return ECR_ENOMEM;
+    }
+    *data = p;
+    *len = n;
+    return ECR_OK;
+}

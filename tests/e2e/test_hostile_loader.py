@@ -90,6 +90,45 @@ def test_manifest_symlinked_outside_the_tree_is_refused(ecrconform_bin, tmp_path
     assert "docker-a.json" in out and "outside" in out, out
 
 
+def test_blob_symlinked_outside_the_tree_is_refused(ecrconform_bin, tmp_path):
+    """A blob is pushed as it is, like a manifest: a blob file linked to a
+    file outside the corpus is refused even when its bytes match."""
+    case = make_tree(tmp_path)
+    images = [im for r in case["fixture"]["repositories"] for im in r.get("images", [])]
+    manifest = json.loads((tmp_path / "cases" / images[0]["manifest"]).read_text())
+    digest = manifest["config"]["digest"]  # the case's first image is an image manifest
+    blob = tmp_path / "cases" / "blobs" / "sha256" / digest.split(":", 1)[1]
+    outside = tmp_path / "outside.bin"
+    outside.write_bytes(blob.read_bytes())
+    blob.unlink()
+    os.symlink(outside, blob)
+    p, _, _ = lint(tmp_path)
+    out = p.stdout.decode()
+    assert p.returncode == EXIT_INVALID, out + p.stderr.decode()
+    assert blob.name in out and "resolves outside the cases directory" in out, out
+
+
+def test_unused_goldens_are_reported_and_used_ones_are_not(ecrconform_bin, tmp_path):
+    """lint of the whole corpus names every golden no step uses (a typo in a
+    step name would otherwise leave it silently ignored), and no other."""
+    case = make_tree(tmp_path)
+    gdir = tmp_path / "golden" / case["id"]
+    used = sorted(gdir.iterdir())
+    assert used
+    (gdir / "typo.json").write_text(used[0].read_text())
+    (tmp_path / "golden" / "no-such-case").mkdir()
+    (tmp_path / "golden" / "no-such-case" / "x.json").write_text(used[0].read_text())
+    p = subprocess.run([str(BIN), "lint"], capture_output=True, timeout=30, env=clean_env(),
+                       cwd=tmp_path, stdin=subprocess.DEVNULL)
+    out = p.stdout.decode()
+    assert p.returncode == EXIT_INVALID, out + p.stderr.decode()
+    orphans = [l for l in out.splitlines() if "not used by any step" in l]
+    assert sorted(orphans) == sorted([
+        f"golden/{case['id']}/typo.json: golden file not used by any step of any case",
+        "golden/no-such-case/x.json: golden file not used by any step of any case"]), out
+    assert "2 problems" in out, out
+
+
 def test_control_bytes_never_reach_the_terminal(ecrconform_bin, tmp_path):
     make_tree(tmp_path)
     bad = {"id": "x\u001b]0;pwned\u0007\u001b[2J", "summary": 7, "covers": [],

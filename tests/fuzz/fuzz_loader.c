@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (j && golden_doc)
         ecrc_golden_free(ecrc_golden_from_json(label, j, &d));
     else if (j)
-        ecrc_case_free(ecrc_case_from_json(label, j, g_cases, g_golden, &d));
+        ecrc_case_free(ecrc_case_from_json(label, j, g_cases, g_golden, NULL, &d));
     /* Every refusal must say why. */
     if (!j && d.n == 0)
         abort();

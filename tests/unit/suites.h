@@ -16,6 +16,7 @@
     X(compare)                                                                                     \
     X(golden)                                                                                      \
     X(casefile)                                                                                    \
+    X(filecache)                                                                                   \
     X(store)                                                                                       \
     X(emulator)                                                                                    \
     X(layers)                                                                                      \

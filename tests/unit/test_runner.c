@@ -111,7 +111,7 @@ static case_def *load(const char *id)
     char cases[512], goldens[512]; /* src_path's buffer is overwritten by each call */
     snprintf(cases, sizeof cases, "%s", src_path("cases"));
     snprintf(goldens, sizeof goldens, "%s", src_path("golden"));
-    case_def *c = ecrc_case_load(path, cases, goldens, &d);
+    case_def *c = ecrc_case_load(path, cases, goldens, NULL, &d);
     ecr_diag_print(&d, stderr);
     ecr_diag_free(&d);
     return c;

@@ -29,6 +29,7 @@ typedef struct loader {
     buf known_list;   /* "${repo:a}, ${account}, ..." for hints */
     const char *cur;  /* file the variable scan reports against */
     const char *field;
+    ecrc_filecache *cache; /* manifests and blobs, read once per load */
 } loader;
 
 static void fail(loader *L, const char *file, const char *field, const char *fmt, ...)
@@ -178,60 +179,6 @@ static void scan_json(loader *L, const char *file, const char *field, json_objec
 
 /* ---- blobs -------------------------------------------------------------- */
 
-/* Reads the regular file at path (at most max bytes; a FIFO or device is
- * refused without blocking) into a new buffer. Returns NULL with a reason in
- * why (static or strerror text). */
-static char *read_small_file(const char *path, size_t max, size_t *len, const char **why)
-{
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        *why = strerror(errno);
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        *why = "not a regular file";
-        close(fd);
-        return NULL;
-    }
-    buf b;
-    ecr_buf_init(&b, max + 1); /* the file may grow after fstat: the cap holds */
-    char chunk[8192];
-    ecr_result rc = ECR_OK;
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n < 0) {
-                rc = ECR_EIO;
-                *why = strerror(errno);
-            }
-            break;
-        }
-        if ((rc = ecr_buf_append(&b, chunk, (size_t)n)) != ECR_OK) {
-            *why = rc == ECR_ETOOBIG ? "file too large" : "out of memory";
-            break;
-        }
-    }
-    close(fd);
-    if (rc == ECR_OK && b.len > max) {
-        rc = ECR_ETOOBIG;
-        *why = "file too large";
-    }
-    if (rc != ECR_OK) {
-        ecr_buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    char *data = b.len ? ecr_buf_steal(&b) : calloc(1, 1);
-    ecr_buf_free(&b);
-    if (!data)
-        *why = "out of memory";
-    return data;
-}
-
 /* "sha256:" + 64 lower-case hex digits: the only digests a blob file name can carry. */
 static int blob_digest_ok(const char *d)
 {
@@ -272,35 +219,45 @@ static void load_blob(loader *L, case_image *im, json_object *desc, const char *
         ERR(L, f, "blob path too long");
         return;
     }
-    const char *why = "";
-    size_t len;
-    char *data = read_small_file(path, BLOB_FILE_MAX, &len, &why);
-    if (!data) {
+    /* Inside the cases directory, like a manifest: a blob linked to a file
+     * elsewhere would be pushed to the target. */
+    const ecrc_cached_file *cf = ecrc_filecache_get(L->cache, path, L->cases_root, BLOB_FILE_MAX);
+    if (!cf) {
+        ERR(L, f, "out of memory");
+        return;
+    }
+    if (!cf->data) {
         ERR(L, f,
             "manifest %s: %s: blob %s: %s (limit %u bytes; scripts/gen-fixture-blobs makes the "
             "blobs of every image manifest)",
-            mp, mfield, path, why, BLOB_FILE_MAX);
+            mp, mfield, path, cf->inside == 0 ? "resolves outside the cases directory" : cf->why,
+            BLOB_FILE_MAX);
         return;
     }
-    char got[DIGEST_STR_SIZE];
-    if (ecr_digest_sha256(data, len, got) || strcmp(got, d)) {
-        ERR(L, f, "manifest %s: %s: blob %s has digest %s, not %s", mp, mfield, path, got, d);
-    } else if ((int64_t)len != json_object_get_int64(js)) {
-        ERR(L, f, "manifest %s: %s.size: %lld, but blob %s has %zu bytes", mp, mfield,
-            (long long)json_object_get_int64(js), path, len);
-    } else {
-        case_blob *nb = realloc(im->blobs, (im->nblobs + 1) * sizeof *nb);
-        if (nb) {
-            im->blobs = nb;
-            case_blob *b = &im->blobs[im->nblobs++];
-            ecr_copy_str(b->digest, sizeof b->digest, d); /* 71 characters: fits */
-            b->data = data;
-            b->len = len;
-            return;
-        }
-        ERR(L, f, "out of memory");
+    if (strcmp(cf->digest, d)) {
+        ERR(L, f, "manifest %s: %s: blob %s has digest %s, not %s", mp, mfield, path,
+            cf->digest[0] ? cf->digest : "(cannot hash it)", d);
+        return;
     }
-    free(data);
+    if ((int64_t)cf->len != json_object_get_int64(js)) {
+        ERR(L, f, "manifest %s: %s.size: %lld, but blob %s has %zu bytes", mp, mfield,
+            (long long)json_object_get_int64(js), path, cf->len);
+        return;
+    }
+    /* The case owns its copy: the cache lives for one load, a case longer. */
+    char *data = malloc(cf->len + 1);
+    case_blob *nb = data ? realloc(im->blobs, (im->nblobs + 1) * sizeof *nb) : NULL;
+    if (!nb) {
+        free(data);
+        ERR(L, f, "out of memory");
+        return;
+    }
+    memcpy(data, cf->data, cf->len + 1);
+    im->blobs = nb;
+    case_blob *b = &im->blobs[im->nblobs++];
+    ecr_copy_str(b->digest, sizeof b->digest, d); /* 71 characters: fits */
+    b->data = data;
+    b->len = cf->len;
 }
 
 /* The blobs of image manifest m (config, then layers), so the fixture can
@@ -352,6 +309,51 @@ static void check_children_first(loader *L, const case_repo *r, size_t idx, json
     }
 }
 
+/* Reads image im's manifest at full (through the load's cache) into
+ * im->manifest and im->digest and returns it parsed, only to prove it is
+ * JSON: the exact bytes are what gets pushed. Its problems are reported
+ * against the case's field f. NULL when it cannot be used. */
+static json_object *read_manifest(loader *L, case_image *im, const char *full, const char *f)
+{
+    const ecrc_cached_file *cf =
+        ecrc_filecache_get(L->cache, full, L->cases_root, MANIFEST_FILE_MAX);
+    if (!cf) {
+        ERR(L, f, "out of memory");
+        return NULL;
+    }
+    if (cf->inside == 0) {
+        ERR(L, f, "manifest %s: resolves outside the cases directory %s", full, L->cases_root);
+        return NULL;
+    }
+    if (!cf->data || cf->len == 0) {
+        ERR(L, f, "manifest %s: %s", full, cf->data ? "invalid JSON: the file is empty" : cf->why);
+        return NULL;
+    }
+    diag_list md;
+    ecr_diag_init(&md);
+    json_object *m = ecr_json_parse(cf->data, cf->len, ECR_JSON_FILE, NULL, full, &md);
+    if (!m)
+        ERR(L, f, "manifest %s: %s", full, md.n ? md.items[0].message : "out of memory");
+    ecr_diag_free(&md);
+    if (!m)
+        return NULL;
+    if (!cf->digest[0]) {
+        ERR(L, f, "manifest %s: cannot hash it", full);
+        json_object_put(m);
+        return NULL;
+    }
+    im->manifest = malloc(cf->len + 1);
+    if (!im->manifest) {
+        ERR(L, f, "out of memory");
+        json_object_put(m);
+        return NULL;
+    }
+    memcpy(im->manifest, cf->data, cf->len + 1);
+    im->manifest_len = cf->len;
+    ecr_copy_str(im->digest, sizeof im->digest, cf->digest);
+    return m;
+}
+
 /* ---- fixture ------------------------------------------------------------ */
 
 static void load_image(loader *L, case_repo *r, json_object *jo, const char *where,
@@ -373,14 +375,25 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
         ecr_diag_field_key(f, sizeof f, where, "id");
         if (!valid_image_id(id))
             ERR(L, f, "image id '%s' must match [A-Za-z0-9._-]+", id);
-        /* Unique in the whole case: ${digest:<id>} does not name the repository. */
-        for (size_t i = 0; i < c->nrepos; i++)
-            for (size_t j = 0; j < c->repos[i].nimages; j++)
-                if (c->repos[i].images[j].id && !strcmp(c->repos[i].images[j].id, id))
-                    ERR(L, f, "duplicate image id '%s'", id);
-        for (size_t j = 0; j + 1 < r->nimages; j++)
-            if (r->images[j].id && !strcmp(r->images[j].id, id))
-                ERR(L, f, "duplicate image id '%s'", id);
+        /* Unique in the whole case: ${digest:<id>} does not name the
+         * repository. Reported once, against its first use: a file repeating
+         * one id 500 times must not produce 125,000 lines. */
+        const char *first_repo = NULL;
+        size_t first = 0;
+        for (size_t i = 0; i < c->nrepos && !first_repo; i++)
+            for (size_t j = 0; j < c->repos[i].nimages && !first_repo; j++)
+                if (c->repos[i].images[j].id && !strcmp(c->repos[i].images[j].id, id)) {
+                    first_repo = c->repos[i].name ? c->repos[i].name : "";
+                    first = j;
+                }
+        for (size_t j = 0; j + 1 < r->nimages && !first_repo; j++)
+            if (r->images[j].id && !strcmp(r->images[j].id, id)) {
+                first_repo = r->name ? r->name : "";
+                first = j;
+            }
+        if (first_repo)
+            ERR(L, f, "duplicate image id '%s' (first used by images[%zu] of repository '%s')", id,
+                first, first_repo);
         im->id = xdup(L, id);
     }
 
@@ -399,22 +412,7 @@ static void load_image(loader *L, case_repo *r, json_object *jo, const char *whe
                 /* Parsed only to prove it is JSON: the exact bytes are what
                  * gets pushed, and the runner computes their digest. The
                  * manifest's problems are reported against the case. */
-                diag_list md;
-                ecr_diag_init(&md);
-                json_object *m = NULL;
-                int in = ecrc_path_inside(full, L->cases_root);
-                if (in == 0)
-                    ecr_diag_add(&md, full, "", "resolves outside the cases directory %s",
-                                 L->cases_root);
-                else
-                    m = ecr_json_read_file(full, MANIFEST_FILE_MAX, ECR_JSON_FILE, &im->manifest,
-                                           &im->manifest_len, &md);
-                if (!m)
-                    ERR(L, f, "manifest %s: %s", full,
-                        md.n ? md.items[0].message : "out of memory");
-                ecr_diag_free(&md);
-                if (m && ecr_digest_sha256(im->manifest, im->manifest_len, im->digest))
-                    ERR(L, f, "manifest %s: cannot hash it", full);
+                json_object *m = read_manifest(L, im, full, f);
                 if (m) {
                     load_blobs(L, im, m, f, mp);
                     check_children_first(L, r, r->nimages - 1, m, f);
@@ -834,14 +832,14 @@ static void check_covers(loader *L, case_def *c, json_object *root)
 }
 
 case_def *ecrc_case_load(const char *path, const char *cases_root, const char *golden_root,
-                         diag_list *diags)
+                         ecrc_filecache *cache, diag_list *diags)
 {
     json_object *root = ecr_json_read_file(path, GOLDEN_FILE_MAX, ECR_JSON_FILE, NULL, NULL, diags);
-    return root ? ecrc_case_from_json(path, root, cases_root, golden_root, diags) : NULL;
+    return root ? ecrc_case_from_json(path, root, cases_root, golden_root, cache, diags) : NULL;
 }
 
 case_def *ecrc_case_from_json(const char *path, json_object *root, const char *cases_root,
-                              const char *golden_root, diag_list *diags)
+                              const char *golden_root, ecrc_filecache *cache, diag_list *diags)
 {
     static const char *const allowed[] = {"id",      "summary", "covers", "requires",
                                           "fixture", "steps",   NULL};
@@ -849,11 +847,13 @@ case_def *ecrc_case_from_json(const char *path, json_object *root, const char *c
                 .cases_root = cases_root,
                 .golden_root = golden_root,
                 .diags = diags,
-                .src = {path, diags, 0}};
+                .src = {path, diags, 0},
+                .cache = cache};
+    ecrc_filecache *own = cache ? NULL : (L.cache = ecrc_filecache_new());
     ecr_buf_init(&L.known_list, 4096);
     case_def *c = calloc(1, sizeof *c);
     L.known = ecrc_vars_new();
-    if (!c || !L.known || !(c->path = strdup(path))) {
+    if (!c || !L.known || !L.cache || !(c->path = strdup(path))) {
         ecr_diag_add(diags, path, "", "out of memory");
         goto out;
     }
@@ -925,6 +925,7 @@ case_def *ecrc_case_from_json(const char *path, json_object *root, const char *c
 
 out:
     json_object_put(root);
+    ecrc_filecache_free(own);
     ecrc_vars_free(L.known);
     ecr_buf_free(&L.known_list);
     if (L.src.errors || !c || !c->path) {

@@ -17,6 +17,7 @@
 #include "ecr/digest.h"
 #include "ecr/protocol.h"
 #include "casepaths.h" /* ecrc_case_find_cases_root, ecrc_case_collect_paths */
+#include "filecache.h"
 #include "golden.h"
 
 /* A blob (config or layer) an image manifest references, read from
@@ -113,16 +114,19 @@ typedef struct case_def {
  * problem so all of them are reported. Returns the case when it is valid,
  * NULL when anything was wrong (at least one diagnostic was then added). The
  * caller frees with ecrc_case_free. Ids unique across a run are the caller's
- * check (one file is all this sees). */
+ * check (one file is all this sees). Manifests and blobs are read through
+ * cache, which a caller loading many cases shares between them (filecache.h:
+ * the files must not change meanwhile); NULL gives this case a cache of its
+ * own. */
 case_def *ecrc_case_load(const char *path, const char *cases_root, const char *golden_root,
-                         diag_list *diags);
+                         ecrc_filecache *cache, diag_list *diags);
 
 /* ecrc_case_load on a document already parsed (ECR_JSON_FILE): path only
  * names the case in diagnostics; goldens and manifests are still read below
  * the roots. Takes ownership of root (always released). The fuzz target
  * uses it to keep file I/O out of the loop. */
 case_def *ecrc_case_from_json(const char *path, json_object *root, const char *cases_root,
-                              const char *golden_root, diag_list *diags);
+                              const char *golden_root, ecrc_filecache *cache, diag_list *diags);
 
 /* Frees everything c owns; c may be NULL. */
 void ecrc_case_free(case_def *c);

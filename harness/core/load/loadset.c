@@ -73,6 +73,10 @@ int ecrc_load_cases_filtered(const char *const *paths, size_t npaths, const char
     if (!out->entries || !out->cases || !out->invalid)
         return -1;
 
+    /* Cases share manifests and blobs: each file is read and hashed once. */
+    ecrc_filecache *cache = ecrc_filecache_new();
+    if (!cache)
+        return -1;
     for (size_t i = 0; i < nfiles; i++) {
         const char *path = out->paths[i];
         char stem[256], cases_root[4096], golden_root[4096];
@@ -89,7 +93,7 @@ int ecrc_load_cases_filtered(const char *const *paths, size_t npaths, const char
                          "the path of its cases or golden directory is longer than %zu bytes",
                          sizeof cases_root - 1);
         else
-            c = ecrc_case_load(path, cases_root, golden_root, diags);
+            c = ecrc_case_load(path, cases_root, golden_root, cache, diags);
         /* Ids are unique in a run: reports and repository names key on them. */
         for (size_t k = 0; c && k < out->n; k++) {
             if (out->cases[k] && !strcmp(out->cases[k]->id, c->id)) {
@@ -116,6 +120,7 @@ int ecrc_load_cases_filtered(const char *const *paths, size_t npaths, const char
         out->cases[out->n] = c;
         out->n++;
     }
+    ecrc_filecache_free(cache);
     return 0;
 }
 
@@ -134,6 +139,34 @@ void ecrc_loaded_set_free(loaded_set *s)
     memset(s, 0, sizeof *s);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The resolved golden paths of every step of set, sorted (NULL-free: a path
+ * that does not resolve is left out). *n receives the count. NULL with *n 0
+ * when memory runs out or there is none. Resolved once here: resolving them
+ * for each golden file found made lint call readlink 125,000 times. */
+static char **used_goldens(const loaded_set *set, size_t *n)
+{
+    *n = 0;
+    size_t total = ecrc_loaded_set_goldens(set);
+    char **v = total ? calloc(total, sizeof *v) : NULL;
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < set->n; i++) {
+        const case_def *c = set->cases[i];
+        for (size_t k = 0; c && k < c->nsteps; k++) {
+            char *gr = c->steps[k].golden_path ? realpath(c->steps[k].golden_path, NULL) : NULL;
+            if (gr)
+                v[(*n)++] = gr;
+        }
+    }
+    qsort(v, *n, sizeof *v, cmp_str);
+    return v;
+}
+
 /* Golden files under root that no loaded case uses: a typo in a step name
  * would otherwise leave a golden silently ignored. */
 size_t ecrc_loaded_set_orphans(const char *root, const loaded_set *set, diag_list *diags)
@@ -142,6 +175,13 @@ size_t ecrc_loaded_set_orphans(const char *root, const loaded_set *set, diag_lis
     DIR *d = opendir(root);
     if (!d)
         return 0;
+    size_t nused;
+    char **used = used_goldens(set, &nused);
+    if (!used && ecrc_loaded_set_goldens(set)) {
+        closedir(d);
+        ecr_diag_add(diags, root, "", "out of memory");
+        return 0;
+    }
     struct dirent *de;
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
@@ -167,17 +207,9 @@ size_t ecrc_loaded_set_orphans(const char *root, const loaded_set *set, diag_lis
             char path[4352]; /* dir (4096) + '/' + a d_name (256): always fits */
             snprintf(path, sizeof path, "%s/%s", dir, fe->d_name);
             char *real = realpath(path, NULL);
-            int used = 0;
-            for (size_t i = 0; real && i < set->n && !used; i++) {
-                const case_def *c = set->cases[i];
-                for (size_t k = 0; c && k < c->nsteps && !used; k++) {
-                    char *gr = realpath(c->steps[k].golden_path, NULL);
-                    used = gr && !strcmp(gr, real);
-                    free(gr);
-                }
-            }
+            int is_used = real && used && bsearch(&real, used, nused, sizeof *used, cmp_str);
             free(real);
-            if (!used) {
+            if (!is_used) {
                 ecr_diag_add(diags, path, "", "golden file not used by any step of any case");
                 found++;
             }
@@ -185,6 +217,9 @@ size_t ecrc_loaded_set_orphans(const char *root, const loaded_set *set, diag_lis
         closedir(sub);
     }
     closedir(d);
+    for (size_t i = 0; i < nused; i++)
+        free(used[i]);
+    free(used);
     return found;
 }
 

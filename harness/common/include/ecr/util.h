@@ -29,6 +29,19 @@ char *ecr_vasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1
  * overlap src; src NULL is copied as "". */
 ecr_result ecr_copy_str(char *dst, size_t dstsz, const char *src);
 
+/* Reads the regular file at path whole into a new NUL-terminated buffer:
+ * *data (the caller frees it) holding *len bytes before the NUL. Opened with
+ * O_NONBLOCK so a FIFO or a device is refused at once instead of waiting for
+ * a writer; at most max bytes, checked on fstat and again while reading (the
+ * file may grow). On failure *data is NULL, *len 0, and why (whysz bytes)
+ * holds the message `lint` shows: "cannot open: <errno text>", "cannot read:
+ * not a regular file", "file too large (N bytes, limit M)", "file too large
+ * (limit M bytes)", "cannot read: <errno text>" or "out of memory". Returns
+ * ECR_OK, ECR_ENOTFOUND (open failed), ECR_EIO, ECR_ETOOBIG or ECR_ENOMEM.
+ * An empty file is ECR_OK with *len 0. */
+ecr_result ecr_read_file(const char *path, size_t max, char **data, size_t *len, char *why,
+                         size_t whysz);
+
 /* mkdir -p: creates dir and its missing parents (mode 0777 before umask).
  * Returns ECR_OK when dir exists as a directory afterwards (a symlink to a
  * directory counts), ECR_EIO when a component cannot be created or dir
