@@ -167,11 +167,10 @@ int cmd_diff(int argc, char **argv)
             ecr_diag_print(&diags, stderr);
             exit_code = rrc == ECR_ENOMEM ? ECRC_EXIT_INTERNAL : ECRC_EXIT_USAGE;
         } else if (livecli_gate("ecrconform diff", s->res.endpoint, 0, allow_live, 1, &live) ||
-                   ecr_copy_str(s->t.endpoint, sizeof s->t.endpoint, s->res.endpoint)) {
+                   cli_target_start(&s->res, "ecrconform diff", &s->t)) {
             exit_code = ECRC_EXIT_USAGE;
         } else {
             snprintf(s->t.name, sizeof s->t.name, "%c", 'A' + i);
-            ecr_copy_str(s->t.region, sizeof s->t.region, s->res.creds.region);
         }
     }
     if (!exit_code) {

@@ -104,10 +104,8 @@ int cmd_record(int argc, char **argv)
     diag_list diags;
     ecr_diag_init(&diags);
     aws_resolved res;
-    aws_resolve_input rin = {.profile = cfg.to.profile,
-                             .region = cfg.to.region,
-                             .endpoint = cfg.to.endpoint,
-                             .ca_bundle = cfg.to.ca_bundle};
+    aws_resolve_input rin;
+    cli_targetopts_resolve_input(&cfg.to, &rin);
     ecr_result rrc = ecrc_aws_resolve(&rin, &res, &diags);
     int live = 0;
     if (rrc || res.builtin) {
@@ -127,14 +125,12 @@ int cmd_record(int argc, char **argv)
     }
     target_info t;
     memset(&t, 0, sizeof t);
-    if (ecr_copy_str(t.endpoint, sizeof t.endpoint, res.endpoint)) {
-        fprintf(stderr, "ecrconform record: the endpoint URL is too long\n");
+    if (cli_target_start(&res, "ecrconform record", &t)) {
         ecr_diag_free(&diags);
         ecrc_aws_resolved_free(&res);
         return ECRC_EXIT_USAGE;
     }
     ecr_copy_str(t.name, sizeof t.name, "record");
-    ecr_copy_str(t.region, sizeof t.region, res.creds.region);
     t.strict_auth = !cfg.to.no_strict_auth;
 
     aws_client *cl = ecrc_aws_client_new(t.endpoint, &res.creds, cfg.to.timeout_s * 1000, 0);

@@ -26,6 +26,8 @@ static void usage(FILE *f)
           "  --endpoint URL     the target (required: the built-in emulator ends with this\n"
           "                     process; start `ecrconform serve` for it)\n"
           "  --profile NAME, --region NAME, --account ID, --timeout SECONDS  as for run\n"
+          "  --ca-bundle FILE, --insecure  TLS as for run; the printed commands carry them\n"
+          "                     (curl --cacert FILE, --insecure)\n"
           "  --corpus DIR       where to find CASE by id (default as for run)\n"
           "  --golden-dir DIR   goldens (default: golden/ beside the cases/ directory)\n"
           "  --keep             do not wait: leave the fixture and print the cleanup command\n"
@@ -37,7 +39,8 @@ static void usage(FILE *f)
 }
 
 typedef struct repro_config {
-    cli_target_opts to; /* --endpoint, --profile, --region, --account, --timeout */
+    cli_target_opts
+        to; /* --endpoint, --profile, --region, --ca-bundle, --insecure, --account, --timeout */
     const char *corpus, *golden_dir, *cleanup;
     int keep;
 } repro_config;
@@ -107,7 +110,8 @@ static int parse(int argc, char **argv, repro_config *cfg)
                                         {NULL, 0, NULL, 0}};
     struct option opts[32];
     if (cli_targetopts_table(CLI_TOPT_BIT(CLI_TOPT_ENDPOINT) | CLI_TOPT_BIT(CLI_TOPT_PROFILE) |
-                                 CLI_TOPT_BIT(CLI_TOPT_REGION) | CLI_TOPT_BIT(CLI_TOPT_ACCOUNT) |
+                                 CLI_TOPT_BIT(CLI_TOPT_REGION) | CLI_TOPT_BIT(CLI_TOPT_CA_BUNDLE) |
+                                 CLI_TOPT_BIT(CLI_TOPT_INSECURE) | CLI_TOPT_BIT(CLI_TOPT_ACCOUNT) |
                                  CLI_TOPT_BIT(CLI_TOPT_TIMEOUT),
                              own, opts, sizeof opts / sizeof opts[0]))
         return ECRC_EXIT_INTERNAL;
@@ -162,8 +166,8 @@ static int reproduce(const repro_config *cfg, const char *case_arg)
     diag_list diags;
     ecr_diag_init(&diags);
     aws_resolved res;
-    aws_resolve_input rin = {
-        .profile = cfg->to.profile, .region = cfg->to.region, .endpoint = cfg->to.endpoint};
+    aws_resolve_input rin;
+    cli_targetopts_resolve_input(&cfg->to, &rin);
     ecr_result rrc = ecrc_aws_resolve(&rin, &res, &diags);
     if (rrc || res.builtin) {
         if (rrc)
@@ -188,15 +192,13 @@ static int reproduce(const repro_config *cfg, const char *case_arg)
 
     target_info t;
     memset(&t, 0, sizeof t);
-    if (ecr_copy_str(t.endpoint, sizeof t.endpoint, res.endpoint)) {
-        fprintf(stderr, "ecrconform reproduce: the endpoint URL is too long\n");
+    if (cli_target_start(&res, "ecrconform reproduce", &t)) {
         ecrc_loaded_set_free(&set);
         ecrc_aws_resolved_free(&res);
         return ECRC_EXIT_USAGE;
     }
-    ecr_copy_str(t.region, sizeof t.region, res.creds.region);
     ecr_copy_str(t.name, sizeof t.name, "reproduce");
-    aws_transport tr = {.ca_bundle = res.ca_bundle};
+    aws_transport tr = {.ca_bundle = res.ca_bundle, .insecure = cfg->to.insecure};
     long timeout_ms = cfg->to.timeout_s * 1000;
     aws_client *probe = ecrc_aws_client_new(t.endpoint, &res.creds, timeout_ms, 0);
     char err[1024] = "";

@@ -521,10 +521,8 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
     /* Credentials, region and endpoint first: a wrong set-up is a usage
      * error before anything runs. */
     aws_resolved res;
-    aws_resolve_input rin = {.profile = cfg.to.profile,
-                             .region = cfg.to.region,
-                             .endpoint = cfg.to.endpoint,
-                             .ca_bundle = cfg.to.ca_bundle};
+    aws_resolve_input rin;
+    cli_targetopts_resolve_input(&cfg.to, &rin);
     ecr_result rrc = ecrc_aws_resolve(&rin, &res, &diags);
     if (rrc) {
         fprintf(stderr, "ecrconform run: %s\n",
@@ -634,9 +632,7 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
             return ECRC_EXIT_INTERNAL;
         }
     } else {
-        if (ecr_copy_str(t.endpoint, sizeof t.endpoint, res.endpoint)) {
-            fprintf(stderr, "ecrconform run: %s: the endpoint URL is longer than %zu bytes\n",
-                    res.endpoint_from, sizeof t.endpoint - 1);
+        if (cli_target_start(&res, "ecrconform run", &t)) {
             ecrc_loaded_set_free(&set);
             ecr_diag_free(&diags);
             ecrc_baseline_free(bl);
@@ -644,8 +640,6 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
             ecrc_stream_close(view.stream);
             return ECRC_EXIT_USAGE;
         }
-        while (strlen(t.endpoint) > 8 && t.endpoint[strlen(t.endpoint) - 1] == '/')
-            t.endpoint[strlen(t.endpoint) - 1] = '\0';
         if (!cfg.target_name && label_from_endpoint(t.endpoint, t.name, sizeof t.name)) {
             fprintf(stderr,
                     "ecrconform run: %s: its host:port is longer than %zu bytes, too long for a "

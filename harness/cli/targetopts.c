@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "ecr/protocol.h"
+#include "ecr/util.h"
 #include "ecrc.h"
 
 /* Indexed by cli_topt. lo..hi bound the numeric ones (what: the range as
@@ -133,4 +134,28 @@ long cli_targetopts_jobs(const cli_target_opts *t, const char *endpoint, int bui
     }
     *why = "default for a remote endpoint";
     return CLI_JOBS_REMOTE;
+}
+
+void cli_targetopts_resolve_input(const cli_target_opts *t, aws_resolve_input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->profile = t->profile;
+    in->region = t->region;
+    in->endpoint = t->endpoint;
+    in->ca_bundle = t->ca_bundle;
+}
+
+int cli_target_start(const aws_resolved *res, const char *cmd, target_info *t)
+{
+    if (ecr_copy_str(t->endpoint, sizeof t->endpoint, res->endpoint)) {
+        fprintf(stderr, "%s: %s: the endpoint URL is longer than %zu bytes\n", cmd,
+                res->endpoint_from ? res->endpoint_from : "--endpoint", sizeof t->endpoint - 1);
+        return -1;
+    }
+    /* "http://h:1/" + "/" would sign and send "//": a path ECR does not know. */
+    size_t n = strlen(t->endpoint);
+    while (n > 8 && t->endpoint[n - 1] == '/')
+        t->endpoint[--n] = '\0';
+    ecr_copy_str(t->region, sizeof t->region, res->creds.region); /* both 64: fits */
+    return 0;
 }

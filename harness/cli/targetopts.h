@@ -11,6 +11,8 @@
 #include <getopt.h>
 #include <stddef.h>
 
+#include "ecrc.h"
+
 /* One bit per option (CLI_TOPT_BIT) in the masks below. */
 typedef enum cli_topt {
     CLI_TOPT_ENDPOINT,
@@ -101,5 +103,16 @@ int cli_targetopts_parse(cli_target_opts *t, int o, const char *arg, const char 
  * where the number came from. Cannot fail. */
 long cli_targetopts_jobs(const cli_target_opts *t, const char *endpoint, int builtin,
                          const char **why);
+
+/* What ecrc_aws_resolve needs from the options: profile, region, endpoint
+ * and CA bundle (borrowed from t). Cannot fail. */
+void cli_targetopts_resolve_input(const cli_target_opts *t, aws_resolve_input *in);
+
+/* Starts target t for command cmd ("ecrconform record") from the resolved
+ * target: the endpoint URL without trailing slashes (each request adds its
+ * own path) and the signing region; the other fields are left as they are.
+ * Returns 0, or -1 after printing "<cmd>: <where the endpoint came from>: the
+ * endpoint URL is longer than N bytes" (a usage error: never cut). */
+int cli_target_start(const aws_resolved *res, const char *cmd, target_info *t);
 
 #endif

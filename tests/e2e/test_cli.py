@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, run_cli, start_serve, free_port
+from conftest import ROOT, clean_env, run_cli, start_serve, free_port
 
 
 @pytest.mark.parametrize("cmd,must_mention", [
@@ -85,3 +85,18 @@ def test_baseline_never_overwrites_a_file_that_is_not_a_baseline(builtin_report,
     assert precious.read_text() == "my notes, not a baseline\n"
     p = run_cli("baseline", tmp_path / "missing.json", "-o", tmp_path / "b.json")
     assert p.returncode == 3 and "missing.json" in p.stderr
+
+
+@pytest.mark.parametrize("cmd,args", [("run", []), ("record", []),
+                                      ("reproduce", ["delete-last-tag"]),
+                                      ("diff", ["--endpoint", "http://127.0.0.1:9"])])
+def test_an_endpoint_too_long_for_its_field_is_refused_not_cut(cmd, args):
+    """Every command that reaches a target refuses an endpoint URL longer than target_info holds
+    with a usage error naming the command and where the URL came from (a cut URL would send
+    requests somewhere else)."""
+    long_url = "http://127.0.0.1:9/" + "a" * 600
+    env = dict(clean_env(), AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="x" * 20)
+    p = run_cli(cmd, *args, "--endpoint", long_url, env=env)
+    assert p.returncode == 2, (cmd, p.stdout, p.stderr)
+    assert f"ecrconform {cmd}: --endpoint: " in p.stderr and "longer than 511 bytes" in p.stderr, \
+        p.stderr

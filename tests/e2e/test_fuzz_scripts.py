@@ -14,6 +14,16 @@ def test_fuzz_usage_errors():
         assert "scripts/fuzz" in p.stderr
 
 
+def test_fuzz_long_usage_errors_come_before_any_build():
+    # Checked before the (minutes long) clang build: a typo fails at once.
+    for args, says in ((["ten"], "RUNS must be a number"), (["10", "lodaer"], "unknown target lodaer")):
+        p = subprocess.run([str(ROOT / "scripts" / "fuzz-long"), *args], capture_output=True,
+                           text=True, timeout=30, stdin=subprocess.DEVNULL)
+        assert p.returncode == 2, (args, p.stdout, p.stderr)
+        assert says in p.stderr, p.stderr
+        assert "== fuzz" not in p.stdout
+
+
 def test_fuzz_seeds_come_from_cases_and_goldens(tmp_path):
     out = tmp_path / "seeds"
     p = subprocess.run([str(ROOT / "scripts" / "fuzz-seeds"), str(out)], capture_output=True,

@@ -72,6 +72,30 @@ def test_enter_removes_the_fixture(strict_serve):
     assert status == 400 and "RepositoryNotFoundException" in body
 
 
+def test_tls_options_and_a_trailing_slash_carry_over_to_the_commands(strict_serve, tmp_path):
+    """--insecure and --ca-bundle reach the printed commands (so they reach the same https
+    target as reproduce did), and an endpoint written with a trailing slash gives the same
+    URLs as without it (no "//" path, which the target would not know)."""
+    ca = tmp_path / "it's ca.pem"  # a quote in the path: the command must stay one word
+    ca.write_text("not used over http\n")
+    env = clean_env()
+    p = run_cli("reproduce", "delete-last-tag", "--endpoint", strict_serve.url + "/",
+                "--insecure", "--ca-bundle", str(ca), "--keep", env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    steps = steps_of(p.stdout)
+    assert steps, p.stdout
+    for cmd in steps.values():
+        assert cmd.startswith("curl -sS -i -X POST --insecure --cacert "), cmd
+        assert "'" + str(ca).replace("'", "'\\''") + "'" in cmd, cmd
+        assert strict_serve.url + "//" not in cmd and strict_serve.url + "/'" in cmd, cmd
+    status, body = sh(steps["state"], env)
+    assert status == 200, body
+    cleanup = p.stdout.strip().splitlines()[-1]
+    c = subprocess.run(["bash", "-c", cleanup], capture_output=True, text=True, timeout=60,
+                       env=env, stdin=subprocess.DEVNULL)
+    assert c.returncode == 0, c.stdout + c.stderr
+
+
 def test_usage_errors():
     for args, text in ((["delete-last-tag"], "--endpoint"),
                        (["no-such-case", "--endpoint", "http://127.0.0.1:9"], "no case"),

@@ -51,11 +51,18 @@ static ecr_result header(buf *b, const char *name, const char *value)
 }
 
 char *ecrc_curl_command(const char *endpoint, const char *region, int session_token,
-                        const aws_request *req)
+                        const aws_transport *tr, const aws_request *req)
 {
     buf b;
     ecr_buf_init(&b, CURLCMD_MAX);
     ecr_result rc = ecr_buf_puts(&b, "curl -sS -i -X POST");
+    if (!rc && tr && tr->insecure)
+        rc = ecr_buf_puts(&b, " --insecure");
+    if (!rc && tr && tr->ca_bundle) {
+        rc = ecr_buf_puts(&b, " --cacert ");
+        if (!rc)
+            rc = quoted(&b, tr->ca_bundle, strlen(tr->ca_bundle));
+    }
     char sig[128];
     snprintf(sig, sizeof sig, "aws:amz:%s:ecr", region && region[0] ? region : "us-east-1");
     /* --user is double-quoted so the shell expands the variables, and only

@@ -15,9 +15,11 @@
  * with X-Amz-Security-Token from $AWS_SESSION_TOKEN when session_token is
  * nonzero. A request signed on purpose with a wrong key or secret
  * (raw.auth) is signed with the same kind of wrong credentials; "none" is
- * not signed. Returns a new string (the caller frees it), or NULL when
- * memory ran out. */
+ * not signed. tr (may be NULL) is the run's TLS set-up, carried over so the
+ * command reaches the same endpoint: --cacert for its CA bundle, --insecure
+ * when certificates are not verified. Returns a new string (the caller frees
+ * it), or NULL when memory ran out. */
 char *ecrc_curl_command(const char *endpoint, const char *region, int session_token,
-                        const aws_request *req);
+                        const aws_transport *tr, const aws_request *req);
 
 #endif

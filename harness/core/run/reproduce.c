@@ -19,6 +19,7 @@ struct ecrc_repro {
     const case_def *c;
     const target_info *t;
     const aws_credentials *creds;
+    aws_transport tr; /* copied: its strings are borrowed from the caller */
     char run_id[16];
     aws_client *cl;
     vars *v;
@@ -49,6 +50,8 @@ ecrc_repro *ecrc_repro_new(const case_def *c, const target_info *t, const aws_cr
     r->c = c;
     r->t = t;
     r->creds = creds;
+    if (tr)
+        r->tr = *tr;
     if (run_id) {
         ecr_copy_str(r->run_id, sizeof r->run_id, run_id);
     } else {
@@ -117,7 +120,7 @@ char *ecrc_repro_command(ecrc_repro *r, size_t i, const char **name, char *err, 
     step_request sq;
     if (ecrc_step_request_build(s, r->v, &sq, bad, sizeof bad) == ECR_OK) {
         out = ecrc_curl_command(r->t->endpoint, r->creds->region,
-                                r->creds->session_token[0] != '\0', &sq.req);
+                                r->creds->session_token[0] != '\0', &r->tr, &sq.req);
         if (!out)
             snprintf(err, errsz, "step %s: out of memory", s->name);
     } else {

@@ -674,8 +674,9 @@ static int run_step(run_ctx *ctx, aws_client *cl, const case_step *s, vars *v, s
     /* The operation name comes from the case file: no length limit. */
     char *default_target = ecr_asprintf(ECR_TARGET_PREFIX "%s", s->operation);
     sr->request = describe_request(&req, target ? target : default_target ? default_target : "");
-    sr->reproduce = ecrc_curl_command(ctx->opt->target->endpoint, ctx->opt->creds.region,
-                                      ctx->opt->creds.session_token[0] != '\0', &req);
+    sr->reproduce =
+        ecrc_curl_command(ctx->opt->target->endpoint, ctx->opt->creds.region,
+                          ctx->opt->creds.session_token[0] != '\0', &ctx->opt->transport, &req);
     free(default_target);
 
     char refused[512];
