@@ -10,6 +10,7 @@
 #include "ecr/util.h"
 #include "ecrc.h"
 #include "livecli.h"
+#include "targetopts.h"
 
 static void usage(FILE *f)
 {
@@ -43,35 +44,29 @@ static void say(void *user, const char *line)
 
 int cmd_cleanup(int argc, char **argv)
 {
-    enum {
-        O_JOURNAL = 256,
-        O_REPORT,
-        O_ENDPOINT,
-        O_ALLOW_LIVE,
-        O_PROFILE,
-        O_REGION,
-        O_CA_BUNDLE,
-        O_INSECURE,
-        O_TIMEOUT,
-        O_HELP
-    };
-    static const struct option opts[] = {{"journal", required_argument, NULL, O_JOURNAL},
-                                         {"report-dir", required_argument, NULL, O_REPORT},
-                                         {"endpoint", required_argument, NULL, O_ENDPOINT},
-                                         {"allow-live", no_argument, NULL, O_ALLOW_LIVE},
-                                         {"profile", required_argument, NULL, O_PROFILE},
-                                         {"region", required_argument, NULL, O_REGION},
-                                         {"ca-bundle", required_argument, NULL, O_CA_BUNDLE},
-                                         {"insecure", no_argument, NULL, O_INSECURE},
-                                         {"timeout", required_argument, NULL, O_TIMEOUT},
-                                         {"help", no_argument, NULL, O_HELP},
-                                         {NULL, 0, NULL, 0}};
+    enum { O_JOURNAL = 256, O_REPORT, O_ALLOW_LIVE, O_HELP };
+    static const struct option own[] = {{"journal", required_argument, NULL, O_JOURNAL},
+                                        {"report-dir", required_argument, NULL, O_REPORT},
+                                        {"allow-live", no_argument, NULL, O_ALLOW_LIVE},
+                                        {"help", no_argument, NULL, O_HELP},
+                                        {NULL, 0, NULL, 0}};
+    struct option opts[24];
+    if (cli_targetopts_table(CLI_TOPT_BIT(CLI_TOPT_ENDPOINT) | CLI_TOPT_BIT(CLI_TOPT_PROFILE) |
+                                 CLI_TOPT_BIT(CLI_TOPT_REGION) | CLI_TOPT_BIT(CLI_TOPT_CA_BUNDLE) |
+                                 CLI_TOPT_BIT(CLI_TOPT_INSECURE) | CLI_TOPT_BIT(CLI_TOPT_TIMEOUT),
+                             own, opts, sizeof opts / sizeof opts[0]))
+        return ECRC_EXIT_INTERNAL;
     const char *journal = NULL, *report_dir = "reports";
-    aws_resolve_input rin = {0};
-    int allow_live = 0, insecure = 0, o;
-    long timeout_s = 30;
+    cli_target_opts to;
+    cli_targetopts_init(&to);
+    int allow_live = 0, o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        int took = cli_targetopts_parse(&to, o, optarg, "ecrconform cleanup");
+        if (took < 0)
+            return ECRC_EXIT_USAGE;
+        if (took)
+            continue;
         switch (o) {
         case O_JOURNAL:
             journal = optarg;
@@ -79,30 +74,8 @@ int cmd_cleanup(int argc, char **argv)
         case O_REPORT:
             report_dir = optarg;
             break;
-        case O_ENDPOINT:
-            rin.endpoint = optarg;
-            break;
         case O_ALLOW_LIVE:
             allow_live = 1;
-            break;
-        case O_PROFILE:
-            rin.profile = optarg;
-            break;
-        case O_REGION:
-            rin.region = optarg;
-            break;
-        case O_CA_BUNDLE:
-            rin.ca_bundle = optarg;
-            break;
-        case O_INSECURE:
-            insecure = 1;
-            break;
-        case O_TIMEOUT:
-            if (cli_parse_int(optarg, 1, 3600, &timeout_s)) {
-                fprintf(stderr, "ecrconform cleanup: --timeout: expected 1..3600, got '%s'\n",
-                        optarg);
-                return ECRC_EXIT_USAGE;
-            }
             break;
         case O_HELP:
             usage(stdout);
@@ -119,6 +92,8 @@ int cmd_cleanup(int argc, char **argv)
     diag_list diags;
     ecr_diag_init(&diags);
     aws_resolved res;
+    aws_resolve_input rin;
+    cli_targetopts_resolve_input(&to, &rin);
     ecr_result rrc = ecrc_aws_resolve(&rin, &res, &diags);
     int live = 0;
     if (rrc || res.builtin) {
@@ -139,14 +114,14 @@ int cmd_cleanup(int argc, char **argv)
     char *jpath =
         journal ? ecr_strdup(journal) : ecr_asprintf("%s/%s", report_dir, ECRC_LIVE_JOURNAL);
     aws_client *cl =
-        jpath ? ecrc_aws_client_new(res.endpoint, &res.creds, timeout_s * 1000, 0) : NULL;
+        jpath ? ecrc_aws_client_new(res.endpoint, &res.creds, to.timeout_s * 1000, 0) : NULL;
     if (!cl) {
         fprintf(stderr, "ecrconform cleanup: out of memory\n");
         free(jpath);
         ecrc_aws_resolved_free(&res);
         return ECRC_EXIT_INTERNAL;
     }
-    aws_transport tr = {.ca_bundle = res.ca_bundle, .insecure = insecure};
+    aws_transport tr = {.ca_bundle = res.ca_bundle, .insecure = to.insecure};
     ecrc_aws_client_set_transport(cl, &tr);
     printf("ecrconform cleanup: journal %s, endpoint %s\n", jpath, res.endpoint);
     ecrc_cleanup_opts co = {

@@ -1,4 +1,4 @@
-/* targetopts.c: the target options shared by run, record, reproduce and diff
+/* targetopts.c: the target options shared by run, record, reproduce, diff and cleanup
  * (targetopts.h). */
 #include "targetopts.h"
 

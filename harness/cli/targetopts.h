@@ -1,7 +1,7 @@
 /* targetopts.h: the options that say which target to reach and how (endpoint,
  * profile, region, CA bundle, TLS checking, rate cap, jobs, timeout, account,
  * signature checking), shared by every command that talks to a target (run,
- * record, reproduce, diff): one table of names, ranges, messages and help
+ * record, reproduce, diff, cleanup): one table of names, ranges, messages and help
  * text, so the commands cannot drift apart. Each command picks the options it
  * takes with a mask and keeps its own options beside them.
  */
