@@ -772,6 +772,7 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
         fprintf(stderr, "ecrconform run: note: baseline %s is for target '%s', this run is '%s'\n",
                 cfg.baseline, bl->target, t.name);
     ecr_result brc = bl ? ecrc_baseline_apply(bl, rep) : ECR_OK;
+    rep->allow_flaky = cfg.allow_flaky; /* the reports' gate is the exit code's */
 
     report_summary s;
     ecrc_report_summarize(rep, &s);

@@ -847,6 +847,71 @@ static void test_read_roundtrip(void)
     ecrc_report_free(r);
 }
 
+/* --allow-flaky reaches the reports: the gate they lead with is the exit
+ * code's (it used to say "FAIL: gate not met" while run exited 0), it reads
+ * back, and a merge allows flaky cases only when every shard did. */
+static void test_allow_flaky(void)
+{
+    run_report *r = new_report("built-in");
+    add_case(r, "flaky-one", ECRC_CASE_FLAKY, "C", "passed on retry 1 of 1 after: x", NULL, 0);
+    add_case(r, "pass-one", ECRC_CASE_PASS, "C", NULL, NULL, 0);
+    report_summary s;
+    ecrc_report_summarize(r, &s);
+    report_gate g;
+    ecrc_report_gate(r, &s, &g);
+    CU_ASSERT_EQUAL(g.flaky, 1);
+    CU_ASSERT_FALSE(g.met);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_write_all(r, in_dir("flaky-no")), ECR_OK);
+    char *md = slurp(in_dir("flaky-no/summary.md"));
+    char *js = slurp(in_dir("flaky-no/report.json"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(js);
+    CU_ASSERT_PTR_NOT_NULL(strstr(md, "FAIL: gate not met"));
+    CU_ASSERT_PTR_NULL(strstr(js, "flaky_allowed"));
+    free(md);
+    free(js);
+
+    r->allow_flaky = 1;
+    ecrc_report_gate(r, &s, &g);
+    CU_ASSERT_TRUE(g.met);
+    CU_ASSERT_TRUE(g.flaky_allowed);
+    CU_ASSERT_EQUAL_FATAL(ecrc_report_write_all(r, in_dir("flaky-yes")), ECR_OK);
+    md = slurp(in_dir("flaky-yes/summary.md"));
+    char *html = slurp(in_dir("flaky-yes/report.html"));
+    char *junit = slurp(in_dir("flaky-yes/junit.xml"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(html);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(junit);
+    CU_ASSERT_PTR_NOT_NULL(strstr(md, "PASS: gate met"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(md, "1 flaky (allowed by --allow-flaky)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "PASS: gate met"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(junit, "<property name=\"allow_flaky\""));
+    free(md);
+    free(html);
+    free(junit);
+
+    const char *err = "unset";
+    run_report *back = ecrc_report_read_json(in_dir("flaky-yes/report.json"), &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    CU_ASSERT_TRUE(back->allow_flaky);
+
+    run_report *other = new_report("built-in");
+    add_case(other, "flaky-two", ECRC_CASE_FLAKY, "C", "passed on retry 1 of 1 after: y", NULL,
+             0);
+    run_report *in[2] = {back, other};
+    const char *names[2] = {"a.json", "b.json"};
+    diag_list d;
+    ecr_diag_init(&d);
+    run_report *m = ecrc_report_merge(in, names, 2, &d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_FALSE(m->allow_flaky);
+    ecrc_report_free(m);
+    ecr_diag_free(&d);
+    ecrc_report_free(other);
+    ecrc_report_free(back);
+    ecrc_report_free(r);
+}
+
 static void test_read_garbage(void)
 {
 #define T(lit)                                                                                     \
@@ -1071,6 +1136,7 @@ int register_report_suite(void)
         !CU_add_test(s, "baseline_labels", test_baseline_labels) ||
         !CU_add_test(s, "read_roundtrip", test_read_roundtrip) ||
         !CU_add_test(s, "read_garbage", test_read_garbage) ||
+        !CU_add_test(s, "allow_flaky", test_allow_flaky) ||
         !CU_add_test(s, "write_errors", test_write_errors) ||
         !CU_add_test(s, "empty_report", test_empty_report) ||
         !CU_add_test(s, "matrix", test_matrix))

@@ -359,7 +359,8 @@ typedef struct run_report {
     char *harness_version; /* ECRCONFORM_VERSION */
     char *started_at;      /* ISO 8601 UTC */
     double duration_ms;
-    int insecure; /* 1: TLS certificates were not verified (--insecure) */
+    int insecure;    /* 1: TLS certificates were not verified (--insecure) */
+    int allow_flaky; /* 1: run --allow-flaky: flaky cases do not fail the gate */
     /* Why fixture images were pushed manifest-only (the target has no layer
      * API, target_info.layer_note); NULL when their blobs were uploaded. */
     char *manifest_only;

@@ -106,8 +106,12 @@ run_report *ecrc_report_merge(run_report *const *in, const char *const *names, s
             : ECR_OK;
     if (!rc && first->baseline_file && !(r->baseline_file = ecr_strdup(first->baseline_file)))
         rc = ECR_ENOMEM;
+    /* Allowed in the merge only when every shard allowed it: one shard's
+     * --allow-flaky must not pass another's flaky cases. */
+    r->allow_flaky = 1;
     for (size_t i = 0; i < n && !rc; i++) {
         r->insecure |= in[i]->insecure;
+        r->allow_flaky &= in[i]->allow_flaky;
         rc = union_into(&r->regressions, &r->nregressions, in[i]->regressions, in[i]->nregressions);
         if (!rc)
             rc = union_into(&r->fixed, &r->nfixed, in[i]->fixed, in[i]->nfixed);

@@ -218,5 +218,6 @@ void ecrc_report_gate(const run_report *r, const report_summary *s, report_gate 
     g->fixed = r->baseline_file ? r->nfixed : 0;
     g->new_failures = r->baseline_file ? r->nregressions : s->failed + s->errored;
     g->flaky = s->flaky;
-    g->met = g->new_failures == 0 && g->flaky == 0;
+    g->flaky_allowed = r->allow_flaky;
+    g->met = g->new_failures == 0 && (g->flaky == 0 || g->flaky_allowed);
 }

@@ -31,14 +31,15 @@ const char *ecrc_report_case_headline(const case_report *c);
 
 /* The gate a run's reports lead with: with a baseline applied
  * (r->baseline_file) it is met when no failure is outside the baseline, else
- * when no case failed or errored; and no case may be flaky. */
+ * when no case failed or errored; and no case may be flaky unless the run
+ * allowed it (r->allow_flaky): the exit code's rules (ecrc_verdict). */
 typedef struct report_gate {
     int met;             /* 1: the gate is met */
     size_t new_failures; /* fail/error cases the baseline does not expect (all without one) */
     size_t fixed;        /* baseline entries that pass now */
     size_t expected;     /* fail/error cases the baseline expects */
-    size_t flaky;        /* passed only on a retry: the gate fails on them (run --allow-flaky
-                            decides otherwise for the exit code; the reports do not know it) */
+    size_t flaky;        /* passed only on a retry: the gate fails on them... */
+    int flaky_allowed;   /* ...unless 1: the run had --allow-flaky */
 } report_gate;
 
 /* Fills *g from r and its summary s. Cannot fail. */

@@ -118,7 +118,8 @@ static void write_verdict(FILE *f, const run_report *r, const report_summary *s)
         fputs("</code>)", f);
     }
     if (g.flaky)
-        fprintf(f, ", <span class=\"badge flaky\">%zu flaky</span>", g.flaky);
+        fprintf(f, ", <span class=\"badge flaky\">%zu flaky</span>%s", g.flaky,
+                g.flaky_allowed ? " (allowed by --allow-flaky)" : "");
     fprintf(f, "; %zu passed, %zu skipped of %zu cases.</p>\n</section>\n", s->passed, s->skipped,
             s->total);
 }

@@ -120,6 +120,8 @@ static json_object *build_summary(const run_report *r, int *oom)
     put(o, "skipped", jsize(s.skipped, oom), oom);
     if (s.flaky) /* present only when --retries made a case flaky */
         put(o, "flaky", jsize(s.flaky, oom), oom);
+    if (r->allow_flaky) /* present only when true: flaky cases did not fail the gate */
+        put(o, "flaky_allowed", json_object_new_boolean(1), oom);
     put(o, "expected_failures", jsize(s.expected, oom), oom);
     put(o, "score", jnum(s.score, 4, oom), oom);
     json_object *lv = jobj(oom);
@@ -543,6 +545,9 @@ run_report *ecrc_report_json_parse(json_object *root, const char **err)
     json_object *insecure = NULL;
     r->insecure =
         json_object_object_get_ex(t, "insecure", &insecure) && json_object_get_boolean(insecure);
+    json_object *sum = member(root, "summary", json_type_object), *allowed = NULL;
+    r->allow_flaky = sum && json_object_object_get_ex(sum, "flaky_allowed", &allowed) &&
+                     json_object_get_boolean(allowed);
     r->manifest_only = dup_member(t, "manifest_only_pushes", &oom);
     r->started_at = dup_member(root, "started_at", &oom);
     r->duration_ms = num_member(root, "duration_ms");

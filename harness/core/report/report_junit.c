@@ -203,6 +203,10 @@ ecr_result ecrc_report_write_junit(const run_report *r, const char *path)
         fputs("      <property name=\"insecure\" value=\"true: TLS certificates were not "
               "verified\"/>\n",
               f);
+    if (r->allow_flaky)
+        fputs("      <property name=\"allow_flaky\" value=\"true: flaky cases do not fail the "
+              "gate\"/>\n",
+              f);
     if (r->manifest_only) {
         fputs("      <property name=\"manifest_only_pushes\"", f);
         write_attr(f, "value", r->manifest_only);

@@ -89,7 +89,7 @@ static ecr_result write_verdict(FILE *f, const run_report *r, const report_summa
         fputc(')', f);
     }
     if (g.flaky)
-        fprintf(f, ", %zu flaky", g.flaky);
+        fprintf(f, ", %zu flaky%s", g.flaky, g.flaky_allowed ? " (allowed by --allow-flaky)" : "");
     fprintf(f, "; %zu passed, %zu skipped of %zu cases.\n\n", s->passed, s->skipped, s->total);
     cause_list cl;
     ecr_result rc = ecrc_causes_build(r, &cl);
