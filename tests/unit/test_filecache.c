@@ -169,13 +169,50 @@ static void test_bounded(void)
     ecrc_filecache_free(NULL);
 }
 
+/* A file's JSON is parsed once and shared; the reference a caller holds
+ * outlives the cache (it may be emptied while a manifest is in use). */
+static void test_json(void)
+{
+    ecrc_filecache *fc = ecrc_filecache_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fc);
+    char ok[PATH_MAX], bad[PATH_MAX];
+    snprintf(ok, sizeof ok, "%s", in_dir("ok.json"));
+    snprintf(bad, sizeof bad, "%s", in_dir("bad.json"));
+    write_text(ok, "{\"layers\": [1, 2]}");
+    write_text(bad, "{\"layers\": ");
+    const char *err = "unset";
+    json_object *a = ecrc_filecache_json(fc, ecrc_filecache_get(fc, ok, NULL, 100), ok, &err);
+    json_object *b = ecrc_filecache_json(fc, ecrc_filecache_get(fc, ok, NULL, 100), ok, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_EQUAL(a, b); /* parsed once */
+    json_object_put(b);
+    json_object *c = ecrc_filecache_json(fc, ecrc_filecache_get(fc, bad, NULL, 100), bad, &err);
+    CU_ASSERT_PTR_NULL(c);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "invalid JSON"));
+    const char *missing = in_dir("missing.json");
+    c = ecrc_filecache_json(fc, ecrc_filecache_get(fc, missing, NULL, 100), missing, &err);
+    CU_ASSERT_PTR_NULL(c);
+    CU_ASSERT_STRING_EQUAL(err, "cannot open: No such file or directory");
+    const char *empty = in_dir("empty2.json");
+    write_text(empty, "");
+    c = ecrc_filecache_json(fc, ecrc_filecache_get(fc, empty, NULL, 100), empty, &err);
+    CU_ASSERT_PTR_NULL(c);
+    CU_ASSERT_STRING_EQUAL(err, "invalid JSON: the file is empty");
+    ecrc_filecache_free(fc); /* a still holds its own reference */
+    json_object *layers = NULL;
+    CU_ASSERT_TRUE(json_object_object_get_ex(a, "layers", &layers));
+    CU_ASSERT_EQUAL(json_object_array_length(layers), 2);
+    json_object_put(a);
+}
+
 int register_filecache_suite(void)
 {
     CU_pSuite s = CU_add_suite("filecache", setup, teardown);
     if (!s || !CU_add_test(s, "a file is read once per cache", test_read_once) ||
         !CU_add_test(s, "reasons and size limits", test_reasons_and_limits) ||
         !CU_add_test(s, "paths resolving outside the root are not read", test_root) ||
-        !CU_add_test(s, "the cache is bounded", test_bounded))
+        !CU_add_test(s, "the cache is bounded", test_bounded) ||
+        !CU_add_test(s, "JSON parsed once, references outlive the cache", test_json))
         return 1;
     return 0;
 }

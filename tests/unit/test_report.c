@@ -896,8 +896,7 @@ static void test_allow_flaky(void)
     CU_ASSERT_TRUE(back->allow_flaky);
 
     run_report *other = new_report("built-in");
-    add_case(other, "flaky-two", ECRC_CASE_FLAKY, "C", "passed on retry 1 of 1 after: y", NULL,
-             0);
+    add_case(other, "flaky-two", ECRC_CASE_FLAKY, "C", "passed on retry 1 of 1 after: y", NULL, 0);
     run_report *in[2] = {back, other};
     const char *names[2] = {"a.json", "b.json"};
     diag_list d;

@@ -325,18 +325,12 @@ static json_object *read_manifest(loader *L, case_image *im, const char *full, c
         ERR(L, f, "manifest %s: resolves outside the cases directory %s", full, L->cases_root);
         return NULL;
     }
-    if (!cf->data || cf->len == 0) {
-        ERR(L, f, "manifest %s: %s", full, cf->data ? "invalid JSON: the file is empty" : cf->why);
+    const char *why = "";
+    json_object *m = ecrc_filecache_json(L->cache, cf, full, &why);
+    if (!m) {
+        ERR(L, f, "manifest %s: %s", full, why);
         return NULL;
     }
-    diag_list md;
-    ecr_diag_init(&md);
-    json_object *m = ecr_json_parse(cf->data, cf->len, ECR_JSON_FILE, NULL, full, &md);
-    if (!m)
-        ERR(L, f, "manifest %s: %s", full, md.n ? md.items[0].message : "out of memory");
-    ecr_diag_free(&md);
-    if (!m)
-        return NULL;
     if (!cf->digest[0]) {
         ERR(L, f, "manifest %s: cannot hash it", full);
         json_object_put(m);

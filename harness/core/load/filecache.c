@@ -1,11 +1,14 @@
 #include "filecache.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "casepaths.h"
+#include "ecr/diag.h"
+#include "ecr/json.h"
 #include "ecr/util.h"
 
 typedef struct entry {
@@ -14,7 +17,10 @@ typedef struct entry {
     size_t max;
     uint64_t hash;
     ecrc_cached_file f;
-    char *data; /* f.data, owned */
+    char *data;        /* f.data, owned */
+    int parsed;        /* 1 once ecrc_filecache_json parsed it */
+    json_object *json; /* one reference, owned; NULL when not JSON */
+    char *json_err;    /* why not, owned */
 } entry;
 
 struct ecrc_filecache {
@@ -52,6 +58,8 @@ static void clear(ecrc_filecache *fc)
     for (size_t i = 0; i < fc->cap; i++) {
         free(fc->slots[i].key);
         free(fc->slots[i].data);
+        json_object_put(fc->slots[i].json);
+        free(fc->slots[i].json_err);
     }
     memset(fc->slots, 0, fc->cap * sizeof *fc->slots);
     fc->n = 0;
@@ -143,4 +151,31 @@ const ecrc_cached_file *ecrc_filecache_get(ecrc_filecache *fc, const char *path,
     fc->n++;
     fc->bytes += fresh.f.len;
     return &e->f;
+}
+
+json_object *ecrc_filecache_json(ecrc_filecache *fc, const ecrc_cached_file *f, const char *path,
+                                 const char **err)
+{
+    (void)fc; /* f belongs to fc: its entry holds the parse */
+    entry *e = (entry *)(void *)((char *)(void *)f - offsetof(entry, f));
+    if (!e->parsed) {
+        e->parsed = 1;
+        if (!f->data) {
+            e->json_err = ecr_strdup(f->why);
+        } else if (f->len == 0) {
+            e->json_err = ecr_strdup("invalid JSON: the file is empty");
+        } else {
+            diag_list d;
+            ecr_diag_init(&d);
+            e->json = ecr_json_parse(f->data, f->len, ECR_JSON_FILE, NULL, path, &d);
+            if (!e->json)
+                e->json_err = ecr_strdup(d.n ? d.items[0].message : "out of memory");
+            ecr_diag_free(&d);
+        }
+    }
+    if (!e->json) {
+        *err = e->json_err ? e->json_err : "out of memory";
+        return NULL;
+    }
+    return json_object_get(e->json);
 }

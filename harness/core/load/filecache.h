@@ -14,6 +14,7 @@
 #ifndef ECRC_FILECACHE_H
 #define ECRC_FILECACHE_H
 
+#include <json-c/json.h>
 #include <stddef.h>
 
 #include "ecr/digest.h"
@@ -43,6 +44,16 @@ ecrc_filecache *ecrc_filecache_new(void);
  * ecrc_filecache_get or ecrc_filecache_free: copy what must outlive that. */
 const ecrc_cached_file *ecrc_filecache_get(ecrc_filecache *fc, const char *path, const char *root,
                                            size_t max);
+
+/* File f (an entry ecrc_filecache_get returned, still valid) parsed as JSON
+ * (ecr_json_parse, ECR_JSON_FILE, diagnostics naming path), once: images
+ * that share a manifest share its parse, which was most of the time of a
+ * case naming many images. Returns a new reference the caller releases with
+ * json_object_put (so the cache may be emptied meanwhile) and must not
+ * modify; NULL when f has no data, is empty or is not valid JSON, with *err
+ * (owned by the cache, valid as long as f) saying why, or "out of memory". */
+json_object *ecrc_filecache_json(ecrc_filecache *fc, const ecrc_cached_file *f, const char *path,
+                                 const char **err);
 
 /* Frees the cache and every entry; fc may be NULL. */
 void ecrc_filecache_free(ecrc_filecache *fc);
