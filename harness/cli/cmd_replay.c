@@ -109,8 +109,11 @@ int cmd_replay(int argc, char **argv)
             account = optarg;
             break;
         case O_REGION:
-            if (!*optarg) {
-                fprintf(stderr, "ecrconform replay: --region: empty\n");
+            if (!ecr_is_region_name(optarg)) {
+                fprintf(stderr,
+                        "ecrconform replay: --region: expected a region name (1..%d of "
+                        "[a-z0-9-]), got '%s'\n",
+                        ECR_REGION_NAME_MAX, optarg);
                 return ECRC_EXIT_USAGE;
             }
             region = optarg;

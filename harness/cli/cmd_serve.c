@@ -132,6 +132,13 @@ int cmd_serve(int argc, char **argv)
             ec.account_id = optarg;
             break;
         case O_REGION:
+            if (!ecr_is_region_name(optarg)) {
+                fprintf(stderr,
+                        "ecrconform serve: --region: expected a region name (1..%d of "
+                        "[a-z0-9-]), got '%s'\n",
+                        ECR_REGION_NAME_MAX, optarg);
+                return ECRC_EXIT_USAGE;
+            }
             ec.region = optarg;
             break;
         case O_NOLAYERS:

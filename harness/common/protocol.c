@@ -58,6 +58,17 @@ int ecr_is_account_id(const char *s)
     return 1;
 }
 
+int ecr_is_region_name(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > ECR_REGION_NAME_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || is_digit(s[i]) || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
 int ecr_valid_amz_date(const char *d)
 {
     if (!d || strlen(d) != 16 || d[8] != 'T' || d[15] != 'Z')

@@ -100,3 +100,13 @@ def test_an_endpoint_too_long_for_its_field_is_refused_not_cut(cmd, args):
     assert p.returncode == 2, (cmd, p.stdout, p.stderr)
     assert f"ecrconform {cmd}: --endpoint: " in p.stderr and "longer than 511 bytes" in p.stderr, \
         p.stderr
+
+
+@pytest.mark.parametrize("cmd", ["serve", "replay"])
+@pytest.mark.parametrize("region", ["", "x/y", "US-EAST-1", "a" * 64])
+def test_serve_and_replay_refuse_a_region_that_is_not_a_name(cmd, region):
+    """The region ends up in ARNs and the SigV4 scope: serve used to start and fail with
+    "invalid input" (""), or serve ARNs with a slash in them."""
+    p = run_cli(cmd, "--port", "0", "--region", region)
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    assert f"ecrconform {cmd}: --region: expected a region name" in p.stderr, p.stderr

@@ -207,6 +207,32 @@ static void test_atomic_file_not_through_link(void)
     rm_tree(dir);
 }
 
+/* Account ids and region names: the checks serve, replay, run and resolve
+ * share. */
+static void test_account_and_region_names(void)
+{
+    CU_ASSERT_TRUE(ecr_is_account_id("123456789012"));
+    CU_ASSERT_FALSE(ecr_is_account_id("12345678901"));
+    CU_ASSERT_FALSE(ecr_is_account_id("1234567890123"));
+    CU_ASSERT_FALSE(ecr_is_account_id("12345678901a"));
+    CU_ASSERT_FALSE(ecr_is_account_id(NULL));
+    CU_ASSERT_TRUE(ecr_is_region_name("us-east-1"));
+    CU_ASSERT_TRUE(ecr_is_region_name("us-gov-west-1"));
+    char longest[ECR_REGION_NAME_MAX + 2];
+    memset(longest, 'a', sizeof longest);
+    longest[ECR_REGION_NAME_MAX] = '\0';
+    CU_ASSERT_TRUE(ecr_is_region_name(longest));
+    longest[ECR_REGION_NAME_MAX] = 'a';
+    longest[ECR_REGION_NAME_MAX + 1] = '\0';
+    CU_ASSERT_FALSE(ecr_is_region_name(longest));
+    CU_ASSERT_FALSE(ecr_is_region_name(""));
+    CU_ASSERT_FALSE(ecr_is_region_name(NULL));
+    CU_ASSERT_FALSE(ecr_is_region_name("US-EAST-1"));
+    CU_ASSERT_FALSE(ecr_is_region_name("us east"));
+    CU_ASSERT_FALSE(ecr_is_region_name("x/y"));
+    CU_ASSERT_FALSE(ecr_is_region_name("us-east-1\n"));
+}
+
 int register_common_suite(void)
 {
     CU_pSuite s = CU_add_suite("common", NULL, NULL);
@@ -222,7 +248,8 @@ int register_common_suite(void)
         !CU_add_test(s, "regex_ere_meaning", test_regex_ere_meaning) ||
         !CU_add_test(s, "regex_bounded", test_regex_bounded) ||
         !CU_add_test(s, "redact_registered_secret", test_redact_registered_secret) ||
-        !CU_add_test(s, "atomic_file_not_through_link", test_atomic_file_not_through_link))
+        !CU_add_test(s, "atomic_file_not_through_link", test_atomic_file_not_through_link) ||
+        !CU_add_test(s, "account_and_region_names", test_account_and_region_names))
         return 1;
     return 0;
 }

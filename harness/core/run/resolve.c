@@ -218,12 +218,11 @@ static ecr_result pick_region(const aws_resolve_input *in, const aws_profile *p,
     if (!from)
         return ECR_ENOMEM;
     out->region_from = from;
-    /* A region is a DNS label set: anything else would end up in a URL. */
-    for (const char *c = v; *c; c++) {
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-')) {
-            ecr_diag_add(diags, from, "", "not a region name: '%.100s'", v);
-            return ECR_EINVAL;
-        }
+    /* A region is a DNS label set: anything else would end up in a URL.
+     * Too long is put's message below. */
+    if (strlen(v) <= ECR_REGION_NAME_MAX && !ecr_is_region_name(v)) {
+        ecr_diag_add(diags, from, "", "not a region name: '%.100s'", v);
+        return ECR_EINVAL;
     }
     return put(out->creds.region, sizeof out->creds.region, v, "the region", from, diags);
 }

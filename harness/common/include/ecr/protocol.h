@@ -103,6 +103,13 @@ const char *ecr_fault_kind_list(void);
  * registryId pattern [0-9]{12}), else 0 (also for NULL). */
 int ecr_is_account_id(const char *s);
 
+/* Returns 1 when s can be a region name: 1..ECR_REGION_NAME_MAX characters
+ * of [a-z0-9-] (a DNS label set: it ends up in URLs, ARNs and the SigV4
+ * credential scope), else 0 (also for NULL). Whether AWS has such a region
+ * is not checked. */
+#define ECR_REGION_NAME_MAX 63
+int ecr_is_region_name(const char *s);
+
 /* Returns 1 when d is a SigV4 X-Amz-Date, "yyyymmddThhmmssZ" (16 bytes,
  * digits where digits belong), else 0 (also for NULL). The calendar is not
  * checked: the signature covers the text as sent. */
