@@ -39,8 +39,8 @@ static void usage(FILE *f)
 }
 
 typedef struct repro_config {
-    cli_target_opts
-        to; /* --endpoint, --profile, --region, --ca-bundle, --insecure, --account, --timeout */
+    /* --endpoint, --profile, --region, --ca-bundle, --insecure, --account, --timeout */
+    cli_target_opts to;
     const char *corpus, *golden_dir, *cleanup;
     int keep;
 } repro_config;
