@@ -53,6 +53,23 @@ int cli_parse_int(const char *s, long min, long max, long *out)
     return 0;
 }
 
+int cli_check_account(const char *arg, const char *cmd)
+{
+    if (ecr_is_account_id(arg))
+        return 0;
+    fprintf(stderr, "%s: --account: expected 12 digits, got '%s'\n", cmd, arg);
+    return -1;
+}
+
+int cli_check_region(const char *arg, const char *cmd)
+{
+    if (ecr_is_region_name(arg))
+        return 0;
+    fprintf(stderr, "%s: --region: expected a region name (1..%d of [a-z0-9-]), got '%s'\n", cmd,
+            ECR_REGION_NAME_MAX, arg);
+    return -1;
+}
+
 int cli_parse_reports_args(int argc, char **argv, const char *cmd, void (*usage)(FILE *),
                            const char **dir)
 {

@@ -52,6 +52,12 @@ int cli_open_answers_add(char *spec, const char *arg, const char *cmd);
 /* Parses a decimal integer in [min, max]; returns 0 and sets *out, or -1. */
 int cli_parse_int(const char *s, long min, long max, long *out);
 
+/* The checks of an --account (12 digits) and a --region (a region name, see
+ * ecr_is_region_name) argument, shared so that every command words them
+ * alike. Return 0, or -1 after printing "<cmd>: --account: expected ...". */
+int cli_check_account(const char *arg, const char *cmd);
+int cli_check_region(const char *arg, const char *cmd);
+
 /* The arguments of the commands that read reports (`compare`, `merge`):
  * `[-o DIR] REPORT.json...`. Sets *dir when -o is given (leave a default in
  * it). Returns ECRC_EXIT_OK with optind at the first report, -1 when --help

@@ -101,21 +101,13 @@ int cmd_replay(int argc, char **argv)
             golden_dir = optarg;
             break;
         case O_ACCOUNT:
-            if (!ecr_is_account_id(optarg)) {
-                fprintf(stderr, "ecrconform replay: --account: expected 12 digits, got '%s'\n",
-                        optarg);
+            if (cli_check_account(optarg, "ecrconform replay"))
                 return ECRC_EXIT_USAGE;
-            }
             account = optarg;
             break;
         case O_REGION:
-            if (!ecr_is_region_name(optarg)) {
-                fprintf(stderr,
-                        "ecrconform replay: --region: expected a region name (1..%d of "
-                        "[a-z0-9-]), got '%s'\n",
-                        ECR_REGION_NAME_MAX, optarg);
+            if (cli_check_region(optarg, "ecrconform replay"))
                 return ECRC_EXIT_USAGE;
-            }
             region = optarg;
             break;
         case O_QUIET:

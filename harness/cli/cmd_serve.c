@@ -124,21 +124,13 @@ int cmd_serve(int argc, char **argv)
             ec.control = 0;
             break;
         case O_ACCOUNT:
-            if (!ecr_is_account_id(optarg)) {
-                fprintf(stderr, "ecrconform serve: --account: expected 12 digits, got '%s'\n",
-                        optarg);
+            if (cli_check_account(optarg, "ecrconform serve"))
                 return ECRC_EXIT_USAGE;
-            }
             ec.account_id = optarg;
             break;
         case O_REGION:
-            if (!ecr_is_region_name(optarg)) {
-                fprintf(stderr,
-                        "ecrconform serve: --region: expected a region name (1..%d of "
-                        "[a-z0-9-]), got '%s'\n",
-                        ECR_REGION_NAME_MAX, optarg);
+            if (cli_check_region(optarg, "ecrconform serve"))
                 return ECRC_EXIT_USAGE;
-            }
             ec.region = optarg;
             break;
         case O_NOLAYERS:

@@ -93,10 +93,8 @@ int cli_targetopts_parse(cli_target_opts *t, int o, const char *arg, const char 
         t->timeout_s = v;
         break;
     case CLI_TOPT_ACCOUNT:
-        if (!ecr_is_account_id(arg)) {
-            fprintf(stderr, "%s: --account: expected 12 digits, got '%s'\n", cmd, arg);
+        if (cli_check_account(arg, cmd))
             return -1;
-        }
         t->account = arg;
         break;
     case CLI_TOPT_NO_STRICT_AUTH:
