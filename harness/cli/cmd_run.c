@@ -516,6 +516,11 @@ int cmd_run(int argc, char **argv)
 /* The run itself, once the options are parsed. */
 static int run_with(const char *const *paths, size_t npaths, run_config cfg)
 {
+    /* --deadline counts from here: the probe of a target that answers
+     * nothing must not add its own --timeout (or several) to the run. */
+    struct timespec ts0;
+    clock_gettime(CLOCK_MONOTONIC, &ts0);
+    double started_ms = (double)ts0.tv_sec * 1000.0 + (double)ts0.tv_nsec / 1e6;
     diag_list diags;
     ecr_diag_init(&diags);
     /* Credentials, region and endpoint first: a wrong set-up is a usage
@@ -552,8 +557,11 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
     }
 
     aws_credentials creds = res.creds;
-    aws_transport tr = {
-        .ca_bundle = res.ca_bundle, .insecure = cfg.to.insecure, .no_proxy = res.builtin};
+    aws_transport tr = {.ca_bundle = res.ca_bundle,
+                        .insecure = cfg.to.insecure,
+                        .no_proxy = res.builtin,
+                        .deadline_ms =
+                            cfg.deadline_s ? started_ms + (double)cfg.deadline_s * 1000 : 0};
     target_info t;
     memset(&t, 0, sizeof t);
     /* Unknown until the target says (control interface, DescribeRegistry,
@@ -672,6 +680,7 @@ static int run_with(const char *const *paths, size_t npaths, run_config cfg)
                          .transport = tr,
                          .max_rps = cfg.to.max_rps,
                          .deadline_ms = cfg.deadline_s * 1000,
+                         .started_ms = started_ms,
                          .breaker = (int)cfg.breaker,
                          .retries = (int)cfg.retries};
     if (prc) {

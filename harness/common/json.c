@@ -50,22 +50,39 @@ static int is_ws(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* 1 when text[0..off) alone is one complete value (strict json-c stops at
- * the first byte after a value with "unexpected character"). */
-static int complete_before(const char *text, size_t off, unsigned flags)
+static void set_tokener_flags(json_tokener *tok, unsigned flags)
+{
+    if (flags & ECR_JSON_STRICT)
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    else if (flags & ECR_JSON_SYNTAX)
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+}
+
+/* The value text[0..off) holds when it alone is one complete value (strict
+ * json-c stops at the first byte after a value with "unexpected
+ * character"), else NULL. A new reference. */
+static json_object *value_before(const char *text, size_t off, unsigned flags)
 {
     json_tokener *tok = off ? json_tokener_new() : NULL;
     if (!tok)
-        return 0;
-    if (flags & ECR_JSON_STRICT)
-        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+        return NULL;
+    set_tokener_flags(tok, flags);
     json_object *j = json_tokener_parse_ex(tok, text, (int)off);
     if (json_tokener_get_error(tok) == json_tokener_continue)
         j = json_tokener_parse_ex(tok, "", 1);
-    int ok = json_tokener_get_error(tok) == json_tokener_success;
-    json_object_put(j);
+    if (json_tokener_get_error(tok) != json_tokener_success) {
+        json_object_put(j);
+        j = NULL;
+    }
     json_tokener_free(tok);
-    return ok;
+    return j;
+}
+
+static int complete_before(const char *text, size_t off, unsigned flags)
+{
+    json_object *j = value_before(text, off, flags);
+    json_object_put(j);
+    return j != NULL;
 }
 
 /* json-c says "unexpected character" for all of these: name the mistakes
@@ -114,6 +131,7 @@ typedef struct scan {
     const char *file;
     diag_list *diags;
     int failed;
+    int full; /* ECR_JSON_CHECKED: also duplicate keys, \u0000, 64-bit range */
 } scan;
 
 static int key_cmp(const void *a, const void *b)
@@ -200,7 +218,7 @@ static void scan_string(scan *S, size_t *i, int *escaped)
         }
         if (c == '\\' && j + 1 < S->len) {
             *escaped = 1;
-            if (t[j + 1] == 'u' && j + 5 < S->len && !memcmp(t + j + 2, "0000", 4)) {
+            if (S->full && t[j + 1] == 'u' && j + 5 < S->len && !memcmp(t + j + 2, "0000", 4)) {
                 syntax_error(S->diags, S->file, t, S->len, j,
                              "\\u0000 in a string (NUL is refused)");
                 S->failed = 1;
@@ -253,9 +271,9 @@ static void scan_number(scan *S, size_t *i)
 
 /* Walks text that json-c accepted and refuses what json-c lets through.
  * Returns 0 when clean. */
-static int scan_text(const char *text, size_t len, const char *file, diag_list *diags)
+static int scan_text(const char *text, size_t len, int full, const char *file, diag_list *diags)
 {
-    scan S = {text, len, file, diags, 0};
+    scan S = {text, len, file, diags, 0, full};
     frame st[SCAN_DEPTH_MAX];
     size_t depth = 0;
     for (size_t i = 0; i < len && !S.failed; i++) {
@@ -266,7 +284,7 @@ static int scan_text(const char *text, size_t len, const char *file, diag_list *
             size_t start = i;
             int escaped;
             scan_string(&S, &i, &escaped);
-            if (!S.failed && top && top->object && top->expect_key) {
+            if (!S.failed && S.full && top && top->object && top->expect_key) {
                 if (top->n == top->cap) {
                     size_t cap = top->cap ? top->cap * 2 : 8;
                     key_ref *p = realloc(top->keys, cap * sizeof *p);
@@ -297,7 +315,7 @@ static int scan_text(const char *text, size_t len, const char *file, diag_list *
         case ']':
             if (!top)
                 break;
-            if (top->object)
+            if (top->object && S.full)
                 check_duplicates(&S, top);
             free(top->keys);
             depth--;
@@ -326,7 +344,8 @@ static int scan_text(const char *text, size_t len, const char *file, diag_list *
         case '7':
         case '8':
         case '9':
-            scan_number(&S, &i);
+            if (S.full)
+                scan_number(&S, &i);
             break;
         case '\0':
             syntax_error(diags, file, text, len, i, "a NUL byte");
@@ -367,8 +386,7 @@ json_object *ecr_json_parse(const char *text, size_t len, unsigned flags, size_t
             ecr_diag_add(diags, file, "", "out of memory");
         return NULL;
     }
-    if (flags & ECR_JSON_STRICT)
-        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    set_tokener_flags(tok, flags);
     json_object *j = json_tokener_parse_ex(tok, text, (int)len);
     enum json_tokener_error e = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
@@ -380,6 +398,13 @@ json_object *ecr_json_parse(const char *text, size_t len, unsigned flags, size_t
         end = len;
     }
     json_tokener_free(tok);
+    if (e != json_tokener_success && rest && end < len) {
+        /* Strict json-c refuses anything after the value; a caller that
+         * takes trailing bytes gets the value and where they start. */
+        j = value_before(text, end, flags);
+        if (j)
+            e = json_tokener_success;
+    }
     if (e != json_tokener_success) {
         syntax_error(diags, file, text, len, end, "%s",
                      explain(text, len, end, flags, json_tokener_error_desc(e)));
@@ -404,7 +429,8 @@ json_object *ecr_json_parse(const char *text, size_t len, unsigned flags, size_t
     }
     if (rest)
         *rest = after;
-    if ((flags & ECR_JSON_CHECKED) && scan_text(text, end, file, diags)) {
+    if ((flags & (ECR_JSON_CHECKED | ECR_JSON_SYNTAX)) &&
+        scan_text(text, end, (flags & ECR_JSON_CHECKED) != 0, file, diags)) {
         json_object_put(j);
         return NULL;
     }

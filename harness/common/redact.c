@@ -67,12 +67,68 @@ static size_t secret_header(const char *p, const char *end)
     return 0;
 }
 
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The length of the encoding of byte c that starts at p (before end), or 0.
+ * A target can echo a secret other than byte for byte, and each form is
+ * written somewhere as it came: c itself; JSON's "\/" (json-c writes '/'
+ * so), behind any run of backslashes (a JSON string inside a JSON string);
+ * JSON's "\u00XX"; URL encoding's "%XX" (either case). */
+static size_t encoded_at(const char *p, const char *end, unsigned char c)
+{
+    if ((unsigned char)*p == c)
+        return 1;
+    if (*p == '%' && end - p >= 3) {
+        int h = hexval(p[1]), l = hexval(p[2]);
+        return h >= 0 && l >= 0 && (unsigned)(h * 16 + l) == c ? 3 : 0;
+    }
+    if (*p != '\\')
+        return 0;
+    const char *q = p;
+    while (q < end && *q == '\\' && q - p < 16)
+        q++;
+    if (q < end && (unsigned char)*q == c && c != 'u')
+        return (size_t)(q - p) + 1;
+    if (end - q >= 5 && q[0] == 'u' && q[1] == '0' && q[2] == '0') {
+        int h = hexval(q[3]), l = hexval(q[4]);
+        return h >= 0 && l >= 0 && (unsigned)(h * 16 + l) == c ? (size_t)(q - p) + 5 : 0;
+    }
+    return 0;
+}
+
+/* The length of the text at p that spells one registered secret, each of
+ * its bytes in any form encoded_at knows, or 0. */
 static size_t secret_at(const char *p, const char *end, const secrets *sec)
 {
-    for (size_t i = 0; i < sec->n; i++)
-        if (*p == sec->s[i][0] && (size_t)(end - p) >= sec->len[i] &&
-            memcmp(p, sec->s[i], sec->len[i]) == 0)
-            return sec->len[i];
+    if (*p != '%' && *p != '\\') {
+        /* the common case: no secret starts here (first bytes differ) */
+        size_t i = 0;
+        while (i < sec->n && (unsigned char)*p != (unsigned char)sec->s[i][0])
+            i++;
+        if (i == sec->n)
+            return 0;
+    }
+    for (size_t i = 0; i < sec->n; i++) {
+        const char *q = p;
+        size_t k = 0;
+        for (; k < sec->len[i] && q < end; k++) {
+            size_t n = encoded_at(q, end, (unsigned char)sec->s[i][k]);
+            if (!n)
+                break;
+            q += n;
+        }
+        if (k == sec->len[i])
+            return (size_t)(q - p);
+    }
     return 0;
 }
 

@@ -11,8 +11,28 @@ import json
 import socket
 import threading
 
-SECRET = "ecrconform-hostile-secret-key-0123456789"
-TOKEN = "ecrconform-hostile-session-token-ABCDEFGHIJ"
+# '/' and '+' on purpose: they are the bytes that JSON ("\\/") and URL
+# encoding ("%2F", "%2B") write differently, so an echo in those forms is a
+# different byte string (leak_forms below).
+SECRET = "ecrconform/hostile+secret/key-0123456789"
+TOKEN = "ecrconform/hostile+session-token/ABCDEFGHIJ"
+
+
+def leak_forms(secret):
+    """Every form in which an echoed secret could reach a file or the
+    terminal: as it is, JSON-escaped ("\\/", "\\u00XX", also behind more
+    backslashes), URL-encoded (either case)."""
+    forms = {secret, secret.replace("/", "\\/"), secret.replace("/", "\\\\\\/"),
+             "".join("\\u%04x" % ord(ch) for ch in secret)}
+    for f in (str.upper, str.lower):
+        forms.add("".join(ch if ch.isalnum() or ch in "-_." else f("%%%02x" % ord(ch))
+                          for ch in secret))
+    return [x.encode() for x in forms]
+
+
+def leaks(blob):
+    """The forms of SECRET or TOKEN found in blob (bytes)."""
+    return [f for s in (SECRET, TOKEN) for f in leak_forms(s) if f in blob]
 
 OK_HDRS = "Content-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: hostile\r\n"
 
@@ -85,6 +105,18 @@ def _echo_secret_error(c, req, stop):
     c.sendall(response(400, body, OK_HDRS + f"X-Amzn-ErrorType: {SECRET}\r\n", "Bad Request"))
 
 
+def _echo_secret_encoded(c, req, stop):
+    """The secret as a target might echo it without meaning to: json-c's
+    escaped slash, every byte as \\u00XX, URL-encoded, and deep inside a long
+    value (past where diff lines cut a value short)."""
+    url = "".join(ch if ch.isalnum() else "%%%02X" % ord(ch) for ch in SECRET)
+    uni = "".join("\\u%04x" % ord(ch) for ch in TOKEN)
+    body = ('{"imageIds": [], "failures": [], "slash": "%s", "uni": "%s", "url": "%s", '
+            '"long": "%s%s", "long_token": "%s%s"}'
+            % (SECRET.replace("/", "\\/"), uni, url, "A" * 290, SECRET, "B" * 295, TOKEN))
+    c.sendall(response(200, body, OK_HDRS + f"X-Echo: {url}\r\n"))
+
+
 def _invalid_utf8(c, req, stop):
     c.sendall(response(200, b'{"imageIds": [{"imageTag": "\xff\xfe\xc0\xaf"}], "failures": []}'))
 
@@ -108,6 +140,16 @@ def _duplicate_keys(c, req, stop):
 
 def _trailing_garbage(c, req, stop):
     c.sendall(response(200, '{"imageIds": [], "failures": []}<html>GARBAGE</html>'))
+
+
+def _trailing_comment(c, req, stop):
+    # json-c's lenient mode took a comment after the value as whitespace
+    c.sendall(response(200, '{"imageIds": [], "failures": []}//<html>GARBAGE'))
+
+
+def _lenient_json(c, req, stop):
+    # valid for json-c's defaults, not JSON: trailing comma, single quotes, NaN
+    c.sendall(response(200, "{'imageIds': [], \"failures\": [], \"n\": NaN,}"))
 
 
 def _wrong_content_type(c, req, stop):

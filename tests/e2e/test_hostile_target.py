@@ -11,16 +11,18 @@ import time
 import pytest
 
 from conftest import BIN, ROOT
-from hostile_target import BEHAVIOURS, SECRET, TOKEN, HostileTarget
+from hostile_target import BEHAVIOURS, SECRET, TOKEN, HostileTarget, leaks
 
 EXIT_FAIL, EXIT_UNREACHABLE = 1, 4
 TIME_LIMIT_S = 25
 RSS_LIMIT_KIB = 400 * 1024
 
 
-def make_tree(tmp_path, copies=1):
+def make_tree(tmp_path, copies=1, live=False):
     """A case with no fixture (so the call under test meets the target at once)
-    with its goldens, copies times under different ids."""
+    with its goldens, copies times under different ids. live: its repository
+    is the fixture's (not created), as live rules (record, diff) require."""
+    repo = "${repo:r}" if live else "hostile-repo"
     src = json.loads((ROOT / "golden" / "documentation-example" / "delete.json").read_text())
     state = json.loads((ROOT / "golden" / "documentation-example" / "state.json").read_text())
     (tmp_path / "cases" / "h").mkdir(parents=True)
@@ -31,11 +33,12 @@ def make_tree(tmp_path, copies=1):
         (tmp_path / "cases" / "h" / f"{cid}.json").write_text(json.dumps({
             "id": cid, "summary": "a call a hostile target mangles",
             "covers": ["behaviour:documentation-example"],
+            **({"fixture": {"repositories": [{"name": "r", "create": False}]}} if live else {}),
             "steps": [{"name": "delete", "operation": "BatchDeleteImage",
-                       "input": {"repositoryName": "hostile-repo",
+                       "input": {"repositoryName": repo,
                                  "imageIds": [{"imageTag": "precise"}]}},
                       {"name": "state", "operation": "ListImages",
-                       "input": {"repositoryName": "hostile-repo"}}]}))
+                       "input": {"repositoryName": repo}}]}))
         g = tmp_path / "golden" / cid
         g.mkdir(parents=True)
         src["body"] = {"imageIds": {"$set": [{"imageDigest": {"$regex": "^sha256:[0-9a-f]{64}$"},
@@ -58,18 +61,20 @@ def hostile_env(tmp_path):
     return env
 
 
-def run_hostile(tmp_path, behaviour, *extra, copies=1):
-    """Runs the tree against the behaviour; returns (returncode, stdout+stderr
-    bytes, seconds, peak RSS of the child in KiB)."""
-    make_tree(tmp_path, copies)
+def run_hostile(tmp_path, behaviour, *extra, copies=1, command=None, live=False):
+    """Runs the tree against the behaviour (or, with command, that
+    ecrconform command line, given the target's URL); returns (returncode,
+    stdout+stderr bytes, seconds, peak RSS of the child in KiB)."""
+    make_tree(tmp_path, copies, live)
     srv = HostileTarget(behaviour).start()
     out_path = tmp_path / "console.out"
+    argv = (command(srv.url) if command else
+            ["run", "--endpoint", srv.url, "--report-dir", str(tmp_path / "reports"),
+             "--no-progress", "--jobs", "1", "--timeout", "3", *extra, str(tmp_path / "cases")])
     try:
         t0 = time.monotonic()
         with open(out_path, "wb") as out:
-            p = subprocess.Popen([str(BIN), "run", "--endpoint", srv.url, "--report-dir",
-                                  str(tmp_path / "reports"), "--no-progress", "--jobs", "1",
-                                  "--timeout", "3", *extra, str(tmp_path / "cases")],
+            p = subprocess.Popen([str(BIN), *argv],
                                  stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path,
                                  env=hostile_env(tmp_path), stdin=subprocess.DEVNULL)
         # wait4 on this child alone: its own peak RSS, not the test session's
@@ -118,9 +123,9 @@ def test_hostile_target_ends_in_clear_error_or_fail(ecrconform_bin, tmp_path, be
             json.loads(data)
     # the terminal gets no control bytes
     assert b"\x1b" not in out and b"\x07" not in out, out
-    # secrets: no output at all
+    # secrets: no output at all, in no form
     for blob in [out] + [f.read_bytes() for f in every_output_file(tmp_path)]:
-        assert SECRET.encode() not in blob and TOKEN.encode() not in blob, behaviour
+        assert not leaks(blob), behaviour
 
 
 @pytest.mark.parametrize("behaviour,needle", [
@@ -129,6 +134,8 @@ def test_hostile_target_ends_in_clear_error_or_fail(ecrconform_bin, tmp_path, be
     ("tls_bytes", "malformed HTTP answer"),
     ("close_mid_body", "malformed HTTP answer"),
     ("trailing_garbage", "after the JSON value"),
+    ("trailing_comment", "after the JSON value"),
+    ("lenient_json", "not JSON"),
     ("duplicate_keys", "duplicate key"),
     ("big_numbers", "64-bit"),
 ])
@@ -142,14 +149,50 @@ def test_malformed_answers_are_named_not_stopped_answering(ecrconform_bin, tmp_p
     assert rc == EXIT_FAIL, text
 
 
-def test_echoed_secret_appears_in_no_output(ecrconform_bin, tmp_path):
-    rc, out, _, _ = run_hostile(tmp_path, "echo_secret")
+@pytest.mark.parametrize("behaviour", ["echo_secret", "echo_secret_encoded"])
+def test_echoed_secret_appears_in_no_output(ecrconform_bin, tmp_path, behaviour):
+    rc, out, _, _ = run_hostile(tmp_path, behaviour, "--verbose")
     assert rc == EXIT_FAIL, out
     actual = list((tmp_path / "reports" / "actual").rglob("*.json"))
     assert actual, "a failing step keeps its actual response"
     text = "".join(f.read_text() for f in actual)
     assert "REDACTED" in text, text
     assert "REDACTED" in out.decode(), out
+    for blob in [out] + [f.read_bytes() for f in every_output_file(tmp_path)]:
+        assert not leaks(blob), leaks(blob)
+    # not even the part of a secret left before a long value is cut short
+    assert b"hostile+secret" not in out and b"hostile+session" not in out, out
+
+
+def test_record_and_diff_never_write_an_echoed_secret(ecrconform_bin, tmp_path):
+    """record writes goldens and prints their diff; diff prints differing
+    values: both used to pass a target's echo of the secret through."""
+    rc, out, _, _ = run_hostile(
+        tmp_path, "echo_secret_encoded",
+        command=lambda url: ["record", "--force", "--account", "123456789012", "--endpoint", url, "--report-dir",
+                             str(tmp_path / "reports"), "--timeout", "3",
+                             str(tmp_path / "cases")], live=True)
+    text = out.decode("utf-8", "replace")
+    assert "goldens written" in text, text
+    goldens = [f for f in (tmp_path / "golden").rglob("*.json")]
+    assert any("REDACTED" in f.read_text() for f in goldens), text
+    for blob in [out] + [f.read_bytes() for f in goldens]:
+        assert not leaks(blob), leaks(blob)
+    for f in goldens:
+        json.loads(f.read_bytes().decode("utf-8"))
+
+    other = HostileTarget("echo_secret").start()
+    try:
+        rc, out, _, _ = run_hostile(
+            tmp_path / "d", "echo_secret_encoded",
+            command=lambda url: ["diff", "--endpoint", url, "--endpoint", other.url,
+                                 "--report-dir", str(tmp_path / "d" / "reports"), "--timeout",
+                                 "3", str(tmp_path / "d" / "cases")], live=True)
+    finally:
+        other.stop()
+    text = out.decode("utf-8", "replace")
+    assert rc == 1 and "DIFF" in text and "REDACTED" in text, text
+    assert not leaks(out), leaks(out)
 
 
 def test_deadline_ends_the_run_and_reports_the_rest_as_not_run(ecrconform_bin, tmp_path):
@@ -160,6 +203,16 @@ def test_deadline_ends_the_run_and_reports_the_rest_as_not_run(ecrconform_bin, t
     not_run = [c for c in r["cases"] if "deadline" in (c.get("reason") or "")]
     assert not_run and all(c["status"] == "error" for c in not_run), r["cases"]
     assert len(r["cases"]) == 8
+
+
+def test_deadline_covers_the_probe(ecrconform_bin, tmp_path):
+    """The start-up probe used to wait out the full --timeout (30 s by
+    default) of each of its requests before the deadline's clock started."""
+    rc, out, dt, _ = run_hostile(tmp_path, "hang", "--deadline", "3", "--timeout", "30",
+                                 "--breaker", "0", copies=2)
+    assert dt < 10, (dt, out)
+    r = json.loads((tmp_path / "reports" / "report.json").read_text())
+    assert all(c["status"] == "error" for c in r["cases"]), r["cases"]
 
 
 def test_breaker_stops_after_consecutive_transport_failures(ecrconform_bin, tmp_path):

@@ -178,6 +178,45 @@ static void test_redact_registered_secret(void)
     CU_ASSERT_FALSE(ecr_redact_has_secret("nothing here"));
 }
 
+/* A target's echo of a secret reaches our output JSON-escaped or
+ * URL-encoded as often as byte for byte: every form is redacted. */
+static void test_redact_encoded_secret(void)
+{
+    ecr_redact_add("unit/test+secret/value-0123");
+    static const char *const forms[] = {
+        "unit/test+secret/value-0123",
+        "unit\\/test+secret\\/value-0123",         /* json-c's "\/" */
+        "unit\\\\\\/test+secret\\\\\\/value-0123", /* that inside a JSON string */
+        "unit%2Ftest%2Bsecret%2Fvalue-0123",
+        "unit%2ftest%2bsecret%2fvalue-0123",
+        "\\u0075nit\\u002Ftest\\u002bsecret/value-0123",
+        "\\\\u0075nit\\\\u002ftest+secret/value-0123",
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char in[160];
+        snprintf(in, sizeof in, "<%s>", forms[i]);
+        char *r = ecr_redact(in);
+        CU_ASSERT_STRING_EQUAL(r, "<REDACTED>");
+        if (r && strcmp(r, "<REDACTED>"))
+            printf("\n%s -> %s\n", in, r);
+        free(r);
+        CU_ASSERT_TRUE(ecr_redact_has_secret(in));
+    }
+    /* near misses stay: another byte, a cut secret, a bad escape */
+    static const char *const misses[] = {"unit/test+secret/value-012",
+                                         "unit%2Xtest+secret/value-0123",
+                                         "unit\\u002gtest+secret/value-0123",
+                                         "unit/test secret/value-0123",
+                                         "%",
+                                         "\\",
+                                         "\\u00"};
+    for (size_t i = 0; i < sizeof misses / sizeof misses[0]; i++) {
+        char *r = ecr_redact(misses[i]);
+        CU_ASSERT_STRING_EQUAL(r, misses[i]);
+        free(r);
+    }
+}
+
 /* An atomic write replaces a planted symlink, never writes through it. */
 static void test_atomic_file_not_through_link(void)
 {
@@ -248,6 +287,7 @@ int register_common_suite(void)
         !CU_add_test(s, "regex_ere_meaning", test_regex_ere_meaning) ||
         !CU_add_test(s, "regex_bounded", test_regex_bounded) ||
         !CU_add_test(s, "redact_registered_secret", test_redact_registered_secret) ||
+        !CU_add_test(s, "redact_encoded_secret", test_redact_encoded_secret) ||
         !CU_add_test(s, "atomic_file_not_through_link", test_atomic_file_not_through_link) ||
         !CU_add_test(s, "account_and_region_names", test_account_and_region_names))
         return 1;

@@ -137,6 +137,39 @@ static void test_peer_rest(void)
     /* No rest pointer: trailing bytes are an error in every mode. */
     CU_ASSERT(parses_as(body, strlen(body), ECR_JSON_PEER,
                         "invalid JSON at line 1, column 11: unexpected bytes after the value"));
+    /* A comment after the value is trailing bytes, not whitespace (json-c's
+     * lenient mode ate it, so `{...}//<html>` passed a golden). */
+    const char *commented[] = {"{\"a\": 1}//<html>", "{\"a\": 1}/* x */", "{\"a\": 1}\n// x"};
+    for (size_t i = 0; i < sizeof commented / sizeof commented[0]; i++) {
+        rest = 0;
+        j = ecr_json_parse(commented[i], strlen(commented[i]), ECR_JSON_PEER, &rest, NULL, NULL);
+        CU_ASSERT_PTR_NOT_NULL(j);
+        CU_ASSERT(rest < strlen(commented[i]) && commented[i][rest] == '/');
+        json_object_put(j);
+    }
+}
+
+/* A peer's body is held to JSON's syntax (what json-c's defaults took is
+ * refused), but not to our files' extra rules: duplicate keys, \u0000 and
+ * big integers are the runner's to report as differences. */
+static void test_peer_syntax(void)
+{
+#define PEER(text, want) CU_ASSERT(parses_as(text, strlen(text), ECR_JSON_PEER, want))
+    PEER("{\"a\": 1,}", "invalid JSON at line 1, column 9: a trailing comma");
+    PEER("[1,]", "invalid JSON at line 1, column 4: a trailing comma");
+    PEER("{'a': 1}", "invalid JSON at line 1, column 2: a single-quoted string (JSON has \"...\")");
+    PEER("[NaN]", "invalid JSON at line 1, column 2: NaN and Infinity are not JSON numbers");
+    PEER("[-Infinity]", "invalid JSON at line 1, column 3: NaN and Infinity are not JSON numbers");
+    PEER("[\"a\tb\"]",
+         "invalid JSON at line 1, column 4: a raw control character (0x09) in a string; escape it");
+    PEER("/* c */ {}", "invalid JSON at line 1, column 1: a comment (JSON has none)");
+    PEER("[01]", "invalid JSON at line 1, column 4: number expected");
+    PEER("{\"a\": 1, \"a\": 2}", NULL);
+    PEER("[\"a\\u0000b\"]", NULL);
+    PEER("[100000000000000000000000]", NULL);
+    PEER("[\"\xff\"]", NULL);
+    PEER("[\"NaN\", \"it's\", -0, 1e5, true, null]", NULL);
+#undef PEER
 }
 
 static void test_read_file(void)
@@ -332,6 +365,7 @@ int register_json_suite(void)
     if (!CU_add_test(s, "strict_syntax", test_strict_syntax) ||
         !CU_add_test(s, "strict_scan", test_strict_scan) ||
         !CU_add_test(s, "peer_rest", test_peer_rest) ||
+        !CU_add_test(s, "peer_syntax", test_peer_syntax) ||
         !CU_add_test(s, "read_file", test_read_file) ||
         !CU_add_test(s, "read_fifo", test_read_fifo) || !CU_add_test(s, "getters", test_getters) ||
         !CU_add_test(s, "check_members", test_check_members) ||

@@ -606,11 +606,13 @@ typedef struct runner_options {
     ecrc_case_done_fn on_case_done; /* NULL: no callback */
     void *user;                     /* passed to on_case_done */
     aws_transport transport;        /* for every client (its limiter is ignored: see max_rps) */
-    double max_rps;   /* > 0: the whole run sends at most this many requests a second */
-    long deadline_ms; /* > 0: the whole run ends after this long (cases not started by then are
-                         `error`, "not run") */
-    int breaker;      /* > 0: after this many consecutive cases failed to reach the target,
-                         the remaining ones are `error`, "not run", with the cause */
+    double max_rps;    /* > 0: the whole run sends at most this many requests a second */
+    long deadline_ms;  /* > 0: the whole run ends after this long (cases not started by then are
+                          `error`, "not run") */
+    double started_ms; /* CLOCK_MONOTONIC ms the run began (its probe included), from which
+                          deadline_ms counts; 0: when ecrc_runner_run starts */
+    int breaker;       /* > 0: after this many consecutive cases failed to reach the target,
+                          the remaining ones are `error`, "not run", with the cause */
     const struct ecrc_live *live; /* live rules (docs/LIVE.md); NULL: none */
     volatile sig_atomic_t *stop;  /* non-zero (a signal): no new case or step starts; NULL: never */
     int retries; /* --retries: a failing or erroring case runs again (a fresh fixture) up

@@ -303,10 +303,7 @@ json_object *ecrc_report_json_build(const run_report *r)
     return root;
 }
 
-/* A copy of j in which every string and member name is redacted and valid
- * UTF-8: what a target sent may hold the secret it was signed with, or bytes
- * that would make the file invalid JSON. NULL when memory runs out. */
-static json_object *clean_copy(json_object *j)
+json_object *ecrc_report_json_clean(json_object *j)
 {
     switch (json_object_get_type(j)) {
     case json_type_string: {
@@ -323,7 +320,7 @@ static json_object *clean_copy(json_object *j)
             char *red = ecrc_report_text_redact(key);
             char *k = ecr_utf8_sanitize(red);
             free(red);
-            json_object *c = val ? clean_copy(val) : NULL;
+            json_object *c = val ? ecrc_report_json_clean(val) : NULL;
             if (!o || !k || (val && !c) || json_object_object_add(o, k, c) != 0) {
                 free(k);
                 json_object_put(c);
@@ -339,7 +336,7 @@ static json_object *clean_copy(json_object *j)
         json_object *o = json_object_new_array_ext((int)n);
         for (size_t i = 0; o && i < n; i++) {
             json_object *v = json_object_array_get_idx(j, i);
-            json_object *c = v ? clean_copy(v) : NULL;
+            json_object *c = v ? ecrc_report_json_clean(v) : NULL;
             if ((v && !c) || json_object_array_add(o, c) != 0) {
                 json_object_put(c);
                 json_object_put(o);
@@ -357,7 +354,7 @@ static json_object *clean_copy(json_object *j)
 
 ecr_result ecrc_report_json_save(json_object *root, const char *path)
 {
-    json_object *clean = root ? clean_copy(root) : NULL;
+    json_object *clean = root ? ecrc_report_json_clean(root) : NULL;
     if (root && !clean)
         return ECR_ENOMEM;
     ecr_result rc = ecr_json_save(clean, path);

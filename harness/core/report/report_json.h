@@ -36,6 +36,13 @@ json_object *ecrc_report_json_build_case(const case_report *c);
  * Returns ECR_EIO when the file cannot be written, else ECR_OK. */
 ecr_result ecrc_report_json_save(json_object *root, const char *path);
 
+/* A deep copy of j (borrowed) in which every string and member name is
+ * redacted (ecr_redact) and valid UTF-8: what ecrconform writes of what a
+ * target sent, which may hold the secret it was signed with or bytes that
+ * would make the file invalid JSON (report files, goldens `record` writes,
+ * `diff`'s lines). A new reference, or NULL when memory runs out. */
+json_object *ecrc_report_json_clean(json_object *j);
+
 /* Builds a model from a parsed report.json tree (borrowed). Requires an
  * object with harness.name "ecrconform" and a "cases" array whose entries
  * each have a string "id" and a known "status"; everything else is optional

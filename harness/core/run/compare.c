@@ -7,6 +7,7 @@
 
 #include "ecr/buf.h"
 #include "ecr/json.h"
+#include "ecr/redact.h"
 #include "ecr/regex.h"
 #include "golden.h"
 
@@ -71,19 +72,25 @@ static char *render(json_object *j, int present)
 {
     if (!present)
         return strdup("(absent)");
-    const char *s = json_object_to_json_string_ext(j, ECR_JSON_COMPACT);
+    /* Redacted before the cut: a secret cut in half is no longer found by
+     * the redaction of the console and the reports, and its first part
+     * would show (ecr/redact.h). */
+    char *s = ecr_redact(json_object_to_json_string_ext(j, ECR_JSON_COMPACT));
+    if (!s)
+        return NULL;
     size_t n = strlen(s);
     if (n <= RENDER_MAX)
-        return strdup(s);
+        return s;
     n = RENDER_MAX;
     /* Do not cut a UTF-8 sequence in half. */
     while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
         n--;
     char *out = malloc(n + 4);
-    if (!out)
-        return NULL;
-    memcpy(out, s, n);
-    memcpy(out + n, "...", 4);
+    if (out) {
+        memcpy(out, s, n);
+        memcpy(out + n, "...", 4);
+    }
+    free(s);
     return out;
 }
 

@@ -1075,7 +1075,7 @@ run_report *ecrc_runner_run(const runner_options *opt, const run_entry *entries,
 
     double t0 = now_ms();
     if (opt->deadline_ms > 0)
-        ctx.deadline_at = t0 + (double)opt->deadline_ms;
+        ctx.deadline_at = (opt->started_ms > 0 ? opt->started_ms : t0) + (double)opt->deadline_ms;
     int jobs = opt->jobs < 1 ? 1 : opt->jobs;
     /* As many spare connections as --jobs asks for, at most 16 (before
      * fewer cases than that lower the number of workers): a fixture's

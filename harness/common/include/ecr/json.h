@@ -5,9 +5,9 @@
  * baselines, report.json read back) are parsed with ECR_JSON_FILE: json-c's
  * strict mode plus a scan of our own for what json-c lets through (duplicate
  * keys, \u0000, control characters, single quotes, NaN). Bodies from the
- * network are parsed with ECR_JSON_PEER (json-c's defaults, what the runner
- * always compared) or ECR_JSON_STRICT (the emulator's requests): one parse
- * path, the flags select how strict it is.
+ * network are parsed with ECR_JSON_PEER (JSON's syntax, nothing more) or
+ * ECR_JSON_STRICT (the emulator's requests): one parse path, the flags
+ * select how strict it is.
  *
  * Diagnostics go to a diag_list as `file: field: message`; syntax errors read
  * "invalid JSON at line L, column C: ..." with an empty field.
@@ -35,10 +35,17 @@
  * characters or NUL bytes, single-quoted strings and NaN/Infinity (all of
  * which json-c 0.16 accepts even when strict) are refused. */
 #define ECR_JSON_CHECKED 0x2u
+/* JSON's syntax and nothing more: json-c's strict mode without UTF-8
+ * validation, and our scan for what it lets through that is not JSON
+ * (single-quoted strings, NaN/Infinity, raw control characters). Duplicate
+ * keys, \u0000, integers beyond 64 bits and invalid UTF-8 are valid syntax
+ * here: a peer's are the caller's to report as differences. */
+#define ECR_JSON_SYNTAX 0x4u
 /* Our own files. */
 #define ECR_JSON_FILE (ECR_JSON_STRICT | ECR_JSON_CHECKED)
-/* Bodies from a peer, parsed as the runner always did (json-c's defaults). */
-#define ECR_JSON_PEER 0x0u
+/* Bodies from a peer. json-c's lenient defaults took comments, trailing
+ * commas, single quotes and NaN, so `{...}//<html>` passed a golden. */
+#define ECR_JSON_PEER ECR_JSON_SYNTAX
 
 /* Parses len bytes of text (which need not be NUL-terminated) as one JSON
  * value. Returns a new reference, or NULL after adding one diagnostic
@@ -47,10 +54,10 @@
  * is null"), so NULL always means failure.
  *
  * rest: when NULL, anything but whitespace after the value is an error. When
- * not NULL, bytes after the value are allowed (ECR_JSON_PEER only; strict
- * json-c refuses them itself) and *rest receives the offset of the first
- * non-whitespace byte after the value, or len when there is none: a peer's
- * `{...}<html>` is then the caller's to report. */
+ * not NULL, bytes after a complete value are allowed and *rest receives the
+ * offset of the first non-whitespace byte after the value, or len when there
+ * is none: a peer's `{...}<html>` (or `{...}// comment`) is then the
+ * caller's to report. */
 json_object *ecr_json_parse(const char *text, size_t len, unsigned flags, size_t *rest,
                             const char *file, diag_list *diags);
 

@@ -25,7 +25,11 @@ void ecr_redact_add(const char *secret);
  *  - the value of every line that starts (after blanks) with "Authorization:"
  *    or "X-Amz-Security-Token:" (any case) is "REDACTED";
  *  - every occurrence of a registered secret, and of the AWS_SECRET_ACCESS_KEY
- *    and AWS_SESSION_TOKEN environment values, is "REDACTED".
+ *    and AWS_SESSION_TOKEN environment values, is "REDACTED": byte for byte,
+ *    or with any of its bytes JSON-escaped ("\/", "\u002f", behind any run
+ *    of backslashes) or URL-encoded ("%2F", "%2f"), the forms in which a
+ *    target's echo reaches our output.
+ * Redact before cutting a text short: a cut secret is no longer found.
  * NULL also when memory runs out (never fall back to the unredacted text).
  * The caller frees. Thread-safe. */
 char *ecr_redact(const char *s);
