@@ -103,50 +103,24 @@ int ecremu_api_front_end(const char *target, const char *body, size_t len, json_
 
 /* A NUL inside a request string (JSON \u0000) would cut the name every
  * C-string check and lookup sees. ECR matches the whole value against its
- * patterns, which no NUL satisfies, so each NUL becomes DEL (0x7f): a byte
- * that no name, tag, digest, id or enum pattern allows either, with the
- * length unchanged. The value then fails its own rule as ECR's would,
- * and nothing ever acts on the cut name (docs/EMULATOR.md, decisions).
- * Adds the number of NULs replaced to *n. Returns -1 when out of memory (a
- * NUL may remain), else 0. */
-static int replace_nuls(json_object *o, size_t *n)
-{
-    switch (json_object_get_type(o)) {
-    case json_type_string: {
-        size_t len = (size_t)json_object_get_string_len(o);
-        const char *s = json_object_get_string(o);
-        if (strlen(s) == len)
-            return 0;
-        char *copy = malloc(len + 1);
-        if (!copy)
-            return -1;
-        memcpy(copy, s, len + 1);
-        for (size_t i = 0; i < len; i++)
-            if (!copy[i]) {
-                copy[i] = 0x7f;
-                (*n)++;
-            }
-        int rc = json_object_set_string_len(o, copy, (int)len) ? 0 : -1;
-        free(copy);
-        return rc;
-    }
-    case json_type_array:
-        for (size_t i = 0, len = json_object_array_length(o); i < len; i++)
-            if (replace_nuls(json_object_array_get_idx(o, i), n))
-                return -1;
-        return 0;
-    case json_type_object: {
-        json_object_object_foreach (o, key, val) {
-            (void)key;
-            if (replace_nuls(val, n))
-                return -1;
-        }
-        return 0;
-    }
-    default:
-        return 0;
-    }
-}
+ * patterns, which no NUL satisfies, so each NUL becomes DEL
+ * (ecremu_wire_nul_to_del): the value then fails its own rule as ECR's
+ * would, and nothing ever acts on the cut name (docs/EMULATOR.md,
+ * decisions). Except in the members below, which no pattern checks and
+ * which are stored, hashed or echoed: DEL would be a changed value kept as
+ * if sent. Each keeps its NULs, and the one operation that reads it
+ * measures its real length:
+ * - imageManifest: hashed as sent; a raw NUL makes the text invalid JSON,
+ *   refused as such (PutImage);
+ * - imageManifestMediaType: stored as given, and no media type holds a
+ *   NUL: refused like an invalid manifest (PutImage);
+ * - tags: kept as sent, NULs and all, for ListTagsForResource
+ *   (CreateRepository);
+ * - encryptionConfiguration.kmsKey: no KMS key id, alias or ARN holds a
+ *   NUL: refused (CreateRepository).
+ * No other operation reads these members. */
+static const char *const nul_kept[] = {"imageManifest", "imageManifestMediaType", "tags",
+                                       "encryptionConfiguration.kmsKey", NULL};
 
 /* The number of \u0000 escapes in a JSON text (an escape is a backslash
  * preceded by an even run of backslashes). json-c keeps member names as C
@@ -183,7 +157,7 @@ int ecremu_api_handle(const api_ctx *ctx, const char *target, const char *body, 
     /* Parsed before the lock: nobody waits for it. */
     op_call c = {ctx, op ? op : "", ecremu_wire_parse(body, len), 0, NULL};
     size_t nuls = 0;
-    int nul_oom = c.in && replace_nuls(c.in, &nuls);
+    int nul_oom = c.in && ecremu_wire_nul_to_del(c.in, nul_kept, &nuls);
     int nul_name = c.in && !nul_oom && nul_escapes(body, len) > nuls;
     if (reads)
         ecremu_store_rdlock(ctx->st);

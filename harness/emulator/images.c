@@ -107,6 +107,14 @@ static int check_length(op_call *c, const char *member, const char *s, size_t le
     return 0;
 }
 
+/* 1 when member key of o is a string holding a NUL. */
+static int has_nul(json_object *o, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) &&
+           strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v);
+}
+
 /* Tag rules of PutImage for an image that exists or is about to. Returns 0
  * when tag may go onto the image with digest (or NULL for a new image). */
 static int check_put_tag(op_call *c, const store_repo *r, const char *digest, const char *tag)
@@ -216,17 +224,39 @@ void ecremu_images_put(op_call *c)
     json_object_object_get_ex(c->in, "imageManifest", &mv);
     size_t len = (size_t)json_object_get_string_len(mv);
     if (check_length(c, "imageManifest", manifest, len, MAX_MANIFEST) ||
-        check_length(c, "imageTag", tag, tag ? strlen(tag) : 0, 300) ||
-        ecremu_op_request_faults(c, name))
+        check_length(c, "imageTag", tag, tag ? strlen(tag) : 0, 300))
+        return;
+    /* The one tag validation seen on ECR (inferred for PutImage,
+     * docs/EMULATOR.md). A NUL in the tag reads as DEL here, so it fails
+     * too instead of being stored altered. */
+    if (tag && !ecremu_op_tag_well_formed(tag)) {
+        ecremu_op_invalid(c, "imageTag", "must satisfy regular expression '[a-zA-Z0-9-_.]+'");
+        return;
+    }
+    if (ecremu_op_request_faults(c, name))
         return;
     store_repo *r = ecremu_op_find_repo(c, reg, name);
     if (!r)
         return;
 
-    json_object *parsed = ecremu_wire_parse(manifest, len);
-    if (!parsed || !json_object_is_type(parsed, json_type_object)) {
+    /* The manifest and media type keep their NULs (api.c). A raw NUL in the
+     * manifest is a control character JSON forbids; a media type is stored
+     * as given and none holds a NUL, nor may the manifest's own mediaType
+     * (a \u0000 escape): all are answered as an invalid manifest, the reply
+     * ECR gives a manifest whose type it will not take (docs/EMULATOR.md). */
+    json_object *parsed = strlen(manifest) == len ? ecremu_wire_parse(manifest, len) : NULL;
+    if (!parsed || !json_object_is_type(parsed, json_type_object) ||
+        has_nul(c->in, "imageManifestMediaType") || has_nul(parsed, "mediaType")) {
         json_object_put(parsed);
         ecremu_op_invalid(c, "ImageManifest", "Invalid JSON syntax");
+        return;
+    }
+    /* Other strings of the manifest are read for references and blob
+     * digests: one cut at a NUL must not find another image or blob. */
+    size_t nuls = 0;
+    if (ecremu_wire_nul_to_del(parsed, NULL, &nuls)) {
+        json_object_put(parsed);
+        ecremu_op_oom(c);
         return;
     }
     manifest_info mi;

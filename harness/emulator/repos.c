@@ -43,6 +43,15 @@ json_object *ecremu_repos_json(const api_ctx *ctx, const store_repo *r)
     return o;
 }
 
+/* The length of string member key of o, NULs included (0 when absent). */
+static size_t member_len(json_object *o, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+               ? (size_t)json_object_get_string_len(v)
+               : 0;
+}
+
 void ecremu_repos_create(op_call *c)
 {
     const char *reg, *name, *mutability, *enc_type = NULL, *kms_key = NULL;
@@ -63,7 +72,8 @@ void ecremu_repos_create(op_call *c)
     if (ecremu_op_check_registry(c, reg) || ecremu_op_check_repo_name(c, "repositoryName", name))
         return;
     /* Tag: Key 1..128, Value 0..256 characters (ECR's Tag shape); kept as
-     * given so ListTagsForResource answers what was sent. */
+     * given so ListTagsForResource answers what was sent. They keep their
+     * NULs (api.c), so lengths are the values' own, not strlen's. */
     for (size_t i = 0; tags && i < json_object_array_length(tags); i++) {
         json_object *t = json_object_array_get_idx(tags, i);
         const char *k = NULL, *v = NULL;
@@ -75,11 +85,12 @@ void ecremu_repos_create(op_call *c)
         }
         if (ecremu_op_string(c, t, "Key", &k) || ecremu_op_string(c, t, "Value", &v))
             return;
-        if (!k || !*k || strlen(k) > 128) {
+        size_t klen = k ? member_len(t, "Key") : 0;
+        if (!k || klen < 1 || klen > 128) {
             ecremu_op_invalid(c, mem, "Member must have length between 1 and 128");
             return;
         }
-        if (!v || strlen(v) > 256) {
+        if (!v || member_len(t, "Value") > 256) {
             snprintf(mem, sizeof mem, "tags.%zu.member.value", i + 1);
             ecremu_op_invalid(c, mem, "Member must have length less than or equal to 256");
             return;
@@ -98,6 +109,13 @@ void ecremu_repos_create(op_call *c)
         strcmp(enc_type, "KMS_DSSE")) {
         ecremu_op_invalid(c, "encryptionConfiguration.encryptionType",
                           "Member must satisfy enum value set: [AES256, KMS, KMS_DSSE]");
+        return;
+    }
+    /* kmsKey keeps its NULs (api.c): it is stored as given, and no KMS key
+     * id, alias or ARN holds a NUL (docs/EMULATOR.md, inferred). */
+    if (kms_key && strlen(kms_key) != member_len(enc, "kmsKey")) {
+        ecremu_op_invalid(c, "encryptionConfiguration.kmsKey",
+                          "Member must not contain the character U+0000 (NUL)");
         return;
     }
     if (ecremu_op_request_faults(c, name))

@@ -4,19 +4,88 @@
 #include <openssl/rand.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 json_object *ecremu_wire_parse(const char *body, size_t len)
 {
     size_t i = 0;
-    while (i < len && strchr(" \t\r\n", body[i]))
+    /* body[i] first: strchr finds the terminator, so a NUL would pass for
+     * whitespace and a body of NULs for an empty one */
+    while (i < len && body[i] && strchr(" \t\r\n", body[i]))
         i++;
     if (i == len)
         return json_object_new_object();
     /* Strict, and nothing may follow the value (an embedded NUL included);
      * duplicate keys are left to json-c (the last wins), as before. */
     return ecr_json_parse(body, len, ECR_JSON_STRICT, NULL, NULL, NULL);
+}
+
+static int kept(const char *const *keep, const char *path)
+{
+    for (; keep && *keep; keep++)
+        if (strcmp(*keep, path) == 0)
+            return 1;
+    return 0;
+}
+
+/* path holds the member path of o (plen bytes, NUL-terminated, in a buffer
+ * of NUL_PATH_MAX); keep is nonzero inside a kept member. */
+#define NUL_PATH_MAX 128
+static int nul_to_del(json_object *o, const char *const *keep_list, char *path, size_t plen,
+                      int keep, size_t *n)
+{
+    switch (json_object_get_type(o)) {
+    case json_type_string: {
+        size_t len = (size_t)json_object_get_string_len(o);
+        const char *s = json_object_get_string(o);
+        if (strlen(s) == len)
+            return 0;
+        for (size_t i = 0; i < len; i++)
+            *n += !s[i];
+        if (keep)
+            return 0;
+        char *copy = malloc(len + 1);
+        if (!copy)
+            return -1;
+        memcpy(copy, s, len + 1);
+        for (size_t i = 0; i < len; i++)
+            if (!copy[i])
+                copy[i] = 0x7f;
+        int rc = json_object_set_string_len(o, copy, (int)len) ? 0 : -1;
+        free(copy);
+        return rc;
+    }
+    case json_type_array:
+        for (size_t i = 0, len = json_object_array_length(o); i < len; i++)
+            if (nul_to_del(json_object_array_get_idx(o, i), keep_list, path, plen, keep, n))
+                return -1;
+        return 0;
+    case json_type_object: {
+        json_object_object_foreach (o, key, val) {
+            int w = snprintf(path + plen, NUL_PATH_MAX - plen, "%s%s", plen ? "." : "", key);
+            /* a path too long for the buffer keeps nothing below it: its
+             * NULs are replaced, the safe side */
+            int fits = w >= 0 && (size_t)w < NUL_PATH_MAX - plen;
+            const char *const *below = fits ? keep_list : NULL;
+            size_t end = fits ? plen + (size_t)w : plen;
+            path[end] = '\0';
+            if (nul_to_del(val, below, path, end, keep || (fits && kept(below, path)), n))
+                return -1;
+            path[plen] = '\0';
+        }
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+int ecremu_wire_nul_to_del(json_object *o, const char *const *keep, size_t *n)
+{
+    char path[NUL_PATH_MAX] = "";
+    return nul_to_del(o, keep, path, 0, 0, n);
 }
 
 json_object *ecremu_wire_error(const char *type, const char *message)

@@ -18,6 +18,18 @@
  * or NULL when the body is not well-formed JSON (or out of memory). */
 json_object *ecremu_wire_parse(const char *body, size_t len);
 
+/* A NUL inside a string (JSON \u0000) cuts the value every C-string check
+ * and lookup sees. This replaces each NUL inside the string values of o (at
+ * any depth; member names are left alone) by DEL (0x7f), keeping every
+ * length: a byte that no name, tag, digest, id or enum pattern allows
+ * either, so the value fails its own rule instead of being read cut.
+ * Members whose dotted path from o ("encryptionConfiguration.kmsKey"; an
+ * array's items have the array's path) is in keep (NULL-terminated list,
+ * or NULL) keep their NULs, for a reader that measures them itself. Adds
+ * the number of NULs found, replaced or kept, to *n. Returns -1 when out
+ * of memory (a NUL may remain), else 0. */
+int ecremu_wire_nul_to_del(json_object *o, const char *const *keep, size_t *n);
+
 /* Returns {"__type": type, "message": message} (a new reference), or NULL
  * when out of memory. message NULL gives "". */
 json_object *ecremu_wire_error(const char *type, const char *message);

@@ -176,6 +176,25 @@ static int listed(const char *digest, const char *tag)
     return n;
 }
 
+/* Number of images in REPO (DescribeImages). */
+static size_t images_listed(void)
+{
+    CU_ASSERT_EQUAL_FATAL(call("DescribeImages", "{\"repositoryName\":\"" REPO "\"}"), 200);
+    return len_at("imageDetails");
+}
+
+/* s as a JSON string literal (one of 2 rotating buffers). */
+static const char *quoted(const char *s)
+{
+    static char text[2][4096];
+    static int slot;
+    char *out = text[slot++ % 2];
+    json_object *o = json_object_new_string(s);
+    snprintf(out, sizeof text[0], "%s", ecremu_wire_text(o));
+    json_object_put(o);
+    return out;
+}
+
 static void test_store_model(void)
 {
     store_repo *r = NULL;
@@ -933,7 +952,139 @@ static void test_nul_in_strings(void)
     json_object_object_add(req, "imageTag", json_object_new_string_len("v1\0x", 4));
     call("PutImage", "%s", ecremu_wire_text(req));
     json_object_put(req);
+    ASSERT_ERROR(400, "InvalidParameterException");
     CU_ASSERT_EQUAL(listed(d, "v1"), 0);
+
+    /* nor with the NUL read as DEL: PutImage checks a tag's characters
+     * (the whole-request error ECR was seen to give, at 'imageTag') */
+    call("PutImage",
+         "{\"repositoryName\":\"" REPO "\",\"imageManifest\":%s,\"imageTag\":\"t\\u0000x\"}",
+         quoted(manifest(0)));
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "Invalid parameter at 'imageTag' failed to satisfy constraint: 'must "
+                           "satisfy regular expression '[a-zA-Z0-9-_.]+''");
+    CU_ASSERT_EQUAL(listed(d, NULL), 1); /* "latest" only */
+    call("PutImage",
+         "{\"repositoryName\":\"" REPO "\",\"imageManifest\":%s,\"imageTag\":\"t\\u0000x\"}",
+         quoted(manifest(1)));
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_EQUAL(images_listed(), 1);
+
+    /* a NUL in the manifest text is a raw control character: invalid JSON,
+     * never hashed or stored as DEL */
+    char m[512];
+    size_t mlen = strlen(manifest(1));
+    memcpy(m, manifest(1), mlen + 1);
+    char *key = strstr(m, "\"schemaVersion\"");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(key);
+    key[1] = '\0'; /* inside a string of the manifest */
+    req = json_object_new_object();
+    json_object_object_add(req, "repositoryName", json_object_new_string(REPO));
+    json_object_object_add(req, "imageManifest", json_object_new_string_len(m, (int)mlen));
+    call("PutImage", "%s", ecremu_wire_text(req));
+    json_object_put(req);
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"), "Invalid parameter at 'ImageManifest' failed to "
+                                              "satisfy constraint: 'Invalid JSON syntax'");
+    CU_ASSERT_EQUAL(images_listed(), 1);
+    /* only NULs (and spaces) are not an empty manifest either */
+    call("PutImage", "{\"repositoryName\":\"" REPO "\",\"imageManifest\":\" \\u0000\"}");
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"), "Invalid parameter at 'ImageManifest' failed to "
+                                              "satisfy constraint: 'Invalid JSON syntax'");
+    CU_ASSERT_EQUAL(images_listed(), 1);
+
+    /* a media type is stored as given, and no media type holds a NUL: the
+     * answer ECR gives a manifest whose type it will not take */
+    call("PutImage",
+         "{\"repositoryName\":\"" REPO "\",\"imageManifest\":%s,"
+         "\"imageManifestMediaType\":\"" MT_DOCKER "\\u0000x\"}",
+         quoted(manifest(2)));
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"), "Invalid parameter at 'ImageManifest' failed to "
+                                              "satisfy constraint: 'Invalid JSON syntax'");
+    CU_ASSERT_EQUAL(images_listed(), 1);
+    /* the same for a manifest's own mediaType (an escaped NUL: valid JSON) */
+    char own[1024];
+    snprintf(own, sizeof own, "%s", manifest(3));
+    char *mt = strstr(own, MT_DOCKER);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mt);
+    memmove(mt + strlen(MT_DOCKER) + 6, mt + strlen(MT_DOCKER), strlen(mt + strlen(MT_DOCKER)) + 1);
+    memcpy(mt + strlen(MT_DOCKER), "\\u0000", 6);
+    put_status(REPO, own, NULL);
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_EQUAL(images_listed(), 1);
+    /* an index naming a child's digest followed by an escaped NUL names no
+     * image: the cut digest must not find the child */
+    char child[DIGEST_STR_SIZE + 8];
+    snprintf(child, sizeof child, "%s\\u0000", d);
+    CU_ASSERT_EQUAL(put_status(REPO, index_of(child, NULL), NULL), 400);
+    ASSERT_ERROR(400, "ReferencedImagesNotFoundException");
+    CU_ASSERT_EQUAL(images_listed(), 1);
+
+    /* a body of NULs is not an empty body */
+    json_object_put(g_out);
+    g_out = NULL;
+    g_status = ecremu_api_handle(&g_ctx, ECR_TARGET_PREFIX "DescribeRepositories", "\0", 1, &g_out);
+    ASSERT_ERROR(400, "SerializationException");
+}
+
+/* PutImage checks a tag's characters with the other constraints, before the
+ * repository lookup: ECR's only observed tag validation. */
+static void test_put_tag_pattern(void)
+{
+    create(REPO);
+    CU_ASSERT_EQUAL(put_status(REPO, manifest(0), "a b"), 400);
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_STRING_EQUAL(str_at("message"),
+                           "Invalid parameter at 'imageTag' failed to satisfy constraint: 'must "
+                           "satisfy regular expression '[a-zA-Z0-9-_.]+''");
+    CU_ASSERT_EQUAL(put_status(REPO, manifest(0), "a/b"), 400);
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_EQUAL(images_listed(), 0);
+    CU_ASSERT_EQUAL(put_status("no-such-repo", manifest(0), "a:b"), 400);
+    ASSERT_ERROR(400, "InvalidParameterException");
+    const char *d = put(REPO, manifest(0), "v1.0_rc-1");
+    CU_ASSERT_EQUAL(listed(d, "v1.0_rc-1"), 1);
+}
+
+/* CreateRepository keeps tags as sent, NULs included (ListTagsForResource
+ * answers what was sent), and refuses a kmsKey with a NUL rather than keep
+ * another key. */
+static void test_nul_in_repository_settings(void)
+{
+    char key[131];
+    memset(key, 'k', sizeof key - 1);
+    key[sizeof key - 1] = '\0';
+    call("CreateRepository",
+         "{\"repositoryName\":\"tagged\",\"tags\":[{\"Key\":\"a\\u0000%s\",\"Value\":\"v\"}]}",
+         key);
+    ASSERT_ERROR(400, "InvalidParameterException"); /* 132 characters, not 1 */
+    CU_ASSERT_EQUAL(call("CreateRepository", "{\"repositoryName\":\"tagged\",\"tags\":"
+                                             "[{\"Key\":\"k\\u0000x\",\"Value\":\"\\u0000\"}]}"),
+                    200);
+    CU_ASSERT_EQUAL(call("ListTagsForResource", "{\"resourceArn\":\"arn:aws:ecr:us-east-1:" ACCOUNT
+                                                ":repository/tagged\"}"),
+                    200);
+    json_object *k = at("tags.0.Key"), *v = at("tags.0.Value");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    CU_ASSERT_EQUAL(json_object_get_string_len(k), 3);
+    CU_ASSERT_EQUAL(memcmp(json_object_get_string(k), "k\0x", 3), 0);
+    CU_ASSERT_EQUAL(json_object_get_string_len(v), 1);
+    CU_ASSERT_EQUAL(json_object_get_string(v)[0], '\0');
+
+    call("CreateRepository", "{\"repositoryName\":\"keyed\",\"encryptionConfiguration\":"
+                             "{\"encryptionType\":\"KMS\",\"kmsKey\":\"alias/k\\u0000x\"}}");
+    ASSERT_ERROR(400, "InvalidParameterException");
+    CU_ASSERT_PTR_NOT_NULL(strstr(str_at("message"), "'encryptionConfiguration.kmsKey'"));
+    call("DescribeRepositories", "{\"repositoryNames\":[\"keyed\"]}");
+    ASSERT_ERROR(400, "RepositoryNotFoundException");
+    /* the enum beside it is still matched whole */
+    call("CreateRepository", "{\"repositoryName\":\"keyed\",\"encryptionConfiguration\":"
+                             "{\"encryptionType\":\"KMS\\u0000x\"}}");
+    ASSERT_ERROR(400, "InvalidParameterException");
 }
 
 /* Found by fuzz_emulator: layer sizes whose sum passes INT64_MAX made the
@@ -1103,6 +1254,8 @@ int register_store_suite(void)
         !CU_add_test(s, "faults", test_faults) ||
         !CU_add_test(s, "control_interface", test_control_interface) ||
         !CU_add_test(s, "nul_in_strings", test_nul_in_strings) ||
+        !CU_add_test(s, "put_tag_pattern", test_put_tag_pattern) ||
+        !CU_add_test(s, "nul_in_repository_settings", test_nul_in_repository_settings) ||
         !CU_add_test(s, "fault_bounds", test_fault_bounds) ||
         !CU_add_test(s, "huge_layer_sizes", test_huge_layer_sizes) ||
         !CU_add_test(s, "wire", test_wire))
