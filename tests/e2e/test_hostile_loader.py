@@ -90,6 +90,33 @@ def test_manifest_symlinked_outside_the_tree_is_refused(ecrconform_bin, tmp_path
     assert "docker-a.json" in out and "outside" in out, out
 
 
+def test_a_case_file_the_walk_refuses_is_an_invalid_case_in_every_report(ecrconform_bin,
+                                                                         tmp_path):
+    """`run` exited 3 for a case file linked out of the tree but said "0 invalid
+    case files", and no report named it."""
+    make_tree(tmp_path)
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text("{}")
+    os.symlink(outside, tmp_path / "cases" / "bdi" / "linked-out.json")
+    p = subprocess.run([str(BIN), "run", "--no-progress", "--report-dir",
+                        str(tmp_path / "reports"), str(tmp_path / "cases")],
+                       capture_output=True, timeout=120, env=clean_env(), cwd=tmp_path,
+                       stdin=subprocess.DEVNULL)
+    out = p.stdout.decode() + p.stderr.decode()
+    assert p.returncode == EXIT_INVALID, out
+    assert "1 invalid case file" in out and "0 invalid case files" not in out, out
+    r = json.loads((tmp_path / "reports" / "report.json").read_text())
+    (bad,) = [c for c in r["cases"] if c["id"] == "linked-out"]
+    assert bad["status"] == "error" and "resolves outside" in bad["reason"], bad
+    assert "linked-out" in (tmp_path / "reports" / "junit.xml").read_text()
+    # --filter applies to such files as to any other
+    p = subprocess.run([str(BIN), "run", "--no-progress", "--filter", "no-such-case*",
+                        "--report-dir", str(tmp_path / "r2"), str(tmp_path / "cases")],
+                       capture_output=True, timeout=120, env=clean_env(), cwd=tmp_path,
+                       stdin=subprocess.DEVNULL)
+    assert "linked-out" not in p.stdout.decode(), p.stdout.decode()
+
+
 def test_blob_symlinked_outside_the_tree_is_refused(ecrconform_bin, tmp_path):
     """A blob is pushed as it is, like a manifest: a blob file linked to a
     file outside the corpus is refused even when its bytes match."""

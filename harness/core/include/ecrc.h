@@ -761,7 +761,8 @@ int ecrc_live_emulator_tell(aws_client *c, char *what, size_t whatsz);
 
 typedef struct loaded_set {
     char **paths;       /* every case file found (owned) */
-    run_entry *entries; /* one per kept path, in path order */
+    run_entry *entries; /* the files the walk refused (invalid), then one per kept path, in
+                           path order */
     case_def **cases;   /* owned, parallel to entries (NULL when invalid) */
     char **invalid;     /* owned first diagnostic of each invalid entry, or NULL */
     size_t n;

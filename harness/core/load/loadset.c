@@ -66,18 +66,53 @@ int ecrc_load_cases_filtered(const char *const *paths, size_t npaths, const char
         paths = default_paths;
         npaths = 1;
     }
+    size_t walk_start = diags->n;
     size_t nfiles = ecrc_case_collect_paths(paths, npaths, &out->paths, diags);
-    out->entries = calloc(nfiles ? nfiles : 1, sizeof *out->entries);
-    out->cases = calloc(nfiles ? nfiles : 1, sizeof *out->cases);
-    out->invalid = calloc(nfiles ? nfiles : 1, sizeof *out->invalid);
-    if (!out->entries || !out->cases || !out->invalid)
+    size_t nrefused = diags->n - walk_start;
+    size_t cap = nfiles + nrefused ? nfiles + nrefused : 1;
+    out->entries = calloc(cap, sizeof *out->entries);
+    out->cases = calloc(cap, sizeof *out->cases);
+    out->invalid = calloc(cap, sizeof *out->invalid);
+    if (!out->paths || !out->entries || !out->cases || !out->invalid)
         return -1;
+    /* A file the walk refused (a link out of the tree or in a loop, a FIFO)
+     * is an invalid case file like one that does not parse: counted, and in
+     * every report as `error`, not only a line on stderr. */
+    if (nrefused) {
+        char **grown = realloc(out->paths, (nfiles + nrefused + 1) * sizeof *grown);
+        if (!grown)
+            return -1;
+        out->paths = grown;
+        for (size_t k = walk_start; k < diags->n; k++) {
+            if (k > walk_start && !strcmp(diags->items[k].file, diags->items[k - 1].file))
+                continue;
+            char stem[256];
+            file_stem(diags->items[k].file, stem, sizeof stem);
+            if (!ecrc_id_matches(stem, filters, nfilters))
+                continue;
+            char *why = ecr_asprintf("%s (run 'ecrconform lint %s')", diags->items[k].message,
+                                     diags->items[k].file);
+            char *path = ecr_strdup(diags->items[k].file);
+            if (!why || !path) {
+                free(why);
+                free(path);
+                return -1;
+            }
+            out->paths[nfiles++] = path;
+            out->paths[nfiles] = NULL;
+            out->entries[out->n] = (run_entry){NULL, path, why};
+            out->invalid[out->n] = why;
+            out->n++;
+            out->ninvalid++;
+        }
+    }
+    size_t walked = nfiles - out->n;
 
     /* Cases share manifests and blobs: each file is read and hashed once. */
     ecrc_filecache *cache = ecrc_filecache_new();
     if (!cache)
         return -1;
-    for (size_t i = 0; i < nfiles; i++) {
+    for (size_t i = 0; i < walked; i++) {
         const char *path = out->paths[i];
         char stem[256], cases_root[4096], golden_root[4096];
         file_stem(path, stem, sizeof stem);
