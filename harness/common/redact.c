@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "ecr/buf.h"
+#include "ecr/util.h"
 
 #define REDACTED "REDACTED"
 
@@ -67,17 +68,6 @@ static size_t secret_header(const char *p, const char *end)
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The length of the encoding of byte c that starts at p (before end), or 0.
  * A target can echo a secret other than byte for byte, and each form is
  * written somewhere as it came: c itself; JSON's "\/" (json-c writes '/'
@@ -88,7 +78,7 @@ static size_t encoded_at(const char *p, const char *end, unsigned char c)
     if ((unsigned char)*p == c)
         return 1;
     if (*p == '%' && end - p >= 3) {
-        int h = hexval(p[1]), l = hexval(p[2]);
+        int h = ecr_hex_value((unsigned char)p[1]), l = ecr_hex_value((unsigned char)p[2]);
         return h >= 0 && l >= 0 && (unsigned)(h * 16 + l) == c ? 3 : 0;
     }
     if (*p != '\\')
@@ -99,7 +89,7 @@ static size_t encoded_at(const char *p, const char *end, unsigned char c)
     if (q < end && (unsigned char)*q == c && c != 'u')
         return (size_t)(q - p) + 1;
     if (end - q >= 5 && q[0] == 'u' && q[1] == '0' && q[2] == '0') {
-        int h = hexval(q[3]), l = hexval(q[4]);
+        int h = ecr_hex_value((unsigned char)q[3]), l = ecr_hex_value((unsigned char)q[4]);
         return h >= 0 && l >= 0 && (unsigned)(h * 16 + l) == c ? (size_t)(q - p) + 5 : 0;
     }
     return 0;

@@ -6,6 +6,7 @@
 
 #include "ecr/digest.h"
 #include "ecr/protocol.h"
+#include "ecr/util.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define TERMINATOR "aws4_request"
@@ -24,17 +25,6 @@ static int is_unreserved(unsigned char c)
 static int is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
-}
-
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static unsigned char ascii_lower(unsigned char c)
@@ -177,8 +167,8 @@ static char *canonical_component(const char *s, size_t n)
     for (size_t i = 0; i < n && !rc; i++) {
         unsigned char c = (unsigned char)s[i];
         int hi, lo;
-        if (c == '%' && i + 2 < n && (hi = hex_value((unsigned char)s[i + 1])) >= 0 &&
-            (lo = hex_value((unsigned char)s[i + 2])) >= 0) {
+        if (c == '%' && i + 2 < n && (hi = ecr_hex_value((unsigned char)s[i + 1])) >= 0 &&
+            (lo = ecr_hex_value((unsigned char)s[i + 2])) >= 0) {
             c = (unsigned char)(hi * 16 + lo);
             i += 2;
         }

@@ -46,6 +46,17 @@ char *ecr_asprintf(const char *fmt, ...)
     return p;
 }
 
+int ecr_hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 ecr_result ecr_copy_str(char *dst, size_t dstsz, const char *src)
 {
     if (!dst || dstsz == 0)

@@ -29,6 +29,9 @@ char *ecr_vasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1
  * overlap src; src NULL is copied as "". */
 ecr_result ecr_copy_str(char *dst, size_t dstsz, const char *src);
 
+/* The value of hexadecimal digit c (either case), or -1. */
+int ecr_hex_value(unsigned char c);
+
 /* Reads the regular file at path whole into a new NUL-terminated buffer:
  * *data (the caller frees it) holding *len bytes before the NUL. Opened with
  * O_NONBLOCK so a FIFO or a device is refused at once instead of waiting for
