@@ -131,7 +131,7 @@ def test_hostile_target_ends_in_clear_error_or_fail(ecrconform_bin, tmp_path, be
 @pytest.mark.parametrize("behaviour,needle", [
     ("bad_chunked", "malformed HTTP answer"),
     ("http09", "malformed HTTP answer"),
-    ("tls_bytes", "malformed HTTP answer"),
+    ("tls_bytes", "try https://"),
     ("close_mid_body", "malformed HTTP answer"),
     ("trailing_garbage", "after the JSON value"),
     ("trailing_comment", "after the JSON value"),

@@ -562,8 +562,15 @@ static ecr_result perform(aws_client *c, const char *method, const char *url,
                          c->max_response, (unsigned)MAX_RESP_HEADERS,
                          (unsigned)MAX_RESP_HEADER_BYTES);
             else
-                snprintf(resp->transport_error, sizeof resp->transport_error, "%s",
-                         c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc));
+                snprintf(resp->transport_error, sizeof resp->transport_error, "%s%s",
+                         c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc),
+                         /* libcurl calls any answer without a status line
+                          * HTTP/0.9; on http:// the usual one is TLS */
+                         cc == CURLE_UNSUPPORTED_PROTOCOL && strstr(c->errbuf, "HTTP/0.9") &&
+                                 strncmp(c->url, "http://", 7) == 0
+                             ? " (no HTTP status line: a TLS server behind an http:// URL "
+                               "answers so; try https://)"
+                             : "");
         }
     }
     /* Detach our stack objects from the handle before they go away. */
